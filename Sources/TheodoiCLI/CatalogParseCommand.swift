@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import TheodoiCatalog
+import TheodoiCore
+
+/// `theodoi catalog parse FILE [--json] [--format …]`: reads a catalogue and shows what it says.
+struct CatalogParseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Đọc một danh mục nhiệm vụ và in kết quả (kế hoạch, các phần, nhiệm vụ, phát hiện).",
+        discussion: "Trạng thái thoát 0 khi đọc được (kể cả có cảnh báo), 1 khi tệp không đọc được như một danh mục."
+    )
+
+    @Argument(help: "Tệp danh mục (.txt trích từ PDF, .csv, .tsv, .md, .html).")
+    var file: String
+
+    @Flag(help: "In JSON theo hợp đồng ổn định (DESIGN §4.5).")
+    var json = false
+
+    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html.")
+    var format: CatalogueFormat = .auto
+
+    func run() async throws {
+        let outcome = CatalogParse.run(path: file, format: format, json: json)
+        FileHandle.standardOutput.write(Data(outcome.output.utf8))
+        FileHandle.standardError.write(Data(outcome.error.utf8))
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
+    }
+}
+
+extension CatalogueFormat: ExpressibleByArgument {}
+
+/// The work of `catalog parse`, returning what to print so tests can run it in process.
+public enum CatalogParse {
+    /// What the command prints and its exit status.
+    public struct Outcome: Sendable, Equatable {
+        public var output: String
+        public var error: String
+        public var status: Int32
+    }
+
+    public static func run(path: String, format: CatalogueFormat, json: Bool) -> Outcome {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "không có quyền đọc hoặc là thư mục" : "tệp không tồn tại"
+            return Outcome(output: "", error: "Lỗi: không đọc được “\(path)”: \(reason).\n", status: 1)
+        }
+        let directory: AgencyDirectory
+        do {
+            directory = try AgencyDirectory.bundled()
+        } catch {
+            return Outcome(output: "", error: "Lỗi: \(error)\n", status: 1)
+        }
+        let catalogue: Catalogue
+        do {
+            catalogue = try CatalogueParser(directory: directory).parse(data, format: format)
+        } catch {
+            return Outcome(output: "", error: "Lỗi: “\(path)” không đọc được như một danh mục. \(error.message)\n", status: 1)
+        }
+        if json {
+            return Outcome(output: CatalogueDTO(catalogue).json.serialized() + "\n", error: "", status: 0)
+        }
+        return Outcome(output: CatalogueSummary.render(catalogue), error: "", status: 0)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import TheodoiCore
+
+/// Why a file cannot be read as a catalogue at all (the CLI exits with status 1 and this message).
+public struct CatalogueReadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reasons, each with its own message.
+    public enum Reason: String, Sendable, Hashable {
+        case empty, binary, spreadsheet, legacyEncoding = "legacy-encoding", notATable = "not-a-table"
+    }
+
+    public var reason: Reason
+    /// Vietnamese, with what to do about it.
+    public var message: String
+
+    public var description: String { message }
+
+    static let empty = CatalogueReadError(reason: .empty, message: "Tệp rỗng: không có nội dung nào để đọc.")
+    static let binary = CatalogueReadError(
+        reason: .binary,
+        message: "Tệp không phải văn bản (dữ liệu nhị phân). Hãy xuất danh mục ra văn bản (.txt), CSV, Markdown hoặc HTML.")
+    static let spreadsheet = CatalogueReadError(
+        reason: .spreadsheet,
+        message: "Tệp là bảng tính Excel (XLSX/XLS), chưa đọc được trực tiếp. Hãy lưu bảng tính dưới dạng CSV UTF-8 rồi nhập lại."
+    )
+    static let pdf = CatalogueReadError(
+        reason: .binary,
+        message: "Tệp là PDF. Hãy trích văn bản của phụ lục ra tệp .txt (giữ các ô cách nhau bằng dấu tab) rồi nhập lại.")
+    static let legacyEncoding = CatalogueReadError(
+        reason: .legacyEncoding,
+        message:
+            "Tệp không phải UTF-8: có vẻ dùng bảng mã tiếng Việt cũ (TCVN3/ABC, VNI hoặc Windows-1258). "
+            + "Hãy chuyển sang Unicode UTF-8 (ví dụ bằng Unikey Toolkit) rồi nhập lại.")
+    static let notATable = CatalogueReadError(
+        reason: .notATable,
+        message:
+            "Không tìm thấy bảng nhiệm vụ: cần một dòng tiêu đề có các cột như “TT”, “Nội dung thực hiện”, "
+            + "“Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian hoàn thành”.")
+}
+
+/// Turns the bytes of a file into normalised text: UTF-8 or UTF-16 decoded, BOM and CR dropped,
+/// NFC, non-breaking spaces made plain (DESIGN §4.1).
+enum CatalogueText {
+    static func decode(_ data: Data) throws(CatalogueReadError) -> String {
+        let bytes = [UInt8](data)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { throw .empty }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw .spreadsheet
+        }
+        if bytes.starts(with: Array("%PDF".utf8)) { throw .pdf }
+        let raw: String
+        if let utf16 = decodeUTF16(bytes) {
+            raw = utf16
+        } else {
+            var body = bytes[...]
+            if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+            if body.contains(0) { throw .binary }
+            guard let text = String(validating: body, as: UTF8.self) else {
+                throw looksLikeText(body) ? .legacyEncoding : .binary
+            }
+            raw = text
+        }
+        let text = normalise(raw)
+        let controls = text.unicodeScalars.lazy.filter {
+            $0.value < 0x20 && $0 != "\n" && $0 != "\t"
+        }.count
+        if controls * 20 > text.unicodeScalars.count { throw .binary }
+        if text.allSatisfy(\.isWhitespace) { throw .empty }
+        return text
+    }
+
+    /// NFC, CR and BOM dropped, non-breaking and other unusual spaces made plain.
+    static func normalise(_ raw: String) -> String {
+        var text = raw
+        if text.unicodeScalars.contains(where: { $0.value >= 0x300 }) { text = VietnameseText.nfc(text) }
+        var scalars = String.UnicodeScalarView()
+        scalars.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0D, 0xFEFF, 0x200B: continue
+            case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: scalars.append(" ")
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+
+    /// UTF-16 with a BOM, or without one when every other byte is zero (ASCII-heavy text).
+    private static func decodeUTF16(_ bytes: [UInt8]) -> String? {
+        var littleEndian: Bool
+        var body = bytes[...]
+        if bytes.starts(with: [0xFF, 0xFE]) {
+            littleEndian = true
+            body = body.dropFirst(2)
+        } else if bytes.starts(with: [0xFE, 0xFF]) {
+            littleEndian = false
+            body = body.dropFirst(2)
+        } else {
+            guard bytes.count >= 4 else { return nil }
+            let sample = bytes.prefix(512)
+            let evenZeros = stride(from: 0, to: sample.count, by: 2).filter { sample[$0] == 0 }.count
+            let oddZeros = stride(from: 1, to: sample.count, by: 2).filter { sample[$0] == 0 }.count
+            let half = sample.count / 2
+            if oddZeros * 10 >= half * 3 && evenZeros * 10 < half {
+                littleEndian = true
+            } else if evenZeros * 10 >= half * 3 && oddZeros * 10 < half {
+                littleEndian = false
+            } else {
+                return nil
+            }
+        }
+        guard body.count % 2 == 0 else { return nil }
+        var units: [UInt16] = []
+        units.reserveCapacity(body.count / 2)
+        var index = body.startIndex
+        while index < body.endIndex {
+            let first = UInt16(body[index])
+            let second = UInt16(body[index + 1])
+            units.append(littleEndian ? first | second << 8 : first << 8 | second)
+            index += 2
+        }
+        return String(validating: units, as: UTF16.self)
+    }
+
+    /// Mostly printable single-byte text with high bytes: a legacy 8-bit encoding, not binary.
+    private static func looksLikeText(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let controls = bytes.filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.count
+        let printable = bytes.filter { (0x20..<0x7F).contains($0) }.count
+        return controls * 50 < bytes.count && printable * 2 > bytes.count
+    }
+}

@@ -1,0 +1,3 @@
+import TheodoiCLI
+
+await TheodoiMain.run()

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Layering check (DESIGN.md §7, STYLE.md rule 1): imports point down only, and each outside
+# framework is imported by exactly one module. SwiftPM does not enforce this on Linux.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Module -> modules it may import. Later modules are listed so adding them needs no change here.
+declare -A allowed=(
+  [TheodoiCore]="Foundation"
+  [TheodoiCatalog]="Foundation TheodoiCore"
+  [TheodoiExport]="Foundation TheodoiCore ZIPFoundation"
+  [TheodoiStore]="Foundation TheodoiCore TheodoiCatalog"
+  [TheodoiStoreSQL]="Foundation TheodoiCore TheodoiCatalog TheodoiStore SQLKit SQLiteKit PostgresKit PostgresNIO SQLiteNIO NIOCore NIOPosix Logging"
+  [TheodoiViews]="Foundation TheodoiCore Mustache"
+  [TheodoiOperations]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiExport"
+  [TheodoiWeb]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiViews TheodoiExport Hummingbird HummingbirdAuth HummingbirdRouter NIOCore HTTPTypes Logging"
+  [TheodoiApp]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations TheodoiViews TheodoiWeb TheodoiExport Configuration ServiceLifecycle Logging"
+  [TheodoiCLI]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiApp ArgumentParser"
+  [theodoi]="TheodoiCLI"
+  [TheodoiBenchmarks]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations"
+)
+# Outside frameworks and the one module that owns each (Logging and NIO types are shared plumbing).
+declare -A owner=(
+  [ArgumentParser]=TheodoiCLI
+  [Mustache]=TheodoiViews
+  [Hummingbird]=TheodoiWeb
+  [HummingbirdAuth]=TheodoiWeb
+  [SQLKit]=TheodoiStoreSQL
+  [SQLiteKit]=TheodoiStoreSQL
+  [PostgresKit]=TheodoiStoreSQL
+  [ZIPFoundation]=TheodoiExport
+  [Configuration]=TheodoiApp
+  [ServiceLifecycle]=TheodoiApp
+)
+test_extras="Testing XCTest Foundation SnapshotTesting"
+
+status=0
+imports_of() {
+  grep -hoE '^[[:space:]]*(@testable[[:space:]]+|@_exported[[:space:]]+|public[[:space:]]+|internal[[:space:]]+|package[[:space:]]+)?import[[:space:]]+(struct[[:space:]]+|class[[:space:]]+|enum[[:space:]]+|func[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*' \
+    -r "$1" --include='*.swift' | awk '{print $NF}' | sed 's/\..*//' | sort -u
+}
+
+for dir in Sources/*/; do
+  module=$(basename "$dir")
+  if [[ -z "${allowed[$module]+x}" ]]; then
+    echo "layering: module $module is not in scripts/check-layering.sh; add it with what it may import"
+    status=1
+    continue
+  fi
+  for imported in $(imports_of "$dir"); do
+    if [[ " ${allowed[$module]} " != *" $imported "* ]]; then
+      echo "layering: $module imports $imported, which is not below it"
+      status=1
+    fi
+    if [[ -n "${owner[$imported]+x}" && "${owner[$imported]}" != "$module" ]]; then
+      echo "layering: $module imports $imported, which only ${owner[$imported]} may import"
+      status=1
+    fi
+  done
+done
+
+for dir in Tests/*/; do
+  suite=$(basename "$dir")
+  module=${suite%Tests}
+  base="${allowed[$module]-}"
+  for imported in $(imports_of "$dir"); do
+    if [[ "$imported" == "$module" || " $base $test_extras " == *" $imported "* ]]; then continue; fi
+    # Tests may also use the modules below the one they test.
+    echo "layering: test suite $suite imports $imported, which $module may not import"
+    status=1
+  done
+done
+
+if [[ $status -eq 0 ]]; then echo "layering: ok"; fi
+exit $status
