@@ -30,6 +30,10 @@ enum CatalogueSummary {
             lines.append(row("Tổng", declaredTotal, String(top), ""))
             lines.append("")
         }
+        for group in catalogue.groups {
+            lines.append("Nhóm \(group.code). \(group.title)")
+        }
+        if !catalogue.groups.isEmpty { lines.append("") }
         lines.append("\(catalogue.assignments.count) dòng nhiệm vụ: \(top) nhiệm vụ, \(sub) nhiệm vụ con.")
         lines.append("")
 

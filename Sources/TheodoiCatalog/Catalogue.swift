@@ -4,6 +4,8 @@ import TheodoiCore
 public struct Catalogue: Sendable, Hashable {
     public var plan: PlanHeader
     public var parts: [Part]
+    /// Groups of a catalogue that has no parts (with parts, groups live in their part).
+    public var groups: [Group]
     /// Every row in document order: assignments and sub-assignments.
     public var assignments: [Assignment]
     /// Ordered by line.

@@ -87,7 +87,9 @@ private struct CatalogueAssembly {
         let parts = partsWithCounts()
         checkDeclaredTotal(plan: plan, titleLine: titleLine, parts: parts)
         findings.sort { ($0.line, $0.code.rawValue) < ($1.line, $1.code.rawValue) }
-        return Catalogue(plan: plan, parts: parts, assignments: assignments, findings: findings, format: format)
+        return Catalogue(
+            plan: plan, parts: parts, groups: interpreter.looseGroups, assignments: assignments, findings: findings,
+            format: format)
     }
 
     // MARK: Codes and numbering
