@@ -23,6 +23,7 @@ enum TableReaders {
         var cell = ""
         var inQuotes = false
         var quotedCell = false
+        var cellHasText = false
         var line = 1
         var rowLine = 1
         var iterator = text.makeIterator()
@@ -34,6 +35,7 @@ enum TableReaders {
             cells = []
             cell = ""
             quotedCell = false
+            cellHasText = false
         }
         while let character = pending ?? iterator.next() {
             pending = nil
@@ -53,7 +55,7 @@ enum TableReaders {
                 continue
             }
             switch character {
-            case "\"" where cell.allSatisfy(\.isWhitespace) && !quotedCell:
+            case "\"" where !cellHasText && !quotedCell:
                 inQuotes = true
                 quotedCell = true
                 cell = ""
@@ -61,12 +63,14 @@ enum TableReaders {
                 cells.append(CellText.clean(cell))
                 cell = ""
                 quotedCell = false
+                cellHasText = false
             case "\n":
                 endRow()
                 line += 1
                 rowLine = line
             default:
                 cell.append(character)
+                if !character.isWhitespace { cellHasText = true }
             }
         }
         if !cell.isEmpty || !cells.isEmpty { endRow() }
