@@ -82,7 +82,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TheodoiCLITests",
-            dependencies: ["TheodoiCLI", "TheodoiCatalog", "TheodoiCore"],
+            dependencies: [
+                "TheodoiCLI", "TheodoiCatalog", "TheodoiCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -28,7 +28,8 @@ struct AgencyResolutionTests {
 
     @Test("resolves", arguments: table)
     func resolves(cell: String, expected: [String]) throws {
-        let text = "TT\tNội dung thực hiện\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\n1\tViệc\tSở Y tế\t\(cell)\t2025\n"
+        let text =
+            "TT\tNội dung thực hiện\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\n1\tViệc\tSở Y tế\t\(cell)\t2025\n"
         let catalogue = try Support.parser.parse(text: text)
         let coordinators = try #require(catalogue.assignments.first).coordinators
         #expect(coordinators.map { $0.name + ($0.generic ? "*" : $0.kind == .unknown ? "?" : "") } == expected)
@@ -36,7 +37,8 @@ struct AgencyResolutionTests {
 
     @Test("text that names no agency is reported, not turned into an agency")
     func nonAgency() throws {
-        let text = "TT\tNội dung thực hiện\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\n1\tViệc\tTháng 9/2025\tTheo chỉ đạo\t2025\n"
+        let text =
+            "TT\tNội dung thực hiện\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\n1\tViệc\tTháng 9/2025\tTheo chỉ đạo\t2025\n"
         let catalogue = try Support.parser.parse(text: text)
         #expect(catalogue.findings.map(\.code) == [.missingPlanMetadata, .emptyLead, .nonAgencyText, .nonAgencyText])
     }

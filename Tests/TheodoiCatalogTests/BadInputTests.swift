@@ -14,11 +14,15 @@ struct BadInputTests {
         ("PDF", Array("%PDF-1.7\n%âãÏÓ\n1 0 obj".utf8), .binary),
         // "Nội dung thực hiện" and "Đơn vị chủ trì" in TCVN3 (ABC): single bytes above 0x7F.
         (
-            "legacy TCVN3 text", Array("TT\tN".utf8) + [0xE9, 0x69] + Array(" dung th".utf8) + [0xF9, 0x63]
+            "legacy TCVN3 text",
+            Array("TT\tN".utf8) + [0xE9, 0x69] + Array(" dung th".utf8) + [0xF9, 0x63]
                 + Array(" hi".utf8) + [0xD6, 0x6E, 0x09, 0xA7, 0xAE, 0x6E, 0x20, 0x76, 0xDE, 0x20, 0x63, 0x68, 0xF7]
                 + Array(" tr".utf8) + [0xDE, 0x0A], .legacyEncoding
         ),
-        ("prose, not a table", Array("Kính gửi các sở, ngành.\nĐề nghị báo cáo kết quả trước ngày 15/10/2025.\n".utf8), .notATable),
+        (
+            "prose, not a table", Array("Kính gửi các sở, ngành.\nĐề nghị báo cáo kết quả trước ngày 15/10/2025.\n".utf8),
+            .notATable
+        ),
         ("a CSV without the usual columns", Array("Họ tên,Ngày sinh,Quê quán\nNguyễn Văn A,1/1/1990,Gia Lai\n".utf8), .notATable),
     ]
 

@@ -36,9 +36,10 @@ struct OtherCataloguesTests {
         #expect(first.coordinatorsText == "Bộ Nội vụ Bộ Tài chính")
         #expect(first.coordinators.map(\.name) == ["Bộ Nội vụ", "Bộ Tài chính"])
         #expect(catalogue.assignments[2].title == "Nâng cấp mạng truyền số liệu chuyên dùng cấp xã")
-        #expect(catalogue.assignments[2].coordinators.map { $0.name + ($0.generic ? "*" : "") } == [
-            "Viễn thông tỉnh", "UBND các xã, phường*",
-        ])
+        #expect(
+            catalogue.assignments[2].coordinators.map { $0.name + ($0.generic ? "*" : "") } == [
+                "Viễn thông tỉnh", "UBND các xã, phường*",
+            ])
         #expect(catalogue.assignments[2].output == "100% xã, phường kết nối")
         #expect(catalogue.findings.filter { $0.severity != .info }.isEmpty)
     }
@@ -67,11 +68,16 @@ struct OtherCataloguesTests {
         #expect(catalogue.assignments[1].line == 4)
     }
 
-    @Test("columns are found by their usual synonyms", arguments: [
-        ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành", "Sản phẩm đầu ra"],
-        ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Kết quả"],
-        ["Thời gian hoàn thành", "Mục tiêu, Sản phẩm đầu ra", "TT", "Nội dung thực hiện", "Đơn vị phối hợp", "Đơn vị chủ trì"],
-    ])
+    @Test(
+        "columns are found by their usual synonyms",
+        arguments: [
+            ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành", "Sản phẩm đầu ra"],
+            ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Kết quả"],
+            [
+                "Thời gian hoàn thành", "Mục tiêu, Sản phẩm đầu ra", "TT", "Nội dung thực hiện", "Đơn vị phối hợp",
+                "Đơn vị chủ trì",
+            ],
+        ])
     func synonyms(header: [String]) throws {
         let values: [String: String] = [
             "number": "1", "title": "Triển khai nền tảng", "lead": "Sở Y tế", "coordinators": "Công an tỉnh",

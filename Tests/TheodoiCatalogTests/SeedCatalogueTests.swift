@@ -66,7 +66,10 @@ struct SeedCatalogueTests {
     func pageBreaks() throws {
         let byCode = Dictionary(uniqueKeysWithValues: seed.assignments.map { ($0.code, $0) })
         let a4 = try #require(byCode["A.4"])
-        #expect(a4.output.hasSuffix("(có bao gồm nội dung chính sách thu phí 0 đồng để khuyến khích người dân, doanh nghiệp tham gia nộp hồ sơ trực tuyến)"))
+        #expect(
+            a4.output.hasSuffix(
+                "(có bao gồm nội dung chính sách thu phí 0 đồng để khuyến khích người dân, doanh nghiệp tham gia nộp hồ sơ trực tuyến)"
+            ))
         let a10 = try #require(byCode["A.10"])
         #expect(a10.leadText == "Sở Khoa học và Công nghệ")
         #expect(a10.lead.map(\.name) == ["Sở Khoa học và Công nghệ"])
@@ -113,7 +116,10 @@ struct SeedCatalogueTests {
         ("A.38", ["Sở Nội vụ"], []),
         ("A.42", ["Ban Tuyên giáo và Dân vận Tỉnh ủy"], []),
         ("A.43", ["Sở Nội vụ"], ["Trường Đại học Quy Nhơn", "Sở Nội vụ", "Sở Khoa học và Công nghệ"]),
-        ("A.45", ["Sở Khoa học và Công nghệ"], ["Các sở, ngành liên quan*", "Trung tâm Quốc tế Khoa học và Giáo dục liên ngành"]),
+        (
+            "A.45", ["Sở Khoa học và Công nghệ"],
+            ["Các sở, ngành liên quan*", "Trung tâm Quốc tế Khoa học và Giáo dục liên ngành"]
+        ),
         ("A.51", ["Sở Nông nghiệp và Môi trường"], ["Sở Khoa học và Công nghệ"]),
         ("B.1", ["Văn phòng Tỉnh ủy"], ["Các cơ quan đảng trực thuộc Tỉnh ủy*"]),
         ("B.7", ["Văn phòng Tỉnh ủy"], ["Các cơ quan đảng, đoàn thể trực thuộc Tỉnh ủy*"]),

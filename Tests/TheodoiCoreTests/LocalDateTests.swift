@@ -15,10 +15,12 @@ struct LocalDateTests {
         #expect(LocalDate(year: 2025, month: 1, day: 0) == nil)
     }
 
-    @Test("reads and writes ISO dates, refusing anything else", arguments: [
-        ("2025-09-03", "2025-09-03"), ("2025-9-3", nil), ("2025-02-30", nil), ("03/09/2025", nil), ("", nil),
-        ("2025-09-03T00:00", nil), ("２０２５-09-03", nil),
-    ])
+    @Test(
+        "reads and writes ISO dates, refusing anything else",
+        arguments: [
+            ("2025-09-03", "2025-09-03"), ("2025-9-3", nil), ("2025-02-30", nil), ("03/09/2025", nil), ("", nil),
+            ("2025-09-03T00:00", nil), ("２０２５-09-03", nil),
+        ])
     func iso(text: String, expected: String?) {
         #expect(LocalDate(iso: text)?.iso == expected)
     }
@@ -47,13 +49,15 @@ struct LocalDateTests {
         }
     }
 
-    @Test("formats as officials write dates", arguments: [
-        ("2025-09-03", "03/09/2025", "ngày 03 tháng 9 năm 2025"),
-        ("2025-02-05", "05/02/2025", "ngày 05 tháng 02 năm 2025"),
-        ("2026-01-15", "15/01/2026", "ngày 15 tháng 01 năm 2026"),
-        ("2025-12-31", "31/12/2025", "ngày 31 tháng 12 năm 2025"),
-        ("2025-10-10", "10/10/2025", "ngày 10 tháng 10 năm 2025"),
-    ])
+    @Test(
+        "formats as officials write dates",
+        arguments: [
+            ("2025-09-03", "03/09/2025", "ngày 03 tháng 9 năm 2025"),
+            ("2025-02-05", "05/02/2025", "ngày 05 tháng 02 năm 2025"),
+            ("2026-01-15", "15/01/2026", "ngày 15 tháng 01 năm 2026"),
+            ("2025-12-31", "31/12/2025", "ngày 31 tháng 12 năm 2025"),
+            ("2025-10-10", "10/10/2025", "ngày 10 tháng 10 năm 2025"),
+        ])
     func vietnamese(iso: String, short: String, formal: String) throws {
         let date = try #require(LocalDate(iso: iso))
         #expect(date.vietnameseShort == short)

@@ -43,7 +43,9 @@ struct ReportingPeriodTests {
         while date.year == 2025 {
             let period = try #require(ReportingPeriod.containing(date, kind: .month))
             #expect(period.contains(date))
-            #expect(!(try #require(ReportingPeriod(kind: .month, year: period.year, index: period.index))).contains(date.adding(days: 40)))
+            #expect(
+                !(try #require(ReportingPeriod(kind: .month, year: period.year, index: period.index))).contains(
+                    date.adding(days: 40)))
             date = date.adding(days: 1)
         }
     }

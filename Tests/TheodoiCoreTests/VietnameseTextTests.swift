@@ -3,12 +3,14 @@ import TheodoiCore
 
 @Suite("Vietnamese text")
 struct VietnameseTextTests {
-    @Test("search folding drops diacritics and case, and turns đ into d", arguments: [
-        ("Chữ ký số", "chu ky so"), ("TỈNH ỦY", "tinh uy"), ("Tỉnh ủy", "tinh uy"), ("Đảng viên", "dang vien"),
-        ("đảng viên", "dang vien"), ("Sở Khoa học và Công nghệ", "so khoa hoc va cong nghe"),
-        ("  Hội\u{00A0}đồng\tnhân   dân ", "hoi dong nhan dan"), ("ĐỒNG BỘ DỮ LIỆU", "dong bo du lieu"),
-        ("Ưu tiên ơn", "uu tien on"), ("KH&CN 100%", "kh&cn 100%"),
-    ])
+    @Test(
+        "search folding drops diacritics and case, and turns đ into d",
+        arguments: [
+            ("Chữ ký số", "chu ky so"), ("TỈNH ỦY", "tinh uy"), ("Tỉnh ủy", "tinh uy"), ("Đảng viên", "dang vien"),
+            ("đảng viên", "dang vien"), ("Sở Khoa học và Công nghệ", "so khoa hoc va cong nghe"),
+            ("  Hội\u{00A0}đồng\tnhân   dân ", "hoi dong nhan dan"), ("ĐỒNG BỘ DỮ LIỆU", "dong bo du lieu"),
+            ("Ưu tiên ơn", "uu tien on"), ("KH&CN 100%", "kh&cn 100%"),
+        ])
     func folding(text: String, folded: String) {
         #expect(VietnameseText.folded(text) == folded)
         #expect(text.foldedForSearch == folded)
