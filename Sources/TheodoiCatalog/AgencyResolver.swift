@@ -13,6 +13,15 @@ struct AgencyResolver: Sendable {
     }
 
     let directory: AgencyDirectory
+    /// Whether each directory entry's name starts with an organisational head word.
+    private let entryStartsWithHeadWord: [Bool]
+
+    init(directory: AgencyDirectory) {
+        self.directory = directory
+        entryStartsWithHeadWord = directory.entries.map {
+            AgencyResolver.headWordLength(AgencyTokenizer.tokens(of: $0.name), at: 0) > 0
+        }
+    }
 
     func resolve(_ text: String) -> Resolution {
         let tokens = AgencyTokenizer.tokens(of: text)
@@ -50,9 +59,7 @@ struct AgencyResolver: Sendable {
 
             if let match = directory.longestMatch(in: tokens, from: index) {
                 let entry = directory.entries[match.entry]
-                let entryStartsWithHeadWord =
-                    AgencyResolver.headWordLength(AgencyTokenizer.tokens(of: entry.name), at: 0) > 0
-                if afterSeparator || (entryStartsWithHeadWord && startsWithHeadWord && !afterLink) {
+                if afterSeparator || (entryStartsWithHeadWord[match.entry] && startsWithHeadWord && !afterLink) {
                     closeSegment(before: index)
                     resolution.add(AgencyReference(name: entry.name, generic: false, kind: entry.kind))
                     index = match.end

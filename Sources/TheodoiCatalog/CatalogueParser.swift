@@ -7,20 +7,26 @@ import TheodoiCore
 /// file cannot be read as a catalogue at all (empty, binary, legacy encoding, no table).
 public struct CatalogueParser: Sendable {
     public let directory: AgencyDirectory
+    private let resolver: AgencyResolver
 
     public init(directory: AgencyDirectory) {
         self.directory = directory
+        self.resolver = AgencyResolver(directory: directory)
     }
 
     /// Parses the bytes of a file.
     public func parse(_ data: Data, format: CatalogueFormat = .auto) throws(CatalogueReadError) -> Catalogue {
-        try parse(text: CatalogueText.decode(data), format: format)
+        try parse(normalised: CatalogueText.decode(data), format: format)
     }
 
-    /// Parses text that is already decoded (it is normalised again: NFC, no CR, plain spaces).
+    /// Parses text that is already decoded (it is normalised first: NFC, no CR, plain spaces).
     public func parse(text raw: String, format: CatalogueFormat = .auto) throws(CatalogueReadError) -> Catalogue {
         let text = CatalogueText.normalise(raw)
         if text.allSatisfy(\.isWhitespace) { throw .empty }
+        return try parse(normalised: text, format: format)
+    }
+
+    private func parse(normalised text: String, format: CatalogueFormat) throws(CatalogueReadError) -> Catalogue {
         let resolved = format == .auto ? CatalogueParser.detectFormat(text) : format
         let rows: [SourceRow]
         switch resolved {
@@ -31,23 +37,38 @@ public struct CatalogueParser: Sendable {
         case .html: rows = HTMLTableReader.rows(text)
         }
         let interpreter = try CatalogueInterpreter.read(rows)
-        var assembly = CatalogueAssembly(interpreter: interpreter, resolver: AgencyResolver(directory: directory))
+        var assembly = CatalogueAssembly(interpreter: interpreter, resolver: resolver)
         return assembly.catalogue(format: resolved)
     }
 
     /// The format a text most likely is: HTML, Markdown, tab-separated (PDF text or TSV), or CSV.
     public static func detectFormat(_ text: String) -> CatalogueFormat {
-        let sample = text.prefix(200_000)
-        let lowered = sample.lowercased()
-        if lowered.contains("<table") || lowered.contains("<tr") { return .html }
-        let lines = sample.split(separator: "\n").prefix(400)
-        let pipeLines = lines.filter { $0.drop { $0 == " " }.first == "|" }
-        if pipeLines.count >= 2, pipeLines.contains(where: { $0.contains("---") }) { return .markdown }
-        if lines.contains(where: { $0.contains("\t") }) {
-            let quoted = lines.contains { $0.first == "\"" || $0.contains("\t\"") }
+        let sample = Substring(text.utf8.prefix(200_000))
+        if containsTag(sample.utf8, "<table") || containsTag(sample.utf8, "<tr") { return .html }
+        let lines = sample.utf8.split(separator: 0x0A, maxSplits: 400).prefix(400)
+        let pipeLines = lines.filter { $0.drop { $0 == 0x20 }.first == 0x7C }
+        if pipeLines.count >= 2, pipeLines.contains(where: { containsTag($0, "---") }) { return .markdown }
+        if lines.contains(where: { $0.contains(0x09) }) {
+            let quoted = lines.contains { $0.first == 0x22 || containsTag($0, "\t\"") }
             return quoted ? .tsv : .pdfText
         }
         return .csv
+    }
+
+    /// Case-insensitive search for an ASCII tag opening.
+    private static func containsTag(_ utf8: Substring.UTF8View, _ tag: String) -> Bool {
+        let pattern = Array(tag.utf8)
+        var matched = 0
+        for byte in utf8 {
+            let lower = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            if lower == pattern[matched] {
+                matched += 1
+                if matched == pattern.count { return true }
+            } else {
+                matched = lower == pattern[0] ? 1 : 0
+            }
+        }
+        return false
     }
 }
 
@@ -59,6 +80,9 @@ private struct CatalogueAssembly {
     var findings: [Finding] = []
     private var unknownAgencies: [String: (line: Int, count: Int)] = [:]
     private var unknownOrder: [String] = []
+    /// Cells repeat a lot ("Sở Khoa học và Công nghệ"): each distinct text is resolved once.
+    private var resolutions: [String: AgencyResolver.Resolution] = [:]
+    private var deadlines: [String: Deadline] = [:]
 
     init(interpreter: CatalogueInterpreter, resolver: AgencyResolver) {
         self.interpreter = interpreter
@@ -184,7 +208,9 @@ private struct CatalogueAssembly {
         let title = raw.text(.title)
         let leadText = raw.text(.lead)
         let coordinatorsText = raw.text(.coordinators)
-        let deadline = Deadline(parsing: raw.text(.deadline), planDate: planDate)
+        let deadlineText = raw.text(.deadline)
+        let deadline = deadlines[deadlineText] ?? Deadline(parsing: deadlineText, planDate: planDate)
+        deadlines[deadlineText] = deadline
         let lead = agencies(leadText, column: "chủ trì", code: code.code, line: raw.line)
         let coordinators = agencies(coordinatorsText, column: "phối hợp", code: code.code, line: raw.line)
 
@@ -232,7 +258,8 @@ private struct CatalogueAssembly {
 
     private mutating func agencies(_ text: String, column: String, code: String, line: Int) -> [Resolved] {
         guard !text.isEmpty else { return [] }
-        let resolution = resolver.resolve(text)
+        let resolution = resolutions[text] ?? resolver.resolve(text)
+        resolutions[text] = resolution
         for piece in resolution.nonAgency {
             findings.append(
                 Finding(

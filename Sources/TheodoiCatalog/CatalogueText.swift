@@ -60,28 +60,63 @@ enum CatalogueText {
             raw = text
         }
         let text = normalise(raw)
-        let controls = text.unicodeScalars.lazy.filter {
-            $0.value < 0x20 && $0 != "\n" && $0 != "\t"
-        }.count
-        if controls * 20 > text.unicodeScalars.count { throw .binary }
+        // In UTF-8 every byte below 0x20 is an ASCII control character.
+        let controls = text.utf8.reduce(0) { $0 + ($1 < 0x20 && $1 != 0x0A && $1 != 0x09 ? 1 : 0) }
+        if controls * 20 > text.utf8.count { throw .binary }
         if text.allSatisfy(\.isWhitespace) { throw .empty }
         return text
     }
 
-    /// NFC, CR and BOM dropped, non-breaking and other unusual spaces made plain.
+    /// NFC, CR and BOM dropped, non-breaking and other unusual spaces made plain ASCII spaces.
     static func normalise(_ raw: String) -> String {
         var text = raw
-        if text.unicodeScalars.contains(where: { $0.value >= 0x300 }) { text = VietnameseText.nfc(text) }
-        var scalars = String.UnicodeScalarView()
-        scalars.reserveCapacity(text.utf8.count)
+        // Text with no combining mark is already NFC for Vietnamese (precomposed letters are NFC);
+        // running the full normalisation only when needed keeps large files fast.
+        let scan = scanBytes(text.utf8)
+        if scan.combining { text = VietnameseText.nfc(text) }
+        guard scan.specialSpace else { return text }
+        var needsWork = false
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x0D, 0xFEFF, 0x200B: continue
-            case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: scalars.append(" ")
-            default: scalars.append(scalar)
+            case 0x0D, 0xFEFF, 0x200B:
+                needsWork = true
+            case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000, 0x0085:
+                needsWork = true
+                bytes.append(0x20)
+            case 0x2028, 0x2029:
+                needsWork = true
+                bytes.append(0x0A)
+            default:
+                bytes.append(contentsOf: scalar.utf8)
             }
         }
-        return String(scalars)
+        return needsWork ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// One pass over the bytes: combining marks (U+0300–U+036F, the marks of decomposed Vietnamese)
+    /// call for NFC; a CR, a BOM or one of the spaces `normalise` replaces calls for a rewrite.
+    private static func scanBytes(_ utf8: String.UTF8View) -> (combining: Bool, specialSpace: Bool) {
+        var combining = false
+        var specialSpace = false
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in utf8 {
+            switch (beforePrevious, previous, byte) {
+            case (_, 0xCC, 0x80...0xBF), (_, 0xCD, 0x80...0xAF):
+                combining = true
+            case (_, _, 0x0D), (_, 0xC2, 0xA0), (_, 0xC2, 0x85), (0xEF, 0xBB, 0xBF), (0xE2, 0x80, 0x80...0x8B),
+                (0xE2, 0x80, 0xA8...0xA9), (0xE2, 0x80, 0xAF), (0xE2, 0x81, 0x9F), (0xE3, 0x80, 0x80):
+                specialSpace = true
+            default:
+                break
+            }
+            if combining && specialSpace { break }
+            beforePrevious = previous
+            previous = byte
+        }
+        return (combining, specialSpace)
     }
 
     /// UTF-16 with a BOM, or without one when every other byte is zero (ASCII-heavy text).

@@ -30,9 +30,11 @@ struct ColumnMap: Sendable, Equatable {
     /// The map of a header row, or nil when the row is not a header (it needs the number and title
     /// columns and at least one of lead and deadline).
     init?(header cells: [String]) {
+        // Most rows are tasks: only a row with a short cell naming the number column can be a header.
+        guard cells.contains(where: ColumnMap.mayNameNumberColumn) else { return nil }
         var found: [Role: Int] = [:]
         for (index, cell) in cells.enumerated() where !cell.isEmpty {
-            guard cell.count <= 60, let role = ColumnMap.role(of: cell), found[role] == nil else { continue }
+            guard cell.utf8.count <= 120, let role = ColumnMap.role(of: cell), found[role] == nil else { continue }
             found[role] = index
         }
         guard let number = found[.number], let title = found[.title], found[.lead] != nil || found[.deadline] != nil
@@ -46,20 +48,41 @@ struct ColumnMap: Sendable, Equatable {
         self.width = cells.count
     }
 
+    /// A cheap test before folding: the number column is named "TT", "STT", "Số TT", "Thứ tự", "Mã"…
+    static func mayNameNumberColumn(_ cell: String) -> Bool {
+        guard cell.utf8.count <= 20, let first = cell.utf8.first, [0x54, 0x74, 0x53, 0x73, 0x4D, 0x6D].contains(first)
+        else { return false }
+        return exactNames[headerKey(cell)] == .number
+    }
+
     static func role(of cell: String) -> Role? {
-        var folded = VietnameseText.folded(cell)
-        while let last = folded.last, last == ":" || last == "." || last == "*" || last == " " { folded.removeLast() }
-        if let parenthesis = folded.firstIndex(of: "("), parenthesis > folded.startIndex {
-            folded = String(folded[..<parenthesis]).trimmingSpaces
-        }
-        for (role, names) in synonyms {
-            for name in names where folded == name { return role }
-        }
+        let key = headerKey(cell)
+        if let role = exactNames[key] { return role }
         for (role, names) in synonyms where role != .number {
-            for name in names where name.count > 6 && folded.hasPrefix(name) { return role }
+            for name in names where name.utf8.count > 6 && key.hasPrefix(name) { return role }
         }
         return nil
     }
+
+    /// A header cell folded, without trailing punctuation or a parenthesised note.
+    private static func headerKey(_ cell: String) -> String {
+        var folded = VietnameseText.folded(cell)
+        while let last = folded.utf8.last, last == 0x3A || last == 0x2E || last == 0x2A || last == 0x20 {
+            folded.removeLast()
+        }
+        if let parenthesis = folded.firstIndex(of: "("), parenthesis > folded.startIndex {
+            folded = String(folded[..<parenthesis]).trimmingSpaces
+        }
+        return folded
+    }
+
+    private static let exactNames: [String: Role] = {
+        var names: [String: Role] = [:]
+        for (role, list) in synonyms {
+            for name in list where names[name] == nil { names[name] = role }
+        }
+        return names
+    }()
 
     /// Header names by role, folded; the longer names also match as prefixes.
     static let synonyms: [(Role, [String])] = [

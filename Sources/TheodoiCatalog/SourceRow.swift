@@ -11,38 +11,56 @@ struct SourceRow: Sendable, Equatable {
 }
 
 /// Cell text as every reader hands it on: whitespace collapsed, Markdown emphasis around it removed.
+///
+/// Works on UTF-8 bytes: after `CatalogueText.normalise` the only white space left is ASCII.
 enum CellText {
-    static func clean(_ raw: some StringProtocol) -> String {
-        var text = Substring(raw)
-        if text.contains(where: { $0.isWhitespace && $0 != " " }) || text.contains("  ") || text.first == " "
-            || text.last == " "
-        {
-            text = Substring(collapse(text))
-        }
-        // "**I.**", "__A. NHÓM…__", "*1.*"
-        while let first = text.first, first == "*" || first == "_", let last = text.last, last == first,
-            text.count >= 2
-        {
-            text = text.dropFirst().dropLast()
-            while text.first == " " { text = text.dropFirst() }
-            while text.last == " " { text = text.dropLast() }
-        }
-        return String(text)
-    }
+    static func clean(_ raw: String) -> String { clean(Substring(raw)) }
 
-    private static func collapse(_ text: Substring) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var pending = false
-        for character in text {
-            if character.isWhitespace {
-                pending = !result.isEmpty
-            } else {
-                if pending { result.append(" ") }
-                pending = false
-                result.append(character)
+    static func clean(_ raw: Substring) -> String {
+        let utf8 = raw.utf8
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        var needsWork = first == 0x20 || last == 0x20 || isEmphasis(first) || isEmphasis(last)
+        if !needsWork {
+            var previousSpace = false
+            for byte in utf8 {
+                if byte == 0x20 {
+                    if previousSpace {
+                        needsWork = true
+                        break
+                    }
+                    previousSpace = true
+                } else if byte < 0x20 {
+                    needsWork = true
+                    break
+                } else {
+                    previousSpace = false
+                }
             }
         }
-        return result
+        guard needsWork else { return String(raw) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for byte in utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+        }
+        // "**I.**", "__A. NHÓM…__", "*1.*"
+        var start = 0
+        var end = bytes.count
+        while end - start >= 2, isEmphasis(bytes[start]), bytes[end - 1] == bytes[start] {
+            start += 1
+            end -= 1
+            while start < end, bytes[start] == 0x20 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
+
+    private static func isEmphasis(_ byte: UInt8) -> Bool { byte == 0x2A || byte == 0x5F }
 }

@@ -4,13 +4,15 @@ enum TableReaders {
     static func pdfText(_ text: String) -> [SourceRow] {
         var rows: [SourceRow] = []
         var line = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             line += 1
-            if rawLine.contains("\t") {
-                let cells = rawLine.split(separator: "\t", omittingEmptySubsequences: false).map(CellText.clean)
+            if rawLine.contains(0x09) {
+                let cells = rawLine.split(separator: 0x09, omittingEmptySubsequences: false).map {
+                    CellText.clean(Substring($0))
+                }
                 rows.append(SourceRow(line: line, cells: cells, isText: false))
             } else {
-                rows.append(SourceRow(line: line, cells: [CellText.clean(rawLine)], isText: true))
+                rows.append(SourceRow(line: line, cells: [CellText.clean(Substring(rawLine))], isText: true))
             }
         }
         return rows
