@@ -86,6 +86,7 @@ let package = Package(
                 "TheodoiCLI", "TheodoiCatalog", "TheodoiCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: strictSettings
         ),
     ]
