@@ -16,12 +16,20 @@ let package = Package(
         .executable(name: "theodoi", targets: ["theodoi"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
     ],
     targets: [
         // MARK: Domain
 
-        /// Domain values and rules: dates, deadlines, reporting periods, Vietnamese text. Foundation only.
+        /// Domain values and rules: dates, deadlines, status, reporting periods, Vietnamese text. Foundation only.
         .target(
             name: "TheodoiCore",
             exclude: ["README.md"],
@@ -39,14 +47,79 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Storage
+
+        /// The persistence interface: records and a client of closures; no SQL.
+        .target(
+            name: "TheodoiStore",
+            dependencies: ["TheodoiCore", "TheodoiCatalog"],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        /// The one store implementation: SQLKit over SQLite and PostgreSQL, numbered migrations.
+        .target(
+            name: "TheodoiStoreSQL",
+            dependencies: [
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Use cases and presentation
+
+        /// Use cases shared by web, CLI and scheduler: import, plan views, dashboard, demo data.
+        .target(
+            name: "TheodoiOperations",
+            dependencies: ["TheodoiCore", "TheodoiCatalog", "TheodoiStore"],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        /// Typed page models and Mustache templates; cannot see the store.
+        .target(
+            name: "TheodoiViews",
+            dependencies: ["TheodoiCore", .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["README.md"],
+            resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: strictSettings
+        ),
+        /// Routes, pages, the JSON API with DTOs, one error middleware.
+        .target(
+            name: "TheodoiWeb",
+            dependencies: [
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiViews",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        /// Typed configuration read once, the composition root, services.
+        .target(
+            name: "TheodoiApp",
+            dependencies: [
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiViews",
+                "TheodoiWeb",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Entry points
 
         /// The command-line interface; commands validate, then call one operation.
         .target(
             name: "TheodoiCLI",
             dependencies: [
-                "TheodoiCore",
-                "TheodoiCatalog",
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],
@@ -78,6 +151,26 @@ let package = Package(
             name: "TheodoiCatalogTests",
             dependencies: ["TheodoiCore", "TheodoiCatalog"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TheodoiStoreSQLTests",
+            dependencies: [
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TheodoiWebTests",
+            dependencies: [
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiViews",
+                "TheodoiWeb", "TheodoiApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            exclude: ["__Snapshots__"],
             swiftSettings: strictSettings
         ),
         .testTarget(

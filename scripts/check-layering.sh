@@ -10,16 +10,18 @@ declare -A allowed=(
   [TheodoiCatalog]="Foundation TheodoiCore"
   [TheodoiExport]="Foundation TheodoiCore ZIPFoundation"
   [TheodoiStore]="Foundation TheodoiCore TheodoiCatalog"
-  [TheodoiStoreSQL]="Foundation TheodoiCore TheodoiCatalog TheodoiStore SQLKit SQLiteKit PostgresKit PostgresNIO SQLiteNIO NIOCore NIOPosix Logging"
+  [TheodoiStoreSQL]="Foundation Synchronization TheodoiCore TheodoiCatalog TheodoiStore SQLKit SQLiteKit PostgresKit PostgresNIO SQLiteNIO NIOCore NIOPosix NIOSSL Logging ServiceLifecycle"
   [TheodoiViews]="Foundation TheodoiCore Mustache"
-  [TheodoiOperations]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiExport"
-  [TheodoiWeb]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiViews TheodoiExport Hummingbird HummingbirdAuth HummingbirdRouter NIOCore HTTPTypes Logging"
+  [TheodoiOperations]="Foundation Synchronization TheodoiCore TheodoiCatalog TheodoiStore TheodoiExport"
+  [TheodoiWeb]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiViews TheodoiExport Hummingbird HummingbirdAuth HummingbirdRouter NIOCore HTTPTypes Logging ServiceLifecycle"
   [TheodoiApp]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations TheodoiViews TheodoiWeb TheodoiExport Configuration ServiceLifecycle Logging"
   [TheodoiCLI]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiApp ArgumentParser"
   [theodoi]="TheodoiCLI"
   [TheodoiBenchmarks]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations"
 )
-# Outside frameworks and the one module that owns each (Logging and NIO types are shared plumbing).
+# Outside frameworks and the one module that owns each. Logging, NIO types and ServiceLifecycle's
+# `Service` protocol are shared plumbing: the store's PostgresClient and the web application are
+# services that the app's service group runs.
 declare -A owner=(
   [ArgumentParser]=TheodoiCLI
   [Mustache]=TheodoiViews
@@ -30,9 +32,8 @@ declare -A owner=(
   [PostgresKit]=TheodoiStoreSQL
   [ZIPFoundation]=TheodoiExport
   [Configuration]=TheodoiApp
-  [ServiceLifecycle]=TheodoiApp
 )
-test_extras="Testing XCTest Foundation SnapshotTesting"
+test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle"
 
 status=0
 imports_of() {

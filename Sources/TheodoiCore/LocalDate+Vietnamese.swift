@@ -23,3 +23,13 @@ extension LocalDate {
         self.init(year: year, month: month, day: day)
     }
 }
+
+extension LocalDate {
+    /// The calendar date in Vietnam (UTC+7, no daylight saving) at an instant given as seconds since
+    /// 1970-01-01 UTC. The caller reads the clock; Core never does.
+    public init(vietnamAt secondsSince1970: Double) {
+        let seconds = Int((secondsSince1970 + 7 * 3600).rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        self.init(daysSinceEpoch: days)
+    }
+}

@@ -1,0 +1,98 @@
+/// Computes where an assignment stands on any date (DESIGN §5). Pure: the date comes in.
+public enum StatusEngine {
+    /// The status of one assignment as of `asOf`.
+    ///
+    /// - Parameters:
+    ///   - deadline: the assignment's own deadline.
+    ///   - history: its reports, reviews and extension decisions (events after `asOf` are ignored).
+    ///   - children: the statuses of its sub-assignments as of the same date (empty for a leaf).
+    ///   - planDate: the decision's date, for "quá hạn khi giao".
+    public static func status(
+        deadline: Deadline, history: AssignmentHistory = .empty, children: [AssignmentStatus] = [],
+        planDate: LocalDate?, asOf: LocalDate
+    ) -> AssignmentStatus {
+        let reports = history.reports.filter { $0.submittedOn <= asOf }.sorted {
+            ($0.submittedOn, $0.id) < ($1.submittedOn, $1.id)
+        }
+        let reviews = history.reviews.filter { $0.decidedOn <= asOf }.sorted { $0.decidedOn < $1.decidedOn }
+        let extensions = history.extensions.filter { $0.approved && $0.decidedOn <= asOf }.sorted { $0.decidedOn < $1.decidedOn }
+
+        // A parent with no deadline of its own takes the latest of its children's.
+        var originalDue = deadline.due
+        var childrenDue: LocalDate?
+        if !children.isEmpty {
+            childrenDue = children.compactMap(\.effectiveDue).max()
+            if case .none = deadline.form { originalDue = children.compactMap(\.originalDue).max() }
+        }
+        var effectiveDue = extensions.last?.newDue ?? originalDue
+        if case .none = deadline.form, extensions.isEmpty, let childrenDue { effectiveDue = childrenDue }
+        if case .recurring = deadline.form, let recurringDue = deadline.recurringDue(containing: asOf) {
+            effectiveDue = extensions.last?.newDue ?? recurringDue
+        }
+
+        // Completion is what the office accepted, not what the agency claimed.
+        let lastReview = reviews.last
+        var completedOn: LocalDate?
+        if let lastReview, case .accept(let date) = lastReview.decision { completedOn = date }
+        if completedOn == nil, !children.isEmpty, children.allSatisfy({ $0.timeliness.isDone }) {
+            completedOn = children.compactMap(\.completedOn).max()
+        }
+        let isDone = completedOn != nil
+
+        let percent: Int
+        if isDone {
+            percent = 100
+        } else if !children.isEmpty {
+            percent = children.map(\.percent).reduce(0, +) / children.count
+        } else {
+            percent = min(100, max(0, reports.last?.percent ?? 0))
+        }
+
+        let stage = self.stage(isDone: isDone, reports: reports, lastReview: lastReview, children: children)
+        let recurring: Bool
+        if case .recurring = deadline.form { recurring = true } else { recurring = false }
+
+        let timeliness: Timeliness
+        if let completedOn, !recurring {
+            timeliness = effectiveDue.map { completedOn <= $0 } ?? true ? .doneOnTime : .doneLate
+        } else if recurring {
+            timeliness = .recurring
+        } else if let effectiveDue {
+            timeliness = effectiveDue >= asOf ? .openInTime : .openOverdue
+        } else {
+            timeliness = .undetermined
+        }
+
+        var reportedThisPeriod: Bool?
+        if recurring {
+            let kind: ReportingPeriod.Kind
+            switch deadline.cadence {
+            case .monthly: kind = .month
+            case .quarterly, nil: kind = .quarter
+            case .halfYearly: kind = .sixMonths
+            case .yearly: kind = .year
+            }
+            let period = ReportingPeriod.containing(asOf, kind: kind) ?? ReportingPeriod.containing(asOf, kind: .year)
+            reportedThisPeriod = reports.contains { report in period.map { $0.contains(report.submittedOn) } ?? false }
+        }
+
+        let overdueAtIssue = planDate.flatMap { planDate in originalDue.map { $0 < planDate } } ?? false
+        return AssignmentStatus(
+            timeliness: timeliness, stage: stage, effectiveDue: effectiveDue, originalDue: originalDue, percent: percent,
+            completedOn: completedOn, overdueAtIssue: overdueAtIssue, reportedThisPeriod: reportedThisPeriod)
+    }
+
+    private static func stage(
+        isDone: Bool, reports: [AssignmentHistory.Report], lastReview: AssignmentHistory.Review?,
+        children: [AssignmentStatus]
+    ) -> Stage {
+        if isDone { return .done }
+        if let last = reports.last {
+            if let lastReview, lastReview.reportID == last.id, case .return = lastReview.decision { return .returned }
+            if last.claimsCompletion, lastReview?.reportID != last.id { return .awaitingReview }
+            return .inProgress
+        }
+        if children.isEmpty || children.allSatisfy({ $0.stage == .notStarted }) { return .notStarted }
+        return .inProgress
+    }
+}

@@ -1,0 +1,185 @@
+import TheodoiCore
+import TheodoiStore
+
+/// What to show of a plan: the date statuses are computed for, filters and a page.
+public struct PlanQuery: Sendable, Hashable {
+    /// Which agency cell an agency filter looks at.
+    public enum AgencyRole: String, Sendable, Hashable, CaseIterable {
+        case lead, coordinator, any
+    }
+
+    public var asOf: LocalDate
+    /// Free text; diacritics and case ignored.
+    public var text: String?
+    public var agency: AgencyRecord.ID?
+    public var agencyRole: AgencyRole
+    public var part: String?
+    public var group: String?
+    public var timeliness: Timeliness?
+    public var stage: Stage?
+    /// Rows whose effective due date falls in this month ("2025-10").
+    public var dueMonth: (year: Int, month: Int)?
+    /// 1-based.
+    public var page: Int
+    public var perPage: Int
+
+    public init(
+        asOf: LocalDate, text: String? = nil, agency: AgencyRecord.ID? = nil, agencyRole: AgencyRole = .any,
+        part: String? = nil, group: String? = nil, timeliness: Timeliness? = nil, stage: Stage? = nil,
+        dueMonth: (year: Int, month: Int)? = nil, page: Int = 1, perPage: Int = 200
+    ) {
+        self.asOf = asOf
+        self.text = text
+        self.agency = agency
+        self.agencyRole = agencyRole
+        self.part = part
+        self.group = group
+        self.timeliness = timeliness
+        self.stage = stage
+        self.dueMonth = dueMonth
+        self.page = page
+        self.perPage = perPage
+    }
+
+    public static func == (lhs: PlanQuery, rhs: PlanQuery) -> Bool {
+        lhs.asOf == rhs.asOf && lhs.text == rhs.text && lhs.agency == rhs.agency && lhs.agencyRole == rhs.agencyRole
+            && lhs.part == rhs.part && lhs.group == rhs.group && lhs.timeliness == rhs.timeliness && lhs.stage == rhs.stage
+            && lhs.dueMonth?.year == rhs.dueMonth?.year && lhs.dueMonth?.month == rhs.dueMonth?.month
+            && lhs.page == rhs.page && lhs.perPage == rhs.perPage
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(asOf)
+        hasher.combine(text)
+        hasher.combine(agency)
+        hasher.combine(part)
+        hasher.combine(group)
+        hasher.combine(page)
+    }
+
+    /// Whether any filter is set (besides the date and the page).
+    public var isFiltered: Bool {
+        text != nil || agency != nil || part != nil || group != nil || timeliness != nil || stage != nil || dueMonth != nil
+    }
+}
+
+/// One row of a plan view: the assignment and where it stands.
+public struct PlanRow: Sendable {
+    public var assignment: AssignmentRecord
+    public var status: AssignmentStatus
+}
+
+/// The rows of a plan that match a query, one page of them, and the counts of the whole plan.
+public struct PlanView: Sendable {
+    public var snapshot: PlanSnapshot
+    public var query: PlanQuery
+    /// The rows of the requested page, in document order.
+    public var rows: [PlanRow]
+    /// Rows matching the query, over all pages.
+    public var total: Int
+    /// Counts over the plan's top-level assignments (DESIGN §5 counting unit), unfiltered.
+    public var summary: StatusSummary
+
+    public var pageCount: Int { max(1, (total + query.perPage - 1) / query.perPage) }
+}
+
+/// Queries over plan snapshots.
+public struct PlanViews: Sendable {
+    public let store: StoreClient
+    public let snapshots: PlanSnapshots
+
+    public init(store: StoreClient, snapshots: PlanSnapshots) {
+        self.store = store
+        self.snapshots = snapshots
+    }
+
+    /// A query that names something the plan does not have.
+    public struct UnknownFilter: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// The rows of `slug` matching `query`; nil when there is no such plan.
+    public func view(slug: String, query: PlanQuery) async throws -> PlanView? {
+        guard let snapshot = try await snapshots.snapshot(slug: slug) else { return nil }
+        if let part = query.part, !snapshot.parts.contains(where: { $0.code == part }) {
+            throw UnknownFilter(
+                message: "Kế hoạch không có phần “\(part)”; các phần: \(snapshot.parts.map(\.code).joined(separator: ", ")).")
+        }
+        if let group = query.group {
+            let groups =
+                query.part.map { part in snapshot.parts.first { $0.code == part }?.groups ?? [] }
+                ?? (snapshot.parts.flatMap(\.groups) + snapshot.looseGroups)
+            if !groups.contains(where: { $0.code == group }) {
+                throw UnknownFilter(message: "Kế hoạch không có nhóm “\(group)”\(query.part.map { " trong phần \($0)" } ?? "").")
+            }
+        }
+        let statuses = await snapshots.statuses(of: snapshot, asOf: query.asOf)
+        var matching: Set<String>?
+        if let text = query.text {
+            let folded = VietnameseText.folded(text)
+            if !folded.isEmpty { matching = try await store.searchAssignments(snapshot.plan.id, folded) }
+        }
+        var selected: [Int] = []
+        for (position, assignment) in snapshot.assignments.enumerated() {
+            let status = statuses[position]
+            if let matching, !matching.contains(assignment.code) { continue }
+            if let part = query.part, assignment.part != part { continue }
+            if let group = query.group, assignment.group != group { continue }
+            if let timeliness = query.timeliness, status.timeliness != timeliness { continue }
+            if let stage = query.stage, status.stage != stage { continue }
+            if let month = query.dueMonth {
+                guard let due = status.effectiveDue, due.year == month.year, due.month == month.month else { continue }
+            }
+            if let agency = query.agency {
+                let lead = assignment.lead.contains { $0.agencyID == agency }
+                let coordinator = assignment.coordinators.contains { $0.agencyID == agency }
+                switch query.agencyRole {
+                case .lead: if !lead { continue }
+                case .coordinator: if !coordinator { continue }
+                case .any: if !lead && !coordinator { continue }
+                }
+            }
+            selected.append(position)
+        }
+        let start = (query.page - 1) * query.perPage
+        let pageRows = start < selected.count ? Array(selected[start..<min(selected.count, start + query.perPage)]) : []
+        let summary = StatusSummary(
+            snapshot.assignments.indices.filter { snapshot.assignments[$0].parent == nil }.map { statuses[$0] })
+        return PlanView(
+            snapshot: snapshot, query: query,
+            rows: pageRows.map { PlanRow(assignment: snapshot.assignments[$0], status: statuses[$0]) },
+            total: selected.count, summary: summary)
+    }
+
+    /// One assignment with its status, parent and children; nil when the plan or the code is unknown.
+    public func assignment(slug: String, code: String, asOf: LocalDate) async throws -> AssignmentDetail? {
+        guard let snapshot = try await snapshots.snapshot(slug: slug), let position = snapshot.index[code] else { return nil }
+        let statuses = await snapshots.statuses(of: snapshot, asOf: asOf)
+        let assignment = snapshot.assignments[position]
+        let parent = assignment.parent.flatMap { snapshot.index[$0] }.map {
+            PlanRow(assignment: snapshot.assignments[$0], status: statuses[$0])
+        }
+        let children = (snapshot.children[code] ?? []).map {
+            PlanRow(assignment: snapshot.assignments[$0], status: statuses[$0])
+        }
+        return AssignmentDetail(
+            snapshot: snapshot, row: PlanRow(assignment: assignment, status: statuses[position]), parent: parent,
+            children: children)
+    }
+
+    /// Counts by timeliness and stage over top-level assignments, per part, group and lead agency.
+    public func dashboard(slug: String, asOf: LocalDate) async throws -> Dashboard? {
+        guard let snapshot = try await snapshots.snapshot(slug: slug) else { return nil }
+        let statuses = await snapshots.statuses(of: snapshot, asOf: asOf)
+        return Dashboard(snapshot: snapshot, statuses: statuses, asOf: asOf)
+    }
+}
+
+/// One assignment in context.
+public struct AssignmentDetail: Sendable {
+    public var snapshot: PlanSnapshot
+    public var row: PlanRow
+    public var parent: PlanRow?
+    public var children: [PlanRow]
+}

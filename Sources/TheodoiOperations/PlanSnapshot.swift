@@ -1,0 +1,101 @@
+import TheodoiCatalog
+import TheodoiCore
+import TheodoiStore
+
+/// One plan as read from the store at one revision: what every page and API call of that plan needs.
+public struct PlanSnapshot: Sendable {
+    public let plan: PlanRecord
+    public let parts: [PartRecord]
+    public let looseGroups: [GroupRecord]
+    /// Every row, in document order.
+    public let assignments: [AssignmentRecord]
+    public let findings: [Finding]
+    /// Code → index in `assignments`.
+    public let index: [String: Int]
+    /// Parent code → indexes of its children.
+    public let children: [String: [Int]]
+
+    public init(
+        plan: PlanRecord, parts: [PartRecord], looseGroups: [GroupRecord], assignments: [AssignmentRecord],
+        findings: [Finding]
+    ) {
+        self.plan = plan
+        self.parts = parts
+        self.looseGroups = looseGroups
+        self.assignments = assignments
+        self.findings = findings
+        var index: [String: Int] = [:]
+        var children: [String: [Int]] = [:]
+        for (position, assignment) in assignments.enumerated() {
+            index[assignment.code] = position
+            if let parent = assignment.parent { children[parent, default: []].append(position) }
+        }
+        self.index = index
+        self.children = children
+    }
+
+    /// The status of every row as of `asOf`, children before parents (DESIGN §5).
+    public func statuses(asOf: LocalDate, histories: [String: AssignmentHistory] = [:]) -> [AssignmentStatus] {
+        var statuses = [AssignmentStatus?](repeating: nil, count: assignments.count)
+        // Children follow their parent in document order, so walking backwards meets them first.
+        for position in assignments.indices.reversed() {
+            let assignment = assignments[position]
+            let childStatuses = (children[assignment.code] ?? []).compactMap { statuses[$0] }
+            statuses[position] = StatusEngine.status(
+                deadline: assignment.deadline, history: histories[assignment.code] ?? .empty, children: childStatuses,
+                planDate: plan.date, asOf: asOf)
+        }
+        return statuses.map { $0 ?? StatusEngine.status(deadline: Deadline(parsing: ""), planDate: nil, asOf: asOf) }
+    }
+
+    /// The title of a part, or of a group inside a part.
+    public func groupTitle(part: String?, group: String) -> String? {
+        if let part {
+            return parts.first { $0.code == part }?.groups.first { $0.code == group }?.title
+        }
+        return looseGroups.first { $0.code == group }?.title
+    }
+}
+
+/// Plan snapshots kept between requests, reloaded when the plan's revision in the database moves
+/// (so several instances sharing a database stay right), with statuses cached per date.
+public actor PlanSnapshots {
+    private let store: StoreClient
+    private var snapshots: [String: PlanSnapshot] = [:]
+    private var statusCache: [String: [(revision: Int, asOf: LocalDate, statuses: [AssignmentStatus])]] = [:]
+
+    public init(store: StoreClient) {
+        self.store = store
+    }
+
+    /// The current snapshot of a plan, or nil when there is no such plan.
+    public func snapshot(slug: String) async throws -> PlanSnapshot? {
+        guard let revision = try await store.planRevision(slug) else { return nil }
+        if let cached = snapshots[slug], cached.plan.revision == revision { return cached }
+        guard let plan = try await store.plan(slug) else { return nil }
+        async let parts = store.parts(plan.id)
+        async let looseGroups = store.looseGroups(plan.id)
+        async let assignments = store.assignments(plan.id)
+        async let findings = store.findings(plan.id)
+        let snapshot = PlanSnapshot(
+            plan: plan, parts: try await parts, looseGroups: try await looseGroups, assignments: try await assignments,
+            findings: try await findings)
+        snapshots[slug] = snapshot
+        statusCache[slug] = nil
+        return snapshot
+    }
+
+    /// Statuses of a snapshot's rows as of a date, computed once per revision and date.
+    public func statuses(of snapshot: PlanSnapshot, asOf: LocalDate) -> [AssignmentStatus] {
+        let slug = snapshot.plan.slug
+        if let hit = statusCache[slug]?.first(where: { $0.revision == snapshot.plan.revision && $0.asOf == asOf }) {
+            return hit.statuses
+        }
+        let statuses = snapshot.statuses(asOf: asOf)
+        var entries = (statusCache[slug] ?? []).filter { $0.revision == snapshot.plan.revision }
+        entries.append((snapshot.plan.revision, asOf, statuses))
+        if entries.count > 8 { entries.removeFirst(entries.count - 8) }
+        statusCache[slug] = entries
+        return statuses
+    }
+}

@@ -1,0 +1,234 @@
+import TheodoiCatalog
+import TheodoiCore
+
+/// Kế hoạch: one decision's catalogue as stored.
+public struct PlanRecord: Sendable, Hashable, Identifiable {
+    /// Typed plan id.
+    public struct ID: Sendable, Hashable, Comparable, CustomStringConvertible {
+        public var rawValue: Int
+        public init(_ rawValue: Int) { self.rawValue = rawValue }
+        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
+        public var description: String { String(rawValue) }
+    }
+
+    public var id: ID
+    /// The plan number folded to a URL slug: `343-QĐ/TU` → `343-qd-tu`.
+    public var slug: String
+    public var number: String
+    public var date: LocalDate?
+    public var issuer: String?
+    public var title: String?
+    public var declaredCount: Int?
+    /// A generated plan for benchmarks and screenshots, never a real one.
+    public var isDemo: Bool
+    /// The file the plan was imported from.
+    public var sourceName: String
+    /// Goes up with every change to the plan, so caches know when to reload.
+    public var revision: Int
+    public var assignmentCount: Int
+
+    public init(
+        id: ID, slug: String, number: String, date: LocalDate?, issuer: String?, title: String?, declaredCount: Int?,
+        isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int
+    ) {
+        self.id = id
+        self.slug = slug
+        self.number = number
+        self.date = date
+        self.issuer = issuer
+        self.title = title
+        self.declaredCount = declaredCount
+        self.isDemo = isDemo
+        self.sourceName = sourceName
+        self.revision = revision
+        self.assignmentCount = assignmentCount
+    }
+
+    /// The slug of a plan number (DESIGN §8): diacritics folded, lower case, non-alphanumerics → `-`.
+    public static func slug(for number: String) -> String {
+        var slug = ""
+        var pendingDash = false
+        for character in VietnameseText.folded(number) {
+            if character.isASCII && (character.isLetter || character.isNumber) {
+                if pendingDash && !slug.isEmpty { slug.append("-") }
+                pendingDash = false
+                slug.append(character)
+            } else {
+                pendingDash = true
+            }
+        }
+        return slug
+    }
+}
+
+/// Nhóm nhiệm vụ A/B/C as stored, with its groups.
+public struct PartRecord: Sendable, Hashable {
+    public var code: String
+    public var title: String
+    public var declaredCount: Int?
+    public var foundCount: Int
+    public var groups: [GroupRecord]
+
+    public init(code: String, title: String, declaredCount: Int?, foundCount: Int, groups: [GroupRecord]) {
+        self.code = code
+        self.title = title
+        self.declaredCount = declaredCount
+        self.foundCount = foundCount
+        self.groups = groups
+    }
+}
+
+/// Nhóm I–V as stored.
+public struct GroupRecord: Sendable, Hashable {
+    public var code: String
+    public var title: String
+
+    public init(code: String, title: String) {
+        self.code = code
+        self.title = title
+    }
+}
+
+/// Cơ quan, đơn vị.
+public struct AgencyRecord: Sendable, Hashable, Identifiable {
+    /// Typed agency id.
+    public struct ID: Sendable, Hashable, Comparable, CustomStringConvertible {
+        public var rawValue: Int
+        public init(_ rawValue: Int) { self.rawValue = rawValue }
+        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
+        public var description: String { String(rawValue) }
+    }
+
+    public var id: ID
+    public var name: String
+    public var shortName: String
+    public var kind: AgencyKind
+
+    public init(id: ID, name: String, shortName: String, kind: AgencyKind) {
+        self.id = id
+        self.name = name
+        self.shortName = shortName
+        self.kind = kind
+    }
+}
+
+/// A body named in an assignment's lead or coordinating cell: an agency, or a generic group.
+public struct AgencyLink: Sendable, Hashable {
+    /// Nil for a generic group ("Các sở, ngành liên quan").
+    public var agencyID: AgencyRecord.ID?
+    public var name: String
+    public var generic: Bool
+
+    public init(agencyID: AgencyRecord.ID?, name: String, generic: Bool) {
+        self.agencyID = agencyID
+        self.name = name
+        self.generic = generic
+    }
+}
+
+/// Nhiệm vụ as stored.
+public struct AssignmentRecord: Sendable, Hashable, Identifiable {
+    /// Typed assignment id.
+    public struct ID: Sendable, Hashable, Comparable, CustomStringConvertible {
+        public var rawValue: Int
+        public init(_ rawValue: Int) { self.rawValue = rawValue }
+        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
+        public var description: String { String(rawValue) }
+    }
+
+    public var id: ID
+    /// "A.17.1", the natural key within the plan.
+    public var code: String
+    public var part: String?
+    public var group: String?
+    public var number: String
+    public var parent: String?
+    /// Document order.
+    public var position: Int
+    public var title: String
+    public var leadText: String
+    public var lead: [AgencyLink]
+    public var coordinatorsText: String
+    public var coordinators: [AgencyLink]
+    public var deadline: Deadline
+    public var output: String
+    /// The line of the source file.
+    public var line: Int
+
+    public init(
+        id: ID, code: String, part: String?, group: String?, number: String, parent: String?, position: Int,
+        title: String, leadText: String, lead: [AgencyLink], coordinatorsText: String, coordinators: [AgencyLink],
+        deadline: Deadline, output: String, line: Int
+    ) {
+        self.id = id
+        self.code = code
+        self.part = part
+        self.group = group
+        self.number = number
+        self.parent = parent
+        self.position = position
+        self.title = title
+        self.leadText = leadText
+        self.lead = lead
+        self.coordinatorsText = coordinatorsText
+        self.coordinators = coordinators
+        self.deadline = deadline
+        self.output = output
+        self.line = line
+    }
+}
+
+/// What an import did.
+public struct ImportResult: Sendable, Hashable {
+    /// One assignment whose catalogue fields changed.
+    public struct Change: Sendable, Hashable {
+        public var code: String
+        /// Vietnamese field names: "nội dung", "chủ trì", "thời hạn"…
+        public var fields: [String]
+
+        public init(code: String, fields: [String]) {
+            self.code = code
+            self.fields = fields
+        }
+    }
+
+    public var plan: PlanRecord
+    /// The plan was new.
+    public var created: Bool
+    public var added: [String]
+    public var changed: [Change]
+    /// Codes in the database that the file no longer has: kept, never deleted.
+    public var missing: [String]
+    /// Plan-level fields that changed (number, date, title…).
+    public var planChanges: [String]
+
+    public init(
+        plan: PlanRecord, created: Bool, added: [String], changed: [Change], missing: [String], planChanges: [String]
+    ) {
+        self.plan = plan
+        self.created = created
+        self.added = added
+        self.changed = changed
+        self.missing = missing
+        self.planChanges = planChanges
+    }
+
+    /// Nothing at all changed.
+    public var isUnchanged: Bool { !created && added.isEmpty && changed.isEmpty && planChanges.isEmpty }
+}
+
+/// How a catalogue is stored.
+public struct ImportRequest: Sendable {
+    public var catalogue: Catalogue
+    /// Overrides the number the catalogue names (a catalogue without a preamble has none).
+    public var number: String
+    public var sourceName: String
+    public var isDemo: Bool
+
+    public init(catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false) {
+        self.catalogue = catalogue
+        self.number = number
+        self.sourceName = sourceName
+        self.isDemo = isDemo
+    }
+}

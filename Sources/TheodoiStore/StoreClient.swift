@@ -1,0 +1,91 @@
+import TheodoiCatalog
+import TheodoiCore
+
+/// The persistence interface: a value of closures (STYLE rule 2). `TheodoiStoreSQL` provides the live
+/// value over SQLite and PostgreSQL; `StoreClient.failing` is the test value, each closure failing
+/// until a test overrides the one it needs.
+public struct StoreClient: Sendable {
+    /// Brings the schema up to date (numbered migrations); safe to run on every start.
+    public var migrate: @Sendable () async throws -> Void
+    /// Adds the directory's agencies that are not stored yet; changes nothing else.
+    public var syncAgencyDirectory: @Sendable (_ entries: [AgencyDirectory.Entry]) async throws -> Void
+    /// Stores a catalogue in one transaction: a new plan, or an update by assignment code that never
+    /// deletes anything.
+    public var importCatalogue: @Sendable (_ request: ImportRequest) async throws -> ImportResult
+    /// Every plan, real ones first, then by date.
+    public var plans: @Sendable () async throws -> [PlanRecord]
+    /// One plan by slug.
+    public var plan: @Sendable (_ slug: String) async throws -> PlanRecord?
+    /// The plan's revision only (a cheap check for caches).
+    public var planRevision: @Sendable (_ slug: String) async throws -> Int?
+    /// The plan's parts with their groups, in document order.
+    public var parts: @Sendable (_ plan: PlanRecord.ID) async throws -> [PartRecord]
+    /// Groups of a plan that has no parts.
+    public var looseGroups: @Sendable (_ plan: PlanRecord.ID) async throws -> [GroupRecord]
+    /// Every assignment of the plan in document order.
+    public var assignments: @Sendable (_ plan: PlanRecord.ID) async throws -> [AssignmentRecord]
+    /// Codes of the plan's assignments whose folded search text contains the folded query.
+    public var searchAssignments: @Sendable (_ plan: PlanRecord.ID, _ foldedQuery: String) async throws -> Set<String>
+    /// Every agency, ordered by folded name.
+    public var agencies: @Sendable () async throws -> [AgencyRecord]
+    /// The import findings of a plan, by line.
+    public var findings: @Sendable (_ plan: PlanRecord.ID) async throws -> [Finding]
+    /// Succeeds once the database answers.
+    public var ping: @Sendable () async throws -> Void
+
+    public init(
+        migrate: @escaping @Sendable () async throws -> Void,
+        syncAgencyDirectory: @escaping @Sendable ([AgencyDirectory.Entry]) async throws -> Void,
+        importCatalogue: @escaping @Sendable (ImportRequest) async throws -> ImportResult,
+        plans: @escaping @Sendable () async throws -> [PlanRecord],
+        plan: @escaping @Sendable (String) async throws -> PlanRecord?,
+        planRevision: @escaping @Sendable (String) async throws -> Int?,
+        parts: @escaping @Sendable (PlanRecord.ID) async throws -> [PartRecord],
+        looseGroups: @escaping @Sendable (PlanRecord.ID) async throws -> [GroupRecord],
+        assignments: @escaping @Sendable (PlanRecord.ID) async throws -> [AssignmentRecord],
+        searchAssignments: @escaping @Sendable (PlanRecord.ID, String) async throws -> Set<String>,
+        agencies: @escaping @Sendable () async throws -> [AgencyRecord],
+        findings: @escaping @Sendable (PlanRecord.ID) async throws -> [Finding],
+        ping: @escaping @Sendable () async throws -> Void
+    ) {
+        self.migrate = migrate
+        self.syncAgencyDirectory = syncAgencyDirectory
+        self.importCatalogue = importCatalogue
+        self.plans = plans
+        self.plan = plan
+        self.planRevision = planRevision
+        self.parts = parts
+        self.looseGroups = looseGroups
+        self.assignments = assignments
+        self.searchAssignments = searchAssignments
+        self.agencies = agencies
+        self.findings = findings
+        self.ping = ping
+    }
+}
+
+/// A store call a test did not set up.
+public struct UnimplementedStoreCall: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "StoreClient.\(name) was called but the test did not set it up" }
+}
+
+extension StoreClient {
+    /// Every closure fails; tests override the ones they need.
+    public static var failing: StoreClient {
+        StoreClient(
+            migrate: { throw UnimplementedStoreCall(name: "migrate") },
+            syncAgencyDirectory: { _ in throw UnimplementedStoreCall(name: "syncAgencyDirectory") },
+            importCatalogue: { _ in throw UnimplementedStoreCall(name: "importCatalogue") },
+            plans: { throw UnimplementedStoreCall(name: "plans") },
+            plan: { _ in throw UnimplementedStoreCall(name: "plan") },
+            planRevision: { _ in throw UnimplementedStoreCall(name: "planRevision") },
+            parts: { _ in throw UnimplementedStoreCall(name: "parts") },
+            looseGroups: { _ in throw UnimplementedStoreCall(name: "looseGroups") },
+            assignments: { _ in throw UnimplementedStoreCall(name: "assignments") },
+            searchAssignments: { _, _ in throw UnimplementedStoreCall(name: "searchAssignments") },
+            agencies: { throw UnimplementedStoreCall(name: "agencies") },
+            findings: { _ in throw UnimplementedStoreCall(name: "findings") },
+            ping: { throw UnimplementedStoreCall(name: "ping") })
+    }
+}

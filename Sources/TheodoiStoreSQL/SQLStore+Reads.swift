@@ -1,0 +1,187 @@
+import SQLKit
+import TheodoiCatalog
+import TheodoiCore
+import TheodoiStore
+
+extension SQLStore {
+    func plans() async throws -> [PlanRecord] {
+        try await read { database in
+            try await database.raw(
+                """
+                SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
+                    p.revision, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
+                FROM plans p ORDER BY p.is_demo, p.date DESC, p.id
+                """
+            ).all().map(SQLStore.planRecord)
+        }
+    }
+
+    func plan(slug: String) async throws -> PlanRecord? {
+        try await read { database in
+            try await database.raw(
+                """
+                SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
+                    p.revision, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
+                FROM plans p WHERE p.slug = \(bind: slug)
+                """
+            ).first().map(SQLStore.planRecord)
+        }
+    }
+
+    func planRevision(slug: String) async throws -> Int? {
+        try await read { database in
+            try await database.raw("SELECT revision FROM plans WHERE slug = \(bind: slug)").first()?
+                .decode(column: "revision", as: Int.self)
+        }
+    }
+
+    static func planRecord(_ row: any SQLRow) throws -> PlanRecord {
+        PlanRecord(
+            id: PlanRecord.ID(try row.decode(column: "id", as: Int.self)),
+            slug: try row.decode(column: "slug", as: String.self),
+            number: try row.decode(column: "number", as: String.self),
+            date: try row.decode(column: "date", as: String?.self).flatMap { LocalDate(iso: $0) },
+            issuer: try row.decode(column: "issuer", as: String?.self),
+            title: try row.decode(column: "title", as: String?.self),
+            declaredCount: try row.decode(column: "declared_count", as: Int?.self),
+            isDemo: try row.decode(column: "is_demo", as: Int.self) != 0,
+            sourceName: try row.decode(column: "source_name", as: String.self),
+            revision: try row.decode(column: "revision", as: Int.self),
+            assignmentCount: try row.decode(column: "assignment_count", as: Int.self))
+    }
+
+    func parts(_ plan: PlanRecord.ID) async throws -> [PartRecord] {
+        try await read { database in
+            let groups = try await database.raw(
+                "SELECT part_code, code, title FROM plan_groups WHERE plan_id = \(bind: plan.rawValue) ORDER BY position"
+            ).all()
+            var byPart: [String: [GroupRecord]] = [:]
+            for row in groups {
+                byPart[try row.decode(column: "part_code", as: String.self), default: []].append(
+                    GroupRecord(
+                        code: try row.decode(column: "code", as: String.self),
+                        title: try row.decode(column: "title", as: String.self)))
+            }
+            return try await database.raw(
+                """
+                SELECT code, title, declared_count, found_count FROM plan_parts
+                WHERE plan_id = \(bind: plan.rawValue) ORDER BY position
+                """
+            ).all().map { row in
+                let code = try row.decode(column: "code", as: String.self)
+                return PartRecord(
+                    code: code, title: try row.decode(column: "title", as: String.self),
+                    declaredCount: try row.decode(column: "declared_count", as: Int?.self),
+                    foundCount: try row.decode(column: "found_count", as: Int.self), groups: byPart[code] ?? [])
+            }
+        }
+    }
+
+    func looseGroups(_ plan: PlanRecord.ID) async throws -> [GroupRecord] {
+        try await read { database in
+            try await database.raw(
+                "SELECT code, title FROM plan_groups WHERE plan_id = \(bind: plan.rawValue) AND part_code = '' ORDER BY position"
+            ).all().map {
+                GroupRecord(
+                    code: try $0.decode(column: "code", as: String.self), title: try $0.decode(column: "title", as: String.self))
+            }
+        }
+    }
+
+    func assignments(_ plan: PlanRecord.ID) async throws -> [AssignmentRecord] {
+        try await read { database in
+            let planDate = try await database.raw("SELECT date FROM plans WHERE id = \(bind: plan.rawValue)").first()?
+                .decode(column: "date", as: String?.self).flatMap { LocalDate(iso: $0) }
+            var links: [Int: (lead: [AgencyLink], coordinators: [AgencyLink])] = [:]
+            for row in try await database.raw(
+                """
+                SELECT aa.assignment_id, aa.role, aa.agency_id, aa.name, aa.generic
+                FROM assignment_agencies aa JOIN assignments a ON a.id = aa.assignment_id
+                WHERE a.plan_id = \(bind: plan.rawValue) ORDER BY aa.assignment_id, aa.role, aa.position
+                """
+            ).all() {
+                let id = try row.decode(column: "assignment_id", as: Int.self)
+                let link = AgencyLink(
+                    agencyID: try row.decode(column: "agency_id", as: Int?.self).map(AgencyRecord.ID.init),
+                    name: try row.decode(column: "name", as: String.self),
+                    generic: try row.decode(column: "generic", as: Int.self) != 0)
+                if try row.decode(column: "role", as: String.self) == "lead" {
+                    links[id, default: ([], [])].lead.append(link)
+                } else {
+                    links[id, default: ([], [])].coordinators.append(link)
+                }
+            }
+            var deadlines: [String: Deadline] = [:]
+            return try await database.raw(
+                """
+                SELECT id, code, part_code, group_code, number, parent_code, position, title, lead_text, coordinators_text,
+                    deadline_text, output, line
+                FROM assignments WHERE plan_id = \(bind: plan.rawValue) ORDER BY position
+                """
+            ).all().map { row in
+                let id = try row.decode(column: "id", as: Int.self)
+                let deadlineText = try row.decode(column: "deadline_text", as: String.self)
+                let deadline = deadlines[deadlineText] ?? Deadline(parsing: deadlineText, planDate: planDate)
+                deadlines[deadlineText] = deadline
+                return AssignmentRecord(
+                    id: AssignmentRecord.ID(id), code: try row.decode(column: "code", as: String.self),
+                    part: try row.decode(column: "part_code", as: String?.self),
+                    group: try row.decode(column: "group_code", as: String?.self),
+                    number: try row.decode(column: "number", as: String.self),
+                    parent: try row.decode(column: "parent_code", as: String?.self),
+                    position: try row.decode(column: "position", as: Int.self),
+                    title: try row.decode(column: "title", as: String.self),
+                    leadText: try row.decode(column: "lead_text", as: String.self), lead: links[id]?.lead ?? [],
+                    coordinatorsText: try row.decode(column: "coordinators_text", as: String.self),
+                    coordinators: links[id]?.coordinators ?? [], deadline: deadline,
+                    output: try row.decode(column: "output", as: String.self),
+                    line: try row.decode(column: "line", as: Int.self))
+            }
+        }
+    }
+
+    func search(_ plan: PlanRecord.ID, _ foldedQuery: String) async throws -> Set<String> {
+        var escaped = ""
+        for character in foldedQuery {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        let pattern = "%\(escaped)%"
+        return try await read { database in
+            Set(
+                try await database.raw(
+                    """
+                    SELECT code FROM assignments
+                    WHERE plan_id = \(bind: plan.rawValue) AND search_text LIKE \(bind: pattern) ESCAPE '\\'
+                    """
+                ).all().map { try $0.decode(column: "code", as: String.self) })
+        }
+    }
+
+    func agencies() async throws -> [AgencyRecord] {
+        try await read { database in
+            try await database.raw("SELECT id, name, short_name, kind FROM agencies ORDER BY folded_name, name").all().map {
+                AgencyRecord(
+                    id: AgencyRecord.ID(try $0.decode(column: "id", as: Int.self)),
+                    name: try $0.decode(column: "name", as: String.self),
+                    shortName: try $0.decode(column: "short_name", as: String.self),
+                    kind: AgencyKind(rawValue: try $0.decode(column: "kind", as: String.self)) ?? .unknown)
+            }
+        }
+    }
+
+    func findings(_ plan: PlanRecord.ID) async throws -> [Finding] {
+        try await read { database in
+            try await database.raw(
+                "SELECT severity, line, code, message FROM plan_findings WHERE plan_id = \(bind: plan.rawValue) ORDER BY position"
+            ).all().compactMap { row in
+                guard let severity = Finding.Severity(rawValue: try row.decode(column: "severity", as: String.self)),
+                    let code = Finding.Code(rawValue: try row.decode(column: "code", as: String.self))
+                else { return nil }
+                return Finding(
+                    severity, line: try row.decode(column: "line", as: Int.self), code,
+                    try row.decode(column: "message", as: String.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import SQLKit
+import ServiceLifecycle
+import TheodoiCatalog
+import TheodoiCore
+import TheodoiStore
+
+/// The live store: SQLKit over SQLite or PostgreSQL.
+public final class SQLStore: Sendable {
+    let sessions: any SQLSessions
+    /// The current time as ISO 8601 text, for created/updated columns (injected).
+    let now: @Sendable () -> String
+    /// The `PostgresClient` to run as a service; nil for SQLite.
+    public let service: (any Service)?
+
+    private init(sessions: any SQLSessions, now: @escaping @Sendable () -> String, service: (any Service)?) {
+        self.sessions = sessions
+        self.now = now
+        self.service = service
+    }
+
+    /// Opens the database at `location`. For PostgreSQL the returned `service` must be running
+    /// before the first query (the app runs it in its service group; tests run it in a task).
+    public static func open(
+        _ location: DatabaseLocation, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> SQLStore {
+        let timestamp: @Sendable () -> String = { now().ISO8601Format() }
+        switch location {
+        case .sqliteMemory:
+            return SQLStore(sessions: try await SQLiteSessions.open(path: nil, logger: logger), now: timestamp, service: nil)
+        case .sqliteFile(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return SQLStore(sessions: try await SQLiteSessions.open(path: path, logger: logger), now: timestamp, service: nil)
+        case .postgres(let url):
+            let tls: PostgresClient.Configuration.TLS
+            switch url.tlsMode {
+            case "disable": tls = .disable
+            case "require": tls = .require(.makeClientConfiguration())
+            default: tls = .prefer(.makeClientConfiguration())
+            }
+            var configuration = PostgresClient.Configuration(
+                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+                tls: tls)
+            configuration.options.maximumConnections = 8
+            if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let sessions = PostgresSessions(client: client, schema: url.schema)
+            return SQLStore(sessions: sessions, now: timestamp, service: PostgresClientService(client: client))
+        }
+    }
+
+    /// Closes SQLite connections (PostgreSQL closes when its service stops).
+    public func shutdown() async { await sessions.shutdown() }
+
+    /// Reads run on SQLite's reader connections when there are any.
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if let sqlite = sessions as? SQLiteSessions { return try await sqlite.withReadSession(body) }
+        return try await sessions.withSession(body)
+    }
+
+    /// The `StoreClient` backed by this store.
+    public var client: StoreClient {
+        StoreClient(
+            migrate: { [self] in _ = try await Migrations.run(on: sessions, now: now()) },
+            syncAgencyDirectory: { [self] entries in try await syncAgencies(entries) },
+            importCatalogue: { [self] request in try await importCatalogue(request) },
+            plans: { [self] in try await plans() },
+            plan: { [self] slug in try await plan(slug: slug) },
+            planRevision: { [self] slug in try await planRevision(slug: slug) },
+            parts: { [self] plan in try await parts(plan) },
+            looseGroups: { [self] plan in try await looseGroups(plan) },
+            assignments: { [self] plan in try await assignments(plan) },
+            searchAssignments: { [self] plan, query in try await search(plan, query) },
+            agencies: { [self] in try await agencies() },
+            findings: { [self] plan in try await findings(plan) },
+            ping: { [self] in try await read { try await $0.raw("SELECT 1 AS one").run() } })
+    }
+}
+
+/// Runs a `PostgresClient` in a service group.
+struct PostgresClientService: Service {
+    let client: PostgresClient
+    func run() async throws { await client.run() }
+}
