@@ -5,7 +5,8 @@ public struct TheodoiCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "theodoi",
         abstract: "Theo dõi, đôn đốc việc thực hiện các nhiệm vụ được giao trong một quyết định.",
-        subcommands: [CatalogCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, CatalogCommand.self, DemoCommand.self],
+        defaultSubcommand: ServeCommand.self
     )
 
     public init() {}
@@ -16,7 +17,7 @@ struct CatalogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
         abstract: "Danh mục nhiệm vụ: đọc và kiểm tra.",
-        subcommands: [CatalogParseCommand.self]
+        subcommands: [CatalogParseCommand.self, CatalogImportCommand.self]
     )
 }
 

@@ -67,6 +67,11 @@ public struct PlanQuery: Sendable, Hashable {
 public struct PlanRow: Sendable {
     public var assignment: AssignmentRecord
     public var status: AssignmentStatus
+
+    public init(assignment: AssignmentRecord, status: AssignmentStatus) {
+        self.assignment = assignment
+        self.status = status
+    }
 }
 
 /// The rows of a plan that match a query, one page of them, and the counts of the whole plan.

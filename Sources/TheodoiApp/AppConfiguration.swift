@@ -1,0 +1,59 @@
+import Configuration
+import Foundation
+import Logging
+import TheodoiStoreSQL
+
+/// Every setting theodoi reads, read once (STYLE rule 3).
+public struct AppConfiguration: Sendable, Equatable {
+    /// `HTTP_HOST` / `--host`; default 127.0.0.1.
+    public var host: String
+    /// `HTTP_PORT` / `--port`; default 8080.
+    public var port: Int
+    /// `DATABASE_URL`; default the SQLite file `./data/theodoi.sqlite`.
+    public var database: DatabaseLocation
+    /// `LOG_LEVEL`: trace, debug, info, notice, warning, error, critical; default info.
+    public var logLevel: Logger.Level
+
+    /// The default SQLite file.
+    public static let defaultDatabasePath = "data/theodoi.sqlite"
+
+    /// Reads the settings: `overrides` (command-line flags, as environment names) win over
+    /// `environment`. Throws one error listing every bad setting.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment, overrides: [String: String] = [:]
+    ) throws(AppConfigurationError) -> AppConfiguration {
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: overrides),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ])
+        var problems: [String] = []
+        let host = reader.string(forKey: "http.host", default: "127.0.0.1")
+        if host.isEmpty || host.contains(" ") { problems.append("HTTP_HOST/--host “\(host)” is not a host name or address") }
+        let portText = reader.string(forKey: "http.port", default: "8080")
+        let port = Int(portText) ?? -1
+        if !(1...65_535).contains(port) {
+            problems.append("HTTP_PORT/--port must be a number from 1 to 65535 (got “\(portText)”)")
+        }
+        var database = DatabaseLocation.sqliteFile(path: defaultDatabasePath)
+        do {
+            database = try DatabaseLocation.parse(reader.string(forKey: "database.url"), defaultPath: defaultDatabasePath)
+        } catch {
+            problems.append(error.message)
+        }
+        let levelText = reader.string(forKey: "log.level", default: "info")
+        let logLevel = Logger.Level(rawValue: levelText.lowercased())
+        if logLevel == nil {
+            problems.append("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got “\(levelText)”)")
+        }
+        guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
+        return AppConfiguration(host: host, port: port, database: database, logLevel: logLevel)
+    }
+}
+
+/// Settings that cannot be used, all of them.
+public struct AppConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var problems: [String]
+    public var description: String {
+        "Cấu hình không hợp lệ (invalid configuration):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

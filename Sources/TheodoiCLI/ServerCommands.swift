@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import TheodoiApp
+import TheodoiCatalog
+import TheodoiOperations
+
+/// Options every command that touches the database shares.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        help: "Địa chỉ cơ sở dữ liệu (mặc định: tệp SQLite data/theodoi.sqlite; hoặc postgres://…). Cũng đọc từ DATABASE_URL.")
+    var databaseURL: String?
+
+    func configuration(host: String? = nil, port: Int? = nil) throws -> AppConfiguration {
+        var overrides: [String: String] = [:]
+        if let databaseURL { overrides["DATABASE_URL"] = databaseURL }
+        if let host { overrides["HTTP_HOST"] = host }
+        if let port { overrides["HTTP_PORT"] = String(port) }
+        do {
+            return try AppConfiguration.load(overrides: overrides)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// `theodoi serve` (the default): the web server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Chạy máy chủ web (mặc định http://127.0.0.1:8080); nạp sẵn danh mục 343-QĐ/TU khi cơ sở dữ liệu còn trống.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Địa chỉ lắng nghe (mặc định 127.0.0.1; cũng đọc HTTP_HOST).") var host: String?
+    @Option(help: "Cổng (mặc định 8080; cũng đọc HTTP_PORT).") var port: Int?
+
+    func run() async throws {
+        let configuration = try store.configuration(host: host, port: port)
+        try await TheodoiApplication.serve(configuration) { address in
+            print("theodoi đang chạy tại \(address) — mở địa chỉ này trong trình duyệt. Nhấn Ctrl+C để dừng.")
+            fflush(stdout)
+        }
+    }
+}
+
+/// `theodoi migrate`: brings the database schema up to date.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Cập nhật cấu trúc cơ sở dữ liệu.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        try await TheodoiApplication.withStore(try store.configuration()) { _, _ in }
+        print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    }
+}
+
+/// `theodoi catalog import FILE`: stores a catalogue; the same file twice changes nothing.
+struct CatalogImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract:
+            "Nhập một danh mục vào hệ thống; nhập lại cùng tệp không thay đổi gì, tệp đã sửa được cập nhật theo mã nhiệm vụ.")
+
+    @Argument(help: "Tệp danh mục.") var file: String
+    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html.") var format: CatalogueFormat = .auto
+    @Option(help: "Số hiệu văn bản khi tệp không ghi (ví dụ 120/KH-UBND).") var number: String?
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw fail("Lỗi: không đọc được “\(file)”: tệp không tồn tại hoặc không có quyền đọc.")
+        }
+        let source = URL(fileURLWithPath: file).lastPathComponent
+        let (format, number) = (format, number)
+        do {
+            let report = try await TheodoiApplication.withStore(try store.configuration()) { _, importer in
+                try await importer.importCatalogue(data, sourceName: source, format: format, number: number).report
+            }
+            print(report)
+        } catch let error as CatalogueImporter.ImportError {
+            throw fail("Lỗi: “\(file)”: \(error.description)")
+        }
+    }
+}
+
+/// `theodoi demo --assignments N`: a separate demo plan for benchmarks and screenshots.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract:
+            "Tạo một kế hoạch mẫu riêng (DEMO-N) gồm N nhiệm vụ giả lập để đo tốc độ và chụp màn hình; không đụng tới kế hoạch thật."
+    )
+
+    @Option(help: "Số dòng nhiệm vụ (1–200000).") var assignments: Int = 10_000
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard (1...200_000).contains(assignments) else { throw ValidationError("--assignments phải từ 1 đến 200000.") }
+    }
+
+    func run() async throws {
+        let count = assignments
+        let report = try await TheodoiApplication.withStore(try store.configuration()) { _, importer in
+            try await importer.importDemo(assignments: count).report
+        }
+        print(report)
+    }
+}
+
+/// Prints a message for the user on standard error and exits with status 1.
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    return ExitCode.failure
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Mustache
+
+/// Renders page models with the bundled templates.
+public struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+    /// The stylesheet, served at `/static/app.css`.
+    public let stylesheet: String
+
+    /// Every template a page needs; start-up fails if one is missing.
+    static let templateNames = [
+        "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
+    ]
+
+    /// A template set that cannot be used.
+    public struct LoadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Loads the templates and the stylesheet from the module's resources.
+    public init() throws {
+        guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
+            let css = Bundle.module.url(forResource: "Static/app", withExtension: "css")
+        else { throw LoadError(description: "TheodoiViews resources are missing (Templates/, Static/app.css)") }
+        var loaded: [String: MustacheTemplate] = [:]
+        for name in PageRenderer.templateNames {
+            let url = templates.appendingPathComponent("\(name).mustache")
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw LoadError(description: "template \(name).mustache is missing from \(templates.path)")
+            }
+            do {
+                loaded[name] = try MustacheTemplate(string: text)
+            } catch {
+                throw LoadError(description: "template \(name).mustache does not parse: \(error)")
+            }
+        }
+        library = MustacheLibrary(templates: loaded)
+        stylesheet = try String(contentsOf: css, encoding: .utf8)
+    }
+
+    func render(_ object: Any, template: String) -> String {
+        library.render(object, withTemplate: template) ?? ""
+    }
+
+    public func render(_ page: PlansPage) -> String { render(page, template: "plans") }
+    public func render(_ page: PlanPage) -> String { render(page, template: "plan") }
+    public func render(_ page: AssignmentPage) -> String { render(page, template: "assignment") }
+    public func render(_ page: AgenciesPage) -> String { render(page, template: "agencies") }
+    public func render(_ page: AgencyPage) -> String { render(page, template: "agency") }
+    public func render(_ page: FindingsPage) -> String { render(page, template: "findings") }
+    public func render(_ page: ErrorPage) -> String { render(page, template: "error") }
+}

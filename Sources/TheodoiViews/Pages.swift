@@ -1,0 +1,447 @@
+/// What every page shows around its content.
+public struct Layout: Sendable {
+    /// The `<title>`.
+    public var title: String
+    /// Which navigation item is current: "plan", "agencies", "findings", "plans".
+    public var section: String
+    /// The plan the navigation links point into, when there is one.
+    public var planSlug: String?
+    public var planNumber: String?
+    /// Query string that keeps the chosen date across links ("?asOf=2025-09-30"), or "".
+    public var dateQuery: String
+    // Stored, not computed: Mustache reads page models through reflection.
+    public let isPlan: Bool
+    public let isAgencies: Bool
+    public let isFindings: Bool
+    public let isPlans: Bool
+
+    public init(title: String, section: String, planSlug: String? = nil, planNumber: String? = nil, dateQuery: String = "") {
+        self.title = title
+        self.section = section
+        self.planSlug = planSlug
+        self.planNumber = planNumber
+        self.dateQuery = dateQuery
+        isPlan = section == "plan"
+        isAgencies = section == "agencies"
+        isFindings = section == "findings"
+        isPlans = section == "plans"
+    }
+}
+
+/// A link with a label.
+public struct Link: Sendable {
+    public var label: String
+    public var href: String?
+
+    public init(label: String, href: String?) {
+        self.label = label
+        self.href = href
+    }
+}
+
+/// A choice in a filter `<select>`.
+public struct Option: Sendable {
+    public var value: String
+    public var label: String
+    public var selected: Bool
+
+    public init(value: String, label: String, selected: Bool) {
+        self.value = value
+        self.label = label
+        self.selected = selected
+    }
+}
+
+/// Where a row stands, as a badge.
+public struct StatusBadge: Sendable {
+    public var label: String
+    /// CSS modifier: the timeliness code ("open-overdue").
+    public var code: String
+    public var stage: String
+    public var overdueAtIssue: Bool
+
+    public init(label: String, code: String, stage: String, overdueAtIssue: Bool) {
+        self.label = label
+        self.code = code
+        self.stage = stage
+        self.overdueAtIssue = overdueAtIssue
+    }
+}
+
+/// One assignment in a table.
+public struct AssignmentRowModel: Sendable {
+    public var code: String
+    public var number: String
+    public var href: String
+    public var isSub: Bool
+    public var title: String
+    public var lead: [Link]
+    public var coordinators: [Link]
+    public var deadlineText: String
+    public var dueText: String?
+    public var output: String
+    public var status: StatusBadge
+
+    public init(
+        code: String, number: String, href: String, isSub: Bool, title: String, lead: [Link], coordinators: [Link],
+        deadlineText: String, dueText: String?, output: String, status: StatusBadge
+    ) {
+        self.code = code
+        self.number = number
+        self.href = href
+        self.isSub = isSub
+        self.title = title
+        self.lead = lead
+        self.coordinators = coordinators
+        self.deadlineText = deadlineText
+        self.dueText = dueText
+        self.output = output
+        self.status = status
+    }
+}
+
+/// A heading row of the appendix (part or group) followed by its rows.
+public struct TableSection: Sendable {
+    /// "A", "I"…; empty for rows before any heading.
+    public var code: String
+    public var title: String
+    public var isPart: Bool
+    public let hasHeading: Bool
+    public var rows: [AssignmentRowModel]
+
+    public init(code: String, title: String, isPart: Bool, rows: [AssignmentRowModel]) {
+        self.code = code
+        self.title = title
+        self.isPart = isPart
+        self.rows = rows
+        hasHeading = !title.isEmpty
+    }
+}
+
+/// A count shown as a card, linking to the rows it counts.
+public struct CountCard: Sendable {
+    public var label: String
+    public var count: Int
+    public var code: String
+    public var href: String
+
+    public init(label: String, count: Int, code: String, href: String) {
+        self.label = label
+        self.count = count
+        self.code = code
+        self.href = href
+    }
+}
+
+/// Previous / next page links.
+public struct Pagination: Sendable {
+    public var text: String
+    public var previous: String?
+    public var next: String?
+    public let isNeeded: Bool
+
+    public init(text: String, previous: String?, next: String?) {
+        self.text = text
+        self.previous = previous
+        self.next = next
+        isNeeded = previous != nil || next != nil
+    }
+}
+
+/// The plan, laid out like the appendix, with filters and the date statuses are computed for.
+public struct PlanPage: Sendable {
+    public var layout: Layout
+    public var number: String
+    public var dateText: String?
+    public var issuer: String?
+    public var title: String?
+    public var isDemo: Bool
+    public var asOfISO: String
+    public var asOfText: String
+    public var summarySentence: String
+    public var cards: [CountCard]
+    public var query: String
+    public var agencyOptions: [Option]
+    public var roleOptions: [Option]
+    public var partOptions: [Option]
+    public var groupOptions: [Option]
+    public var timelinessOptions: [Option]
+    public var stageOptions: [Option]
+    public var monthOptions: [Option]
+    public var isFiltered: Bool
+    public var clearHref: String
+    public var resultText: String
+    public var sections: [TableSection]
+    public let isEmpty: Bool
+    public var pagination: Pagination
+    public var findingsCount: Int
+    public let hasFindings: Bool
+    public var findingsHref: String
+    public var apiHref: String
+
+    public init(
+        layout: Layout, number: String, dateText: String?, issuer: String?, title: String?, isDemo: Bool, asOfISO: String,
+        asOfText: String, summarySentence: String, cards: [CountCard], query: String, agencyOptions: [Option],
+        roleOptions: [Option], partOptions: [Option], groupOptions: [Option], timelinessOptions: [Option],
+        stageOptions: [Option], monthOptions: [Option], isFiltered: Bool, clearHref: String, resultText: String,
+        sections: [TableSection], pagination: Pagination, findingsCount: Int, findingsHref: String, apiHref: String
+    ) {
+        self.layout = layout
+        self.number = number
+        self.dateText = dateText
+        self.issuer = issuer
+        self.title = title
+        self.isDemo = isDemo
+        self.asOfISO = asOfISO
+        self.asOfText = asOfText
+        self.summarySentence = summarySentence
+        self.cards = cards
+        self.query = query
+        self.agencyOptions = agencyOptions
+        self.roleOptions = roleOptions
+        self.partOptions = partOptions
+        self.groupOptions = groupOptions
+        self.timelinessOptions = timelinessOptions
+        self.stageOptions = stageOptions
+        self.monthOptions = monthOptions
+        self.isFiltered = isFiltered
+        self.clearHref = clearHref
+        self.resultText = resultText
+        self.sections = sections
+        self.pagination = pagination
+        self.findingsCount = findingsCount
+        self.findingsHref = findingsHref
+        self.apiHref = apiHref
+        isEmpty = sections.isEmpty
+        hasFindings = findingsCount > 0
+    }
+}
+
+/// A label and a value on a detail page.
+public struct Field: Sendable {
+    public var label: String
+    public var value: String
+
+    public init(label: String, value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// One assignment: every field, raw and parsed deadline, agencies linked, parent and children.
+public struct AssignmentPage: Sendable {
+    public var layout: Layout
+    public var code: String
+    public var title: String
+    public var planHref: String
+    public var planNumber: String
+    public var asOfISO: String
+    public var asOfText: String
+    public var status: StatusBadge
+    public var stageLabel: String
+    public var percent: Int
+    public var location: [Field]
+    public var lead: [Link]
+    public var leadText: String
+    public var coordinators: [Link]
+    public var coordinatorsText: String
+    public var deadline: [Field]
+    public var output: String
+    public var parent: AssignmentRowModel?
+    public var children: [AssignmentRowModel]
+    public let hasChildren: Bool
+    public let hasCoordinatorsText: Bool
+    public var apiHref: String
+
+    public init(
+        layout: Layout, code: String, title: String, planHref: String, planNumber: String, asOfISO: String,
+        asOfText: String, status: StatusBadge, stageLabel: String, percent: Int, location: [Field], lead: [Link],
+        leadText: String, coordinators: [Link], coordinatorsText: String, deadline: [Field], output: String,
+        parent: AssignmentRowModel?, children: [AssignmentRowModel], apiHref: String
+    ) {
+        self.layout = layout
+        self.code = code
+        self.title = title
+        self.planHref = planHref
+        self.planNumber = planNumber
+        self.asOfISO = asOfISO
+        self.asOfText = asOfText
+        self.status = status
+        self.stageLabel = stageLabel
+        self.percent = percent
+        self.location = location
+        self.lead = lead
+        self.leadText = leadText
+        self.coordinators = coordinators
+        self.coordinatorsText = coordinatorsText
+        self.deadline = deadline
+        self.output = output
+        self.parent = parent
+        self.children = children
+        self.apiHref = apiHref
+        hasChildren = !children.isEmpty
+        hasCoordinatorsText = !coordinatorsText.isEmpty
+    }
+}
+
+/// One agency in the agencies list.
+public struct AgencyRowModel: Sendable {
+    public var name: String
+    public var href: String
+    public var kind: String
+    public var led: Int
+    public var coordinated: Int
+    public var overdue: Int
+    public let hasOverdue: Bool
+
+    public init(name: String, href: String, kind: String, led: Int, coordinated: Int, overdue: Int) {
+        self.name = name
+        self.href = href
+        self.kind = kind
+        self.led = led
+        self.coordinated = coordinated
+        self.overdue = overdue
+        hasOverdue = overdue > 0
+    }
+}
+
+/// The agencies of a plan with their counts.
+public struct AgenciesPage: Sendable {
+    public var layout: Layout
+    public var planNumber: String
+    public var asOfISO: String
+    public var asOfText: String
+    public var rows: [AgencyRowModel]
+
+    public init(layout: Layout, planNumber: String, asOfISO: String, asOfText: String, rows: [AgencyRowModel]) {
+        self.layout = layout
+        self.planNumber = planNumber
+        self.asOfISO = asOfISO
+        self.asOfText = asOfText
+        self.rows = rows
+    }
+}
+
+/// One agency: what it leads and coordinates in the plan.
+public struct AgencyPage: Sendable {
+    public var layout: Layout
+    public var name: String
+    public var kind: String
+    public var planNumber: String
+    public var asOfISO: String
+    public var asOfText: String
+    public var summarySentence: String
+    public var led: [AssignmentRowModel]
+    public var coordinated: [AssignmentRowModel]
+    public let hasLed: Bool
+    public let hasCoordinated: Bool
+    public var planFilterHref: String
+
+    public init(
+        layout: Layout, name: String, kind: String, planNumber: String, asOfISO: String, asOfText: String,
+        summarySentence: String, led: [AssignmentRowModel], coordinated: [AssignmentRowModel], planFilterHref: String
+    ) {
+        self.layout = layout
+        self.name = name
+        self.kind = kind
+        self.planNumber = planNumber
+        self.asOfISO = asOfISO
+        self.asOfText = asOfText
+        self.summarySentence = summarySentence
+        self.led = led
+        self.coordinated = coordinated
+        self.planFilterHref = planFilterHref
+        hasLed = !led.isEmpty
+        hasCoordinated = !coordinated.isEmpty
+    }
+}
+
+/// One import finding.
+public struct FindingRowModel: Sendable {
+    public var line: String
+    public var severity: String
+    public var severityCode: String
+    public var code: String
+    public var message: String
+
+    public init(line: String, severity: String, severityCode: String, code: String, message: String) {
+        self.line = line
+        self.severity = severity
+        self.severityCode = severityCode
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The document's own inconsistencies, found at import.
+public struct FindingsPage: Sendable {
+    public var layout: Layout
+    public var planNumber: String
+    public var sourceName: String
+    public var countText: String
+    public var rows: [FindingRowModel]
+    public let isEmpty: Bool
+
+    public init(layout: Layout, planNumber: String, sourceName: String, countText: String, rows: [FindingRowModel]) {
+        self.layout = layout
+        self.planNumber = planNumber
+        self.sourceName = sourceName
+        self.countText = countText
+        self.rows = rows
+        isEmpty = rows.isEmpty
+    }
+}
+
+/// One plan in the plans list.
+public struct PlanRowModel: Sendable {
+    public var number: String
+    public var href: String
+    public var title: String
+    public var dateText: String
+    public var issuer: String
+    public var assignments: Int
+    public var isDemo: Bool
+    public var summarySentence: String
+
+    public init(
+        number: String, href: String, title: String, dateText: String, issuer: String, assignments: Int, isDemo: Bool,
+        summarySentence: String
+    ) {
+        self.number = number
+        self.href = href
+        self.title = title
+        self.dateText = dateText
+        self.issuer = issuer
+        self.assignments = assignments
+        self.isDemo = isDemo
+        self.summarySentence = summarySentence
+    }
+}
+
+/// Every plan.
+public struct PlansPage: Sendable {
+    public var layout: Layout
+    public var plans: [PlanRowModel]
+    public let isEmpty: Bool
+
+    public init(layout: Layout, plans: [PlanRowModel]) {
+        self.layout = layout
+        self.plans = plans
+        isEmpty = plans.isEmpty
+    }
+}
+
+/// A page for 404, 400 and 500.
+public struct ErrorPage: Sendable {
+    public var layout: Layout
+    public var status: Int
+    public var heading: String
+    public var message: String
+
+    public init(layout: Layout, status: Int, heading: String, message: String) {
+        self.layout = layout
+        self.status = status
+        self.heading = heading
+        self.message = message
+    }
+}

@@ -1,0 +1,154 @@
+import Hummingbird
+import Logging
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+
+/// The read API of DESIGN §8: JSON through DTOs, errors as `{"error":{"message"}}`.
+struct APIController: Sendable {
+    let dependencies: WebDependencies
+
+    func health(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        do {
+            try await dependencies.store.ping()
+            return Responses.json(.object([("status", .string("ok"))]))
+        } catch {
+            context.logger.error("health check failed", metadata: ["error": "\(error)"])
+            return Responses.json(
+                .object([("error", .object([("message", .string("database unreachable"))]))]), status: .serviceUnavailable)
+        }
+    }
+
+    func plans(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let plans = try await dependencies.store.plans()
+        return Responses.json(.object([("items", .array(plans.map(PlanDTO.json))), ("total", .int(plans.count))]))
+    }
+
+    func assignments(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        let parameters = QueryParameters(request.uri.query)
+        let agencies = try await dependencies.store.agencies()
+        let query = try parameters.planQuery(today: dependencies.today(), agencies: agencies, perPageDefault: 100)
+        let view: PlanView
+        do {
+            guard let found = try await dependencies.views.view(slug: slug, query: query) else {
+                throw PageController.noPlan(slug)
+            }
+            view = found
+        } catch let error as PlanViews.UnknownFilter {
+            throw WebError.badRequest(error.message, api: error.message)
+        }
+        return Responses.json(
+            .object([
+                ("items", .array(view.rows.map { AssignmentJSON.json($0) })), ("total", .int(view.total)),
+                ("page", .int(query.page)), ("perPage", .int(query.perPage)), ("asOf", .string(query.asOf.iso)),
+            ]))
+    }
+
+    func assignment(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        let code = try context.parameters.require("code")
+        let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
+        guard let detail = try await dependencies.views.assignment(slug: slug, code: code, asOf: asOf) else {
+            if try await dependencies.store.planRevision(slug) == nil { throw PageController.noPlan(slug) }
+            throw WebError.notFound("Không có nhiệm vụ “\(code)”.", api: "no assignment \(code) in plan \(slug)")
+        }
+        var fields = AssignmentJSON.fields(detail.row)
+        fields.append(("children", .array(detail.children.map { .string($0.assignment.code) })))
+        fields.append(("asOf", .string(asOf.iso)))
+        return Responses.json(.object(fields))
+    }
+
+    func dashboard(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
+        guard let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: asOf) else {
+            throw PageController.noPlan(slug)
+        }
+        return Responses.json(DashboardDTO.json(dashboard))
+    }
+
+    func agencies(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agencies = try await dependencies.store.agencies()
+        return Responses.json(
+            .object([
+                (
+                    "items",
+                    .array(
+                        agencies.map {
+                            .object([
+                                ("id", .int($0.id.rawValue)), ("name", .string($0.name)), ("shortName", .string($0.shortName)),
+                                ("kind", .string($0.kind.rawValue)),
+                            ])
+                        })
+                ),
+                ("total", .int(agencies.count)),
+            ]))
+    }
+}
+
+/// A plan on the wire: `id` is the slug (DESIGN §8).
+enum PlanDTO {
+    static func json(_ plan: PlanRecord) -> JSONValue {
+        .object([
+            ("id", .string(plan.slug)), ("number", .string(plan.number)), ("date", .string(plan.date?.iso)),
+            ("issuer", .string(plan.issuer)), ("title", .string(plan.title)), ("declaredCount", .int(plan.declaredCount)),
+            ("assignmentCount", .int(plan.assignmentCount)), ("isDemo", .bool(plan.isDemo)), ("revision", .int(plan.revision)),
+        ])
+    }
+}
+
+/// An assignment on the wire: the §4.5 fields plus `status` as of the requested date.
+enum AssignmentJSON {
+    static func fields(_ row: PlanRow) -> [(String, JSONValue)] {
+        let assignment = row.assignment
+        let status = row.status
+        var deadline: [(String, JSONValue)] = [
+            ("kind", .string(assignment.deadline.kind.rawValue)), ("due", .string(assignment.deadline.due?.iso)),
+        ]
+        if assignment.deadline.kind == .recurring { deadline.append(("cadence", .string(assignment.deadline.cadence?.rawValue))) }
+        if assignment.deadline.kind == .external { deadline.append(("text", .string(assignment.deadline.text))) }
+        func agencies(_ links: [AgencyLink]) -> JSONValue {
+            .array(links.map { .object([("name", .string($0.name)), ("generic", .bool($0.generic))]) })
+        }
+        var statusFields: [(String, JSONValue)] = [
+            ("timeliness", .string(status.timeliness.rawValue)), ("stage", .string(status.stage.rawValue)),
+            ("effectiveDue", .string(status.effectiveDue?.iso)), ("percent", .int(status.percent)),
+            ("originalDue", .string(status.originalDue?.iso)), ("completedOn", .string(status.completedOn?.iso)),
+            ("overdueAtIssue", .bool(status.overdueAtIssue)),
+        ]
+        if let reported = status.reportedThisPeriod { statusFields.append(("reportedThisPeriod", .bool(reported))) }
+        return [
+            ("code", .string(assignment.code)), ("part", .string(assignment.part)), ("group", .string(assignment.group)),
+            ("number", .string(assignment.number)), ("parent", .string(assignment.parent)), ("title", .string(assignment.title)),
+            ("leadText", .string(assignment.leadText)), ("lead", agencies(assignment.lead)),
+            ("coordinatorsText", .string(assignment.coordinatorsText)), ("coordinators", agencies(assignment.coordinators)),
+            ("deadlineText", .string(assignment.deadline.text)), ("deadline", .object(deadline)),
+            ("output", .string(assignment.output)),
+            ("status", .object(statusFields)),
+        ]
+    }
+
+    static func json(_ row: PlanRow) -> JSONValue { .object(fields(row)) }
+}
+
+/// Dashboard counts on the wire.
+enum DashboardDTO {
+    static func counts(_ counts: Dashboard.Counts) -> JSONValue {
+        .object([
+            ("key", .string(counts.key)), ("title", .string(counts.title)), ("total", .int(counts.total)),
+            ("timeliness", .object(Timeliness.allCases.map { ($0.rawValue, .int(counts.timeliness[$0] ?? 0)) })),
+            ("stage", .object(Stage.allCases.map { ($0.rawValue, .int(counts.stage[$0] ?? 0)) })),
+            ("recurringReported", .int(counts.recurringReported)),
+        ])
+    }
+
+    static func json(_ dashboard: Dashboard) -> JSONValue {
+        .object([
+            ("plan", .string(dashboard.plan.slug)), ("asOf", .string(dashboard.asOf.iso)),
+            ("sentence", .string(dashboard.summary.sentence)), ("overall", counts(dashboard.overall)),
+            ("parts", .array(dashboard.parts.map(counts))), ("groups", .array(dashboard.groups.map(counts))),
+            ("leadAgencies", .array(dashboard.leadAgencies.map(counts))),
+        ])
+    }
+}

@@ -1,0 +1,386 @@
+import Foundation
+import Hummingbird
+import TheodoiCatalog
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+import TheodoiViews
+
+/// The server-rendered pages: each handler queries, builds a page model, renders it.
+struct PageController: Sendable {
+    let dependencies: WebDependencies
+    var renderer: PageRenderer { dependencies.renderer }
+
+    func home(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let plans = try await dependencies.store.plans()
+        if let first = plans.first(where: { !$0.isDemo }) ?? plans.first {
+            return Responses.redirect(SiteRoute.plan(slug: first.slug).href)
+        }
+        return try await self.plans(request, context)
+    }
+
+    func plans(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let today = dependencies.today()
+        var rows: [PlanRowModel] = []
+        for plan in try await dependencies.store.plans() {
+            let summary = try await dependencies.views.dashboard(slug: plan.slug, asOf: today)?.summary.sentence ?? ""
+            rows.append(
+                PlanRowModel(
+                    number: plan.number, href: SiteRoute.plan(slug: plan.slug).href, title: plan.title ?? "",
+                    dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày", issuer: plan.issuer ?? "chưa rõ cơ quan ban hành",
+                    assignments: plan.assignmentCount, isDemo: plan.isDemo,
+                    summarySentence: "Tính đến ngày \(today.vietnameseShort): \(summary)"))
+        }
+        return Responses.html(renderer.render(PlansPage(layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows)))
+    }
+
+    func plan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        let parameters = QueryParameters(request.uri.query)
+        let agencies = try await dependencies.store.agencies()
+        let query = try parameters.planQuery(
+            today: dependencies.today(), agencies: agencies, perPageDefault: dependencies.pageSize)
+        let view: PlanView
+        do {
+            guard let found = try await dependencies.views.view(slug: slug, query: query) else {
+                throw PageController.noPlan(slug)
+            }
+            view = found
+        } catch let error as PlanViews.UnknownFilter {
+            throw WebError.badRequest(error.message, api: error.message)
+        }
+        let snapshot = view.snapshot
+        let plan = snapshot.plan
+
+        // The appendix layout: part and group headings before the rows they hold.
+        var sections: [TableSection] = []
+        var currentPart: String?? = .none
+        var currentGroup: String?? = .none
+        for row in view.rows {
+            let assignment = row.assignment
+            if currentPart != .some(assignment.part) {
+                currentPart = .some(assignment.part)
+                currentGroup = .none
+                if let part = assignment.part, let record = snapshot.parts.first(where: { $0.code == part }) {
+                    sections.append(TableSection(code: part, title: record.title, isPart: true, rows: []))
+                }
+            }
+            if currentGroup != .some(assignment.group) {
+                currentGroup = .some(assignment.group)
+                if let group = assignment.group {
+                    let title = snapshot.groupTitle(part: assignment.part, group: group) ?? ""
+                    sections.append(TableSection(code: group, title: title, isPart: false, rows: []))
+                }
+            }
+            if sections.isEmpty { sections.append(TableSection(code: "", title: "", isPart: false, rows: [])) }
+            sections[sections.count - 1].rows.append(
+                Models.row(row, slug: slug, asOf: query.asOf, explicitDate: parameters["asOf"] != nil))
+        }
+
+        let cards = Timeliness.allCases.map { timeliness in
+            CountCard(
+                label: timeliness.vietnamese, count: view.summary.count(timeliness), code: timeliness.rawValue,
+                href: SiteRoute.plan(slug: slug, query: query.parameters(timeliness: .some(timeliness))).href)
+        }
+        let namedAgencies = Set(snapshot.assignments.flatMap { ($0.lead + $0.coordinators).compactMap(\.agencyID) })
+        let agencyOptions = agencies.filter { namedAgencies.contains($0.id) }.map {
+            Option(value: String($0.id.rawValue), label: $0.name, selected: $0.id == query.agency)
+        }
+        var groupOptions: [Option] = []
+        var seenGroups: Set<String> = []
+        for part in snapshot.parts where query.part == nil || query.part == part.code {
+            for group in part.groups where seenGroups.insert(group.code).inserted {
+                groupOptions.append(
+                    Option(value: group.code, label: "\(group.code). \(group.title)", selected: query.group == group.code))
+            }
+        }
+        for group in snapshot.looseGroups where seenGroups.insert(group.code).inserted {
+            groupOptions.append(
+                Option(value: group.code, label: "\(group.code). \(group.title)", selected: query.group == group.code))
+        }
+        var months: Set<String> = []
+        for assignment in snapshot.assignments {
+            if let due = assignment.deadline.due { months.insert(String(format: "%04d-%02d", due.year, due.month)) }
+        }
+        let monthOptions = months.sorted().map { value -> Option in
+            let parts = value.split(separator: "-")
+            let selected = query.dueMonth.map { String(format: "%04d-%02d", $0.year, $0.month) == value } ?? false
+            return Option(value: value, label: "Tháng \(Int(parts[1]) ?? 0)/\(parts[0])", selected: selected)
+        }
+        let first = view.total == 0 ? 0 : (query.page - 1) * query.perPage + 1
+        let last = min(view.total, query.page * query.perPage)
+        let topLevel = snapshot.assignments.filter { $0.parent == nil }.count
+        let resultText =
+            query.isFiltered
+            ? "Tìm thấy \(view.total) dòng khớp bộ lọc" + (view.total > query.perPage ? ", hiển thị \(first)–\(last)" : "")
+            : "Hiển thị \(first)–\(last) trên \(view.total) dòng (\(topLevel) nhiệm vụ, \(view.total - topLevel) nhiệm vụ con)"
+        let pagination = Pagination(
+            text: "Trang \(query.page)/\(view.pageCount)",
+            previous: query.page > 1 ? SiteRoute.plan(slug: slug, query: query.parameters(page: query.page - 1)).href : nil,
+            next: query.page < view.pageCount
+                ? SiteRoute.plan(slug: slug, query: query.parameters(page: query.page + 1)).href : nil)
+        let dateQuery = parameters["asOf"] != nil ? "?asOf=\(query.asOf.iso)" : ""
+        let page = PlanPage(
+            layout: Layout(
+                title: "Danh mục \(plan.number)", section: "plan", planSlug: slug, planNumber: plan.number, dateQuery: dateQuery),
+            number: plan.number, dateText: plan.date?.vietnameseShort, issuer: plan.issuer, title: plan.title,
+            isDemo: plan.isDemo,
+            asOfISO: query.asOf.iso, asOfText: query.asOf.vietnameseShort, summarySentence: view.summary.sentence, cards: cards,
+            query: query.text ?? "", agencyOptions: agencyOptions,
+            roleOptions: [
+                Option(value: "any", label: "Chủ trì hoặc phối hợp", selected: query.agencyRole == .any),
+                Option(value: "lead", label: "Chủ trì", selected: query.agencyRole == .lead),
+                Option(value: "coordinator", label: "Phối hợp", selected: query.agencyRole == .coordinator),
+            ],
+            partOptions: snapshot.parts.map {
+                Option(value: $0.code, label: "\($0.code). \($0.title)", selected: query.part == $0.code)
+            },
+            groupOptions: groupOptions,
+            timelinessOptions: Timeliness.allCases.map {
+                Option(value: $0.rawValue, label: $0.vietnamese, selected: query.timeliness == $0)
+            },
+            stageOptions: Stage.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: query.stage == $0) },
+            monthOptions: monthOptions, isFiltered: query.isFiltered,
+            clearHref: SiteRoute.plan(slug: slug, query: parameters["asOf"] != nil ? [("asOf", query.asOf.iso)] : []).href,
+            resultText: resultText, sections: sections, pagination: pagination, findingsCount: snapshot.findings.count,
+            findingsHref: SiteRoute.findings(slug: slug).href,
+            apiHref: SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)))
+        return Responses.html(renderer.render(page))
+    }
+
+    func assignment(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        let code = try context.parameters.require("code")
+        let parameters = QueryParameters(request.uri.query)
+        let asOf = try parameters.asOf(default: dependencies.today())
+        guard let detail = try await dependencies.views.assignment(slug: slug, code: code, asOf: asOf) else {
+            if try await dependencies.store.planRevision(slug) == nil { throw PageController.noPlan(slug) }
+            throw WebError.notFound(
+                "Danh mục không có nhiệm vụ mã “\(code)”. Mã có dạng phần, số thứ tự (ví dụ A.17.1).",
+                api: "no assignment \(code) in plan \(slug)")
+        }
+        let explicit = parameters["asOf"] != nil
+        let assignment = detail.row.assignment
+        let status = detail.row.status
+        let plan = detail.snapshot.plan
+        var location: [Field] = []
+        if let part = assignment.part, let record = detail.snapshot.parts.first(where: { $0.code == part }) {
+            location.append(Field(label: "Phần", value: "\(part). \(record.title)"))
+        }
+        if let group = assignment.group {
+            location.append(
+                Field(label: "Nhóm", value: "\(group). \(detail.snapshot.groupTitle(part: assignment.part, group: group) ?? "")"))
+        }
+        location.append(
+            Field(
+                label: "Số thứ tự trong văn bản",
+                value: "\(assignment.number) (dòng \(assignment.line) của tệp \(plan.sourceName))"))
+        var deadline = [
+            Field(
+                label: "Thời hạn (văn bản ghi)", value: assignment.deadline.text.isEmpty ? "—" : "“\(assignment.deadline.text)”"),
+            Field(label: "Thời hạn (hiểu là)", value: Models.deadlineMeaning(assignment.deadline)),
+        ]
+        if let original = status.originalDue {
+            deadline.append(Field(label: "Hạn hoàn thành", value: original.vietnameseShort))
+        }
+        if let effective = status.effectiveDue, effective != status.originalDue {
+            deadline.append(Field(label: "Hạn hiện hành", value: effective.vietnameseShort))
+        }
+        if status.overdueAtIssue, let planDate = plan.date {
+            deadline.append(
+                Field(
+                    label: "Lưu ý",
+                    value: "Thời hạn đã qua trước ngày ban hành văn bản (\(planDate.vietnameseShort)): quá hạn khi giao."))
+        }
+        let page = AssignmentPage(
+            layout: Layout(
+                title: "Nhiệm vụ \(assignment.code)", section: "plan", planSlug: slug, planNumber: plan.number,
+                dateQuery: explicit ? "?asOf=\(asOf.iso)" : ""),
+            code: assignment.code, title: assignment.title,
+            planHref: SiteRoute.plan(slug: slug, query: explicit ? [("asOf", asOf.iso)] : []).href,
+            planNumber: plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, status: Models.badge(status),
+            stageLabel: status.stage.vietnamese, percent: status.percent, location: location,
+            lead: assignment.lead.map { Models.link($0, slug: slug) }, leadText: assignment.leadText,
+            coordinators: assignment.coordinators.map { Models.link($0, slug: slug) },
+            coordinatorsText: assignment.coordinatorsText,
+            deadline: deadline, output: assignment.output,
+            parent: detail.parent.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
+            children: detail.children.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
+            apiHref: SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : ""))
+        return Responses.html(renderer.render(page))
+    }
+
+    func findings(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
+        let findings = snapshot.findings
+        let warnings = findings.filter { $0.severity == .warning }.count
+        let errors = findings.filter { $0.severity == .error }.count
+        let countText =
+            "\(findings.count) phát hiện (\(errors) lỗi, \(warnings) cảnh báo, \(findings.count - errors - warnings) thông tin)"
+        let rows = findings.map {
+            FindingRowModel(
+                line: $0.line == 0 ? "—" : String($0.line), severity: $0.severity.vietnamese, severityCode: $0.severity.rawValue,
+                code: $0.code.rawValue, message: $0.message)
+        }
+        let page = FindingsPage(
+            layout: Layout(title: "Phát hiện khi nhập", section: "findings", planSlug: slug, planNumber: snapshot.plan.number),
+            planNumber: snapshot.plan.number, sourceName: snapshot.plan.sourceName, countText: countText, rows: rows)
+        return Responses.html(renderer.render(page))
+    }
+
+    func agencies(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let parameters = QueryParameters(request.uri.query)
+        let (snapshot, asOf) = try await planAndDate(parameters)
+        let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
+        let overview = AgencyOverview.make(
+            snapshot: snapshot, statuses: statuses, agencies: try await dependencies.store.agencies(), asOf: asOf)
+        let slug = snapshot.plan.slug
+        let explicit = parameters["asOf"] != nil
+        let rows = overview.entries.map {
+            AgencyRowModel(
+                name: $0.agency.name, href: SiteRoute.agency(id: $0.agency.id, slug: slug, asOf: explicit ? asOf : nil).href,
+                kind: Models.kindLabel($0.agency.kind), led: $0.led, coordinated: $0.coordinated, overdue: $0.overdue)
+        }
+        let page = AgenciesPage(
+            layout: Layout(title: "Cơ quan", section: "agencies", planSlug: slug, planNumber: snapshot.plan.number),
+            planNumber: snapshot.plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, rows: rows)
+        return Responses.html(renderer.render(page))
+    }
+
+    func agency(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let parameters = QueryParameters(request.uri.query)
+        let raw = try context.parameters.require("agency")
+        let agencies = try await dependencies.store.agencies()
+        guard let id = Int(raw), let agency = agencies.first(where: { $0.id.rawValue == id }) else {
+            throw WebError.notFound("Không có cơ quan mã “\(raw)”.", api: "no agency \(raw)")
+        }
+        let (snapshot, asOf) = try await planAndDate(parameters)
+        let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
+        let slug = snapshot.plan.slug
+        let explicit = parameters["asOf"] != nil
+        var led: [AssignmentRowModel] = []
+        var coordinated: [AssignmentRowModel] = []
+        var ledTopLevel: [AssignmentStatus] = []
+        for (position, assignment) in snapshot.assignments.enumerated() {
+            let row = PlanRow(assignment: assignment, status: statuses[position])
+            if assignment.lead.contains(where: { $0.agencyID == agency.id }) {
+                led.append(Models.row(row, slug: slug, asOf: asOf, explicitDate: explicit))
+                if assignment.parent == nil { ledTopLevel.append(statuses[position]) }
+            }
+            if assignment.coordinators.contains(where: { $0.agencyID == agency.id }) {
+                coordinated.append(Models.row(row, slug: slug, asOf: asOf, explicitDate: explicit))
+            }
+        }
+        let page = AgencyPage(
+            layout: Layout(title: agency.name, section: "agencies", planSlug: slug, planNumber: snapshot.plan.number),
+            name: agency.name, kind: Models.kindLabel(agency.kind), planNumber: snapshot.plan.number, asOfISO: asOf.iso,
+            asOfText: asOf.vietnameseShort, summarySentence: StatusSummary(ledTopLevel).sentence, led: led,
+            coordinated: coordinated,
+            planFilterHref: SiteRoute.plan(
+                slug: slug, query: [("agency", String(agency.id.rawValue))] + (explicit ? [("asOf", asOf.iso)] : [])
+            ).href)
+        return Responses.html(renderer.render(page))
+    }
+
+    /// The plan named by `?plan=` (default: the first real plan) and the date.
+    private func planAndDate(_ parameters: QueryParameters) async throws -> (PlanSnapshot, LocalDate) {
+        let asOf = try parameters.asOf(default: dependencies.today())
+        let slug: String
+        if let requested = parameters["plan"] {
+            slug = requested
+        } else {
+            let plans = try await dependencies.store.plans()
+            guard let first = plans.first(where: { !$0.isDemo }) ?? plans.first else {
+                throw WebError.notFound("Chưa có kế hoạch nào được nhập.", api: "no plan has been imported")
+            }
+            slug = first.slug
+        }
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
+        return (snapshot, asOf)
+    }
+
+    static func noPlan(_ slug: String) -> WebError {
+        WebError.notFound(
+            "Không có kế hoạch “\(slug)”. Mã kế hoạch là số hiệu văn bản viết liền không dấu, ví dụ 343-qd-tu.",
+            api: "no plan \(slug)")
+    }
+}
+
+/// Page-model pieces shared by several pages.
+enum Models {
+    static func badge(_ status: AssignmentStatus) -> StatusBadge {
+        StatusBadge(
+            label: status.timeliness.vietnamese, code: status.timeliness.rawValue, stage: status.stage.vietnamese,
+            overdueAtIssue: status.overdueAtIssue)
+    }
+
+    static func link(_ link: AgencyLink, slug: String) -> Link {
+        Link(label: link.name, href: link.agencyID.map { SiteRoute.agency(id: $0, slug: slug).href })
+    }
+
+    static func row(_ row: PlanRow, slug: String, asOf: LocalDate, explicitDate: Bool) -> AssignmentRowModel {
+        let assignment = row.assignment
+        var dueText: String?
+        if let effective = row.status.effectiveDue {
+            dueText =
+                effective == row.status.originalDue
+                ? "hạn \(effective.vietnameseShort)" : "gia hạn đến \(effective.vietnameseShort)"
+            if case .date = assignment.deadline.form { dueText = nil }
+            if case .recurring = assignment.deadline.form { dueText = "kỳ này: \(effective.vietnameseShort)" }
+        }
+        return AssignmentRowModel(
+            code: assignment.code, number: assignment.number,
+            href: SiteRoute.assignment(slug: slug, code: assignment.code, asOf: explicitDate ? asOf : nil).href,
+            isSub: assignment.parent != nil, title: assignment.title, lead: assignment.lead.map { link($0, slug: slug) },
+            coordinators: assignment.coordinators.map { link($0, slug: slug) },
+            deadlineText: assignment.deadline.text.isEmpty ? "—" : assignment.deadline.text, dueText: dueText,
+            output: assignment.output, status: badge(row.status))
+    }
+
+    /// What a deadline means, in words.
+    static func deadlineMeaning(_ deadline: Deadline) -> String {
+        let due = deadline.due?.vietnameseShort ?? ""
+        switch deadline.form {
+        case .month(let year, let month): return "Tháng \(month)/\(year): hạn cuối ngày \(due)"
+        case .quarter(let year, let quarter): return "Quý \(["I", "II", "III", "IV"][quarter - 1])/\(year): hạn cuối ngày \(due)"
+        case .halfYear(let year, let half): return "6 tháng \(half == 1 ? "đầu" : "cuối") năm \(year): hạn cuối ngày \(due)"
+        case .year(let year): return "Năm \(year): hạn cuối ngày \(due)"
+        case .date: return "Ngày \(due)"
+        case .range(let start, let end): return "Giai đoạn \(start.year)–\(end.year): hạn cuối ngày \(due)"
+        case .recurring(let cadence, _):
+            switch cadence {
+            case .yearly?: return "Thực hiện hằng năm, hạn cuối mỗi năm (kỳ đầu: \(due))"
+            case .quarterly?: return "Thực hiện hằng quý, hạn cuối mỗi quý (kỳ đầu: \(due))"
+            case .halfYearly?: return "Thực hiện 6 tháng một lần (kỳ đầu: \(due))"
+            case .monthly?: return "Thực hiện hằng tháng (kỳ đầu: \(due))"
+            case nil: return "Nhiệm vụ thường xuyên: không có hạn cuối, báo cáo theo từng kỳ"
+            }
+        case .external: return "Theo kế hoạch, hướng dẫn của cơ quan khác: chưa có hạn cho đến khi cơ quan theo dõi xác định"
+        case .none: return "Văn bản không ghi thời hạn"
+        case .unknown: return "Chưa hiểu được cách ghi thời hạn này; giữ nguyên văn bản"
+        }
+    }
+
+    static func kindLabel(_ kind: AgencyKind) -> String {
+        switch kind {
+        case .partyProvincial: "Cơ quan đảng tỉnh"
+        case .partyCentral: "Cơ quan đảng Trung ương"
+        case .department: "Sở, ngành tỉnh"
+        case .provincial: "Cơ quan cấp tỉnh"
+        case .ministry: "Bộ, cơ quan ngang bộ"
+        case .central: "Cơ quan Trung ương"
+        case .judicial: "Cơ quan tư pháp"
+        case .massOrganisation: "Mặt trận, đoàn thể"
+        case .media: "Báo chí"
+        case .education: "Trường, viện"
+        case .enterprise: "Doanh nghiệp"
+        case .local: "Địa phương"
+        case .unknown: "Chưa có trong danh mục cơ quan"
+        }
+    }
+}

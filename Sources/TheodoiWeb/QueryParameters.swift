@@ -1,0 +1,134 @@
+import Foundation
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+
+/// The query string of a request, decoded as browsers encode forms (`+` is a space).
+struct QueryParameters {
+    private var values: [String: String] = [:]
+
+    init(_ rawQuery: String?) {
+        guard let rawQuery else { return }
+        for pair in rawQuery.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = QueryParameters.decode(parts[0])
+            let value = parts.count > 1 ? QueryParameters.decode(parts[1]) : ""
+            if values[key] == nil { values[key] = value }
+        }
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    /// The trimmed value, or nil when absent or empty (an empty form field means "no filter").
+    subscript(_ key: String) -> String? {
+        guard let value = values[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// `asOf`: an ISO date (or dd/MM/yyyy); the default is today.
+    func asOf(default today: LocalDate) throws -> LocalDate {
+        guard let text = self["asOf"] else { return today }
+        guard let date = LocalDate(iso: text) ?? LocalDate(vietnamese: text) else {
+            throw WebError.badRequest(
+                "Ngày “\(text)” không hợp lệ. Hãy chọn ngày trong ô “Tính đến ngày” (dạng dd/MM/yyyy).",
+                api: "asOf must be a valid date YYYY-MM-DD (got \"\(text)\")")
+        }
+        return date
+    }
+
+    /// The plan filters of DESIGN §8, each validated with a precise message.
+    func planQuery(today: LocalDate, agencies: [AgencyRecord], perPageDefault: Int) throws -> PlanQuery {
+        var query = PlanQuery(asOf: try asOf(default: today), perPage: perPageDefault)
+        if let text = self["q"] {
+            guard text.count <= 200 else {
+                throw WebError.badRequest("Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).", api: "q is longer than 200 characters")
+            }
+            query.text = text
+        }
+        if let agency = self["agency"] {
+            guard let id = Int(agency), agencies.contains(where: { $0.id.rawValue == id }) else {
+                throw WebError.badRequest(
+                    "Không có cơ quan mã “\(agency)”. Hãy chọn cơ quan trong danh sách.",
+                    api: "agency must be the id of an agency from /api/v1/agencies (got \"\(agency)\")")
+            }
+            query.agency = AgencyRecord.ID(id)
+        }
+        if let role = self["role"] {
+            guard let value = PlanQuery.AgencyRole(rawValue: role) else {
+                throw WebError.badRequest(
+                    "Vai trò “\(role)” không hợp lệ (chủ trì, phối hợp hoặc cả hai).",
+                    api: "role must be one of lead, coordinator, any (got \"\(role)\")")
+            }
+            query.agencyRole = value
+        }
+        query.part = self["part"]
+        query.group = self["group"]
+        if let timeliness = self["timeliness"] {
+            guard let value = Timeliness(rawValue: timeliness) else {
+                throw WebError.badRequest(
+                    "Tình trạng “\(timeliness)” không hợp lệ. Hãy chọn trong danh sách “Tình trạng”.",
+                    api:
+                        "timeliness must be one of \(Timeliness.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(timeliness)\")"
+                )
+            }
+            query.timeliness = value
+        }
+        if let stage = self["stage"] {
+            guard let value = Stage(rawValue: stage) else {
+                throw WebError.badRequest(
+                    "Giai đoạn “\(stage)” không hợp lệ. Hãy chọn trong danh sách “Giai đoạn”.",
+                    api: "stage must be one of \(Stage.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(stage)\")")
+            }
+            query.stage = value
+        }
+        if let month = self["month"] {
+            let parts = month.split(separator: "-")
+            guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let number = Int(parts[1]),
+                (1...12).contains(number)
+            else {
+                throw WebError.badRequest(
+                    "Tháng “\(month)” không hợp lệ (dạng yyyy-MM, ví dụ 2025-10).",
+                    api: "month must be YYYY-MM (got \"\(month)\")")
+            }
+            query.dueMonth = (year, number)
+        }
+        if let page = self["page"] {
+            guard let value = Int(page), value >= 1 else {
+                throw WebError.badRequest(
+                    "Số trang “\(page)” không hợp lệ.", api: "page must be a positive integer (got \"\(page)\")")
+            }
+            query.page = value
+        }
+        if let perPage = self["perPage"] {
+            guard let value = Int(perPage), (1...1000).contains(value) else {
+                throw WebError.badRequest(
+                    "Số dòng mỗi trang phải từ 1 đến 1000.", api: "perPage must be an integer from 1 to 1000 (got \"\(perPage)\")"
+                )
+            }
+            query.perPage = value
+        }
+        return query
+    }
+}
+
+extension PlanQuery {
+    /// The query as URL parameters, to rebuild links (pages, cards) that keep the filters.
+    func parameters(page: Int? = nil, timeliness override: Timeliness?? = nil, keepDate: Bool = true) -> [(String, String)] {
+        var items: [(String, String)] = []
+        if keepDate { items.append(("asOf", asOf.iso)) }
+        if let text { items.append(("q", text)) }
+        if let agency { items.append(("agency", String(agency.rawValue))) }
+        if agency != nil, agencyRole != .any { items.append(("role", agencyRole.rawValue)) }
+        if let part { items.append(("part", part)) }
+        if let group { items.append(("group", group)) }
+        let chosen = override ?? timeliness
+        if let chosen { items.append(("timeliness", chosen.rawValue)) }
+        if let stage { items.append(("stage", stage.rawValue)) }
+        if let dueMonth { items.append(("month", String(format: "%04d-%02d", dueMonth.year, dueMonth.month))) }
+        if let page, page > 1 { items.append(("page", String(page))) }
+        return items
+    }
+}

@@ -1,0 +1,84 @@
+import TheodoiCore
+import TheodoiStore
+
+/// Every page and endpoint, used both to register handlers and to build links (STYLE rule 7).
+enum SiteRoute {
+    case home
+    case plans
+    case plan(slug: String, query: [(String, String)] = [])
+    case assignment(slug: String, code: String, asOf: LocalDate? = nil)
+    case findings(slug: String)
+    case agencies(slug: String, asOf: LocalDate? = nil)
+    case agency(id: AgencyRecord.ID, slug: String, asOf: LocalDate? = nil)
+    case stylesheet
+    case health
+    case apiPlans
+    case apiAssignments(slug: String)
+    case apiAssignment(slug: String, code: String)
+    case apiDashboard(slug: String)
+    case apiAgencies
+
+    /// Router patterns.
+    enum Pattern {
+        static let home = "/"
+        static let plans = "/plans"
+        static let plan = "/plans/:plan"
+        static let assignment = "/plans/:plan/assignments/:code"
+        static let findings = "/plans/:plan/findings"
+        static let agencies = "/agencies"
+        static let agency = "/agencies/:agency"
+        static let stylesheet = "/static/app.css"
+        static let health = "/healthz"
+        static let apiPlans = "/api/v1/plans"
+        static let apiAssignments = "/api/v1/plans/:plan/assignments"
+        static let apiAssignment = "/api/v1/plans/:plan/assignments/:code"
+        static let apiDashboard = "/api/v1/plans/:plan/dashboard"
+        static let apiAgencies = "/api/v1/agencies"
+    }
+
+    /// The path with its query string, escaped.
+    var href: String {
+        switch self {
+        case .home: return "/"
+        case .plans: return "/plans"
+        case .plan(let slug, let query): return "/plans/\(escape(slug))" + SiteRoute.queryString(query)
+        case .assignment(let slug, let code, let asOf):
+            return "/plans/\(escape(slug))/assignments/\(escape(code))"
+                + SiteRoute.queryString(asOf.map { [("asOf", $0.iso)] } ?? [])
+        case .findings(let slug): return "/plans/\(escape(slug))/findings"
+        case .agencies(let slug, let asOf):
+            return "/agencies" + SiteRoute.queryString([("plan", slug)] + (asOf.map { [("asOf", $0.iso)] } ?? []))
+        case .agency(let id, let slug, let asOf):
+            return "/agencies/\(id.rawValue)" + SiteRoute.queryString([("plan", slug)] + (asOf.map { [("asOf", $0.iso)] } ?? []))
+        case .stylesheet: return Pattern.stylesheet
+        case .health: return Pattern.health
+        case .apiPlans: return Pattern.apiPlans
+        case .apiAssignments(let slug): return "/api/v1/plans/\(escape(slug))/assignments"
+        case .apiAssignment(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))"
+        case .apiDashboard(let slug): return "/api/v1/plans/\(escape(slug))/dashboard"
+        case .apiAgencies: return Pattern.apiAgencies
+        }
+    }
+
+    static func queryString(_ items: [(String, String)]) -> String {
+        let present = items.filter { !$0.1.isEmpty }
+        guard !present.isEmpty else { return "" }
+        return "?" + present.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+func escape(_ text: String) -> String {
+    var result = ""
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            result.unicodeScalars.append(Unicode.Scalar(byte))
+        default:
+            let hex = String(byte, radix: 16, uppercase: true)
+            result += "%" + (hex.count == 1 ? "0" + hex : hex)
+        }
+    }
+    return result
+}
