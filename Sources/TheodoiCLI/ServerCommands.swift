@@ -36,8 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try store.configuration(host: host, port: port)
         try await TheodoiApplication.serve(configuration) { address in
-            print("theodoi đang chạy tại \(address) — mở địa chỉ này trong trình duyệt. Nhấn Ctrl+C để dừng.")
-            fflush(stdout)
+            let line = "theodoi đang chạy tại \(address) — mở địa chỉ này trong trình duyệt. Nhấn Ctrl+C để dừng.\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
     }
 }

@@ -28,14 +28,17 @@ public struct Layout: Sendable {
     }
 }
 
-/// A link with a label.
+/// A link with a label; without a target it shows as plain text.
 public struct Link: Sendable {
     public var label: String
-    public var href: String?
+    /// Named apart from the rows' `href`: Mustache looks a missing value up in the enclosing context.
+    public var linkHref: String
+    public let hasLink: Bool
 
     public init(label: String, href: String?) {
         self.label = label
-        self.href = href
+        self.linkHref = href ?? ""
+        self.hasLink = href != nil
     }
 }
 
