@@ -170,6 +170,8 @@ let package = Package(
                 "TheodoiWeb", "TheodoiApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["__Snapshots__"],
             swiftSettings: strictSettings
