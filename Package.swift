@@ -164,6 +164,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TheodoiOperationsTests",
+            dependencies: [
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TheodoiWebTests",
             dependencies: [
                 "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiViews",

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Web benchmark: a release build of theodoi on SQLite with a demo plan of 10,000 assignments,
+# measured with wrk (Debian's package) from one thread. Prints p50/p99 latency, requests/s and the
+# server's memory for: the plan page (first page of results), one assignment, the API list and the
+# dashboard counts. Usage: scripts/bench-web.sh [seconds per URL, default 10] [connections, default 8]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10}
+connections=${2:-8}
+port=8099
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+
+swift build -c release --product theodoi > /dev/null
+bin=$(swift build -c release --show-bin-path)/theodoi
+work=$(mktemp -d /tmp/theodoi-bench.XXXXXX)
+export DATABASE_URL="sqlite:$work/bench.sqlite"
+"$bin" migrate > /dev/null
+"$bin" demo --assignments 10000 > /dev/null
+"$bin" serve --port "$port" > "$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2> /dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
+
+asOf=2026-06-30
+urls=(
+  "plan page (first page of 10,000)|/plans/demo-10000?asOf=$asOf"
+  "one assignment|/plans/demo-10000/assignments/B.140?asOf=$asOf"
+  "API list (first 100)|/api/v1/plans/demo-10000/assignments?asOf=$asOf"
+  "API dashboard counts|/api/v1/plans/demo-10000/dashboard?asOf=$asOf"
+  "seed plan page (119 rows)|/plans/343-qd-tu?asOf=2025-09-30"
+)
+printf '%-34s %10s %10s %12s %12s\n' "endpoint" "p50" "p99" "requests/s" "bytes"
+for entry in "${urls[@]}"; do
+  name=${entry%%|*}
+  path=${entry#*|}
+  status=$(curl -s -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$port$path")
+  [[ "$status" == 200 ]] || { echo "$path answered $status" >&2; exit 1; }
+  size=$(wc -c < "$work/body")
+  wrk -t1 -c2 -d2s "http://127.0.0.1:$port$path" > /dev/null   # warm-up
+  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port$path")
+  p50=$(awk '/ 50%/ {print $2}' <<< "$out")
+  p99=$(awk '/ 99%/ {print $2}' <<< "$out")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
+  printf '%-34s %10s %10s %12s %12s\n' "$name" "$p50" "$p99" "$rps" "$size"
+done
+rss=$(awk '/VmRSS/ {print $2 " " $3}' "/proc/$server/status")
+peak=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$server/status")
+echo "server memory: resident $rss, peak $peak (wrk: 1 thread, $connections connections, ${duration}s per URL)"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Kills the server (SIGKILL) while it loads the bundled catalogue on first start, at several
+# moments, then starts it again and checks the plan is whole: 119 rows, never half a plan.
+# Usage: scripts/kill-during-import.sh [path to the theodoi binary]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-$(swift build --show-bin-path)/theodoi}
+work=$(mktemp -d /tmp/theodoi-kill.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+port=8097
+for delay in 0.05 0.15 0.3 0.6 1.0; do
+  rm -f "$work"/db.sqlite*
+  DATABASE_URL="sqlite:$work/db.sqlite" "$bin" serve --port $port > "$work/first.log" 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+  DATABASE_URL="sqlite:$work/db.sqlite" "$bin" serve --port $port > "$work/second.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+  count=$(curl -sf "http://127.0.0.1:$port/api/v1/plans" | grep -o '"assignmentCount":[0-9]*' | head -1 | cut -d: -f2)
+  plans=$(curl -sf "http://127.0.0.1:$port/api/v1/plans" | grep -o '"total":[0-9]*' | cut -d: -f2)
+  kill "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+  if [[ "$count" != 119 || "$plans" != 1 ]]; then
+    echo "killed after ${delay}s: the next start shows $plans plan(s) with $count rows, not 1 with 119" >&2
+    exit 1
+  fi
+  echo "killed after ${delay}s: the next start completed the plan (1 plan, 119 rows)"
+done
