@@ -107,6 +107,11 @@ public struct PlanViews: Sendable {
     /// The rows of `slug` matching `query`; nil when there is no such plan.
     public func view(slug: String, query: PlanQuery) async throws -> PlanView? {
         guard let snapshot = try await snapshots.snapshot(slug: slug) else { return nil }
+        return try await view(snapshot, query: query)
+    }
+
+    /// The rows of a snapshot matching `query`.
+    public func view(_ snapshot: PlanSnapshot, query: PlanQuery) async throws -> PlanView {
         if let part = query.part, !snapshot.parts.contains(where: { $0.code == part }) {
             throw UnknownFilter(
                 message: "Kế hoạch không có phần “\(part)”; các phần: \(snapshot.parts.map(\.code).joined(separator: ", ")).")
@@ -126,19 +131,20 @@ public struct PlanViews: Sendable {
             if !folded.isEmpty { matching = try await store.searchAssignments(snapshot.plan.id, folded) }
         }
         var selected: [Int] = []
-        for (position, assignment) in snapshot.assignments.enumerated() {
+        let assignments = snapshot.assignments
+        for position in assignments.indices {
             let status = statuses[position]
-            if let matching, !matching.contains(assignment.code) { continue }
-            if let part = query.part, assignment.part != part { continue }
-            if let group = query.group, assignment.group != group { continue }
+            if let matching, !matching.contains(assignments[position].code) { continue }
+            if let part = query.part, assignments[position].part != part { continue }
+            if let group = query.group, assignments[position].group != group { continue }
             if let timeliness = query.timeliness, status.timeliness != timeliness { continue }
             if let stage = query.stage, status.stage != stage { continue }
             if let month = query.dueMonth {
                 guard let due = status.effectiveDue, due.year == month.year, due.month == month.month else { continue }
             }
             if let agency = query.agency {
-                let lead = assignment.lead.contains { $0.agencyID == agency }
-                let coordinator = assignment.coordinators.contains { $0.agencyID == agency }
+                let lead = assignments[position].lead.contains { $0.agencyID == agency }
+                let coordinator = assignments[position].coordinators.contains { $0.agencyID == agency }
                 switch query.agencyRole {
                 case .lead: if !lead { continue }
                 case .coordinator: if !coordinator { continue }
@@ -149,8 +155,7 @@ public struct PlanViews: Sendable {
         }
         let start = (query.page - 1) * query.perPage
         let pageRows = start < selected.count ? Array(selected[start..<min(selected.count, start + query.perPage)]) : []
-        let summary = StatusSummary(
-            snapshot.assignments.indices.filter { snapshot.assignments[$0].parent == nil }.map { statuses[$0] })
+        let summary = await snapshots.dashboard(of: snapshot, asOf: query.asOf).summary
         return PlanView(
             snapshot: snapshot, query: query,
             rows: pageRows.map { PlanRow(assignment: snapshot.assignments[$0], status: statuses[$0]) },
@@ -176,8 +181,7 @@ public struct PlanViews: Sendable {
     /// Counts by timeliness and stage over top-level assignments, per part, group and lead agency.
     public func dashboard(slug: String, asOf: LocalDate) async throws -> Dashboard? {
         guard let snapshot = try await snapshots.snapshot(slug: slug) else { return nil }
-        let statuses = await snapshots.statuses(of: snapshot, asOf: asOf)
-        return Dashboard(snapshot: snapshot, statuses: statuses, asOf: asOf)
+        return await snapshots.dashboard(of: snapshot, asOf: asOf)
     }
 }
 

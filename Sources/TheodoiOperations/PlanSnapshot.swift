@@ -14,6 +14,12 @@ public struct PlanSnapshot: Sendable {
     public let index: [String: Int]
     /// Parent code → indexes of its children.
     public let children: [String: [Int]]
+    /// The agencies the plan names (lead or coordinating), by id, in first-named order.
+    public let agencies: [(id: AgencyRecord.ID, name: String)]
+    /// The months that hold a due date, sorted.
+    public let dueMonths: [(year: Int, month: Int)]
+    /// Top-level assignments (the decision's own count).
+    public let topLevelCount: Int
 
     public init(
         plan: PlanRecord, parts: [PartRecord], looseGroups: [GroupRecord], assignments: [AssignmentRecord],
@@ -32,6 +38,20 @@ public struct PlanSnapshot: Sendable {
         }
         self.index = index
         self.children = children
+        var seen: Set<AgencyRecord.ID> = []
+        var agencies: [(id: AgencyRecord.ID, name: String)] = []
+        var months: Set<Int> = []
+        var topLevel = 0
+        for assignment in assignments {
+            for link in assignment.lead + assignment.coordinators {
+                if let id = link.agencyID, seen.insert(id).inserted { agencies.append((id, link.name)) }
+            }
+            if let due = assignment.deadline.due { months.insert(due.year * 100 + due.month) }
+            if assignment.parent == nil { topLevel += 1 }
+        }
+        self.agencies = agencies
+        self.dueMonths = months.sorted().map { ($0 / 100, $0 % 100) }
+        self.topLevelCount = topLevel
     }
 
     /// The status of every row as of `asOf`, children before parents (DESIGN §5).
@@ -63,6 +83,7 @@ public actor PlanSnapshots {
     private let store: StoreClient
     private var snapshots: [String: PlanSnapshot] = [:]
     private var statusCache: [String: [(revision: Int, asOf: LocalDate, statuses: [AssignmentStatus])]] = [:]
+    private var dashboardCache: [String: [(revision: Int, asOf: LocalDate, dashboard: Dashboard)]] = [:]
 
     public init(store: StoreClient) {
         self.store = store
@@ -82,6 +103,7 @@ public actor PlanSnapshots {
             findings: try await findings)
         snapshots[slug] = snapshot
         statusCache[slug] = nil
+        dashboardCache[slug] = nil
         return snapshot
     }
 
@@ -97,5 +119,19 @@ public actor PlanSnapshots {
         if entries.count > 8 { entries.removeFirst(entries.count - 8) }
         statusCache[slug] = entries
         return statuses
+    }
+
+    /// The dashboard of a snapshot as of a date, computed once per revision and date.
+    public func dashboard(of snapshot: PlanSnapshot, asOf: LocalDate) -> Dashboard {
+        let slug = snapshot.plan.slug
+        if let hit = dashboardCache[slug]?.first(where: { $0.revision == snapshot.plan.revision && $0.asOf == asOf }) {
+            return hit.dashboard
+        }
+        let dashboard = Dashboard(snapshot: snapshot, statuses: statuses(of: snapshot, asOf: asOf), asOf: asOf)
+        var entries = (dashboardCache[slug] ?? []).filter { $0.revision == snapshot.plan.revision }
+        entries.append((snapshot.plan.revision, asOf, dashboard))
+        if entries.count > 8 { entries.removeFirst(entries.count - 8) }
+        dashboardCache[slug] = entries
+        return dashboard
     }
 }

@@ -27,14 +27,13 @@ struct APIController: Sendable {
     func assignments(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let slug = try context.parameters.require("plan")
         let parameters = QueryParameters(request.uri.query)
-        let agencies = try await dependencies.store.agencies()
-        let query = try parameters.planQuery(today: dependencies.today(), agencies: agencies, perPageDefault: 100)
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
+        let query = try parameters.planQuery(today: dependencies.today(), snapshot: snapshot, perPageDefault: 100)
         let view: PlanView
         do {
-            guard let found = try await dependencies.views.view(slug: slug, query: query) else {
-                throw PageController.noPlan(slug)
-            }
-            view = found
+            view = try await dependencies.views.view(snapshot, query: query)
         } catch let error as PlanViews.UnknownFilter {
             throw WebError.badRequest(error.message, api: error.message)
         }

@@ -37,19 +37,17 @@ struct PageController: Sendable {
     func plan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let slug = try context.parameters.require("plan")
         let parameters = QueryParameters(request.uri.query)
-        let agencies = try await dependencies.store.agencies()
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
         let query = try parameters.planQuery(
-            today: dependencies.today(), agencies: agencies, perPageDefault: dependencies.pageSize)
+            today: dependencies.today(), snapshot: snapshot, perPageDefault: dependencies.pageSize)
         let view: PlanView
         do {
-            guard let found = try await dependencies.views.view(slug: slug, query: query) else {
-                throw PageController.noPlan(slug)
-            }
-            view = found
+            view = try await dependencies.views.view(snapshot, query: query)
         } catch let error as PlanViews.UnknownFilter {
             throw WebError.badRequest(error.message, api: error.message)
         }
-        let snapshot = view.snapshot
         let plan = snapshot.plan
 
         // The appendix layout: part and group headings before the rows they hold.
@@ -82,8 +80,7 @@ struct PageController: Sendable {
                 label: timeliness.vietnamese, count: view.summary.count(timeliness), code: timeliness.rawValue,
                 href: SiteRoute.plan(slug: slug, query: query.parameters(timeliness: .some(timeliness))).href)
         }
-        let namedAgencies = Set(snapshot.assignments.flatMap { ($0.lead + $0.coordinators).compactMap(\.agencyID) })
-        let agencyOptions = agencies.filter { namedAgencies.contains($0.id) }.map {
+        let agencyOptions = snapshot.agencies.sorted { VietnameseText.folded($0.name) < VietnameseText.folded($1.name) }.map {
             Option(value: String($0.id.rawValue), label: $0.name, selected: $0.id == query.agency)
         }
         var groupOptions: [Option] = []
@@ -98,18 +95,14 @@ struct PageController: Sendable {
             groupOptions.append(
                 Option(value: group.code, label: "\(group.code). \(group.title)", selected: query.group == group.code))
         }
-        var months: Set<String> = []
-        for assignment in snapshot.assignments {
-            if let due = assignment.deadline.due { months.insert(String(format: "%04d-%02d", due.year, due.month)) }
-        }
-        let monthOptions = months.sorted().map { value -> Option in
-            let parts = value.split(separator: "-")
-            let selected = query.dueMonth.map { String(format: "%04d-%02d", $0.year, $0.month) == value } ?? false
-            return Option(value: value, label: "Tháng \(Int(parts[1]) ?? 0)/\(parts[0])", selected: selected)
+        let monthOptions = snapshot.dueMonths.map { month -> Option in
+            let selected = query.dueMonth.map { $0.year == month.year && $0.month == month.month } ?? false
+            let value = "\(month.year)-\(month.month < 10 ? "0" : "")\(month.month)"
+            return Option(value: value, label: "Tháng \(month.month)/\(month.year)", selected: selected)
         }
         let first = view.total == 0 ? 0 : (query.page - 1) * query.perPage + 1
         let last = min(view.total, query.page * query.perPage)
-        let topLevel = snapshot.assignments.filter { $0.parent == nil }.count
+        let topLevel = snapshot.topLevelCount
         let resultText =
             query.isFiltered
             ? "Tìm thấy \(view.total) dòng khớp bộ lọc" + (view.total > query.perPage ? ", hiển thị \(first)–\(last)" : "")

@@ -40,7 +40,7 @@ struct QueryParameters {
     }
 
     /// The plan filters of DESIGN §8, each validated with a precise message.
-    func planQuery(today: LocalDate, agencies: [AgencyRecord], perPageDefault: Int) throws -> PlanQuery {
+    func planQuery(today: LocalDate, snapshot: PlanSnapshot, perPageDefault: Int) throws -> PlanQuery {
         var query = PlanQuery(asOf: try asOf(default: today), perPage: perPageDefault)
         if let text = self["q"] {
             guard text.count <= 200 else {
@@ -49,10 +49,10 @@ struct QueryParameters {
             query.text = text
         }
         if let agency = self["agency"] {
-            guard let id = Int(agency), agencies.contains(where: { $0.id.rawValue == id }) else {
+            guard let id = Int(agency), snapshot.agencies.contains(where: { $0.id.rawValue == id }) else {
                 throw WebError.badRequest(
-                    "Không có cơ quan mã “\(agency)”. Hãy chọn cơ quan trong danh sách.",
-                    api: "agency must be the id of an agency from /api/v1/agencies (got \"\(agency)\")")
+                    "Không có cơ quan mã “\(agency)” trong kế hoạch này. Hãy chọn cơ quan trong danh sách.",
+                    api: "agency must be the id of an agency this plan names, from /api/v1/agencies (got \"\(agency)\")")
             }
             query.agency = AgencyRecord.ID(id)
         }
