@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Web benchmark: a release build of theodoi on SQLite with a demo plan of 10,000 assignments,
-# measured with wrk (Debian's package) from one thread. Prints p50/p99 latency, requests/s and the
-# server's memory for: the plan page (first page of results), one assignment, the API list and the
-# dashboard counts. Usage: scripts/bench-web.sh [seconds per URL, default 10] [connections, default 8]
+# measured with wrk (Debian's package) from one thread. For the plan page (first page of results),
+# one assignment, the API list and the dashboard counts, prints p50/p99 latency and requests/s with
+# one connection (latency as one user sees it) and with N connections (throughput under load), and
+# the server's memory. Usage: scripts/bench-web.sh [seconds per URL, default 10] [N, default 8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
@@ -29,7 +30,7 @@ urls=(
   "API dashboard counts|/api/v1/plans/demo-10000/dashboard?asOf=$asOf"
   "seed plan page (119 rows)|/plans/343-qd-tu?asOf=2025-09-30"
 )
-printf '%-34s %10s %10s %12s %12s\n' "endpoint" "p50" "p99" "requests/s" "bytes"
+printf '%-34s %9s %9s %9s | %9s %9s %9s %9s\n' "endpoint" "p50 c1" "p99 c1" "req/s c1" "p50 c$connections" "p99 c$connections" "req/s c$connections" "bytes"
 for entry in "${urls[@]}"; do
   name=${entry%%|*}
   path=${entry#*|}
@@ -37,12 +38,12 @@ for entry in "${urls[@]}"; do
   [[ "$status" == 200 ]] || { echo "$path answered $status" >&2; exit 1; }
   size=$(wc -c < "$work/body")
   wrk -t1 -c2 -d2s "http://127.0.0.1:$port$path" > /dev/null   # warm-up
-  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port$path")
-  p50=$(awk '/ 50%/ {print $2}' <<< "$out")
-  p99=$(awk '/ 99%/ {print $2}' <<< "$out")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
-  printf '%-34s %10s %10s %12s %12s\n' "$name" "$p50" "$p99" "$rps" "$size"
+  one=$(wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$port$path")
+  many=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port$path")
+  printf '%-34s %9s %9s %9s | %9s %9s %9s %9s\n' "$name" \
+    "$(awk '/ 50%/ {print $2}' <<< "$one")" "$(awk '/ 99%/ {print $2}' <<< "$one")" "$(awk '/Requests\/sec/ {print $2}' <<< "$one")" \
+    "$(awk '/ 50%/ {print $2}' <<< "$many")" "$(awk '/ 99%/ {print $2}' <<< "$many")" "$(awk '/Requests\/sec/ {print $2}' <<< "$many")" "$size"
 done
 rss=$(awk '/VmRSS/ {print $2 " " $3}' "/proc/$server/status")
 peak=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$server/status")
-echo "server memory: resident $rss, peak $peak (wrk: 1 thread, $connections connections, ${duration}s per URL)"
+echo "server memory: resident $rss, peak $peak (wrk: 1 thread, ${duration}s per URL and concurrency)"

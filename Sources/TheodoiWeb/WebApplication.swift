@@ -20,7 +20,7 @@ public struct WebDependencies: Sendable {
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, today: @escaping @Sendable () -> LocalDate,
-        pageSize: Int = 200
+        pageSize: Int = 150
     ) {
         self.store = store
         self.views = views
