@@ -17,19 +17,25 @@ work=$(mktemp -d /tmp/theodoi-bench.XXXXXX)
 export DATABASE_URL="sqlite:$work/bench.sqlite"
 "$bin" migrate > /dev/null
 "$bin" demo --assignments 10000 > /dev/null
-"$bin" serve --port "$port" > "$work/server.log" 2>&1 &
-server=$!
+server=
+start_server() {
+  [[ -n "$server" ]] && { kill "$server"; wait "$server" 2> /dev/null || true; }
+  "$bin" serve --port "$port" > "$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
+}
 trap 'kill $server 2> /dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
 
 asOf=2026-06-30
 urls=(
   "plan page (first page of 10,000)|/plans/demo-10000?asOf=$asOf"
+  "plan page, overdue filter|/plans/demo-10000?asOf=$asOf&timeliness=open-overdue"
   "one assignment|/plans/demo-10000/assignments/B.140?asOf=$asOf"
   "API list (first 100)|/api/v1/plans/demo-10000/assignments?asOf=$asOf"
   "API dashboard counts|/api/v1/plans/demo-10000/dashboard?asOf=$asOf"
   "seed plan page (119 rows)|/plans/343-qd-tu?asOf=2025-09-30"
 )
+measure() {
 printf '%-34s %9s %9s %9s | %9s %9s %9s %9s\n' "endpoint" "p50 c1" "p99 c1" "req/s c1" "p50 c$connections" "p99 c$connections" "req/s c$connections" "bytes"
 for entry in "${urls[@]}"; do
   name=${entry%%|*}
@@ -44,6 +50,14 @@ for entry in "${urls[@]}"; do
     "$(awk '/ 50%/ {print $2}' <<< "$one")" "$(awk '/ 99%/ {print $2}' <<< "$one")" "$(awk '/Requests\/sec/ {print $2}' <<< "$one")" \
     "$(awk '/ 50%/ {print $2}' <<< "$many")" "$(awk '/ 99%/ {print $2}' <<< "$many")" "$(awk '/Requests\/sec/ {print $2}' <<< "$many")" "$size"
 done
+}
+
+echo "-- rendered-page cache on (the default: a repeated page is rendered once per plan revision)"
+start_server
+measure
+echo "-- rendered-page cache off (PAGE_CACHE_ENTRIES=0: every request renders)"
+PAGE_CACHE_ENTRIES=0 start_server
+measure
 rss=$(awk '/VmRSS/ {print $2 " " $3}' "/proc/$server/status")
 peak=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$server/status")
 echo "server memory: resident $rss, peak $peak (wrk: 1 thread, ${duration}s per URL and concurrency)"

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable, Equatable {
     public var database: DatabaseLocation
     /// `LOG_LEVEL`: trace, debug, info, notice, warning, error, critical; default info.
     public var logLevel: Logger.Level
+    /// `PAGE_CACHE_ENTRIES`: rendered pages kept in memory (keyed by plan revision); 0 turns it off.
+    public var pageCacheEntries: Int
 
     /// The default SQLite file.
     public static let defaultDatabasePath = "data/theodoi.sqlite"
@@ -45,8 +47,14 @@ public struct AppConfiguration: Sendable, Equatable {
         if logLevel == nil {
             problems.append("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got “\(levelText)”)")
         }
+        let cacheText = reader.string(forKey: "page.cache.entries", default: "128")
+        let pageCacheEntries = Int(cacheText) ?? -1
+        if !(0...100_000).contains(pageCacheEntries) {
+            problems.append("PAGE_CACHE_ENTRIES must be a number from 0 to 100000 (got “\(cacheText)”)")
+        }
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
-        return AppConfiguration(host: host, port: port, database: database, logLevel: logLevel)
+        return AppConfiguration(
+            host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries)
     }
 }
 

@@ -57,7 +57,7 @@ public enum TheodoiApplication {
         let snapshots = PlanSnapshots(store: client)
         let dependencies = WebDependencies(
             store: client, views: PlanViews(store: client, snapshots: snapshots), renderer: renderer,
-            today: { LocalDate(vietnamAt: Date().timeIntervalSince1970) })
+            today: { LocalDate(vietnamAt: Date().timeIntervalSince1970) }, pageCacheEntries: configuration.pageCacheEntries)
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
         let server = StartupThenServe(store: client, importer: importer, web: web, logger: logger)

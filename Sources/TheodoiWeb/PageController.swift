@@ -9,6 +9,7 @@ import TheodoiViews
 /// The server-rendered pages: each handler queries, builds a page model, renders it.
 struct PageController: Sendable {
     let dependencies: WebDependencies
+    let cache: RenderedPageCache
     var renderer: PageRenderer { dependencies.renderer }
 
     func home(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -42,6 +43,10 @@ struct PageController: Sendable {
         }
         let query = try parameters.planQuery(
             today: dependencies.today(), snapshot: snapshot, perPageDefault: dependencies.pageSize)
+        let explicitDate = parameters["asOf"] != nil
+        let cacheKey =
+            "plan|\(slug)|\(snapshot.plan.revision)|\(explicitDate)|\(SiteRoute.queryString(query.parameters(page: query.page)))"
+        if let html = await cache.html(for: cacheKey) { return Responses.html(html) }
         let view: PlanView
         do {
             view = try await dependencies.views.view(snapshot, query: query)
@@ -138,7 +143,9 @@ struct PageController: Sendable {
             resultText: resultText, sections: sections, pagination: pagination, findingsCount: snapshot.findings.count,
             findingsHref: SiteRoute.findings(slug: slug).href,
             apiHref: SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)))
-        return Responses.html(renderer.render(page))
+        let html = renderer.render(page)
+        await cache.store(html, for: cacheKey)
+        return Responses.html(html)
     }
 
     func assignment(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

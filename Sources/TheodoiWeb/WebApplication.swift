@@ -17,16 +17,19 @@ public struct WebDependencies: Sendable {
     public var today: @Sendable () -> LocalDate
     /// Rows per page on the plan page.
     public var pageSize: Int
+    /// How many rendered pages to keep (0: none).
+    public var pageCacheEntries: Int
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, today: @escaping @Sendable () -> LocalDate,
-        pageSize: Int = 150
+        pageSize: Int = 150, pageCacheEntries: Int = 128
     ) {
         self.store = store
         self.views = views
         self.renderer = renderer
         self.today = today
         self.pageSize = pageSize
+        self.pageCacheEntries = pageCacheEntries
     }
 }
 
@@ -36,7 +39,7 @@ public enum WebServer {
     public static func router(_ dependencies: WebDependencies) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
-        let pages = PageController(dependencies: dependencies)
+        let pages = PageController(dependencies: dependencies, cache: RenderedPageCache(capacity: dependencies.pageCacheEntries))
         let api = APIController(dependencies: dependencies)
         let stylesheet = dependencies.renderer.stylesheet
         typealias P = SiteRoute.Pattern

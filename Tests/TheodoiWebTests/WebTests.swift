@@ -22,6 +22,10 @@ enum TestServer {
     }()
 
     static func run(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await run { client, _ in try await test(client) }
+    }
+
+    static func run(_ test: @escaping @Sendable (any TestClientProtocol, CatalogueImporter) async throws -> Void) async throws {
         let store = try await SQLStore.open(
             .sqliteMemory, logger: Logger(label: "test"), now: { Date(timeIntervalSince1970: 1_759_200_000) })
         let client = store.client
@@ -32,7 +36,7 @@ enum TestServer {
             store: client, views: PlanViews(store: client, snapshots: PlanSnapshots(store: client)), renderer: try PageRenderer(),
             today: { today })
         let app = Application(router: WebServer.router(dependencies))
-        try await app.test(.router, test)
+        try await app.test(.router) { client in try await test(client, importer) }
         await store.shutdown()
     }
 
@@ -86,6 +90,19 @@ struct PageTests {
             #expect(late.contains("chưa hoàn thành 87 (trong hạn 0, quá hạn 87)"))
             let (_, today, _) = try await TestServer.get(client, "/plans/343-qd-tu")
             #expect(today.contains("Tình trạng tính đến ngày <strong>30/09/2025</strong>"))
+        }
+    }
+
+    @Test("a re-import shows at once: pages are never served stale")
+    func freshAfterImport() async throws {
+        try await TestServer.run { client, importer in
+            let (_, before, _) = try await TestServer.get(client, "/plans/343-qd-tu?asOf=2025-09-30")
+            #expect(!before.contains("Triển khai Cổng dữ liệu mở của tỉnh"))
+            var text = String(decoding: try SeedCatalogue.data(), as: UTF8.self)
+            text = text.replacingOccurrences(of: "Triển khai Cổng dữ liệu mở\t", with: "Triển khai Cổng dữ liệu mở của tỉnh\t")
+            _ = try await importer.importCatalogue(Data(text.utf8), sourceName: "343-QD-TU.txt")
+            let (_, after, _) = try await TestServer.get(client, "/plans/343-qd-tu?asOf=2025-09-30")
+            #expect(after.contains("Triển khai Cổng dữ liệu mở của tỉnh"))
         }
     }
 
