@@ -143,6 +143,12 @@ let package = Package(
 
         // MARK: Tests
 
+        /// Helpers the test suites share (snapshots).
+        .target(
+            name: "TheodoiTestSupport",
+            path: "Tests/TheodoiTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "TheodoiCoreTests",
             dependencies: ["TheodoiCore"],
@@ -175,7 +181,7 @@ let package = Package(
             name: "TheodoiWebTests",
             dependencies: [
                 "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiViews",
-                "TheodoiWeb", "TheodoiApp",
+                "TheodoiWeb", "TheodoiApp", "TheodoiTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "TheodoiCLITests",
             dependencies: [
-                "TheodoiCLI", "TheodoiCatalog", "TheodoiCore",
+                "TheodoiCLI", "TheodoiCatalog", "TheodoiCore", "TheodoiTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["__Snapshots__"],

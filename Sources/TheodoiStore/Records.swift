@@ -1,15 +1,18 @@
 import TheodoiCatalog
 import TheodoiCore
 
+/// A database id that knows what it identifies, so a plan id cannot be passed for an agency id.
+public struct TypedID<Subject>: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (lhs: TypedID, rhs: TypedID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { String(rawValue) }
+}
+
 /// Kế hoạch: one decision's catalogue as stored.
 public struct PlanRecord: Sendable, Hashable, Identifiable {
     /// Typed plan id.
-    public struct ID: Sendable, Hashable, Comparable, CustomStringConvertible {
-        public var rawValue: Int
-        public init(_ rawValue: Int) { self.rawValue = rawValue }
-        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
-        public var description: String { String(rawValue) }
-    }
+    public typealias ID = TypedID<PlanRecord>
 
     public var id: ID
     /// The plan number folded to a URL slug: `343-QĐ/TU` → `343-qd-tu`.
@@ -92,12 +95,7 @@ public struct GroupRecord: Sendable, Hashable {
 /// Cơ quan, đơn vị.
 public struct AgencyRecord: Sendable, Hashable, Identifiable {
     /// Typed agency id.
-    public struct ID: Sendable, Hashable, Comparable, CustomStringConvertible {
-        public var rawValue: Int
-        public init(_ rawValue: Int) { self.rawValue = rawValue }
-        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
-        public var description: String { String(rawValue) }
-    }
+    public typealias ID = TypedID<AgencyRecord>
 
     public var id: ID
     public var name: String
@@ -129,12 +127,7 @@ public struct AgencyLink: Sendable, Hashable {
 /// Nhiệm vụ as stored.
 public struct AssignmentRecord: Sendable, Hashable, Identifiable {
     /// Typed assignment id.
-    public struct ID: Sendable, Hashable, Comparable, CustomStringConvertible {
-        public var rawValue: Int
-        public init(_ rawValue: Int) { self.rawValue = rawValue }
-        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
-        public var description: String { String(rawValue) }
-    }
+    public typealias ID = TypedID<AssignmentRecord>
 
     public var id: ID
     /// "A.17.1", the natural key within the plan.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TheodoiCLI
 import TheodoiCatalog
+import TheodoiTestSupport
 
 @Suite("theodoi catalog parse")
 struct CatalogParseCommandTests {

@@ -9,6 +9,7 @@ import TheodoiCore
 import TheodoiOperations
 import TheodoiStore
 import TheodoiStoreSQL
+import TheodoiTestSupport
 import TheodoiViews
 import TheodoiWeb
 

@@ -3,7 +3,7 @@ import Testing
 
 /// Compares text with a snapshot file in `__Snapshots__`. A missing snapshot is written and the test
 /// fails, so the first run records it for review; `THEODOI_RECORD_SNAPSHOTS=1` rewrites them all.
-func assertSnapshot(
+public func assertSnapshot(
     _ text: String, named name: String, filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let folder = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__")
