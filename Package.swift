@@ -136,7 +136,7 @@ let package = Package(
         /// Release-build benchmarks: `swift run -c release theodoi-benchmarks`.
         .executableTarget(
             name: "theodoi-benchmarks",
-            dependencies: ["TheodoiCore", "TheodoiCatalog"],
+            dependencies: ["TheodoiCore", "TheodoiCatalog", "TheodoiOperations"],
             path: "Sources/TheodoiBenchmarks",
             swiftSettings: strictSettings
         ),
