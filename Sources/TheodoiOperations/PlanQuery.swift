@@ -2,7 +2,7 @@ import TheodoiCore
 import TheodoiStore
 
 /// What to show of a plan: the date statuses are computed for, filters and a page.
-public struct PlanQuery: Sendable, Hashable {
+public struct PlanQuery: Sendable {
     /// Which agency cell an agency filter looks at.
     public enum AgencyRole: String, Sendable, Hashable, CaseIterable {
         case lead, coordinator, any
@@ -39,22 +39,6 @@ public struct PlanQuery: Sendable, Hashable {
         self.dueMonth = dueMonth
         self.page = page
         self.perPage = perPage
-    }
-
-    public static func == (lhs: PlanQuery, rhs: PlanQuery) -> Bool {
-        lhs.asOf == rhs.asOf && lhs.text == rhs.text && lhs.agency == rhs.agency && lhs.agencyRole == rhs.agencyRole
-            && lhs.part == rhs.part && lhs.group == rhs.group && lhs.timeliness == rhs.timeliness && lhs.stage == rhs.stage
-            && lhs.dueMonth?.year == rhs.dueMonth?.year && lhs.dueMonth?.month == rhs.dueMonth?.month
-            && lhs.page == rhs.page && lhs.perPage == rhs.perPage
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(asOf)
-        hasher.combine(text)
-        hasher.combine(agency)
-        hasher.combine(part)
-        hasher.combine(group)
-        hasher.combine(page)
     }
 
     /// Whether any filter is set (besides the date and the page).
