@@ -21,10 +21,23 @@ public enum TheodoiApplication {
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
         let importer = CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()))
-        defer { Task { await store.shutdown() } }
+        do {
+            let result = try await run(store: store, client: client) { try await body(client, importer) }
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
+    /// Migrates and runs `work`, with the store's service (PostgreSQL) running beside it when there is one.
+    private static func run<R: Sendable>(
+        store: SQLStore, client: StoreClient, _ work: @escaping @Sendable () async throws -> R
+    ) async throws -> R {
         guard let service = store.service else {
             try await client.migrate()
-            return try await body(client, importer)
+            return try await work()
         }
         return try await withThrowingTaskGroup(of: R?.self) { group in
             group.addTask {
@@ -33,7 +46,7 @@ public enum TheodoiApplication {
             }
             group.addTask {
                 try await client.migrate()
-                return try await body(client, importer)
+                return try await work()
             }
             defer { group.cancelAll() }
             while let result = try await group.next() {

@@ -106,7 +106,6 @@ private struct CatalogueImport {
         let catalogue = request.catalogue
         let header = catalogue.plan
         let planID: Int
-        var structureChanged = false
         if let row = try await database.raw(
             "SELECT id, number, date, issuer, title, declared_count, source_name FROM plans WHERE slug = \(bind: slug)"
         ).first() {
@@ -146,7 +145,7 @@ private struct CatalogueImport {
             planID = try row.decode(column: "id", as: Int.self)
         }
 
-        structureChanged = try await replaceStructureIfChanged(planID: planID, catalogue: catalogue)
+        let structureChanged = try await replaceStructureIfChanged(planID: planID, catalogue: catalogue)
         if structureChanged && !outcome.created { outcome.planChanges.append("các phần, nhóm") }
 
         // Agencies named by the catalogue, added when new (an unknown body is kept as written).

@@ -116,9 +116,8 @@ struct QueryParameters {
 
 extension PlanQuery {
     /// The query as URL parameters, to rebuild links (pages, cards) that keep the filters.
-    func parameters(page: Int? = nil, timeliness override: Timeliness?? = nil, keepDate: Bool = true) -> [(String, String)] {
-        var items: [(String, String)] = []
-        if keepDate { items.append(("asOf", asOf.iso)) }
+    func parameters(page: Int? = nil, timeliness override: Timeliness?? = nil) -> [(String, String)] {
+        var items: [(String, String)] = [("asOf", asOf.iso)]
         if let text { items.append(("q", text)) }
         if let agency { items.append(("agency", String(agency.rawValue))) }
         if agency != nil, agencyRole != .any { items.append(("role", agencyRole.rawValue)) }
