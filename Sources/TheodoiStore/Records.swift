@@ -29,11 +29,14 @@ public struct PlanRecord: Sendable, Hashable, Identifiable {
     /// Goes up with every change to the plan, so caches know when to reload.
     public var revision: Int
     public var assignmentCount: Int
+    /// Công khai: anonymous visitors may read the plan's public summary.
+    public var published: Bool
 
     public init(
         id: ID, slug: String, number: String, date: LocalDate?, issuer: String?, title: String?, declaredCount: Int?,
-        isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int
+        isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int, published: Bool = false
     ) {
+        self.published = published
         self.id = id
         self.slug = slug
         self.number = number
@@ -101,8 +104,11 @@ public struct AgencyRecord: Sendable, Hashable, Identifiable {
     public var name: String
     public var shortName: String
     public var kind: AgencyKind
+    /// Other names the agency is written as (tên gọi khác).
+    public var aliases: [String]
 
-    public init(id: ID, name: String, shortName: String, kind: AgencyKind) {
+    public init(id: ID, name: String, shortName: String, kind: AgencyKind, aliases: [String] = []) {
+        self.aliases = aliases
         self.id = id
         self.name = name
         self.shortName = shortName
@@ -217,8 +223,13 @@ public struct ImportRequest: Sendable {
     public var number: String
     public var sourceName: String
     public var isDemo: Bool
+    /// Who imports it, for the audit log.
+    public var actor: AuditActor
 
-    public init(catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false) {
+    public init(
+        catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false, actor: AuditActor = .commandLine
+    ) {
+        self.actor = actor
         self.catalogue = catalogue
         self.number = number
         self.sourceName = sourceName

@@ -32,6 +32,14 @@ public struct StoreClient: Sendable {
     public var findings: @Sendable (_ plan: PlanRecord.ID) async throws -> [Finding]
     /// Succeeds once the database answers.
     public var ping: @Sendable () async throws -> Void
+    /// Publishes or withdraws a plan's public summary; nil when there is no such plan.
+    public var setPlanPublished: @Sendable (_ slug: String, _ published: Bool, _ actor: AuditActor) async throws -> PlanRecord?
+    /// Replaces an agency's names, kind and aliases; throws `CatalogueStoreError` on a clash.
+    public var updateAgency:
+        @Sendable (_ id: AgencyRecord.ID, _ change: AgencyChange, _ actor: AuditActor) async throws -> AgencyRecord
+    /// Moves every link, user and alias of `source` to `target` and retires `source` (kept, marked merged).
+    public var mergeAgencies:
+        @Sendable (_ source: AgencyRecord.ID, _ target: AgencyRecord.ID, _ actor: AuditActor) async throws -> AgencyRecord
 
     public init(
         migrate: @escaping @Sendable () async throws -> Void,
@@ -46,8 +54,14 @@ public struct StoreClient: Sendable {
         searchAssignments: @escaping @Sendable (PlanRecord.ID, String) async throws -> Set<String>,
         agencies: @escaping @Sendable () async throws -> [AgencyRecord],
         findings: @escaping @Sendable (PlanRecord.ID) async throws -> [Finding],
-        ping: @escaping @Sendable () async throws -> Void
+        ping: @escaping @Sendable () async throws -> Void,
+        setPlanPublished: @escaping @Sendable (String, Bool, AuditActor) async throws -> PlanRecord?,
+        updateAgency: @escaping @Sendable (AgencyRecord.ID, AgencyChange, AuditActor) async throws -> AgencyRecord,
+        mergeAgencies: @escaping @Sendable (AgencyRecord.ID, AgencyRecord.ID, AuditActor) async throws -> AgencyRecord
     ) {
+        self.setPlanPublished = setPlanPublished
+        self.updateAgency = updateAgency
+        self.mergeAgencies = mergeAgencies
         self.migrate = migrate
         self.syncAgencyDirectory = syncAgencyDirectory
         self.importCatalogue = importCatalogue
@@ -86,6 +100,26 @@ extension StoreClient {
             searchAssignments: { _, _ in throw UnimplementedStoreCall(name: "searchAssignments") },
             agencies: { throw UnimplementedStoreCall(name: "agencies") },
             findings: { _ in throw UnimplementedStoreCall(name: "findings") },
-            ping: { throw UnimplementedStoreCall(name: "ping") })
+            ping: { throw UnimplementedStoreCall(name: "ping") },
+            setPlanPublished: { _, _, _ in throw UnimplementedStoreCall(name: "setPlanPublished") },
+            updateAgency: { _, _, _ in throw UnimplementedStoreCall(name: "updateAgency") },
+            mergeAgencies: { _, _, _ in throw UnimplementedStoreCall(name: "mergeAgencies") })
+    }
+}
+
+/// A catalogue change the store refused, with the reason in Vietnamese for people.
+public enum CatalogueStoreError: Error, Equatable, CustomStringConvertible {
+    case noSuchAgency(AgencyRecord.ID)
+    case agencyNameTaken(String)
+    case aliasTaken(alias: String, agency: String)
+    case mergeIntoItself
+
+    public var description: String {
+        switch self {
+        case .noSuchAgency(let id): "Không có cơ quan mã \(id)."
+        case .agencyNameTaken(let name): "Đã có cơ quan tên “\(name)”; hãy gộp hai cơ quan thay vì đặt trùng tên."
+        case .aliasTaken(let alias, let agency): "Tên gọi khác “\(alias)” đã thuộc về “\(agency)”."
+        case .mergeIntoItself: "Không thể gộp một cơ quan vào chính nó."
+        }
     }
 }

@@ -12,11 +12,16 @@ extension SQLStore {
         let now = now()
         try await sessions.withSession { database in
             try await Transaction.run(on: database, backend: backend) { database in
-                let existing = Set(
-                    try await database.raw("SELECT name FROM agencies").all().map {
-                        try $0.decode(column: "name", as: String.self)
+                // A renamed or merged agency keeps its old names as aliases: those are not re-added.
+                var existing = Set(
+                    try await database.raw("SELECT folded_name FROM agencies").all().map {
+                        try $0.decode(column: "folded_name", as: String.self)
                     })
-                let missing = entries.filter { !existing.contains($0.name) }
+                existing.formUnion(
+                    try await database.raw("SELECT folded FROM agency_aliases").all().map {
+                        try $0.decode(column: "folded", as: String.self)
+                    })
+                let missing = entries.filter { !existing.contains(VietnameseText.folded($0.name)) }
                 for batch in missing.chunked(SQLStore.batchSize) {
                     var query: SQLQueryString = "INSERT INTO agencies (name, short_name, kind, folded_name, created_at) VALUES "
                     for (index, entry) in batch.enumerated() {
@@ -36,7 +41,17 @@ extension SQLStore {
         let slug = PlanRecord.slug(for: request.number)
         let outcome = try await sessions.withSession { database in
             try await Transaction.run(on: database, backend: backend) { database in
-                try await CatalogueImport(database: database, request: request, slug: slug, now: now).run()
+                let outcome = try await CatalogueImport(database: database, request: request, slug: slug, now: now).run()
+                try await AuditLog.append(
+                    on: database, backend: backend, at: now, actor: request.actor,
+                    action: outcome.created ? "plan.import" : "plan.reimport", subject: "plan:\(slug)", before: nil,
+                    after: .object([
+                        ("source", .string(request.sourceName)), ("assignments", .int(request.catalogue.assignments.count)),
+                        ("added", .int(outcome.added.count)), ("changed", .array(outcome.changed.map { .string($0.code) })),
+                        ("missing", .array(outcome.missing.map(JSONValue.string))),
+                        ("planChanges", .array(outcome.planChanges.map(JSONValue.string))),
+                    ]))
+                return outcome
             }
         }
         guard let plan = try await plan(slug: slug) else { throw StoreError.planVanished(slug) }
@@ -263,7 +278,11 @@ private struct CatalogueImport {
     /// Ids of every non-generic agency the catalogue names, inserting the ones not stored yet.
     private func ensureAgencies(_ catalogue: Catalogue) async throws -> [String: Int] {
         var ids: [String: Int] = [:]
-        for row in try await database.raw("SELECT id, name FROM agencies").all() {
+        // Names the admin renamed or merged away resolve through aliases to the agency now holding them.
+        for row in try await database.raw("SELECT agency_id, alias FROM agency_aliases").all() {
+            ids[try row.decode(column: "alias", as: String.self)] = try row.decode(column: "agency_id", as: Int.self)
+        }
+        for row in try await database.raw("SELECT id, name FROM agencies WHERE merged_into IS NULL").all() {
             ids[try row.decode(column: "name", as: String.self)] = try row.decode(column: "id", as: Int.self)
         }
         var missing: [String: AgencyKind] = [:]

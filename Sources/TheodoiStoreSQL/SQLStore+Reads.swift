@@ -9,7 +9,7 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
-                    p.revision, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
+                    p.revision, p.published, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
                 FROM plans p ORDER BY p.is_demo, p.date DESC, p.id
                 """
             ).all().map(SQLStore.planRecord)
@@ -21,7 +21,7 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
-                    p.revision, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
+                    p.revision, p.published, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
                 FROM plans p WHERE p.slug = \(bind: slug)
                 """
             ).first().map(SQLStore.planRecord)
@@ -47,7 +47,8 @@ extension SQLStore {
             isDemo: try row.decode(column: "is_demo", as: Int.self) != 0,
             sourceName: try row.decode(column: "source_name", as: String.self),
             revision: try row.decode(column: "revision", as: Int.self),
-            assignmentCount: try row.decode(column: "assignment_count", as: Int.self))
+            assignmentCount: try row.decode(column: "assignment_count", as: Int.self),
+            published: try row.decode(column: "published", as: Int.self) != 0)
     }
 
     func parts(_ plan: PlanRecord.ID) async throws -> [PartRecord] {
@@ -160,13 +161,10 @@ extension SQLStore {
 
     func agencies() async throws -> [AgencyRecord] {
         try await read { database in
-            try await database.raw("SELECT id, name, short_name, kind FROM agencies ORDER BY folded_name, name").all().map {
-                AgencyRecord(
-                    id: AgencyRecord.ID(try $0.decode(column: "id", as: Int.self)),
-                    name: try $0.decode(column: "name", as: String.self),
-                    shortName: try $0.decode(column: "short_name", as: String.self),
-                    kind: AgencyKind(rawValue: try $0.decode(column: "kind", as: String.self)) ?? .unknown)
-            }
+            let aliases = try await SQLStore.aliases(on: database)
+            return try await database.raw(
+                "SELECT id, name, short_name, kind FROM agencies WHERE merged_into IS NULL ORDER BY folded_name, name"
+            ).all().map { try SQLStore.agencyRecord($0, aliases: aliases) }
         }
     }
 

@@ -13,12 +13,15 @@ public final class SQLStore: Sendable {
     let sessions: any SQLSessions
     /// The current time as ISO 8601 text, for created/updated columns (injected).
     let now: @Sendable () -> String
+    /// The current time (injected).
+    let clock: @Sendable () -> Date
     /// The `PostgresClient` to run as a service; nil for SQLite.
     public let service: (any Service)?
 
-    private init(sessions: any SQLSessions, now: @escaping @Sendable () -> String, service: (any Service)?) {
+    private init(sessions: any SQLSessions, clock: @escaping @Sendable () -> Date, service: (any Service)?) {
         self.sessions = sessions
-        self.now = now
+        self.clock = clock
+        self.now = { clock().ISO8601Format() }
         self.service = service
     }
 
@@ -27,14 +30,13 @@ public final class SQLStore: Sendable {
     public static func open(
         _ location: DatabaseLocation, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> SQLStore {
-        let timestamp: @Sendable () -> String = { now().ISO8601Format() }
         switch location {
         case .sqliteMemory:
-            return SQLStore(sessions: try await SQLiteSessions.open(path: nil, logger: logger), now: timestamp, service: nil)
+            return SQLStore(sessions: try await SQLiteSessions.open(path: nil, logger: logger), clock: now, service: nil)
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return SQLStore(sessions: try await SQLiteSessions.open(path: path, logger: logger), now: timestamp, service: nil)
+            return SQLStore(sessions: try await SQLiteSessions.open(path: path, logger: logger), clock: now, service: nil)
         case .postgres(let url):
             let tls: PostgresClient.Configuration.TLS
             switch url.tlsMode {
@@ -49,7 +51,7 @@ public final class SQLStore: Sendable {
             if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let sessions = PostgresSessions(client: client, schema: url.schema)
-            return SQLStore(sessions: sessions, now: timestamp, service: PostgresClientService(client: client))
+            return SQLStore(sessions: sessions, clock: now, service: PostgresClientService(client: client))
         }
     }
 
@@ -77,7 +79,10 @@ public final class SQLStore: Sendable {
             searchAssignments: { [self] plan, query in try await search(plan, query) },
             agencies: { [self] in try await agencies() },
             findings: { [self] plan in try await findings(plan) },
-            ping: { [self] in try await read { try await $0.raw("SELECT 1 AS one").run() } })
+            ping: { [self] in try await read { try await $0.raw("SELECT 1 AS one").run() } },
+            setPlanPublished: { [self] slug, published, actor in try await setPlanPublished(slug, published, actor: actor) },
+            updateAgency: { [self] id, change, actor in try await updateAgency(id, change, actor: actor) },
+            mergeAgencies: { [self] source, target, actor in try await mergeAgencies(source, into: target, actor: actor) })
     }
 }
 

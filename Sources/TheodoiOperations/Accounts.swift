@@ -1,0 +1,310 @@
+import Foundation
+import TheodoiCore
+import TheodoiStore
+
+/// Who is making a request: the user, and for a browser session its CSRF token and digest.
+public struct Identity: Sendable {
+    public var user: UserRecord
+    /// The token every form of this session must carry; nil for API tokens.
+    public var csrfToken: String?
+    /// The session's token digest; nil for API tokens.
+    public var sessionDigest: String?
+
+    public init(user: UserRecord, csrfToken: String?, sessionDigest: String?) {
+        self.user = user
+        self.csrfToken = csrfToken
+        self.sessionDigest = sessionDigest
+    }
+
+    public func may(_ capability: Capability) -> Bool { user.role.may(capability) }
+}
+
+/// An account operation refused, with the reasons for people (Vietnamese) and for the API.
+public struct AccountError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The input breaks a rule (422).
+        case invalid
+        /// The thing named does not exist (404).
+        case notFound
+    }
+
+    public var kind: Kind
+    public var messages: [String]
+    public var apiMessage: String
+
+    public init(_ kind: Kind, _ messages: [String], api: String) {
+        self.kind = kind
+        self.messages = messages
+        self.apiMessage = api
+    }
+
+    public var description: String { apiMessage }
+}
+
+/// Sign-in throttling limits: failures allowed per account and per address inside the window.
+public struct LoginThrottle: Sendable {
+    public var window: TimeInterval
+    public var perAccount: Int
+    public var perAddress: Int
+
+    public init(window: TimeInterval = 15 * 60, perAccount: Int = 5, perAddress: Int = 20) {
+        self.window = window
+        self.perAccount = perAccount
+        self.perAddress = perAddress
+    }
+
+    /// When sign-in opens again, given the failures inside the window; nil when it is open now.
+    func lockedUntil(_ failures: LoginFailures) -> Date? {
+        func until(_ times: [String], limit: Int) -> Date? {
+            guard times.count >= limit, let oldest = Accounts.date(times[times.count - limit]) else { return nil }
+            return oldest.addingTimeInterval(window)
+        }
+        return [until(failures.forAccount, limit: perAccount), until(failures.forAddress, limit: perAddress)]
+            .compactMap { $0 }.max()
+    }
+}
+
+/// Accounts, sessions and API tokens: the use cases behind sign-in, the admin pages and the CLI.
+public struct Accounts: Sendable {
+    public var store: AccountStore
+    public var catalogue: StoreClient
+    public var hasher: PasswordHasher
+    public var now: @Sendable () -> Date
+    public var throttle: LoginThrottle
+    /// How long a session lasts from sign-in.
+    public var sessionLifetime: TimeInterval
+
+    /// The e-mail of the administrator created on first start.
+    public static let firstAdminEmail = "admin@theodoi.local"
+
+    public init(
+        store: AccountStore, catalogue: StoreClient, hasher: PasswordHasher, now: @escaping @Sendable () -> Date,
+        throttle: LoginThrottle = LoginThrottle(), sessionLifetime: TimeInterval = 12 * 3600
+    ) {
+        self.store = store
+        self.catalogue = catalogue
+        self.hasher = hasher
+        self.now = now
+        self.throttle = throttle
+        self.sessionLifetime = sessionLifetime
+    }
+
+    static func date(_ iso: String) -> Date? { try? Date(iso, strategy: .iso8601) }
+
+    // MARK: First start
+
+    /// With no users at all, creates the first administrator with a random password that must be
+    /// changed at first sign-in, and returns the e-mail and password (to print once). Nil when
+    /// users exist, or another instance created the administrator first.
+    public func bootstrapAdmin() async throws -> (email: String, password: String)? {
+        guard try await store.userCount() == 0 else { return nil }
+        let password = SecureToken.password(email: Accounts.firstAdminEmail)
+        let user = NewUser(
+            email: Accounts.firstAdminEmail, name: "Quản trị hệ thống", role: .admin, agencyID: nil,
+            passwordHash: try await hasher.hash(password), mustChangePassword: true)
+        do {
+            _ = try await store.createUser(user, .system)
+        } catch AccountStoreError.duplicateEmail {
+            return nil
+        }
+        return (Accounts.firstAdminEmail, password)
+    }
+
+    // MARK: Signing in
+
+    /// What a sign-in attempt gives.
+    public enum SignInResult: Sendable {
+        /// Signed in: the session token for the cookie (never stored) and who it is.
+        case signedIn(token: String, identity: Identity)
+        /// Wrong e-mail or password (the message does not say which).
+        case refused
+        /// The account is disabled (said only to someone who knows the password).
+        case disabled
+        /// Too many failures: sign-in opens again after this many minutes.
+        case throttled(minutes: Int)
+    }
+
+    /// Checks the throttle, then the password; records failures and successes in the audit log.
+    public func signIn(email rawEmail: String, password: String, address: String) async throws -> SignInResult {
+        let email = UserRecord.normalizedEmail(rawEmail)
+        let actor = AuditActor(userID: nil, label: email.isEmpty ? "(trống)" : email, address: address)
+        let now = now()
+        let failures = try await store.loginFailures(email, address, now.addingTimeInterval(-throttle.window).ISO8601Format())
+        if let until = throttle.lockedUntil(failures) {
+            try await store.appendAudit("session.sign-in-throttled", "email:\(email)", nil, nil, actor)
+            return .throttled(minutes: max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up))))
+        }
+        guard let credentials = try await store.credentials(email) else {
+            // The same work as a real check, so timing does not tell which e-mails exist.
+            _ = try await hasher.hash(password)
+            try await store.recordLoginFailure(email, "unknown-user", actor)
+            return .refused
+        }
+        guard try await hasher.verify(password, credentials.passwordHash) else {
+            try await store.recordLoginFailure(email, "wrong-password", actor)
+            return .refused
+        }
+        if credentials.user.disabled {
+            try await store.recordLoginFailure(email, "disabled", actor)
+            return .disabled
+        }
+        let token = SecureToken.make()
+        let csrf = SecureToken.make()
+        let digest = SecureToken.digest(token)
+        try await store.createSession(
+            digest, credentials.user, csrf, now.addingTimeInterval(sessionLifetime).ISO8601Format(),
+            AuditActor(user: credentials.user, address: address))
+        return .signedIn(token: token, identity: Identity(user: credentials.user, csrfToken: csrf, sessionDigest: digest))
+    }
+
+    /// The signed-in user of a session cookie's token; nil when unknown, expired or disabled.
+    public func identity(sessionToken token: String) async throws -> Identity? {
+        let digest = SecureToken.digest(token)
+        guard let session = try await store.session(digest, now().ISO8601Format()) else { return nil }
+        return Identity(user: session.user, csrfToken: session.csrfToken, sessionDigest: digest)
+    }
+
+    /// The user of an API token; nil when unknown, revoked or disabled.
+    public func identity(apiToken token: String) async throws -> Identity? {
+        guard let user = try await store.apiTokenUser(SecureToken.digest(token)) else { return nil }
+        return Identity(user: user, csrfToken: nil, sessionDigest: nil)
+    }
+
+    public func signOut(_ identity: Identity, address: String) async throws {
+        guard let digest = identity.sessionDigest else { return }
+        try await store.deleteSession(digest, AuditActor(user: identity.user, address: address))
+    }
+
+    /// Changes one's own password after checking the current one; other sessions end.
+    public func changePassword(
+        _ identity: Identity, current: String, new: String, confirmation: String, address: String
+    )
+        async throws
+    {
+        guard let credentials = try await store.credentials(identity.user.email),
+            try await hasher.verify(current, credentials.passwordHash)
+        else {
+            throw AccountError(.invalid, ["Mật khẩu hiện tại không đúng."], api: "current password is wrong")
+        }
+        var problems = PasswordPolicy.problems(password: new, email: identity.user.email)
+        if new != confirmation { problems.append("Hai lần nhập mật khẩu mới không khớp nhau.") }
+        if new == current { problems.append("Mật khẩu mới phải khác mật khẩu hiện tại.") }
+        guard problems.isEmpty else { throw AccountError(.invalid, problems, api: "password rejected") }
+        try await store.setPassword(
+            identity.user.id, try await hasher.hash(new), false, identity.sessionDigest,
+            AuditActor(user: identity.user, address: address))
+    }
+
+    // MARK: Administration
+
+    /// Checks a user's fields; returns the normalised e-mail and name.
+    func validate(
+        email rawEmail: String?, name rawName: String, role: Role, agencyID: AgencyRecord.ID?
+    ) async throws -> (
+        email: String?, name: String
+    ) {
+        var problems: [String] = []
+        let email = rawEmail.map(UserRecord.normalizedEmail)
+        if let email {
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(where: \.isWhitespace)
+                || email.count > 254
+            {
+                problems.append("Địa chỉ thư điện tử “\(email)” không hợp lệ (ví dụ đúng: canbo@gialai.gov.vn).")
+            }
+        }
+        let name = VietnameseText.collapsingWhitespace(rawName)
+        if name.isEmpty { problems.append("Họ và tên không được để trống.") }
+        if name.count > 200 { problems.append("Họ và tên dài quá 200 ký tự.") }
+        if role.needsAgency && agencyID == nil {
+            problems.append("Cán bộ đơn vị phải thuộc một cơ quan: hãy chọn cơ quan.")
+        }
+        if let agencyID, !(try await catalogue.agencies().contains { $0.id == agencyID }) {
+            problems.append("Không có cơ quan mã \(agencyID).")
+        }
+        guard problems.isEmpty else { throw AccountError(.invalid, problems, api: problems.joined(separator: " ")) }
+        return (email, name)
+    }
+
+    /// Creates a user with a random password that must be changed at first sign-in; returns it (shown once).
+    public func createUser(
+        email: String, name: String, role: Role, agencyID: AgencyRecord.ID?, by actor: AuditActor
+    )
+        async throws -> (user: UserRecord, password: String)
+    {
+        let agencyID = role.needsAgency ? agencyID : nil
+        let (checkedEmail, checkedName) = try await validate(email: email, name: name, role: role, agencyID: agencyID)
+        let email = checkedEmail ?? ""
+        let password = SecureToken.password(email: email)
+        do {
+            let user = try await store.createUser(
+                NewUser(
+                    email: email, name: checkedName, role: role, agencyID: agencyID,
+                    passwordHash: try await hasher.hash(password),
+                    mustChangePassword: true), actor)
+            return (user, password)
+        } catch AccountStoreError.duplicateEmail {
+            throw AccountError(
+                .invalid, ["Đã có người dùng với thư điện tử \(email)."], api: "a user with e-mail \(email) already exists")
+        }
+    }
+
+    /// Changes a user's name, role, agency or disabled flag.
+    public func updateUser(
+        _ id: UserRecord.ID, name: String, role: Role, agencyID: AgencyRecord.ID?, disabled: Bool, by actor: AuditActor
+    )
+        async throws -> UserRecord
+    {
+        guard let existing = try await store.user(id) else { throw Accounts.noSuchUser(id) }
+        let agencyID = role.needsAgency ? agencyID : nil
+        let (_, checkedName) = try await validate(email: nil, name: name, role: role, agencyID: agencyID)
+        if existing.id == actor.userID && (disabled || role != .admin) && existing.role == .admin {
+            throw AccountError(
+                .invalid, ["Không thể tự khóa hoặc tự bỏ quyền quản trị của chính mình; hãy nhờ một quản trị khác."],
+                api: "administrators cannot disable or demote themselves")
+        }
+        return try await store.updateUser(
+            id, UserChange(name: checkedName, role: role, agencyID: agencyID, disabled: disabled), actor)
+    }
+
+    /// Sets a new random password that must be changed at next sign-in; ends the user's sessions.
+    public func resetPassword(_ id: UserRecord.ID, by actor: AuditActor) async throws -> (user: UserRecord, password: String) {
+        guard let user = try await store.user(id) else { throw Accounts.noSuchUser(id) }
+        let password = SecureToken.password(email: user.email)
+        try await store.setPassword(id, try await hasher.hash(password), true, nil, actor)
+        return (user, password)
+    }
+
+    /// The user with this e-mail, or a not-found error.
+    public func user(email: String) async throws -> UserRecord {
+        let email = UserRecord.normalizedEmail(email)
+        guard let user = try await store.credentials(email)?.user else {
+            throw AccountError(.notFound, ["Không có người dùng \(email)."], api: "no user with e-mail \(email)")
+        }
+        return user
+    }
+
+    /// Creates an API token for a user; the token is returned once and only its digest is kept.
+    public func createAPIToken(
+        for user: UserRecord, label rawLabel: String, by actor: AuditActor
+    ) async throws -> (
+        record: APITokenRecord, token: String
+    ) {
+        let label = VietnameseText.collapsingWhitespace(rawLabel)
+        guard label.count <= 100 else {
+            throw AccountError(.invalid, ["Tên gợi nhớ của mã dài quá 100 ký tự."], api: "label is longer than 100 characters")
+        }
+        guard !user.disabled else {
+            throw AccountError(.invalid, ["Tài khoản \(user.email) đang bị khóa."], api: "user \(user.email) is disabled")
+        }
+        let token = "tdk_" + SecureToken.make()
+        let prefix = String(token.prefix(12))
+        let record = try await store.createAPIToken(
+            user.id, label.isEmpty ? "không tên" : label, SecureToken.digest(token), prefix, actor)
+        return (record, token)
+    }
+
+    static func noSuchUser(_ id: UserRecord.ID) -> AccountError {
+        AccountError(.notFound, ["Không có người dùng mã \(id)."], api: "no user with id \(id)")
+    }
+}
