@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
@@ -88,12 +89,14 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Static")],
             swiftSettings: strictSettings
         ),
-        /// Routes, pages, the JSON API with DTOs, one error middleware.
+        /// Routes, pages, the JSON API with DTOs, sessions, CSRF, bcrypt, one error middleware.
         .target(
             name: "TheodoiWeb",
             dependencies: [
                 "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiViews",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],

@@ -15,6 +15,12 @@ public struct AppConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// `PAGE_CACHE_ENTRIES`: rendered pages kept in memory (keyed by plan revision); 0 turns it off.
     public var pageCacheEntries: Int
+    /// `SECURE_COOKIES`: true when the site is served over TLS (cookies get the Secure flag); default false.
+    public var secureCookies: Bool = false
+    /// `TRUST_PROXY`: true behind a reverse proxy that sets `X-Forwarded-For`; default false.
+    public var trustProxy: Bool = false
+    /// `BCRYPT_COST`: 10 to 15; default 12.
+    public var bcryptCost: Int = 12
 
     /// The default SQLite file.
     public static let defaultDatabasePath = "data/theodoi.sqlite"
@@ -52,9 +58,27 @@ public struct AppConfiguration: Sendable, Equatable {
         if !(0...100_000).contains(pageCacheEntries) {
             problems.append("PAGE_CACHE_ENTRIES must be a number from 0 to 100000 (got “\(cacheText)”)")
         }
+        func flag(_ key: ConfigKey, _ name: String) -> Bool {
+            let text = reader.string(forKey: key, default: "false").lowercased()
+            switch text {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off", "": return false
+            default:
+                problems.append("\(name) must be true or false (got “\(text)”)")
+                return false
+            }
+        }
+        let secureCookies = flag("secure.cookies", "SECURE_COOKIES")
+        let trustProxy = flag("trust.proxy", "TRUST_PROXY")
+        let costText = reader.string(forKey: "bcrypt.cost", default: "12")
+        let bcryptCost = Int(costText) ?? -1
+        if !(10...15).contains(bcryptCost) {
+            problems.append("BCRYPT_COST must be a number from 10 to 15 (got “\(costText)”)")
+        }
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
-            host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries)
+            host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
+            secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost)
     }
 }
 

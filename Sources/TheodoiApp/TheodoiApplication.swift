@@ -15,14 +15,16 @@ public enum TheodoiApplication {
     /// Opens the store, runs its service (PostgreSQL) for the duration of `body`, migrates, and
     /// hands `body` the store and an importer.
     public static func withStore<R: Sendable>(
-        _ configuration: AppConfiguration, _ body: @escaping @Sendable (StoreClient, CatalogueImporter) async throws -> R
+        _ configuration: AppConfiguration, _ body: @escaping @Sendable (Toolbox) async throws -> R
     ) async throws -> R {
         let logger = makeLogger(configuration)
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
-        let importer = CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()))
+        let toolbox = Toolbox(
+            store: client, importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
+            accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts))
         do {
-            let result = try await run(store: store, client: client) { try await body(client, importer) }
+            let result = try await run(store: store, client: client) { try await body(toolbox) }
             await store.shutdown()
             return result
         } catch {
@@ -59,7 +61,8 @@ public enum TheodoiApplication {
     /// Runs the server: migrates, loads the bundled catalogue into an empty database, serves until
     /// SIGINT or SIGTERM. `announce` receives the address once the server listens.
     public static func serve(
-        _ configuration: AppConfiguration, announce: @escaping @Sendable (String) async -> Void
+        _ configuration: AppConfiguration, announce: @escaping @Sendable (String) async -> Void,
+        announceAdmin: @escaping @Sendable (_ email: String, _ password: String) async -> Void
     ) async throws {
         let logger = makeLogger(configuration)
         let store = try await SQLStore.open(configuration.database, logger: logger)
@@ -68,12 +71,15 @@ public enum TheodoiApplication {
         let importer = CatalogueImporter(store: client, parser: parser)
         let renderer = try PageRenderer()
         let snapshots = PlanSnapshots(store: client)
+        let accounts = accounts(store, configuration)
         let dependencies = WebDependencies(
-            store: client, views: PlanViews(store: client, snapshots: snapshots), renderer: renderer,
-            today: { LocalDate(vietnamAt: Date().timeIntervalSince1970) }, pageCacheEntries: configuration.pageCacheEntries)
+            store: client, views: PlanViews(store: client, snapshots: snapshots), renderer: renderer, accounts: accounts,
+            today: { LocalDate(vietnamAt: Date().timeIntervalSince1970) }, pageCacheEntries: configuration.pageCacheEntries,
+            secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
-        let server = StartupThenServe(store: client, importer: importer, web: web, logger: logger)
+        let server = StartupThenServe(
+            store: client, importer: importer, accounts: accounts, web: web, logger: logger, announceAdmin: announceAdmin)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let database = store.service { services.append(.init(service: database)) }
         services.append(
@@ -88,7 +94,22 @@ public enum TheodoiApplication {
     }
 }
 
+/// What commands work with: the store, the importer, accounts and the audit verifier.
+public struct Toolbox: Sendable {
+    public var store: StoreClient
+    public var importer: CatalogueImporter
+    public var accounts: Accounts
+    public var audit: AuditVerifier
+}
+
 extension TheodoiApplication {
+    /// Accounts over the live store, with bcrypt at the configured cost and the real clock.
+    static func accounts(_ store: SQLStore, _ configuration: AppConfiguration) -> Accounts {
+        Accounts(
+            store: store.accounts, catalogue: store.client, hasher: WebSecurity.bcrypt(cost: UInt8(configuration.bcryptCost)),
+            now: Date.init)
+    }
+
     /// The process's logger, at the configured level.
     static func makeLogger(_ configuration: AppConfiguration) -> Logger {
         var logger = Logger(label: "theodoi")
@@ -101,14 +122,20 @@ extension TheodoiApplication {
 struct StartupThenServe: Service {
     let store: StoreClient
     let importer: CatalogueImporter
+    let accounts: Accounts
     let web: any Service
     let logger: Logger
+    let announceAdmin: @Sendable (String, String) async -> Void
 
     func run() async throws {
         try await store.migrate()
         if let result = try await importer.loadSeedIfEmpty() {
             logger.info(
                 "loaded the bundled catalogue", metadata: ["plan": "\(result.plan.slug)", "assignments": "\(result.added.count)"])
+        }
+        // The first administrator's password goes to the console once, never to the log.
+        if let admin = try await accounts.bootstrapAdmin() {
+            await announceAdmin(admin.email, admin.password)
         }
         try await web.run()
     }

@@ -38,6 +38,19 @@ struct ServeCommand: AsyncParsableCommand {
         try await TheodoiApplication.serve(configuration) { address in
             let line = "theodoi đang chạy tại \(address) — mở địa chỉ này trong trình duyệt. Nhấn Ctrl+C để dừng.\n"
             FileHandle.standardOutput.write(Data(line.utf8))
+        } announceAdmin: { email, password in
+            // Printed once to the console (never logged): the only copy of the first password.
+            let text = """
+
+                Đã tạo tài khoản quản trị đầu tiên (chỉ in một lần):
+                  Thư điện tử: \(email)
+                  Mật khẩu:    \(password)
+                Đăng nhập tại /sign-in; hệ thống sẽ yêu cầu đổi mật khẩu ngay lần đầu.
+                Quên mật khẩu này thì đặt lại bằng: theodoi user reset-password --email \(email)
+
+
+                """
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 }
@@ -49,7 +62,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        try await TheodoiApplication.withStore(try store.configuration()) { _, _ in }
+        try await TheodoiApplication.withStore(try store.configuration()) { _ in }
         print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
     }
 }
@@ -76,8 +89,8 @@ struct CatalogImportCommand: AsyncParsableCommand {
         let source = URL(fileURLWithPath: file).lastPathComponent
         let (format, number) = (format, number)
         do {
-            let report = try await TheodoiApplication.withStore(try store.configuration()) { _, importer in
-                try await importer.importCatalogue(data, sourceName: source, format: format, number: number).report
+            let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
+                try await toolbox.importer.importCatalogue(data, sourceName: source, format: format, number: number).report
             }
             print(report)
         } catch let error as CatalogueImporter.ImportError {
@@ -103,8 +116,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let count = assignments
-        let report = try await TheodoiApplication.withStore(try store.configuration()) { _, importer in
-            try await importer.importDemo(assignments: count).report
+        let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
+            try await toolbox.importer.importDemo(assignments: count).report
         }
         print(report)
     }

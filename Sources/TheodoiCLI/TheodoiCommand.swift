@@ -5,7 +5,9 @@ public struct TheodoiCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "theodoi",
         abstract: "Theo dõi, đôn đốc việc thực hiện các nhiệm vụ được giao trong một quyết định.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, CatalogCommand.self, DemoCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, CatalogCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -10,6 +10,7 @@ public struct PageRenderer: Sendable {
     /// Every template a page needs; start-up fails if one is missing.
     static let templateNames = [
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
+        "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan",
     ]
 
     /// A template set that cannot be used.
@@ -49,4 +50,22 @@ public struct PageRenderer: Sendable {
     public func render(_ page: AgencyPage) -> String { render(page, template: "agency") }
     public func render(_ page: FindingsPage) -> String { render(page, template: "findings") }
     public func render(_ page: ErrorPage) -> String { render(page, template: "error") }
+    public func render(_ page: SignInPage) -> String { render(page, template: "sign-in") }
+    public func render(_ page: PasswordPage) -> String { render(page, template: "password") }
+    public func render(_ page: UsersPage) -> String { render(page, template: "users") }
+    public func render(_ page: UserPage) -> String { render(page, template: "user") }
+    public func render(_ page: AgencyDirectoryPage) -> String { render(page, template: "admin-agencies") }
+    public func render(_ page: AgencyEditPage) -> String { render(page, template: "admin-agency") }
+    public func render(_ page: AuditLogPage) -> String { render(page, template: "audit") }
+    public func render(_ page: PublicPlanPage) -> String { render(page, template: "public-plan") }
+
+    /// The marker in the header where the viewer's navigation goes.
+    public static let viewerMarker = "<!--theodoi:viewer-->"
+
+    /// `html` with the header's marker replaced by the viewer's navigation (so cached pages stay shared).
+    public func personalize(_ html: String, viewer: ViewerModel) -> String {
+        let navigation = render(viewer, template: "viewer")
+        guard let range = html.range(of: PageRenderer.viewerMarker) else { return html }
+        return html.replacingCharacters(in: range, with: navigation)
+    }
 }

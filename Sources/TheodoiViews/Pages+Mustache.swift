@@ -272,6 +272,8 @@ extension PlanRowModel: MustacheParent {
         case "assignments": assignments
         case "isDemo": isDemo
         case "summarySentence": summarySentence
+        case "published": published
+        case "publishHref": publishHref
         default: nil
         }
     }
@@ -283,6 +285,7 @@ extension PlansPage: MustacheParent {
         case "layout": layout
         case "plans": plans
         case "isEmpty": isEmpty
+        case "csrf": csrf
         default: nil
         }
     }

@@ -405,11 +405,17 @@ public struct PlanRowModel: Sendable {
     public var assignments: Int
     public var isDemo: Bool
     public var summarySentence: String
+    /// Công khai: shown to anonymous visitors as a summary.
+    public var published: Bool
+    /// The publish/withdraw form's target, for roles that may publish; nil otherwise.
+    public var publishHref: String?
 
     public init(
         number: String, href: String, title: String, dateText: String, issuer: String, assignments: Int, isDemo: Bool,
-        summarySentence: String
+        summarySentence: String, published: Bool = false, publishHref: String? = nil
     ) {
+        self.published = published
+        self.publishHref = publishHref
         self.number = number
         self.href = href
         self.title = title
@@ -426,8 +432,11 @@ public struct PlansPage: Sendable {
     public var layout: Layout
     public var plans: [PlanRowModel]
     public let isEmpty: Bool
+    /// The CSRF token of the publish forms.
+    public var csrf: String
 
-    public init(layout: Layout, plans: [PlanRowModel]) {
+    public init(layout: Layout, plans: [PlanRowModel], csrf: String = "") {
+        self.csrf = csrf
         self.layout = layout
         self.plans = plans
         isEmpty = plans.isEmpty

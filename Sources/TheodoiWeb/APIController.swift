@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import TheodoiCore
@@ -8,7 +9,7 @@ import TheodoiStore
 struct APIController: Sendable {
     let dependencies: WebDependencies
 
-    func health(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func health(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         do {
             try await dependencies.store.ping()
             return Responses.json(.object([("status", .string("ok"))]))
@@ -19,12 +20,14 @@ struct APIController: Sendable {
         }
     }
 
-    func plans(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let plans = try await dependencies.store.plans()
+    func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        // Anonymous callers see the published plans only.
+        let plans = try await dependencies.store.plans().filter { context.identity != nil || $0.published }
         return Responses.json(.object([("items", .array(plans.map(PlanDTO.json))), ("total", .int(plans.count))]))
     }
 
-    func assignments(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func assignments(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let parameters = QueryParameters(request.uri.query)
         guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
@@ -44,7 +47,8 @@ struct APIController: Sendable {
             ]))
     }
 
-    func assignment(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func assignment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let code = try context.parameters.require("code")
         let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
@@ -58,7 +62,8 @@ struct APIController: Sendable {
         return Responses.json(.object(fields))
     }
 
-    func dashboard(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func dashboard(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
         guard let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: asOf) else {
@@ -67,7 +72,43 @@ struct APIController: Sendable {
         return Responses.json(DashboardDTO.json(dashboard))
     }
 
-    func agencies(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    /// The public summary of a published plan (anyone), or of any plan (signed in).
+    func summary(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        guard let plan = try await dependencies.store.plan(slug) else { throw PageController.noPlan(slug) }
+        guard context.identity != nil || plan.published else {
+            throw WebError.unauthenticated(api: "plan \(slug) is not published; send `Authorization: Bearer <token>`")
+        }
+        let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
+        guard let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: asOf) else { throw PageController.noPlan(slug) }
+        return Responses.json(
+            .object([
+                ("plan", PlanDTO.json(plan)), ("asOf", .string(asOf.iso)), ("sentence", .string(dashboard.summary.sentence)),
+                ("overall", DashboardDTO.counts(dashboard.overall)), ("parts", .array(dashboard.parts.map(DashboardDTO.counts))),
+            ]))
+    }
+
+    /// `PUT …/publication` `{"published": true|false}`: publishes or withdraws the public summary.
+    func publication(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.publishPlan)
+        let slug = try context.parameters.require("plan")
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let published = object["published"] as? Bool
+        else {
+            throw WebError(
+                status: .unprocessableContent, message: "Dữ liệu không hợp lệ.",
+                apiMessage: "body must be a JSON object {\"published\": true|false}")
+        }
+        guard let plan = try await dependencies.store.setPlanPublished(slug, published, context.auditActor) else {
+            throw PageController.noPlan(slug)
+        }
+        return Responses.json(PlanDTO.json(plan))
+    }
+
+    func agencies(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let agencies = try await dependencies.store.agencies()
         return Responses.json(
             .object([
@@ -93,6 +134,7 @@ enum PlanDTO {
             ("id", .string(plan.slug)), ("number", .string(plan.number)), ("date", .string(plan.date?.iso)),
             ("issuer", .string(plan.issuer)), ("title", .string(plan.title)), ("declaredCount", .int(plan.declaredCount)),
             ("assignmentCount", .int(plan.assignmentCount)), ("isDemo", .bool(plan.isDemo)), ("revision", .int(plan.revision)),
+            ("published", .bool(plan.published)),
         ])
     }
 }

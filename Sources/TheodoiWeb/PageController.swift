@@ -12,7 +12,13 @@ struct PageController: Sendable {
     let cache: RenderedPageCache
     var renderer: PageRenderer { dependencies.renderer }
 
-    func home(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    /// A rendered page with the visitor's navigation filled in.
+    func page(_ html: String, _ context: AppRequestContext) -> Response {
+        Responses.html(renderer.personalize(html, viewer: context.viewer))
+    }
+
+    func home(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let plans = try await dependencies.store.plans()
         if let first = plans.first(where: { !$0.isDemo }) ?? plans.first {
             return Responses.redirect(SiteRoute.plan(slug: first.slug).href)
@@ -20,7 +26,27 @@ struct PageController: Sendable {
         return try await self.plans(request, context)
     }
 
-    func plans(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    /// What an anonymous visitor sees of a plan: the summary when the plan is published, else the sign-in page.
+    func publicSummary(slug: String, _ context: AppRequestContext) async throws -> Response {
+        guard let plan = try await dependencies.store.plan(slug), plan.published,
+            let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: dependencies.today())
+        else { throw WebError.unauthenticated() }
+        let parts = dashboard.parts.map { counts in
+            PublicPartRow(
+                code: counts.key, title: counts.title, total: counts.total, doneOnTime: counts.timeliness[.doneOnTime] ?? 0,
+                doneLate: counts.timeliness[.doneLate] ?? 0, openInTime: counts.timeliness[.openInTime] ?? 0,
+                openOverdue: counts.timeliness[.openOverdue] ?? 0, recurring: counts.timeliness[.recurring] ?? 0,
+                undetermined: counts.timeliness[.undetermined] ?? 0)
+        }
+        let page = PublicPlanPage(
+            layout: Layout(title: plan.number, section: "public"), number: plan.number, title: plan.title ?? "",
+            issuer: plan.issuer ?? "", dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày",
+            asOfText: dashboard.asOf.vietnameseShort, sentence: dashboard.summary.sentence, parts: parts)
+        return self.page(renderer.render(page), context)
+    }
+
+    func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
         let today = dependencies.today()
         var rows: [PlanRowModel] = []
         for plan in try await dependencies.store.plans() {
@@ -30,13 +56,17 @@ struct PageController: Sendable {
                     number: plan.number, href: SiteRoute.plan(slug: plan.slug).href, title: plan.title ?? "",
                     dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày", issuer: plan.issuer ?? "chưa rõ cơ quan ban hành",
                     assignments: plan.assignmentCount, isDemo: plan.isDemo,
-                    summarySentence: "Tính đến ngày \(today.vietnameseShort): \(summary)"))
+                    summarySentence: "Tính đến ngày \(today.vietnameseShort): \(summary)", published: plan.published,
+                    publishHref: identity.may(.publishPlan) ? SiteRoute.publish(slug: plan.slug).href : nil))
         }
-        return Responses.html(renderer.render(PlansPage(layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows)))
+        return page(
+            renderer.render(PlansPage(layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows, csrf: context.csrfToken)),
+            context)
     }
 
-    func plan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func plan(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("plan")
+        guard context.identity != nil else { return try await publicSummary(slug: slug, context) }
         let parameters = QueryParameters(request.uri.query)
         guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
             throw PageController.noPlan(slug)
@@ -46,7 +76,7 @@ struct PageController: Sendable {
         let explicitDate = parameters["asOf"] != nil
         let cacheKey =
             "plan|\(slug)|\(snapshot.plan.revision)|\(explicitDate)|\(SiteRoute.queryString(query.parameters(page: query.page)))"
-        if let html = await cache.html(for: cacheKey) { return Responses.html(html) }
+        if let html = await cache.html(for: cacheKey) { return page(html, context) }
         let view: PlanView
         do {
             view = try await dependencies.views.view(snapshot, query: query)
@@ -145,10 +175,11 @@ struct PageController: Sendable {
             apiHref: SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)))
         let html = renderer.render(page)
         await cache.store(html, for: cacheKey)
-        return Responses.html(html)
+        return self.page(html, context)
     }
 
-    func assignment(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func assignment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let code = try context.parameters.require("code")
         let parameters = QueryParameters(request.uri.query)
@@ -207,10 +238,11 @@ struct PageController: Sendable {
             parent: detail.parent.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
             children: detail.children.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
             apiHref: SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : ""))
-        return Responses.html(renderer.render(page))
+        return self.page(renderer.render(page), context)
     }
 
-    func findings(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func findings(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
             throw PageController.noPlan(slug)
@@ -228,10 +260,11 @@ struct PageController: Sendable {
         let page = FindingsPage(
             layout: Layout(title: "Phát hiện khi nhập", section: "findings", planSlug: slug, planNumber: snapshot.plan.number),
             planNumber: snapshot.plan.number, sourceName: snapshot.plan.sourceName, countText: countText, rows: rows)
-        return Responses.html(renderer.render(page))
+        return self.page(renderer.render(page), context)
     }
 
-    func agencies(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func agencies(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let parameters = QueryParameters(request.uri.query)
         let (snapshot, asOf) = try await planAndDate(parameters)
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
@@ -247,10 +280,11 @@ struct PageController: Sendable {
         let page = AgenciesPage(
             layout: Layout(title: "Cơ quan", section: "agencies", planSlug: slug, planNumber: snapshot.plan.number),
             planNumber: snapshot.plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, rows: rows)
-        return Responses.html(renderer.render(page))
+        return self.page(renderer.render(page), context)
     }
 
-    func agency(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func agency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
         let parameters = QueryParameters(request.uri.query)
         let raw = try context.parameters.require("agency")
         let agencies = try await dependencies.store.agencies()
@@ -282,7 +316,7 @@ struct PageController: Sendable {
             planFilterHref: SiteRoute.plan(
                 slug: slug, query: [("agency", String(agency.id.rawValue))] + (explicit ? [("asOf", asOf.iso)] : [])
             ).href)
-        return Responses.html(renderer.render(page))
+        return self.page(renderer.render(page), context)
     }
 
     /// The plan named by `?plan=` (default: the first real plan) and the date.

@@ -39,6 +39,16 @@ struct QueryParameters {
         return date
     }
 
+    /// An optional date field (ISO or dd/MM/yyyy) with a precise message when it is not a date.
+    func isoDate(_ key: String) throws -> LocalDate? {
+        guard let text = self[key] else { return nil }
+        guard let date = LocalDate(iso: text) ?? LocalDate(vietnamese: text) else {
+            throw WebError.badRequest(
+                "Ngày “\(text)” không hợp lệ (dạng dd/MM/yyyy).", api: "\(key) must be a valid date YYYY-MM-DD (got \"\(text)\")")
+        }
+        return date
+    }
+
     /// The plan filters of DESIGN §8, each validated with a precise message.
     func planQuery(today: LocalDate, snapshot: PlanSnapshot, perPageDefault: Int) throws -> PlanQuery {
         var query = PlanQuery(asOf: try asOf(default: today), perPage: perPageDefault)

@@ -17,6 +17,21 @@ enum SiteRoute {
     case apiAssignment(slug: String, code: String)
     case apiDashboard(slug: String)
     case apiAgencies
+    case apiSummary(slug: String)
+    case apiPublication(slug: String)
+    case signIn(next: String? = nil)
+    case signOut
+    case password
+    case users
+    case user(id: UserRecord.ID)
+    case userResetPassword(id: UserRecord.ID)
+    case userTokens(id: UserRecord.ID)
+    case revokeToken(id: APITokenRecord.ID)
+    case directory
+    case directoryAgency(id: AgencyRecord.ID)
+    case mergeAgency(id: AgencyRecord.ID)
+    case audit(query: [(String, String)] = [])
+    case publish(slug: String)
 
     /// Router patterns.
     enum Pattern {
@@ -34,6 +49,21 @@ enum SiteRoute {
         static let apiAssignment = "/api/v1/plans/:plan/assignments/:code"
         static let apiDashboard = "/api/v1/plans/:plan/dashboard"
         static let apiAgencies = "/api/v1/agencies"
+        static let apiSummary = "/api/v1/plans/:plan/summary"
+        static let apiPublication = "/api/v1/plans/:plan/publication"
+        static let signIn = "/sign-in"
+        static let signOut = "/sign-out"
+        static let password = "/account/password"
+        static let users = "/admin/users"
+        static let user = "/admin/users/:user"
+        static let userResetPassword = "/admin/users/:user/reset-password"
+        static let userTokens = "/admin/users/:user/tokens"
+        static let revokeToken = "/admin/tokens/:token/revoke"
+        static let directory = "/admin/agencies"
+        static let directoryAgency = "/admin/agencies/:agency"
+        static let mergeAgency = "/admin/agencies/:agency/merge"
+        static let audit = "/audit"
+        static let publish = "/plans/:plan/publish"
     }
 
     /// The path with its query string, escaped.
@@ -57,6 +87,21 @@ enum SiteRoute {
         case .apiAssignment(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))"
         case .apiDashboard(let slug): return "/api/v1/plans/\(escape(slug))/dashboard"
         case .apiAgencies: return Pattern.apiAgencies
+        case .apiSummary(let slug): return "/api/v1/plans/\(escape(slug))/summary"
+        case .apiPublication(let slug): return "/api/v1/plans/\(escape(slug))/publication"
+        case .signIn(let next): return Pattern.signIn + SiteRoute.queryString([("next", next ?? "")])
+        case .signOut: return Pattern.signOut
+        case .password: return Pattern.password
+        case .users: return Pattern.users
+        case .user(let id): return "/admin/users/\(id.rawValue)"
+        case .userResetPassword(let id): return "/admin/users/\(id.rawValue)/reset-password"
+        case .userTokens(let id): return "/admin/users/\(id.rawValue)/tokens"
+        case .revokeToken(let id): return "/admin/tokens/\(id.rawValue)/revoke"
+        case .directory: return Pattern.directory
+        case .directoryAgency(let id): return "/admin/agencies/\(id.rawValue)"
+        case .mergeAgency(let id): return "/admin/agencies/\(id.rawValue)/merge"
+        case .audit(let query): return Pattern.audit + SiteRoute.queryString(query)
+        case .publish(let slug): return "/plans/\(escape(slug))/publish"
         }
     }
 

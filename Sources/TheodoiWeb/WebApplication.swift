@@ -19,11 +19,20 @@ public struct WebDependencies: Sendable {
     public var pageSize: Int
     /// How many rendered pages to keep (0: none).
     public var pageCacheEntries: Int
+    /// Accounts, sessions and API tokens.
+    public var accounts: Accounts
+    /// Cookies get the Secure flag (the site is served over TLS).
+    public var secureCookies: Bool
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    public var trustForwardedFor: Bool
 
     public init(
-        store: StoreClient, views: PlanViews, renderer: PageRenderer, today: @escaping @Sendable () -> LocalDate,
-        pageSize: Int = 150, pageCacheEntries: Int = 128
+        store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, today: @escaping @Sendable () -> LocalDate,
+        pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
+        self.accounts = accounts
+        self.secureCookies = secureCookies
+        self.trustForwardedFor = trustForwardedFor
         self.store = store
         self.views = views
         self.renderer = renderer
@@ -36,20 +45,47 @@ public struct WebDependencies: Sendable {
 /// The web server.
 public enum WebServer {
     /// The router with every page and endpoint (in-process tests use it directly).
-    public static func router(_ dependencies: WebDependencies) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public static func router(_ dependencies: WebDependencies) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        // Outermost first: headers on every response; errors before the visitor is known; who is
+        // asking; errors with the visitor's navigation; CSRF on forms; the forced password change.
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
+        router.add(middleware: IdentityMiddleware(accounts: dependencies.accounts, trustForwardedFor: dependencies.trustForwardedFor))
+        router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
+        router.add(middleware: CSRFMiddleware())
+        router.add(middleware: PasswordChangeGate())
         let pages = PageController(dependencies: dependencies, cache: RenderedPageCache(capacity: dependencies.pageCacheEntries))
         let api = APIController(dependencies: dependencies)
+        let account = AccountController(dependencies: dependencies)
+        let admin = AdminController(dependencies: dependencies)
         let stylesheet = dependencies.renderer.stylesheet
         typealias P = SiteRoute.Pattern
         router.get(RouterPath(P.home)) { request, context in try await pages.home(request, context) }
         router.get(RouterPath(P.plans)) { request, context in try await pages.plans(request, context) }
         router.get(RouterPath(P.plan)) { request, context in try await pages.plan(request, context) }
+        router.post(RouterPath(P.publish)) { request, context in try await admin.publish(request, context) }
         router.get(RouterPath(P.assignment)) { request, context in try await pages.assignment(request, context) }
         router.get(RouterPath(P.findings)) { request, context in try await pages.findings(request, context) }
         router.get(RouterPath(P.agencies)) { request, context in try await pages.agencies(request, context) }
         router.get(RouterPath(P.agency)) { request, context in try await pages.agency(request, context) }
+        router.get(RouterPath(P.signIn)) { request, context in try await account.signInPage(request, context) }
+        router.post(RouterPath(P.signIn)) { request, context in try await account.signIn(request, context) }
+        router.post(RouterPath(P.signOut)) { request, context in try await account.signOut(request, context) }
+        router.get(RouterPath(P.password)) { request, context in try await account.passwordPage(request, context) }
+        router.post(RouterPath(P.password)) { request, context in try await account.changePassword(request, context) }
+        router.get(RouterPath(P.users)) { request, context in try await admin.users(request, context) }
+        router.post(RouterPath(P.users)) { request, context in try await admin.createUser(request, context) }
+        router.get(RouterPath(P.user)) { request, context in try await admin.user(request, context) }
+        router.post(RouterPath(P.user)) { request, context in try await admin.updateUser(request, context) }
+        router.post(RouterPath(P.userResetPassword)) { request, context in try await admin.resetPassword(request, context) }
+        router.post(RouterPath(P.userTokens)) { request, context in try await admin.createToken(request, context) }
+        router.post(RouterPath(P.revokeToken)) { request, context in try await admin.revokeToken(request, context) }
+        router.get(RouterPath(P.directory)) { request, context in try await admin.directory(request, context) }
+        router.get(RouterPath(P.directoryAgency)) { request, context in try await admin.agency(request, context) }
+        router.post(RouterPath(P.directoryAgency)) { request, context in try await admin.updateAgency(request, context) }
+        router.post(RouterPath(P.mergeAgency)) { request, context in try await admin.mergeAgency(request, context) }
+        router.get(RouterPath(P.audit)) { request, context in try await admin.audit(request, context) }
         router.get(RouterPath(P.stylesheet)) { _, _ in
             Response(
                 status: .ok,
@@ -61,6 +97,8 @@ public enum WebServer {
         router.get(RouterPath(P.apiAssignments)) { request, context in try await api.assignments(request, context) }
         router.get(RouterPath(P.apiAssignment)) { request, context in try await api.assignment(request, context) }
         router.get(RouterPath(P.apiDashboard)) { request, context in try await api.dashboard(request, context) }
+        router.get(RouterPath(P.apiSummary)) { request, context in try await api.summary(request, context) }
+        router.put(RouterPath(P.apiPublication)) { request, context in try await api.publication(request, context) }
         router.get(RouterPath(P.apiAgencies)) { request, context in try await api.agencies(request, context) }
         return router
     }
@@ -104,7 +142,7 @@ enum Responses {
 /// Maps every error to a response: 404/400 with their message, anything else to 500 (logged).
 /// Pages get the HTML error page, `/api` and `/healthz` get `{"error":{"message"}}`.
 struct ErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = AppRequestContext
     let renderer: PageRenderer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
@@ -112,38 +150,52 @@ struct ErrorMiddleware: RouterMiddleware {
         let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == SiteRoute.Pattern.health
         do {
             return try await next(request, context)
+        } catch let error as WebError where error.status == .unauthorized && !isAPI {
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return Responses.redirect(SiteRoute.signIn(next: request.method == .get ? target : nil).href)
         } catch let error as WebError {
-            return respond(status: error.status, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI)
+            return respond(
+                status: error.status, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+        } catch let error as AccountError {
+            return respond(
+                status: error.kind == .notFound ? .notFound : .unprocessableContent, message: error.messages.joined(separator: " "),
+                apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+        } catch let error as CatalogueStoreError {
+            return respond(
+                status: .unprocessableContent, message: error.description, apiMessage: error.description, isAPI: isAPI,
+                viewer: context.viewer)
         } catch let error as HTTPError where error.status == .notFound {
             return respond(
                 status: .notFound,
                 message: "Không có trang “\(request.uri.path)”. Đường dẫn có thể đã gõ sai hoặc trang đã đổi chỗ.",
-                apiMessage: "no such endpoint: \(request.method) \(request.uri.path)", isAPI: isAPI)
+                apiMessage: "no such endpoint: \(request.method) \(request.uri.path)", isAPI: isAPI, viewer: context.viewer)
         } catch let error as HTTPError {
             return respond(
                 status: error.status, message: error.body ?? "Yêu cầu không hợp lệ.", apiMessage: error.body ?? "\(error.status)",
-                isAPI: isAPI)
+                isAPI: isAPI, viewer: context.viewer)
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return respond(
                 status: .internalServerError,
                 message: "Hệ thống gặp lỗi khi xử lý yêu cầu. Dữ liệu không bị thay đổi; hãy thử lại sau ít phút.",
-                apiMessage: "internal error", isAPI: isAPI)
+                apiMessage: "internal error", isAPI: isAPI, viewer: context.viewer)
         }
     }
 
-    private func respond(status: HTTPResponse.Status, message: String, apiMessage: String, isAPI: Bool) -> Response {
+    private func respond(status: HTTPResponse.Status, message: String, apiMessage: String, isAPI: Bool, viewer: ViewerModel) -> Response {
         if isAPI {
             return Responses.json(.object([("error", .object([("message", .string(apiMessage))]))]), status: status)
         }
         let heading: String
         switch status {
         case .notFound: heading = "Không tìm thấy"
-        case .badRequest: heading = "Yêu cầu chưa hợp lệ"
+        case .badRequest, .unprocessableContent: heading = "Yêu cầu chưa hợp lệ"
+        case .forbidden: heading = "Không có quyền"
+        case .tooManyRequests: heading = "Thử lại sau"
         default: heading = "Đã xảy ra lỗi"
         }
         let page = ErrorPage(
             layout: Layout(title: heading, section: "error"), status: Int(status.code), heading: heading, message: message)
-        return Responses.html(renderer.render(page), status: status)
+        return Responses.html(renderer.personalize(renderer.render(page), viewer: viewer), status: status)
     }
 }

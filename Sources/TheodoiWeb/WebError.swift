@@ -16,3 +16,20 @@ struct WebError: Error {
         WebError(status: .badRequest, message: message, apiMessage: api)
     }
 }
+
+extension WebError {
+    /// Not signed in: pages go to the sign-in page, the API answers 401.
+    static func unauthenticated(api: String = "sign in or send `Authorization: Bearer <token>`") -> WebError {
+        WebError(status: .unauthorized, message: "Bạn cần đăng nhập để xem trang này.", apiMessage: api)
+    }
+
+    /// Signed in, but the role does not allow it.
+    static func forbidden(_ message: String, api: String) -> WebError {
+        WebError(status: .forbidden, message: message, apiMessage: api)
+    }
+
+    /// The input breaks a rule: 422 with the reasons.
+    static func unprocessable(_ messages: [String], api: String) -> WebError {
+        WebError(status: .unprocessableContent, message: messages.joined(separator: " "), apiMessage: api)
+    }
+}

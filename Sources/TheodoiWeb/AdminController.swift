@@ -1,0 +1,342 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+import TheodoiViews
+
+/// Administration: users and API tokens, the agency directory, the audit log, plan publication.
+struct AdminController: Sendable {
+    let dependencies: WebDependencies
+    var renderer: PageRenderer { dependencies.renderer }
+    var accounts: Accounts { dependencies.accounts }
+
+    func page(_ html: String, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        Responses.html(renderer.personalize(html, viewer: context.viewer), status: status)
+    }
+
+    // MARK: Users
+
+    func users(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        return try await usersPage(context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: nil, status: .ok)
+    }
+
+    func createUser(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        let form = context.form
+        let values = UserFormValues(email: form["email"] ?? "", name: form["name"] ?? "")
+        let agency = form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init)
+        guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
+            return try await usersPage(
+                context, form: values, role: .officer, agency: agency, errors: ["Hãy chọn một vai trò trong danh sách."], secret: nil,
+                status: .unprocessableContent)
+        }
+        do {
+            let (user, password) = try await accounts.createUser(
+                email: values.email, name: values.name, role: role, agencyID: agency, by: context.auditActor)
+            let secret = SecretNotice(
+                heading: "Đã tạo tài khoản \(user.email). Mật khẩu ban đầu (chỉ hiện một lần):", value: password,
+                hint: "Hãy chuyển mật khẩu này cho người dùng qua kênh an toàn; họ phải đổi khi đăng nhập lần đầu.")
+            return try await usersPage(context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: secret, status: .created)
+        } catch let error as AccountError {
+            return try await usersPage(
+                context, form: values, role: role, agency: agency, errors: error.messages, secret: nil, status: .unprocessableContent)
+        }
+    }
+
+    private func usersPage(
+        _ context: AppRequestContext, form: UserFormValues, role: Role, agency: AgencyRecord.ID?, errors: [String], secret: SecretNotice?,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
+        let agencies = try await dependencies.store.agencies()
+        let names = Dictionary(agencies.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let rows = try await accounts.store.users().map { user in
+            UserRowModel(
+                name: user.name, email: user.email, roleName: user.role.vietnamese, agencyName: user.agencyID.flatMap { names[$0] } ?? "",
+                disabled: user.disabled, mustChange: user.mustChangePassword, href: SiteRoute.user(id: user.id).href)
+        }
+        let page = UsersPage(
+            layout: Layout(title: "Người dùng", section: "users"), csrf: context.csrfToken, users: rows,
+            roles: AdminController.roleOptions(selected: role), agencies: AdminController.agencyOptions(agencies, selected: agency),
+            form: form, errors: errors, secret: secret)
+        return self.page(renderer.render(page), context, status: status)
+    }
+
+    func user(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        let user = try await requireUser(context)
+        return try await userPage(context, user: user, errors: [], notice: nil, secret: nil, status: .ok)
+    }
+
+    func updateUser(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        let user = try await requireUser(context)
+        let form = context.form
+        guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
+            return try await userPage(
+                context, user: user, errors: ["Hãy chọn một vai trò trong danh sách."], notice: nil, secret: nil,
+                status: .unprocessableContent)
+        }
+        do {
+            let updated = try await accounts.updateUser(
+                user.id, name: form["name"] ?? "", role: role, agencyID: form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init),
+                disabled: form["disabled"] == "1", by: context.auditActor)
+            return try await userPage(context, user: updated, errors: [], notice: "Đã lưu thay đổi.", secret: nil, status: .ok)
+        } catch let error as AccountError {
+            return try await userPage(context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
+        }
+    }
+
+    func resetPassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        let user = try await requireUser(context)
+        let (_, password) = try await accounts.resetPassword(user.id, by: context.auditActor)
+        let secret = SecretNotice(
+            heading: "Mật khẩu mới của \(user.email) (chỉ hiện một lần):", value: password,
+            hint: "Mọi phiên đăng nhập của người này đã kết thúc; họ phải đổi mật khẩu khi đăng nhập lại.")
+        return try await userPage(context, user: user, errors: [], notice: nil, secret: secret, status: .ok)
+    }
+
+    func createToken(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        let user = try await requireUser(context)
+        do {
+            let (record, token) = try await accounts.createAPIToken(for: user, label: context.form["label"] ?? "", by: context.auditActor)
+            let secret = SecretNotice(
+                heading: "Mã truy cập API “\(record.label)” (chỉ hiện một lần; hệ thống chỉ lưu bản băm):", value: token,
+                hint: "Gửi kèm mỗi yêu cầu: Authorization: Bearer <mã>. Thu hồi ngay nếu mã bị lộ.")
+            return try await userPage(context, user: user, errors: [], notice: nil, secret: secret, status: .created)
+        } catch let error as AccountError {
+            return try await userPage(context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
+        }
+    }
+
+    func revokeToken(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.manageUsers)
+        guard let id = context.parameters.get("token").flatMap(Int.init).map(APITokenRecord.ID.init) else {
+            throw WebError.notFound("Không có mã truy cập này.", api: "no such token")
+        }
+        var owner: UserRecord?
+        for user in try await accounts.store.users() where try await accounts.store.apiTokens(user.id).contains(where: { $0.id == id }) {
+            owner = user
+        }
+        guard let owner else { throw WebError.notFound("Không có mã truy cập này.", api: "no such token") }
+        let revoked = try await accounts.store.revokeAPIToken(id, context.auditActor)
+        return try await userPage(
+            context, user: owner, errors: [], notice: revoked ? "Đã thu hồi mã truy cập." : "Mã này đã được thu hồi trước đó.", secret: nil,
+            status: .ok)
+    }
+
+    private func requireUser(_ context: AppRequestContext) async throws -> UserRecord {
+        guard let id = context.parameters.get("user").flatMap(Int.init), let user = try await accounts.store.user(UserRecord.ID(id)) else {
+            throw WebError.notFound("Không có người dùng này.", api: "no such user")
+        }
+        return user
+    }
+
+    private func userPage(
+        _ context: AppRequestContext, user: UserRecord, errors: [String], notice: String?, secret: SecretNotice?, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let agencies = try await dependencies.store.agencies()
+        let tokens = try await accounts.store.apiTokens(user.id).map { token in
+            TokenRowModel(
+                label: token.label, prefix: token.prefix, createdText: AdminController.timeText(token.createdAt),
+                revoked: token.revokedAt != nil, revokedText: token.revokedAt.map(AdminController.timeText) ?? "",
+                revokeHref: SiteRoute.revokeToken(id: token.id).href)
+        }
+        let page = UserPage(
+            layout: Layout(title: user.name, section: "users"), csrf: context.csrfToken, href: SiteRoute.user(id: user.id).href,
+            name: user.name, email: user.email, createdText: AdminController.timeText(user.createdAt),
+            roles: AdminController.roleOptions(selected: user.role),
+            agencies: AdminController.agencyOptions(agencies, selected: user.agencyID), disabled: user.disabled, tokens: tokens,
+            errors: errors, notice: notice, secret: secret)
+        return self.page(renderer.render(page), context, status: status)
+    }
+
+    // MARK: Agency directory
+
+    func directory(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.editAgencies)
+        let query = QueryParameters(request.uri.query)["q"] ?? ""
+        let folded = VietnameseText.folded(query)
+        let rows = try await dependencies.store.agencies().filter { agency in
+            folded.isEmpty || ([agency.name, agency.shortName] + agency.aliases).contains { VietnameseText.folded($0).contains(folded) }
+        }.map { agency in
+            AgencyAdminRow(
+                name: agency.name, shortName: agency.shortName, kindName: Models.kindLabel(agency.kind),
+                aliasesText: agency.aliases.joined(separator: "; "), href: SiteRoute.directoryAgency(id: agency.id).href)
+        }
+        let page = AgencyDirectoryPage(layout: Layout(title: "Danh bạ cơ quan", section: "directory"), query: query, rows: rows)
+        return self.page(renderer.render(page), context)
+    }
+
+    func agency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.editAgencies)
+        let agency = try await requireAgency(context)
+        return try await agencyPage(context, agency: agency, form: nil, kind: agency.kind, errors: [], notice: nil, status: .ok)
+    }
+
+    func updateAgency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.editAgencies)
+        let agency = try await requireAgency(context)
+        let form = context.form
+        let values = AgencyFormValues(name: form["name"] ?? "", shortName: form["shortName"] ?? "", aliases: form["aliases"] ?? "")
+        let kind = form["kind"].flatMap(AgencyKind.init(rawValue:))
+        var errors: [String] = []
+        if VietnameseText.collapsingWhitespace(values.name).isEmpty { errors.append("Tên chính thức không được để trống.") }
+        if VietnameseText.collapsingWhitespace(values.shortName).isEmpty { errors.append("Tên ngắn không được để trống.") }
+        if kind == nil { errors.append("Hãy chọn loại cơ quan trong danh sách.") }
+        guard errors.isEmpty, let kind else {
+            return try await agencyPage(
+                context, agency: agency, form: values, kind: kind ?? agency.kind, errors: errors, notice: nil, status: .unprocessableContent)
+        }
+        let aliases = values.aliases.split(whereSeparator: \.isNewline).map(String.init)
+        do {
+            let updated = try await dependencies.store.updateAgency(
+                agency.id, AgencyChange(name: values.name, shortName: values.shortName, kind: kind, aliases: aliases), context.auditActor)
+            return try await agencyPage(context, agency: updated, form: nil, kind: updated.kind, errors: [], notice: "Đã lưu thay đổi.", status: .ok)
+        } catch let error as CatalogueStoreError {
+            return try await agencyPage(
+                context, agency: agency, form: values, kind: kind, errors: [error.description], notice: nil, status: .unprocessableContent)
+        }
+    }
+
+    func mergeAgency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.editAgencies)
+        let agency = try await requireAgency(context)
+        guard let target = context.form.text("target").flatMap(Int.init).map(AgencyRecord.ID.init) else {
+            return try await agencyPage(
+                context, agency: agency, form: nil, kind: agency.kind, errors: ["Hãy chọn cơ quan sẽ giữ lại."], notice: nil,
+                status: .unprocessableContent)
+        }
+        do {
+            let merged = try await dependencies.store.mergeAgencies(agency.id, target, context.auditActor)
+            return try await agencyPage(
+                context, agency: merged, form: nil, kind: merged.kind, errors: [],
+                notice: "Đã gộp “\(agency.name)” vào “\(merged.name)”. Mọi nhiệm vụ và người dùng của cơ quan cũ đã chuyển sang.",
+                status: .ok)
+        } catch let error as CatalogueStoreError {
+            return try await agencyPage(
+                context, agency: agency, form: nil, kind: agency.kind, errors: [error.description], notice: nil, status: .unprocessableContent)
+        }
+    }
+
+    private func requireAgency(_ context: AppRequestContext) async throws -> AgencyRecord {
+        guard let id = context.parameters.get("agency").flatMap(Int.init),
+            let agency = try await dependencies.store.agencies().first(where: { $0.id.rawValue == id })
+        else { throw WebError.notFound("Không có cơ quan này (có thể đã được gộp vào cơ quan khác).", api: "no such agency") }
+        return agency
+    }
+
+    private func agencyPage(
+        _ context: AppRequestContext, agency: AgencyRecord, form: AgencyFormValues?, kind: AgencyKind, errors: [String], notice: String?,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
+        let others = try await dependencies.store.agencies().filter { $0.id != agency.id }
+        let page = AgencyEditPage(
+            layout: Layout(title: agency.name, section: "directory"), csrf: context.csrfToken,
+            href: SiteRoute.directoryAgency(id: agency.id).href, name: agency.name,
+            form: form ?? AgencyFormValues(name: agency.name, shortName: agency.shortName, aliases: agency.aliases.joined(separator: "\n")),
+            kinds: AgencyKind.allCases.map { Option(value: $0.rawValue, label: Models.kindLabel($0), selected: $0 == kind) },
+            targets: others.map { Option(value: String($0.id.rawValue), label: $0.name, selected: false) }, errors: errors, notice: notice)
+        return self.page(renderer.render(page), context, status: status)
+    }
+
+    // MARK: Audit log
+
+    func audit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.readAudit)
+        let parameters = QueryParameters(request.uri.query)
+        let from = try parameters.isoDate("from")
+        let to = try parameters.isoDate("to")
+        let action = parameters["action"].flatMap { $0.isEmpty ? nil : $0 }
+        if let action, AuditLabels.label(action) == nil {
+            throw WebError.badRequest("Không có hành động “\(action)” trong nhật ký.", api: "unknown action \(action)")
+        }
+        let page = max(1, Int(parameters["page"] ?? "1") ?? 1)
+        let perPage = 50
+        // The filter dates are Vietnamese calendar days; entries are stored in UTC (7 hours behind).
+        let filter = AuditFilter(
+            actor: parameters["actor"], action: action, from: from.map { AdminController.utcStart(of: $0) },
+            to: to.map { AdminController.utcEnd(of: $0) }, limit: perPage, offset: (page - 1) * perPage)
+        let result = try await accounts.store.auditLog(filter)
+        let rows = result.entries.map { entry in
+            AuditRowModel(
+                sequence: entry.sequence, atText: AdminController.timeText(entry.at), address: entry.address, actor: entry.actor,
+                action: entry.action, actionLabel: AuditLabels.label(entry.action) ?? entry.action, subject: entry.subject,
+                before: entry.before ?? "", after: entry.after ?? "")
+        }
+        let base: [(String, String)] = [
+            ("actor", parameters["actor"] ?? ""), ("action", action ?? ""), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""),
+        ]
+        let shownFrom = result.total == 0 ? 0 : (page - 1) * perPage + 1
+        let model = AuditLogPage(
+            layout: Layout(title: "Nhật ký thay đổi", section: "audit"),
+            filter: AuditFilterValues(actor: parameters["actor"] ?? "", from: from?.iso ?? "", to: to?.iso ?? ""),
+            actions: AuditLabels.all.map { Option(value: $0.0, label: $0.1, selected: $0.0 == action) },
+            resultText: "\(result.total) mục" + (result.total > 0 ? "; đang xem \(shownFrom)–\((page - 1) * perPage + rows.count)" : ""),
+            entries: rows,
+            previousHref: page > 1 ? SiteRoute.audit(query: base + [("page", String(page - 1))]).href : nil,
+            nextHref: page * perPage < result.total ? SiteRoute.audit(query: base + [("page", String(page + 1))]).href : nil)
+        return self.page(renderer.render(model), context)
+    }
+
+    // MARK: Publication
+
+    func publish(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.publishPlan)
+        let slug = try context.parameters.require("plan")
+        guard try await dependencies.store.setPlanPublished(slug, context.form["published"] == "1", context.auditActor) != nil else {
+            throw PageController.noPlan(slug)
+        }
+        return Responses.redirect(SiteRoute.plans.href)
+    }
+
+    // MARK: Formatting
+
+    static func roleOptions(selected: Role) -> [Option] {
+        Role.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: $0 == selected) }
+    }
+
+    static func agencyOptions(_ agencies: [AgencyRecord], selected: AgencyRecord.ID?) -> [Option] {
+        agencies.map { Option(value: String($0.id.rawValue), label: $0.name, selected: $0.id == selected) }
+    }
+
+    /// An ISO 8601 UTC time as Vietnamese local time: "29/11/2026 14:38".
+    static func timeText(_ iso: String) -> String {
+        guard let date = try? Date(iso, strategy: .iso8601) else { return iso }
+        let local = date.addingTimeInterval(7 * 3600)
+        let seconds = Int(local.timeIntervalSince1970)
+        let day = LocalDate(vietnamAt: date.timeIntervalSince1970)
+        let minutes = ((seconds % 86_400) + 86_400) % 86_400 / 60
+        let hour = minutes / 60
+        let minute = minutes % 60
+        return "\(day.vietnameseShort) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
+    }
+
+    /// The UTC time at which a Vietnamese calendar day starts (00:00 UTC+7 is 17:00 UTC the day before).
+    static func utcStart(of day: LocalDate) -> String {
+        let previous = day.adding(days: -1)
+        return "\(previous.iso)T17:00:00Z"
+    }
+
+    /// The UTC time just before the next Vietnamese day starts.
+    static func utcEnd(of day: LocalDate) -> String { "\(day.iso)T16:59:59Z" }
+}
+
+/// Vietnamese names of the audit log's actions.
+enum AuditLabels {
+    static let all: [(String, String)] = [
+        ("session.sign-in", "Đăng nhập"), ("session.sign-in-failed", "Đăng nhập thất bại"),
+        ("session.sign-in-throttled", "Đăng nhập bị tạm chặn"), ("session.sign-out", "Đăng xuất"),
+        ("user.create", "Tạo người dùng"), ("user.update", "Sửa người dùng"), ("user.change-password", "Đổi mật khẩu"),
+        ("user.reset-password", "Đặt lại mật khẩu"), ("token.create", "Tạo mã truy cập API"), ("token.revoke", "Thu hồi mã truy cập API"),
+        ("agency.update", "Sửa cơ quan"), ("agency.merge", "Gộp cơ quan"), ("plan.import", "Nhập danh mục"),
+        ("plan.reimport", "Nhập lại danh mục"), ("plan.publish", "Công khai kế hoạch"), ("plan.unpublish", "Thôi công khai kế hoạch"),
+    ]
+    private static let byCode = Dictionary(all, uniquingKeysWith: { first, _ in first })
+
+    static func label(_ action: String) -> String? { byCode[action] }
+}
