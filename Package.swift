@@ -166,7 +166,9 @@ let package = Package(
         .testTarget(
             name: "TheodoiStoreSQLTests",
             dependencies: [
-                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL",
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations",
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -34,7 +34,7 @@ declare -A owner=(
   [ZIPFoundation]=TheodoiExport
   [Configuration]=TheodoiApp
 )
-test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle"
+test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle Synchronization"
 
 status=0
 imports_of() {

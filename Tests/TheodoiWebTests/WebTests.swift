@@ -26,19 +26,9 @@ enum TestServer {
         try await run { client, _ in try await test(client) }
     }
 
+    /// Runs `test` with a client signed in as the leader (who may read everything).
     static func run(_ test: @escaping @Sendable (any TestClientProtocol, CatalogueImporter) async throws -> Void) async throws {
-        let store = try await SQLStore.open(
-            .sqliteMemory, logger: Logger(label: "test"), now: { Date(timeIntervalSince1970: 1_759_200_000) })
-        let client = store.client
-        try await client.migrate()
-        let importer = CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()))
-        try await importer.loadSeedIfEmpty()
-        let dependencies = WebDependencies(
-            store: client, views: PlanViews(store: client, snapshots: PlanSnapshots(store: client)), renderer: try PageRenderer(),
-            today: { today })
-        let app = Application(router: WebServer.router(dependencies))
-        try await app.test(.router) { client in try await test(client, importer) }
-        await store.shutdown()
+        try await World.run { world, client in try await test(world.client(client, as: .leader), world.importer) }
     }
 
     static func get(_ client: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, String, String?) {

@@ -1,0 +1,149 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+
+/// Every mutating route and endpoint × every role (and anonymous, and an officer of another
+/// agency) → allowed or denied; a denied request changes nothing.
+@Suite("Permission matrix")
+struct PermissionMatrixTests {
+    /// A change someone may try, with who may make it.
+    struct Action: Sendable, CustomStringConvertible {
+        var name: String
+        var allowed: Set<Who>
+        /// Makes the request as `who`; returns the status.
+        var perform: @Sendable (World, any TestClientProtocol, Who) async throws -> HTTPResponse.Status
+
+        var description: String { name }
+    }
+
+    static func formPost(_ path: @escaping @Sendable (World) async throws -> String, _ fields: @escaping @Sendable (World) -> [(String, String)])
+        -> @Sendable (World, any TestClientProtocol, Who) async throws -> HTTPResponse.Status
+    {
+        { world, client, who in
+            let csrf = world.session(who)?.csrf ?? "forged"
+            return try await HTTP.post(world.client(client, as: who), try await path(world), [("_csrf", csrf)] + fields(world)).status
+        }
+    }
+
+    static func target(_ world: World) async throws -> UserRecord {
+        guard let user = try await world.accountStore.users().first(where: { $0.email == "leader@gialai.gov.vn" }) else {
+            throw TestWorldError(description: "no leader")
+        }
+        return user
+    }
+
+    static let actions: [Action] = [
+        Action(
+            name: "create a user", allowed: [.admin],
+            perform: formPost({ _ in "/admin/users" }) { world in
+                [("email", "moi@gialai.gov.vn"), ("name", "Cán bộ mới"), ("role", "officer"), ("agency", "\(world.officerAgency.id)")]
+            }),
+        Action(
+            name: "change a user", allowed: [.admin],
+            perform: formPost({ world in "/admin/users/\(try await target(world).id)" }) { _ in
+                [("name", "Lãnh đạo đã sửa"), ("role", "leader"), ("agency", "")]
+            }),
+        Action(
+            name: "disable a user", allowed: [.admin],
+            perform: formPost({ world in "/admin/users/\(try await target(world).id)" }) { _ in
+                [("name", "Người thử leader"), ("role", "leader"), ("disabled", "1")]
+            }),
+        Action(
+            name: "reset a password", allowed: [.admin],
+            perform: formPost({ world in "/admin/users/\(try await target(world).id)/reset-password" }) { _ in [] }),
+        Action(
+            name: "create an API token", allowed: [.admin],
+            perform: formPost({ world in "/admin/users/\(try await target(world).id)/tokens" }) { _ in [("label", "tích hợp")] }),
+        Action(
+            name: "revoke an API token", allowed: [.admin],
+            perform: formPost({ world in
+                let user = try await target(world)
+                let token = try await world.accounts.createAPIToken(for: user, label: "cũ", by: .system)
+                return "/admin/tokens/\(token.record.id)/revoke"
+            }) { _ in [] }),
+        Action(
+            name: "edit an agency", allowed: [.admin],
+            perform: formPost({ world in "/admin/agencies/\(world.otherAgency.id)" }) { world in
+                [("name", world.otherAgency.name), ("shortName", "STC"), ("kind", "department"), ("aliases", "Sở TC")]
+            }),
+        Action(
+            name: "merge agencies", allowed: [.admin],
+            perform: formPost({ world in "/admin/agencies/\(world.otherAgency.id)/merge" }) { world in
+                [("target", "\(world.officerAgency.id)")]
+            }),
+        Action(
+            name: "publish a plan (page)", allowed: [.admin, .monitor],
+            perform: formPost({ _ in "/plans/343-qd-tu/publish" }) { _ in [("published", "1")] }),
+        Action(
+            name: "change one's own password", allowed: [.admin, .monitor, .officer, .otherOfficer, .leader],
+            perform: formPost({ _ in "/account/password" }) { _ in
+                [("current", World.password), ("new", "Matkhau-moi-2026"), ("confirmation", "Matkhau-moi-2026")]
+            }),
+        Action(
+            name: "publish a plan (API)", allowed: [.admin, .monitor],
+            perform: { world, client, who in
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let session = world.session(who) {
+                    let token = try await world.accounts.createAPIToken(for: session.user, label: "api", by: .system).token
+                    headers[.authorization] = "Bearer \(token)"
+                }
+                // The caller's token is set-up, not the action: `State` leaves it out of the comparison.
+                return try await client.execute(
+                    uri: "/api/v1/plans/343-qd-tu/publication", method: .put, headers: headers,
+                    body: ByteBuffer(string: #"{"published": true}"#)
+                ) { $0.status }
+            }),
+    ]
+
+    /// What a change could touch, to compare before and after a denied request.
+    struct State: Equatable, CustomTestStringConvertible {
+        var testDescription: String {
+            "\(users.count) users (\(users.filter(\.disabled).count) disabled), \(tokens.joined().count) tokens, "
+                + "\(agencies.count) agencies, published \(published), \(audit.count) audit entries"
+        }
+
+        var users: [UserRecord]
+        var tokens: [[APITokenRecord]]
+        var agencies: [AgencyRecord]
+        var published: [Bool]
+        var audit: [String]
+
+        static func read(_ world: World) async throws -> State {
+            let users = try await world.accountStore.users()
+            var tokens: [[APITokenRecord]] = []
+            for user in users { tokens.append(try await world.accountStore.apiTokens(user.id)) }
+            let audit = try await world.accountStore.auditLog(AuditFilter(limit: 10_000)).entries
+                .filter { $0.action != "token.create" && $0.action != "session.sign-in" }.map(\.hash)
+            return State(
+                users: users, tokens: tokens.map { $0.filter { $0.label != "api" && $0.label != "cũ" } }, agencies: try await world.catalogue.agencies(),
+                published: try await world.catalogue.plans().map(\.published), audit: audit)
+        }
+    }
+
+    static var cells: [(String, String, Who)] {
+        WebBackends.all.flatMap { backend in actions.flatMap { action in Who.allCases.map { (backend, action.name, $0) } } }
+    }
+
+    @Test("each role may do exactly what DESIGN §2 allows", arguments: cells)
+    func cell(backend: String, actionName: String, who: Who) async throws {
+        let action = try #require(PermissionMatrixTests.actions.first { $0.name == actionName })
+        try await World.run(backend: backend) { world, client in
+            let before = try await State.read(world)
+            let status = try await action.perform(world, client, who)
+            let after = try await State.read(world)
+            if action.allowed.contains(who) {
+                #expect([.ok, .created, .found].contains(status), "\(actionName) as \(who): \(status)")
+                #expect(before != after, "\(actionName) as \(who) changed nothing")
+            } else {
+                let expected: Set<HTTPResponse.Status> = who == .anonymous ? [.forbidden, .unauthorized, .found] : [.forbidden]
+                #expect(expected.contains(status), "\(actionName) as \(who): \(status)")
+                #expect(before == after, "\(actionName) as \(who) was denied but changed something")
+            }
+        }
+    }
+}
