@@ -21,7 +21,8 @@ public enum TheodoiApplication {
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
         let toolbox = Toolbox(
-            store: client, importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
+            store: client,
+            importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
             accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts))
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }

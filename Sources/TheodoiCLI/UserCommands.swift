@@ -41,7 +41,8 @@ struct UserAddCommand: AsyncParsableCommand {
         let (email, name, role, agency) = (email, name, role, agency)
         let result = try await runAccounts(store) { toolbox in
             let agencyID = try await resolveAgency(agency, toolbox.store)
-            return try await toolbox.accounts.createUser(email: email, name: name, role: role, agencyID: agencyID, by: .commandLine)
+            return try await toolbox.accounts.createUser(
+                email: email, name: name, role: role, agencyID: agencyID, by: .commandLine)
         }
         print("Đã tạo \(result.user.email) (\(result.user.role.vietnamese)).")
         print("Mật khẩu ban đầu (chỉ in một lần; phải đổi khi đăng nhập lần đầu):")
@@ -55,19 +56,25 @@ func resolveAgency(_ text: String?, _ store: StoreClient) async throws -> Agency
     let agencies = try await store.agencies()
     if let id = Int(text), let agency = agencies.first(where: { $0.id.rawValue == id }) { return agency.id }
     let folded = VietnameseText.folded(text)
-    if let agency = agencies.first(where: { ([$0.name, $0.shortName] + $0.aliases).contains { VietnameseText.folded($0) == folded } }) {
+    if let agency = agencies.first(where: {
+        ([$0.name, $0.shortName] + $0.aliases).contains { VietnameseText.folded($0) == folded }
+    }) {
         return agency.id
     }
     let near = agencies.filter { VietnameseText.folded($0.name).contains(folded) }.prefix(5).map { "“\($0.name)” (mã \($0.id))" }
     throw AccountError(
         .invalid,
-        ["Không có cơ quan “\(text)”." + (near.isEmpty ? " Xem danh bạ tại /admin/agencies." : " Có phải: \(near.joined(separator: ", "))?")],
+        [
+            "Không có cơ quan “\(text)”."
+                + (near.isEmpty ? " Xem danh bạ tại /admin/agencies." : " Có phải: \(near.joined(separator: ", "))?")
+        ],
         api: "no agency \(text)")
 }
 
 struct UserResetPasswordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reset-password", abstract: "Đặt mật khẩu ngẫu nhiên mới (in một lần); mọi phiên đăng nhập của người đó kết thúc.")
+        commandName: "reset-password",
+        abstract: "Đặt mật khẩu ngẫu nhiên mới (in một lần); mọi phiên đăng nhập của người đó kết thúc.")
 
     @Option(help: "Thư điện tử của người dùng.") var email: String
     @OptionGroup var store: StoreOptions
@@ -104,7 +111,8 @@ struct UserDisableCommand: AsyncParsableCommand {
 
 struct UserTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Cấp mã truy cập API cho người dùng; in mã một lần trên một dòng riêng (chỉ lưu bản băm).")
+        commandName: "token", abstract: "Cấp mã truy cập API cho người dùng; in mã một lần trên một dòng riêng (chỉ lưu bản băm)."
+    )
 
     @Option(help: "Thư điện tử của người dùng.") var email: String
     @Option(help: "Tên gợi nhớ của mã.") var label: String = ""
@@ -171,7 +179,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in try await toolbox.audit.verify() }
+        let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
+            try await toolbox.audit.verify()
+        }
         if report.broken != nil { throw fail(report.summary) }
         print(report.summary)
     }

@@ -10,7 +10,10 @@ public struct ViewerModel: Sendable {
     public let canManage: Bool
     public let canAudit: Bool
 
-    public init(signedIn: Bool, name: String = "", roleName: String = "", csrf: String = "", canManage: Bool = false, canAudit: Bool = false) {
+    public init(
+        signedIn: Bool, name: String = "", roleName: String = "", csrf: String = "", canManage: Bool = false,
+        canAudit: Bool = false
+    ) {
         self.signedIn = signedIn
         self.name = name
         self.roleName = roleName
@@ -44,7 +47,9 @@ public struct SignInPage: Sendable {
     public var publicPlans: [PublicPlanLink]
     public let hasPublicPlans: Bool
 
-    public init(layout: Layout, csrf: String, email: String, next: String, error: String?, notice: String?, publicPlans: [PublicPlanLink]) {
+    public init(
+        layout: Layout, csrf: String, email: String, next: String, error: String?, notice: String?, publicPlans: [PublicPlanLink]
+    ) {
         self.layout = layout
         self.csrf = csrf
         self.email = email
@@ -102,7 +107,8 @@ public struct UserRowModel: Sendable {
     public let mustChange: Bool
     public var href: String
 
-    public init(name: String, email: String, roleName: String, agencyName: String, disabled: Bool, mustChange: Bool, href: String) {
+    public init(name: String, email: String, roleName: String, agencyName: String, disabled: Bool, mustChange: Bool, href: String)
+    {
         self.name = name
         self.email = email
         self.roleName = roleName
@@ -367,7 +373,8 @@ public struct PublicPartRow: Sendable {
     public var undetermined: Int
 
     public init(
-        code: String, title: String, total: Int, doneOnTime: Int, doneLate: Int, openInTime: Int, openOverdue: Int, recurring: Int,
+        code: String, title: String, total: Int, doneOnTime: Int, doneLate: Int, openInTime: Int, openOverdue: Int,
+        recurring: Int,
         undetermined: Int
     ) {
         self.code = code

@@ -80,7 +80,9 @@ struct APIController: Sendable {
             throw WebError.unauthenticated(api: "plan \(slug) is not published; send `Authorization: Bearer <token>`")
         }
         let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
-        guard let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: asOf) else { throw PageController.noPlan(slug) }
+        guard let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: asOf) else {
+            throw PageController.noPlan(slug)
+        }
         return Responses.json(
             .object([
                 ("plan", PlanDTO.json(plan)), ("asOf", .string(asOf.iso)), ("sentence", .string(dashboard.summary.sentence)),

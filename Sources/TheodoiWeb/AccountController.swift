@@ -59,7 +59,9 @@ struct AccountController: Sendable {
         if let identity = context.identity { try await accounts.signOut(identity, address: context.address) }
         var response = Responses.redirect(SiteRoute.signIn().href + "?signedOut=1")
         response.setCookie(
-            Cookie(name: CookieName.session, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .lax))
+            Cookie(
+                name: CookieName.session, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .lax
+            ))
         return response
     }
 
@@ -75,7 +77,8 @@ struct AccountController: Sendable {
                 identity, current: context.form["current"] ?? "", new: context.form["new"] ?? "",
                 confirmation: context.form["confirmation"] ?? "", address: context.address)
         } catch let error as AccountError {
-            return passwordResponse(context, identity: identity, done: false, errors: error.messages, status: .unprocessableContent)
+            return passwordResponse(
+                context, identity: identity, done: false, errors: error.messages, status: .unprocessableContent)
         }
         var changed = identity
         changed.user.mustChangePassword = false
@@ -84,7 +87,9 @@ struct AccountController: Sendable {
 
     // MARK: Helpers
 
-    private func passwordResponse(_ context: AppRequestContext, identity: Identity, done: Bool, errors: [String], status: HTTPResponse.Status)
+    private func passwordResponse(
+        _ context: AppRequestContext, identity: Identity, done: Bool, errors: [String], status: HTTPResponse.Status
+    )
         -> Response
     {
         let page = PasswordPage(
@@ -106,7 +111,8 @@ struct AccountController: Sendable {
         let page = SignInPage(
             layout: Layout(title: "Đăng nhập", section: "sign-in"), csrf: csrf, email: email, next: next ?? "", error: error,
             notice: notice, publicPlans: published)
-        var response = Responses.html(renderer.personalize(renderer.render(page), viewer: ViewerModel(signedIn: false)), status: status)
+        var response = Responses.html(
+            renderer.personalize(renderer.render(page), viewer: ViewerModel(signedIn: false)), status: status)
         if existing == nil {
             response.setCookie(
                 Cookie(name: CookieName.csrf, value: csrf, path: "/", secure: secure(request), httpOnly: true, sameSite: .strict))

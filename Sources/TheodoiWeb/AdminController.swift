@@ -20,7 +20,8 @@ struct AdminController: Sendable {
 
     func users(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
-        return try await usersPage(context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: nil, status: .ok)
+        return try await usersPage(
+            context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: nil, status: .ok)
     }
 
     func createUser(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -30,7 +31,8 @@ struct AdminController: Sendable {
         let agency = form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init)
         guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
             return try await usersPage(
-                context, form: values, role: .officer, agency: agency, errors: ["Hãy chọn một vai trò trong danh sách."], secret: nil,
+                context, form: values, role: .officer, agency: agency, errors: ["Hãy chọn một vai trò trong danh sách."],
+                secret: nil,
                 status: .unprocessableContent)
         }
         do {
@@ -39,27 +41,32 @@ struct AdminController: Sendable {
             let secret = SecretNotice(
                 heading: "Đã tạo tài khoản \(user.email). Mật khẩu ban đầu (chỉ hiện một lần):", value: password,
                 hint: "Hãy chuyển mật khẩu này cho người dùng qua kênh an toàn; họ phải đổi khi đăng nhập lần đầu.")
-            return try await usersPage(context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: secret, status: .created)
+            return try await usersPage(
+                context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: secret, status: .created)
         } catch let error as AccountError {
             return try await usersPage(
-                context, form: values, role: role, agency: agency, errors: error.messages, secret: nil, status: .unprocessableContent)
+                context, form: values, role: role, agency: agency, errors: error.messages, secret: nil,
+                status: .unprocessableContent)
         }
     }
 
     private func usersPage(
-        _ context: AppRequestContext, form: UserFormValues, role: Role, agency: AgencyRecord.ID?, errors: [String], secret: SecretNotice?,
+        _ context: AppRequestContext, form: UserFormValues, role: Role, agency: AgencyRecord.ID?, errors: [String],
+        secret: SecretNotice?,
         status: HTTPResponse.Status
     ) async throws -> Response {
         let agencies = try await dependencies.store.agencies()
         let names = Dictionary(agencies.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let rows = try await accounts.store.users().map { user in
             UserRowModel(
-                name: user.name, email: user.email, roleName: user.role.vietnamese, agencyName: user.agencyID.flatMap { names[$0] } ?? "",
+                name: user.name, email: user.email, roleName: user.role.vietnamese,
+                agencyName: user.agencyID.flatMap { names[$0] } ?? "",
                 disabled: user.disabled, mustChange: user.mustChangePassword, href: SiteRoute.user(id: user.id).href)
         }
         let page = UsersPage(
             layout: Layout(title: "Người dùng", section: "users"), csrf: context.csrfToken, users: rows,
-            roles: AdminController.roleOptions(selected: role), agencies: AdminController.agencyOptions(agencies, selected: agency),
+            roles: AdminController.roleOptions(selected: role),
+            agencies: AdminController.agencyOptions(agencies, selected: agency),
             form: form, errors: errors, secret: secret)
         return self.page(renderer.render(page), context, status: status)
     }
@@ -81,11 +88,13 @@ struct AdminController: Sendable {
         }
         do {
             let updated = try await accounts.updateUser(
-                user.id, name: form["name"] ?? "", role: role, agencyID: form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init),
+                user.id, name: form["name"] ?? "", role: role,
+                agencyID: form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init),
                 disabled: form["disabled"] == "1", by: context.auditActor)
             return try await userPage(context, user: updated, errors: [], notice: "Đã lưu thay đổi.", secret: nil, status: .ok)
         } catch let error as AccountError {
-            return try await userPage(context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
+            return try await userPage(
+                context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
         }
     }
 
@@ -103,13 +112,15 @@ struct AdminController: Sendable {
         _ = try context.require(.manageUsers)
         let user = try await requireUser(context)
         do {
-            let (record, token) = try await accounts.createAPIToken(for: user, label: context.form["label"] ?? "", by: context.auditActor)
+            let (record, token) = try await accounts.createAPIToken(
+                for: user, label: context.form["label"] ?? "", by: context.auditActor)
             let secret = SecretNotice(
                 heading: "Mã truy cập API “\(record.label)” (chỉ hiện một lần; hệ thống chỉ lưu bản băm):", value: token,
                 hint: "Gửi kèm mỗi yêu cầu: Authorization: Bearer <mã>. Thu hồi ngay nếu mã bị lộ.")
             return try await userPage(context, user: user, errors: [], notice: nil, secret: secret, status: .created)
         } catch let error as AccountError {
-            return try await userPage(context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
+            return try await userPage(
+                context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
         }
     }
 
@@ -119,25 +130,30 @@ struct AdminController: Sendable {
             throw WebError.notFound("Không có mã truy cập này.", api: "no such token")
         }
         var owner: UserRecord?
-        for user in try await accounts.store.users() where try await accounts.store.apiTokens(user.id).contains(where: { $0.id == id }) {
+        for user in try await accounts.store.users()
+        where try await accounts.store.apiTokens(user.id).contains(where: { $0.id == id }) {
             owner = user
         }
         guard let owner else { throw WebError.notFound("Không có mã truy cập này.", api: "no such token") }
         let revoked = try await accounts.store.revokeAPIToken(id, context.auditActor)
         return try await userPage(
-            context, user: owner, errors: [], notice: revoked ? "Đã thu hồi mã truy cập." : "Mã này đã được thu hồi trước đó.", secret: nil,
+            context, user: owner, errors: [], notice: revoked ? "Đã thu hồi mã truy cập." : "Mã này đã được thu hồi trước đó.",
+            secret: nil,
             status: .ok)
     }
 
     private func requireUser(_ context: AppRequestContext) async throws -> UserRecord {
-        guard let id = context.parameters.get("user").flatMap(Int.init), let user = try await accounts.store.user(UserRecord.ID(id)) else {
+        guard let id = context.parameters.get("user").flatMap(Int.init),
+            let user = try await accounts.store.user(UserRecord.ID(id))
+        else {
             throw WebError.notFound("Không có người dùng này.", api: "no such user")
         }
         return user
     }
 
     private func userPage(
-        _ context: AppRequestContext, user: UserRecord, errors: [String], notice: String?, secret: SecretNotice?, status: HTTPResponse.Status
+        _ context: AppRequestContext, user: UserRecord, errors: [String], notice: String?, secret: SecretNotice?,
+        status: HTTPResponse.Status
     ) async throws -> Response {
         let agencies = try await dependencies.store.agencies()
         let tokens = try await accounts.store.apiTokens(user.id).map { token in
@@ -162,7 +178,8 @@ struct AdminController: Sendable {
         let query = QueryParameters(request.uri.query)["q"] ?? ""
         let folded = VietnameseText.folded(query)
         let rows = try await dependencies.store.agencies().filter { agency in
-            folded.isEmpty || ([agency.name, agency.shortName] + agency.aliases).contains { VietnameseText.folded($0).contains(folded) }
+            folded.isEmpty
+                || ([agency.name, agency.shortName] + agency.aliases).contains { VietnameseText.folded($0).contains(folded) }
         }.map { agency in
             AgencyAdminRow(
                 name: agency.name, shortName: agency.shortName, kindName: Models.kindLabel(agency.kind),
@@ -182,7 +199,8 @@ struct AdminController: Sendable {
         _ = try context.require(.editAgencies)
         let agency = try await requireAgency(context)
         let form = context.form
-        let values = AgencyFormValues(name: form["name"] ?? "", shortName: form["shortName"] ?? "", aliases: form["aliases"] ?? "")
+        let values = AgencyFormValues(
+            name: form["name"] ?? "", shortName: form["shortName"] ?? "", aliases: form["aliases"] ?? "")
         let kind = form["kind"].flatMap(AgencyKind.init(rawValue:))
         var errors: [String] = []
         if VietnameseText.collapsingWhitespace(values.name).isEmpty { errors.append("Tên chính thức không được để trống.") }
@@ -190,16 +208,20 @@ struct AdminController: Sendable {
         if kind == nil { errors.append("Hãy chọn loại cơ quan trong danh sách.") }
         guard errors.isEmpty, let kind else {
             return try await agencyPage(
-                context, agency: agency, form: values, kind: kind ?? agency.kind, errors: errors, notice: nil, status: .unprocessableContent)
+                context, agency: agency, form: values, kind: kind ?? agency.kind, errors: errors, notice: nil,
+                status: .unprocessableContent)
         }
         let aliases = values.aliases.split(whereSeparator: \.isNewline).map(String.init)
         do {
             let updated = try await dependencies.store.updateAgency(
-                agency.id, AgencyChange(name: values.name, shortName: values.shortName, kind: kind, aliases: aliases), context.auditActor)
-            return try await agencyPage(context, agency: updated, form: nil, kind: updated.kind, errors: [], notice: "Đã lưu thay đổi.", status: .ok)
+                agency.id, AgencyChange(name: values.name, shortName: values.shortName, kind: kind, aliases: aliases),
+                context.auditActor)
+            return try await agencyPage(
+                context, agency: updated, form: nil, kind: updated.kind, errors: [], notice: "Đã lưu thay đổi.", status: .ok)
         } catch let error as CatalogueStoreError {
             return try await agencyPage(
-                context, agency: agency, form: values, kind: kind, errors: [error.description], notice: nil, status: .unprocessableContent)
+                context, agency: agency, form: values, kind: kind, errors: [error.description], notice: nil,
+                status: .unprocessableContent)
         }
     }
 
@@ -219,7 +241,8 @@ struct AdminController: Sendable {
                 status: .ok)
         } catch let error as CatalogueStoreError {
             return try await agencyPage(
-                context, agency: agency, form: nil, kind: agency.kind, errors: [error.description], notice: nil, status: .unprocessableContent)
+                context, agency: agency, form: nil, kind: agency.kind, errors: [error.description], notice: nil,
+                status: .unprocessableContent)
         }
     }
 
@@ -231,16 +254,20 @@ struct AdminController: Sendable {
     }
 
     private func agencyPage(
-        _ context: AppRequestContext, agency: AgencyRecord, form: AgencyFormValues?, kind: AgencyKind, errors: [String], notice: String?,
+        _ context: AppRequestContext, agency: AgencyRecord, form: AgencyFormValues?, kind: AgencyKind, errors: [String],
+        notice: String?,
         status: HTTPResponse.Status
     ) async throws -> Response {
         let others = try await dependencies.store.agencies().filter { $0.id != agency.id }
         let page = AgencyEditPage(
             layout: Layout(title: agency.name, section: "directory"), csrf: context.csrfToken,
             href: SiteRoute.directoryAgency(id: agency.id).href, name: agency.name,
-            form: form ?? AgencyFormValues(name: agency.name, shortName: agency.shortName, aliases: agency.aliases.joined(separator: "\n")),
+            form: form
+                ?? AgencyFormValues(
+                    name: agency.name, shortName: agency.shortName, aliases: agency.aliases.joined(separator: "\n")),
             kinds: AgencyKind.allCases.map { Option(value: $0.rawValue, label: Models.kindLabel($0), selected: $0 == kind) },
-            targets: others.map { Option(value: String($0.id.rawValue), label: $0.name, selected: false) }, errors: errors, notice: notice)
+            targets: others.map { Option(value: String($0.id.rawValue), label: $0.name, selected: false) }, errors: errors,
+            notice: notice)
         return self.page(renderer.render(page), context, status: status)
     }
 
@@ -276,7 +303,8 @@ struct AdminController: Sendable {
             layout: Layout(title: "Nhật ký thay đổi", section: "audit"),
             filter: AuditFilterValues(actor: parameters["actor"] ?? "", from: from?.iso ?? "", to: to?.iso ?? ""),
             actions: AuditLabels.all.map { Option(value: $0.0, label: $0.1, selected: $0.0 == action) },
-            resultText: "\(result.total) mục" + (result.total > 0 ? "; đang xem \(shownFrom)–\((page - 1) * perPage + rows.count)" : ""),
+            resultText: "\(result.total) mục"
+                + (result.total > 0 ? "; đang xem \(shownFrom)–\((page - 1) * perPage + rows.count)" : ""),
             entries: rows,
             previousHref: page > 1 ? SiteRoute.audit(query: base + [("page", String(page - 1))]).href : nil,
             nextHref: page * perPage < result.total ? SiteRoute.audit(query: base + [("page", String(page + 1))]).href : nil)
@@ -288,7 +316,8 @@ struct AdminController: Sendable {
     func publish(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.publishPlan)
         let slug = try context.parameters.require("plan")
-        guard try await dependencies.store.setPlanPublished(slug, context.form["published"] == "1", context.auditActor) != nil else {
+        guard try await dependencies.store.setPlanPublished(slug, context.form["published"] == "1", context.auditActor) != nil
+        else {
             throw PageController.noPlan(slug)
         }
         return Responses.redirect(SiteRoute.plans.href)
@@ -332,9 +361,11 @@ enum AuditLabels {
         ("session.sign-in", "Đăng nhập"), ("session.sign-in-failed", "Đăng nhập thất bại"),
         ("session.sign-in-throttled", "Đăng nhập bị tạm chặn"), ("session.sign-out", "Đăng xuất"),
         ("user.create", "Tạo người dùng"), ("user.update", "Sửa người dùng"), ("user.change-password", "Đổi mật khẩu"),
-        ("user.reset-password", "Đặt lại mật khẩu"), ("token.create", "Tạo mã truy cập API"), ("token.revoke", "Thu hồi mã truy cập API"),
+        ("user.reset-password", "Đặt lại mật khẩu"), ("token.create", "Tạo mã truy cập API"),
+        ("token.revoke", "Thu hồi mã truy cập API"),
         ("agency.update", "Sửa cơ quan"), ("agency.merge", "Gộp cơ quan"), ("plan.import", "Nhập danh mục"),
-        ("plan.reimport", "Nhập lại danh mục"), ("plan.publish", "Công khai kế hoạch"), ("plan.unpublish", "Thôi công khai kế hoạch"),
+        ("plan.reimport", "Nhập lại danh mục"), ("plan.publish", "Công khai kế hoạch"),
+        ("plan.unpublish", "Thôi công khai kế hoạch"),
     ]
     private static let byCode = Dictionary(all, uniquingKeysWith: { first, _ in first })
 

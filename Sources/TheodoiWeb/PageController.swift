@@ -60,7 +60,8 @@ struct PageController: Sendable {
                     publishHref: identity.may(.publishPlan) ? SiteRoute.publish(slug: plan.slug).href : nil))
         }
         return page(
-            renderer.render(PlansPage(layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows, csrf: context.csrfToken)),
+            renderer.render(
+                PlansPage(layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows, csrf: context.csrfToken)),
             context)
     }
 

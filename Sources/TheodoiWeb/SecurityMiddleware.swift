@@ -11,7 +11,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] = SecurityHeadersMiddleware.contentSecurityPolicy
         response.headers[.xFrameOptions] = "DENY"
@@ -39,7 +40,8 @@ struct IdentityMiddleware: RouterMiddleware {
     let accounts: Accounts
     let trustForwardedFor: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var context = context
         if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
             let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
@@ -73,7 +75,8 @@ struct CSRFMiddleware: RouterMiddleware {
     /// The largest form accepted.
     static let maximumFormBytes = 1 << 20
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var request = request
         var context = context
         let method = request.method
@@ -120,7 +123,8 @@ struct PasswordChangeGate: RouterMiddleware {
     typealias Context = AppRequestContext
     static let open: Set<String> = [SiteRoute.Pattern.password, SiteRoute.Pattern.signOut, SiteRoute.Pattern.stylesheet]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         guard let identity = context.identity, identity.user.mustChangePassword, identity.sessionDigest != nil,
             !PasswordChangeGate.open.contains(request.uri.path)
         else { return try await next(request, context) }

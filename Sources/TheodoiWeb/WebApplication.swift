@@ -27,7 +27,8 @@ public struct WebDependencies: Sendable {
     public var trustForwardedFor: Bool
 
     public init(
-        store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, today: @escaping @Sendable () -> LocalDate,
+        store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts,
+        today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
         self.accounts = accounts
@@ -51,7 +52,8 @@ public enum WebServer {
         // asking; errors with the visitor's navigation; CSRF on forms; the forced password change.
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
-        router.add(middleware: IdentityMiddleware(accounts: dependencies.accounts, trustForwardedFor: dependencies.trustForwardedFor))
+        router.add(
+            middleware: IdentityMiddleware(accounts: dependencies.accounts, trustForwardedFor: dependencies.trustForwardedFor))
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(middleware: CSRFMiddleware())
         router.add(middleware: PasswordChangeGate())
@@ -158,7 +160,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.status, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
         } catch let error as AccountError {
             return respond(
-                status: error.kind == .notFound ? .notFound : .unprocessableContent, message: error.messages.joined(separator: " "),
+                status: error.kind == .notFound ? .notFound : .unprocessableContent,
+                message: error.messages.joined(separator: " "),
                 apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
         } catch let error as CatalogueStoreError {
             return respond(
@@ -182,7 +185,9 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    private func respond(status: HTTPResponse.Status, message: String, apiMessage: String, isAPI: Bool, viewer: ViewerModel) -> Response {
+    private func respond(
+        status: HTTPResponse.Status, message: String, apiMessage: String, isAPI: Bool, viewer: ViewerModel
+    ) -> Response {
         if isAPI {
             return Responses.json(.object([("error", .object([("message", .string(apiMessage))]))]), status: status)
         }

@@ -44,7 +44,8 @@ struct AuditChainTests {
         switch location {
         case .postgres(let url):
             var configuration = PostgresClient.Configuration(
-                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
+                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+                tls: .disable)
             configuration.options.additionalStartupParameters = [("search_path", schema)]
             let raw = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let rawRunning = Task { await raw.run() }

@@ -21,12 +21,15 @@ struct PermissionMatrixTests {
         var description: String { name }
     }
 
-    static func formPost(_ path: @escaping @Sendable (World) async throws -> String, _ fields: @escaping @Sendable (World) -> [(String, String)])
+    static func formPost(
+        _ path: @escaping @Sendable (World) async throws -> String, _ fields: @escaping @Sendable (World) -> [(String, String)]
+    )
         -> @Sendable (World, any TestClientProtocol, Who) async throws -> HTTPResponse.Status
     {
         { world, client, who in
             let csrf = world.session(who)?.csrf ?? "forged"
-            return try await HTTP.post(world.client(client, as: who), try await path(world), [("_csrf", csrf)] + fields(world)).status
+            return try await HTTP.post(world.client(client, as: who), try await path(world), [("_csrf", csrf)] + fields(world))
+                .status
         }
     }
 
@@ -41,7 +44,10 @@ struct PermissionMatrixTests {
         Action(
             name: "create a user", allowed: [.admin],
             perform: formPost({ _ in "/admin/users" }) { world in
-                [("email", "moi@gialai.gov.vn"), ("name", "Cán bộ mới"), ("role", "officer"), ("agency", "\(world.officerAgency.id)")]
+                [
+                    ("email", "moi@gialai.gov.vn"), ("name", "Cán bộ mới"), ("role", "officer"),
+                    ("agency", "\(world.officerAgency.id)"),
+                ]
             }),
         Action(
             name: "change a user", allowed: [.admin],
@@ -120,7 +126,8 @@ struct PermissionMatrixTests {
             let audit = try await world.accountStore.auditLog(AuditFilter(limit: 10_000)).entries
                 .filter { $0.action != "token.create" && $0.action != "session.sign-in" }.map(\.hash)
             return State(
-                users: users, tokens: tokens.map { $0.filter { $0.label != "api" && $0.label != "cũ" } }, agencies: try await world.catalogue.agencies(),
+                users: users, tokens: tokens.map { $0.filter { $0.label != "api" && $0.label != "cũ" } },
+                agencies: try await world.catalogue.agencies(),
                 published: try await world.catalogue.plans().map(\.published), audit: audit)
         }
     }

@@ -79,7 +79,9 @@ struct SessionClient: TestClientProtocol {
     let base: any TestClientProtocol
     let cookie: String?
 
-    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+    func executeRequest(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?
+    ) async throws -> TestResponse {
         var headers = headers
         if let cookie, headers[.cookie] == nil { headers[.cookie] = cookie }
         return try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
@@ -95,7 +97,8 @@ extension World {
         _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
     ) async throws {
         let clock = TestClock(Date(timeIntervalSince1970: 1_759_200_000))
-        let store = try await SQLStore.open(try WebBackends.location(backend), logger: Logger(label: "test"), now: { clock.now() })
+        let store = try await SQLStore.open(
+            try WebBackends.location(backend), logger: Logger(label: "test"), now: { clock.now() })
         let service = store.service
         let running = Task { try await service?.run() }
         defer { running.cancel() }
@@ -104,7 +107,8 @@ extension World {
         let importer = CatalogueImporter(store: catalogue, parser: CatalogueParser(directory: try AgencyDirectory.bundled()))
         try await importer.loadSeedIfEmpty()
         let accounts = Accounts(
-            store: store.accounts, catalogue: catalogue, hasher: WebSecurity.bcrypt(cost: 4), now: { clock.now() }, throttle: throttle)
+            store: store.accounts, catalogue: catalogue, hasher: WebSecurity.bcrypt(cost: 4), now: { clock.now() },
+            throttle: throttle)
         let agencies = try await catalogue.agencies()
         guard let science = agencies.first(where: { $0.name == "Sở Khoa học và Công nghệ" }),
             let finance = agencies.first(where: { $0.name == "Sở Tài chính" })
@@ -118,7 +122,8 @@ extension World {
         for (who, role, agency) in roles {
             let user = try await store.accounts.createUser(
                 NewUser(
-                    email: "\(who.rawValue.lowercased())@gialai.gov.vn", name: "Người thử \(who.rawValue)", role: role, agencyID: agency,
+                    email: "\(who.rawValue.lowercased())@gialai.gov.vn", name: "Người thử \(who.rawValue)", role: role,
+                    agencyID: agency,
                     passwordHash: hash, mustChangePassword: false), .system)
             let token = "session-\(who.rawValue)"
             let csrf = "csrf-\(who.rawValue)"
@@ -127,10 +132,12 @@ extension World {
             sessions[who] = TestSession(user: user, token: token, csrf: csrf)
         }
         let world = World(
-            catalogue: catalogue, accountStore: store.accounts, accounts: accounts, importer: importer, clock: clock, sessions: sessions,
+            catalogue: catalogue, accountStore: store.accounts, accounts: accounts, importer: importer, clock: clock,
+            sessions: sessions,
             officerAgency: science, otherAgency: finance)
         let dependencies = WebDependencies(
-            store: catalogue, views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue)), renderer: try PageRenderer(),
+            store: catalogue, views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue)),
+            renderer: try PageRenderer(),
             accounts: accounts, today: { today }, trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))
         try await app.test(.router) { client in try await test(world, client) }
@@ -150,7 +157,8 @@ struct TestWorldError: Error, CustomStringConvertible {
 /// Form bodies and responses, briefly.
 enum HTTP {
     static func form(_ fields: [(String, String)]) -> ByteBuffer {
-        let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "+&=")).union(CharacterSet(charactersIn: "-._~"))
+        let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "+&=")).union(
+            CharacterSet(charactersIn: "-._~"))
         let text = fields.map { key, value in
             "\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
         }.joined(separator: "&")
@@ -170,7 +178,9 @@ enum HTTP {
         }
     }
 
-    static func get(_ client: any TestClientProtocol, _ uri: String, headers: HTTPFields = [:]) async throws -> (
+    static func get(
+        _ client: any TestClientProtocol, _ uri: String, headers: HTTPFields = [:]
+    ) async throws -> (
         status: HTTPResponse.Status, body: String, location: String?, headers: HTTPFields
     ) {
         try await client.execute(uri: uri, method: .get, headers: headers) { response in
