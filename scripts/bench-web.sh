@@ -26,6 +26,22 @@ start_server() {
 }
 trap 'kill $server 2> /dev/null || true; rm -rf "$work"' EXIT
 
+# Sign in as the first administrator (printed once at first start) and choose a password, so every
+# measured request carries a real session: the session lookup is part of what is measured.
+sign_in() {
+  local base="http://127.0.0.1:$port" jar="$work/jar" first csrf
+  first=$(awk '/Mật khẩu:/ {print $3}' "$work/server.log")
+  curl -s -c "$jar" -b "$jar" "$base/sign-in" -o "$work/form.html"
+  csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -1 | sed 's/.*value="//;s/"//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=admin@theodoi.local" \
+    --data-urlencode "password=$first" "$base/sign-in"
+  curl -s -c "$jar" -b "$jar" "$base/account/password" -o "$work/form.html"
+  csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -1 | sed 's/.*value="//;s/"//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "current=$first" \
+    --data-urlencode "new=Benchmark-2026-pass" --data-urlencode "confirmation=Benchmark-2026-pass" "$base/account/password"
+  cookie="theodoi_session=$(awk '$6 == "theodoi_session" {print $7}' "$jar")"
+}
+
 asOf=2026-06-30
 urls=(
   "plan page (first page of 10,000)|/plans/demo-10000?asOf=$asOf"
@@ -40,12 +56,12 @@ printf '%-34s %9s %9s %9s | %9s %9s %9s %9s\n' "endpoint" "p50 c1" "p99 c1" "req
 for entry in "${urls[@]}"; do
   name=${entry%%|*}
   path=${entry#*|}
-  status=$(curl -s -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$port$path")
+  status=$(curl -s -H "Cookie: $cookie" -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$port$path")
   [[ "$status" == 200 ]] || { echo "$path answered $status" >&2; exit 1; }
   size=$(wc -c < "$work/body")
-  wrk -t1 -c2 -d2s "http://127.0.0.1:$port$path" > /dev/null   # warm-up
-  one=$(wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$port$path")
-  many=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port$path")
+  wrk -t1 -c2 -d2s -H "Cookie: $cookie" "http://127.0.0.1:$port$path" > /dev/null   # warm-up
+  one=$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
+  many=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
   printf '%-34s %9s %9s %9s | %9s %9s %9s %9s\n' "$name" \
     "$(awk '/ 50%/ {print $2}' <<< "$one")" "$(awk '/ 99%/ {print $2}' <<< "$one")" "$(awk '/Requests\/sec/ {print $2}' <<< "$one")" \
     "$(awk '/ 50%/ {print $2}' <<< "$many")" "$(awk '/ 99%/ {print $2}' <<< "$many")" "$(awk '/Requests\/sec/ {print $2}' <<< "$many")" "$size"
@@ -54,6 +70,15 @@ done
 
 echo "-- rendered-page cache on (the default: a repeated page is rendered once per plan revision)"
 start_server
+sign_in
+printf 'sign-in (bcrypt cost 12), 3 tries:'
+for _ in 1 2 3; do
+  curl -s -c "$work/jar2" -b "$work/jar2" "http://127.0.0.1:$port/sign-in" -o "$work/form.html"
+  csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -1 | sed 's/.*value="//;s/"//')
+  printf ' %ss' "$(curl -s -c "$work/jar2" -b "$work/jar2" -o /dev/null -w '%{time_total}' --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "email=admin@theodoi.local" --data-urlencode "password=Benchmark-2026-pass" "http://127.0.0.1:$port/sign-in")"
+done
+echo
 measure
 echo "-- rendered-page cache off (PAGE_CACHE_ENTRIES=0: every request renders)"
 PAGE_CACHE_ENTRIES=0 start_server

@@ -34,7 +34,9 @@ extension AppRequestContext {
     var viewer: ViewerModel {
         guard let identity, identity.sessionDigest != nil else { return ViewerModel(signedIn: false) }
         return ViewerModel(
-            signedIn: true, name: identity.user.name, roleName: identity.user.role.vietnamese, csrf: identity.csrfToken ?? "",
+            signedIn: true, name: identity.user.name,
+            roleName: identity.user.name == identity.user.role.vietnamese ? "" : identity.user.role.vietnamese,
+            csrf: identity.csrfToken ?? "",
             canManage: identity.may(.manageUsers), canAudit: identity.may(.readAudit))
     }
 }
