@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-$(swift build --show-bin-path)/theodoi}
 work=$(mktemp -d /tmp/theodoi-kill.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pid=
+trap '[[ -n "$pid" ]] && kill "$pid" 2> /dev/null; rm -rf "$work"' EXIT
 port=8097
 for delay in 0.05 0.15 0.3 0.6 1.0; do
   rm -f "$work"/db.sqlite*
@@ -18,8 +19,11 @@ for delay in 0.05 0.15 0.3 0.6 1.0; do
   DATABASE_URL="sqlite:$work/db.sqlite" "$bin" serve --port $port > "$work/second.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
-  count=$(curl -sf "http://127.0.0.1:$port/api/v1/plans" | grep -o '"assignmentCount":[0-9]*' | head -1 | cut -d: -f2)
-  plans=$(curl -sf "http://127.0.0.1:$port/api/v1/plans" | grep -o '"total":[0-9]*' | cut -d: -f2)
+  # The plan list is for signed-in callers: read it with an API token of the first administrator.
+  token=$(DATABASE_URL="sqlite:$work/db.sqlite" "$bin" user token --email admin@theodoi.local --label kill-test)
+  listing=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/plans" || true)
+  count=$(grep -o '"assignmentCount":[0-9]*' <<< "$listing" | head -1 | cut -d: -f2 || true)
+  plans=$(grep -o '"total":[0-9]*' <<< "$listing" | cut -d: -f2 || true)
   kill "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
   if [[ "$count" != 119 || "$plans" != 1 ]]; then
