@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bin=${1:-$(swift build --show-bin-path)/theodoi}
 work=$(mktemp -d /tmp/theodoi-kill.XXXXXX)
 pid=
-trap '[[ -n "$pid" ]] && kill "$pid" 2> /dev/null; rm -rf "$work"' EXIT
+trap 'if [[ -n "$pid" ]]; then kill "$pid" 2> /dev/null || true; fi; rm -rf "$work"' EXIT
 port=8097
 for delay in 0.05 0.15 0.3 0.6 1.0; do
   rm -f "$work"/db.sqlite*
