@@ -133,7 +133,3 @@ struct AccountController: Sendable {
         return next
     }
 }
-
-extension HTTPField.Name {
-    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
-}

@@ -46,9 +46,6 @@ struct FormData: Sendable {
 
     subscript(_ key: String) -> String? { values[key]?.first }
 
-    /// Every value of a repeated field.
-    func all(_ key: String) -> [String] { values[key] ?? [] }
-
     /// The field, trimmed; nil when absent or blank.
     func text(_ key: String) -> String? {
         guard let value = self[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }

@@ -27,9 +27,4 @@ extension WebError {
     static func forbidden(_ message: String, api: String) -> WebError {
         WebError(status: .forbidden, message: message, apiMessage: api)
     }
-
-    /// The input breaks a rule: 422 with the reasons.
-    static func unprocessable(_ messages: [String], api: String) -> WebError {
-        WebError(status: .unprocessableContent, message: messages.joined(separator: " "), apiMessage: api)
-    }
 }
