@@ -99,6 +99,8 @@ public struct AssignmentHistory: Sendable, Hashable {
         public enum Decision: Sendable, Hashable {
             /// Accepted as done, on the completion date the office records.
             case accept(completedOn: LocalDate)
+            /// Noted as a progress report (ghi nhận), with no completion.
+            case acknowledge
             /// Sent back.
             case `return`
         }

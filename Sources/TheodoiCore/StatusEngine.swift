@@ -14,8 +14,12 @@ public enum StatusEngine {
         let reports = history.reports.filter { $0.submittedOn <= asOf }.sorted {
             ($0.submittedOn, $0.id) < ($1.submittedOn, $1.id)
         }
-        let reviews = history.reviews.filter { $0.decidedOn <= asOf }.sorted { $0.decidedOn < $1.decidedOn }
-        let extensions = history.extensions.filter { $0.approved && $0.decidedOn <= asOf }.sorted { $0.decidedOn < $1.decidedOn }
+        let reviews = history.reviews.filter { $0.decidedOn <= asOf }.sorted {
+            ($0.decidedOn, $0.reportID) < ($1.decidedOn, $1.reportID)
+        }
+        // Same-day decisions keep the order they were made in (the history's order).
+        let extensions = history.extensions.enumerated().filter { $0.element.approved && $0.element.decidedOn <= asOf }
+            .sorted { ($0.element.decidedOn, $0.offset) < ($1.element.decidedOn, $1.offset) }.map(\.element)
 
         // A parent with no deadline of its own takes the latest of its children's.
         var originalDue = deadline.due
@@ -31,9 +35,13 @@ public enum StatusEngine {
         }
 
         // Completion is what the office accepted, not what the agency claimed.
-        let lastReview = reviews.last
         var completedOn: LocalDate?
-        if let lastReview, case .accept(let date) = lastReview.decision { completedOn = date }
+        for review in reviews.reversed() {
+            if case .accept(let date) = review.decision {
+                completedOn = date
+                break
+            }
+        }
         if completedOn == nil, !children.isEmpty, children.allSatisfy({ $0.timeliness.isDone }) {
             completedOn = children.compactMap(\.completedOn).max()
         }
@@ -48,7 +56,7 @@ public enum StatusEngine {
             percent = min(100, max(0, reports.last?.percent ?? 0))
         }
 
-        let stage = self.stage(isDone: isDone, reports: reports, lastReview: lastReview, children: children)
+        let stage = self.stage(isDone: isDone, reports: reports, reviews: reviews, children: children)
         let recurring: Bool
         if case .recurring = deadline.form { recurring = true } else { recurring = false }
 
@@ -83,13 +91,14 @@ public enum StatusEngine {
     }
 
     private static func stage(
-        isDone: Bool, reports: [AssignmentHistory.Report], lastReview: AssignmentHistory.Review?,
+        isDone: Bool, reports: [AssignmentHistory.Report], reviews: [AssignmentHistory.Review],
         children: [AssignmentStatus]
     ) -> Stage {
         if isDone { return .done }
         if let last = reports.last {
-            if let lastReview, lastReview.reportID == last.id, case .return = lastReview.decision { return .returned }
-            if last.claimsCompletion, lastReview?.reportID != last.id { return .awaitingReview }
+            let review = reviews.last { $0.reportID == last.id }
+            if let review, case .return = review.decision { return .returned }
+            if last.claimsCompletion, review == nil { return .awaitingReview }
             return .inProgress
         }
         if children.isEmpty || children.allSatisfy({ $0.stage == .notStarted }) { return .notStarted }

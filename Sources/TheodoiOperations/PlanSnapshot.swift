@@ -20,6 +20,14 @@ public struct PlanSnapshot: Sendable {
     public let dueMonths: [(year: Int, month: Int)]
     /// Top-level assignments (the decision's own count).
     public let topLevelCount: Int
+    /// Assignment id → index in `assignments`.
+    public let idIndex: [AssignmentRecord.ID: Int]
+    /// Each row's sent reports, reviews and decided extensions, by index in `assignments`.
+    public private(set) var histories: [AssignmentHistory]
+    /// The plan's progress activity the histories reflect.
+    public private(set) var activity: Int = 0
+    /// The last status event folded into the histories.
+    public private(set) var lastEvent: Int = 0
 
     public init(
         plan: PlanRecord, parts: [PartRecord], looseGroups: [GroupRecord], assignments: [AssignmentRecord],
@@ -38,6 +46,10 @@ public struct PlanSnapshot: Sendable {
         }
         self.index = index
         self.children = children
+        var idIndex: [AssignmentRecord.ID: Int] = [:]
+        for (position, assignment) in assignments.enumerated() { idIndex[assignment.id] = position }
+        self.idIndex = idIndex
+        self.histories = Array(repeating: .empty, count: assignments.count)
         var seen: Set<AgencyRecord.ID> = []
         var agencies: [(id: AgencyRecord.ID, name: String)] = []
         var months: Set<Int> = []
@@ -54,19 +66,41 @@ public struct PlanSnapshot: Sendable {
         self.topLevelCount = topLevel
     }
 
+    /// Folds status events (oldest first) into the histories and records the activity they bring it to.
+    public mutating func apply(_ events: [ProgressEvent], activity: Int) {
+        for event in events where event.sequence > lastEvent {
+            lastEvent = event.sequence
+            guard let position = idIndex[event.assignmentID] else { continue }
+            switch event.change {
+            case .report(let report): histories[position].reports.append(report)
+            case .review(let review): histories[position].reviews.append(review)
+            case .extension(let decision): histories[position].extensions.append(decision)
+            }
+        }
+        self.activity = activity
+    }
+
+    /// The history of one row by code.
+    public func history(of code: String) -> AssignmentHistory {
+        index[code].map { histories[$0] } ?? .empty
+    }
+
     /// The status of every row as of `asOf`, children before parents (DESIGN §5).
-    public func statuses(asOf: LocalDate, histories: [String: AssignmentHistory] = [:]) -> [AssignmentStatus] {
+    public func statuses(asOf: LocalDate) -> [AssignmentStatus] {
         var statuses = [AssignmentStatus?](repeating: nil, count: assignments.count)
         // Children follow their parent in document order, so walking backwards meets them first.
         for position in assignments.indices.reversed() {
             let assignment = assignments[position]
             let childStatuses = (children[assignment.code] ?? []).compactMap { statuses[$0] }
             statuses[position] = StatusEngine.status(
-                deadline: assignment.deadline, history: histories[assignment.code] ?? .empty, children: childStatuses,
+                deadline: assignment.deadline, history: histories[position], children: childStatuses,
                 planDate: plan.date, asOf: asOf)
         }
         return statuses.map { $0 ?? StatusEngine.status(deadline: Deadline(parsing: ""), planDate: nil, asOf: asOf) }
     }
+
+    /// The catalogue revision and progress activity this snapshot reflects.
+    public var version: PlanVersion { PlanVersion(revision: plan.revision, activity: activity) }
 
     /// The title of a part, or of a group inside a part.
     public func groupTitle(part: String?, group: String) -> String? {
@@ -81,26 +115,36 @@ public struct PlanSnapshot: Sendable {
 /// (so several instances sharing a database stay right), with statuses cached per date.
 public actor PlanSnapshots {
     private let store: StoreClient
+    private let progress: ProgressStore
     private var snapshots: [String: PlanSnapshot] = [:]
-    private var statusCache: [String: [(revision: Int, asOf: LocalDate, statuses: [AssignmentStatus])]] = [:]
-    private var dashboardCache: [String: [(revision: Int, asOf: LocalDate, dashboard: Dashboard)]] = [:]
+    private var statusCache: [String: [(version: PlanVersion, asOf: LocalDate, statuses: [AssignmentStatus])]] = [:]
+    private var dashboardCache: [String: [(version: PlanVersion, asOf: LocalDate, dashboard: Dashboard)]] = [:]
 
-    public init(store: StoreClient) {
+    public init(store: StoreClient, progress: ProgressStore) {
         self.store = store
+        self.progress = progress
     }
 
-    /// The current snapshot of a plan, or nil when there is no such plan.
+    /// The current snapshot of a plan, or nil when there is no such plan. A moved catalogue revision
+    /// reloads everything; moved activity only reads the status events since the last one seen.
     public func snapshot(slug: String) async throws -> PlanSnapshot? {
-        guard let revision = try await store.planRevision(slug) else { return nil }
-        if let cached = snapshots[slug], cached.plan.revision == revision { return cached }
+        guard let version = try await store.planRevision(slug) else { return nil }
+        if var cached = snapshots[slug], cached.plan.revision == version.revision {
+            if cached.activity == version.activity { return cached }
+            cached.apply(try await progress.events(cached.plan.id, cached.lastEvent), activity: version.activity)
+            snapshots[slug] = cached
+            return cached
+        }
         guard let plan = try await store.plan(slug) else { return nil }
         async let parts = store.parts(plan.id)
         async let looseGroups = store.looseGroups(plan.id)
         async let assignments = store.assignments(plan.id)
         async let findings = store.findings(plan.id)
-        let snapshot = PlanSnapshot(
+        async let events = progress.events(plan.id, 0)
+        var snapshot = PlanSnapshot(
             plan: plan, parts: try await parts, looseGroups: try await looseGroups, assignments: try await assignments,
             findings: try await findings)
+        snapshot.apply(try await events, activity: version.activity)
         snapshots[slug] = snapshot
         statusCache[slug] = nil
         dashboardCache[slug] = nil
@@ -110,12 +154,13 @@ public actor PlanSnapshots {
     /// Statuses of a snapshot's rows as of a date, computed once per revision and date.
     public func statuses(of snapshot: PlanSnapshot, asOf: LocalDate) -> [AssignmentStatus] {
         let slug = snapshot.plan.slug
-        if let hit = statusCache[slug]?.first(where: { $0.revision == snapshot.plan.revision && $0.asOf == asOf }) {
+        let version = snapshot.version
+        if let hit = statusCache[slug]?.first(where: { $0.version == version && $0.asOf == asOf }) {
             return hit.statuses
         }
         let statuses = snapshot.statuses(asOf: asOf)
-        var entries = (statusCache[slug] ?? []).filter { $0.revision == snapshot.plan.revision }
-        entries.append((snapshot.plan.revision, asOf, statuses))
+        var entries = (statusCache[slug] ?? []).filter { $0.version == version }
+        entries.append((version, asOf, statuses))
         if entries.count > 8 { entries.removeFirst(entries.count - 8) }
         statusCache[slug] = entries
         return statuses
@@ -124,12 +169,13 @@ public actor PlanSnapshots {
     /// The dashboard of a snapshot as of a date, computed once per revision and date.
     public func dashboard(of snapshot: PlanSnapshot, asOf: LocalDate) -> Dashboard {
         let slug = snapshot.plan.slug
-        if let hit = dashboardCache[slug]?.first(where: { $0.revision == snapshot.plan.revision && $0.asOf == asOf }) {
+        let version = snapshot.version
+        if let hit = dashboardCache[slug]?.first(where: { $0.version == version && $0.asOf == asOf }) {
             return hit.dashboard
         }
         let dashboard = Dashboard(snapshot: snapshot, statuses: statuses(of: snapshot, asOf: asOf), asOf: asOf)
-        var entries = (dashboardCache[slug] ?? []).filter { $0.revision == snapshot.plan.revision }
-        entries.append((snapshot.plan.revision, asOf, dashboard))
+        var entries = (dashboardCache[slug] ?? []).filter { $0.version == version }
+        entries.append((version, asOf, dashboard))
         if entries.count > 8 { entries.removeFirst(entries.count - 8) }
         dashboardCache[slug] = entries
         return dashboard

@@ -7,16 +7,22 @@ public struct AuditActor: Sendable, Hashable {
     public var label: String
     /// The client's address, or "local" for the command line.
     public var address: String
+    /// The person's name, shown on what they write or decide (the label when there is none).
+    public var name: String?
 
-    public init(userID: UserRecord.ID?, label: String, address: String) {
+    public init(userID: UserRecord.ID?, label: String, address: String, name: String? = nil) {
         self.userID = userID
         self.label = label
         self.address = address
+        self.name = name
     }
 
     public init(user: UserRecord, address: String) {
-        self.init(userID: user.id, label: user.email, address: address)
+        self.init(userID: user.id, label: user.email, address: address, name: user.name)
     }
+
+    /// The name shown on a report or a decision.
+    public var displayName: String { name ?? label }
 
     /// A change made with the `theodoi` command on the server itself.
     public static let commandLine = AuditActor(userID: nil, label: "dòng lệnh", address: "local")

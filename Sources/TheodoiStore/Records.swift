@@ -67,6 +67,19 @@ public struct PlanRecord: Sendable, Hashable, Identifiable {
     }
 }
 
+/// How far a plan has moved: its catalogue revision and its progress activity, for caches.
+public struct PlanVersion: Sendable, Hashable {
+    /// Goes up with every catalogue change.
+    public var revision: Int
+    /// Goes up with every report sent, review and extension decision.
+    public var activity: Int
+
+    public init(revision: Int, activity: Int) {
+        self.revision = revision
+        self.activity = activity
+    }
+}
+
 /// Nhóm nhiệm vụ A/B/C as stored, with its groups.
 public struct PartRecord: Sendable, Hashable {
     public var code: String

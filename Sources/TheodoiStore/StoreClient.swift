@@ -16,8 +16,8 @@ public struct StoreClient: Sendable {
     public var plans: @Sendable () async throws -> [PlanRecord]
     /// One plan by slug.
     public var plan: @Sendable (_ slug: String) async throws -> PlanRecord?
-    /// The plan's revision only (a cheap check for caches).
-    public var planRevision: @Sendable (_ slug: String) async throws -> Int?
+    /// The plan's catalogue revision and progress activity only (a cheap check for caches).
+    public var planRevision: @Sendable (_ slug: String) async throws -> PlanVersion?
     /// The plan's parts with their groups, in document order.
     public var parts: @Sendable (_ plan: PlanRecord.ID) async throws -> [PartRecord]
     /// Groups of a plan that has no parts.
@@ -47,7 +47,7 @@ public struct StoreClient: Sendable {
         importCatalogue: @escaping @Sendable (ImportRequest) async throws -> ImportResult,
         plans: @escaping @Sendable () async throws -> [PlanRecord],
         plan: @escaping @Sendable (String) async throws -> PlanRecord?,
-        planRevision: @escaping @Sendable (String) async throws -> Int?,
+        planRevision: @escaping @Sendable (String) async throws -> PlanVersion?,
         parts: @escaping @Sendable (PlanRecord.ID) async throws -> [PartRecord],
         looseGroups: @escaping @Sendable (PlanRecord.ID) async throws -> [GroupRecord],
         assignments: @escaping @Sendable (PlanRecord.ID) async throws -> [AssignmentRecord],

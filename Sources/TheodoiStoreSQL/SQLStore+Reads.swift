@@ -28,10 +28,13 @@ extension SQLStore {
         }
     }
 
-    func planRevision(slug: String) async throws -> Int? {
+    func planRevision(slug: String) async throws -> PlanVersion? {
         try await read { database in
-            try await database.raw("SELECT revision FROM plans WHERE slug = \(bind: slug)").first()?
-                .decode(column: "revision", as: Int.self)
+            try await database.raw("SELECT revision, activity FROM plans WHERE slug = \(bind: slug)").first().map {
+                PlanVersion(
+                    revision: try $0.decode(column: "revision", as: Int.self),
+                    activity: try $0.decode(column: "activity", as: Int.self))
+            }
         }
     }
 

@@ -1,0 +1,243 @@
+/// Something an official does to an assignment's progress.
+public enum ProgressAction: String, Sendable, Hashable, CaseIterable {
+    /// Write, edit or send a progress report (báo cáo tiến độ).
+    case writeReport
+    /// Write, edit or send a coordinating agency's contribution (ý kiến phối hợp).
+    case contribute
+    /// Accept or return a sent report.
+    case review
+    /// Ask for a later due date.
+    case requestExtension
+    /// Approve or refuse an extension request.
+    case decideExtension
+    /// Set the due date of an external deadline once it is known.
+    case setDue
+}
+
+/// How the acting official's agency stands to an assignment.
+public enum AssignmentRelation: String, Sendable, Hashable, CaseIterable {
+    /// Đơn vị chủ trì.
+    case lead
+    /// Đơn vị phối hợp.
+    case coordinator
+    /// Neither (or no agency at all).
+    case unrelated
+}
+
+/// Why an action is refused: who may not, or what the state does not allow, in Vietnamese and for the API.
+public struct ProgressRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// The role or agency may not do this at all (403).
+        case forbidden
+        /// The state does not allow it now (409).
+        case conflict
+        /// The request itself is wrong (422).
+        case invalid
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var apiMessage: String
+
+    public init(_ kind: Kind, _ message: String, api apiMessage: String) {
+        self.kind = kind
+        self.message = message
+        self.apiMessage = apiMessage
+    }
+
+    public var description: String { message }
+}
+
+/// What the rules need to know about the assignment and the report or request acted on.
+public struct ProgressFacts: Sendable, Hashable {
+    public var deadlineKind: Deadline.Kind
+    /// The assignment has sub-assignments (they are reported instead).
+    public var hasChildren: Bool
+    /// The office has accepted the assignment as done.
+    public var accepted: Bool
+    /// The report acted on (edit, send, review), if any.
+    public var reportState: ReportState?
+    public var reportKind: ReportKind?
+    /// The report is the latest one the lead agency sent.
+    public var reportIsLatest: Bool
+    /// The assignment has an extension request waiting for a decision.
+    public var pendingExtension: Bool
+    /// The extension request acted on (decide), if any.
+    public var extensionState: ExtensionState?
+
+    public init(
+        deadlineKind: Deadline.Kind, hasChildren: Bool = false, accepted: Bool = false, reportState: ReportState? = nil,
+        reportKind: ReportKind? = nil, reportIsLatest: Bool = true, pendingExtension: Bool = false,
+        extensionState: ExtensionState? = nil
+    ) {
+        self.deadlineKind = deadlineKind
+        self.hasChildren = hasChildren
+        self.accepted = accepted
+        self.reportState = reportState
+        self.reportKind = reportKind
+        self.reportIsLatest = reportIsLatest
+        self.pendingExtension = pendingExtension
+        self.extensionState = extensionState
+    }
+}
+
+/// Who may do what to an assignment's progress, in which state (DESIGN §2, §3, §5): one table,
+/// used by the pages, the API and the tests alike.
+public enum ProgressRules {
+    /// Nil when `role` (of an agency standing in `relation` to the assignment) may do `action` given
+    /// `facts`; otherwise why not.
+    public static func refusal(
+        _ action: ProgressAction, role: Role, relation: AssignmentRelation, facts: ProgressFacts
+    ) -> ProgressRefusal? {
+        if let refusal = permission(action, role: role, relation: relation) { return refusal }
+        return stateRefusal(action, facts: facts)
+    }
+
+    /// Whether the role and agency may do the action at all, whatever the state.
+    public static func permission(_ action: ProgressAction, role: Role, relation: AssignmentRelation) -> ProgressRefusal? {
+        switch action {
+        case .writeReport, .requestExtension:
+            guard role == .officer else {
+                return ProgressRefusal(
+                    .forbidden,
+                    "Báo cáo tiến độ và đề nghị gia hạn do cán bộ của đơn vị chủ trì gửi; vai trò “\(role.vietnamese)” không gửi được.",
+                    api: "only officers of the lead agency may \(action.rawValue); role is \(role.rawValue)")
+            }
+            guard relation == .lead else {
+                return ProgressRefusal(
+                    .forbidden,
+                    "Chỉ cán bộ của đơn vị chủ trì nhiệm vụ này mới được "
+                        + (action == .writeReport ? "gửi báo cáo tiến độ." : "đề nghị gia hạn.")
+                        + (relation == .coordinator ? " Đơn vị của anh/chị là đơn vị phối hợp: hãy gửi ý kiến phối hợp." : ""),
+                    api: "only officers of the lead agency may \(action.rawValue)")
+            }
+        case .contribute:
+            guard role == .officer else {
+                return ProgressRefusal(
+                    .forbidden,
+                    "Ý kiến phối hợp do cán bộ của đơn vị phối hợp gửi; vai trò “\(role.vietnamese)” không gửi được.",
+                    api: "only officers of a coordinating agency may contribute; role is \(role.rawValue)")
+            }
+            guard relation == .coordinator else {
+                return ProgressRefusal(
+                    .forbidden,
+                    relation == .lead
+                        ? "Đơn vị của anh/chị chủ trì nhiệm vụ này: hãy gửi báo cáo tiến độ thay vì ý kiến phối hợp."
+                        : "Chỉ cán bộ của đơn vị phối hợp nhiệm vụ này mới được gửi ý kiến phối hợp.",
+                    api: "only officers of a coordinating agency may contribute")
+            }
+        case .review, .decideExtension, .setDue:
+            guard role == .monitor || role == .admin else {
+                let what =
+                    switch action {
+                    case .review: "xem xét báo cáo"
+                    case .decideExtension: "quyết định gia hạn"
+                    default: "xác định thời hạn"
+                    }
+                return ProgressRefusal(
+                    .forbidden, "Chỉ cơ quan theo dõi mới được \(what); vai trò “\(role.vietnamese)” không làm được việc này.",
+                    api: "only monitors may \(action.rawValue); role is \(role.rawValue)")
+            }
+        }
+        return nil
+    }
+
+    /// Whether the state allows the action, whoever asks.
+    public static func stateRefusal(_ action: ProgressAction, facts: ProgressFacts) -> ProgressRefusal? {
+        switch action {
+        case .writeReport, .contribute:
+            if facts.hasChildren {
+                return ProgressRefusal(
+                    .invalid, "Nhiệm vụ này có nhiệm vụ con: hãy báo cáo từng nhiệm vụ con.",
+                    api: "the assignment has sub-assignments; report on those")
+            }
+            if facts.accepted, facts.deadlineKind != .recurring {
+                return ProgressRefusal(
+                    .conflict, "Nhiệm vụ đã được xác nhận hoàn thành; không nhận thêm báo cáo.",
+                    api: "the assignment is already accepted as done")
+            }
+            if let state = facts.reportState, state != .draft {
+                return ProgressRefusal(
+                    .conflict, "Báo cáo đã gửi thì không sửa được nữa (\(state.vietnamese.lowercased())); hãy lập báo cáo mới.",
+                    api: "the report was already submitted (\(state.rawValue)); it is read-only")
+            }
+        case .review:
+            guard let state = facts.reportState else {
+                return ProgressRefusal(.invalid, "Không có báo cáo để xem xét.", api: "no report to review")
+            }
+            if facts.reportKind == .contribution {
+                return ProgressRefusal(
+                    .invalid, "Ý kiến phối hợp không cần xác nhận; chỉ báo cáo của đơn vị chủ trì được xem xét.",
+                    api: "contributions are not reviewed")
+            }
+            switch state {
+            case .draft:
+                return ProgressRefusal(
+                    .conflict, "Báo cáo còn là bản nháp, đơn vị chưa gửi.", api: "the report is a draft, not submitted")
+            case .accepted, .returned:
+                return ProgressRefusal(
+                    .conflict, "Báo cáo này đã được xem xét (\(state.vietnamese.lowercased())).",
+                    api: "the report was already reviewed (\(state.rawValue))")
+            case .submitted:
+                if !facts.reportIsLatest {
+                    return ProgressRefusal(
+                        .conflict, "Đơn vị đã gửi báo cáo mới hơn; hãy xem xét báo cáo mới nhất.",
+                        api: "a newer report was submitted; review that one")
+                }
+            }
+        case .requestExtension:
+            if facts.hasChildren {
+                return ProgressRefusal(
+                    .invalid, "Nhiệm vụ này có nhiệm vụ con: hãy đề nghị gia hạn từng nhiệm vụ con.",
+                    api: "the assignment has sub-assignments; ask for their extensions")
+            }
+            switch facts.deadlineKind {
+            case .recurring:
+                return ProgressRefusal(
+                    .invalid, "Nhiệm vụ thường xuyên không có hạn cuối để gia hạn.", api: "recurring assignments have no deadline")
+            case .external, .none, .unknown:
+                return ProgressRefusal(
+                    .invalid, "Nhiệm vụ chưa có thời hạn xác định; cơ quan theo dõi sẽ xác định thời hạn.",
+                    api: "the assignment has no due date to extend")
+            default: break
+            }
+            if facts.accepted {
+                return ProgressRefusal(
+                    .conflict, "Nhiệm vụ đã được xác nhận hoàn thành; không cần gia hạn.",
+                    api: "the assignment is already accepted as done")
+            }
+            if facts.pendingExtension {
+                return ProgressRefusal(
+                    .conflict, "Đã có một đề nghị gia hạn đang chờ quyết định; chờ quyết định trước khi đề nghị lại.",
+                    api: "an extension request is already pending")
+            }
+        case .decideExtension:
+            guard let state = facts.extensionState else {
+                return ProgressRefusal(.invalid, "Không có đề nghị gia hạn để quyết định.", api: "no extension request")
+            }
+            if state != .pending {
+                return ProgressRefusal(
+                    .conflict, "Đề nghị gia hạn này đã được quyết định (\(state.vietnamese.lowercased())).",
+                    api: "the extension request was already decided (\(state.rawValue))")
+            }
+        case .setDue:
+            if facts.hasChildren {
+                return ProgressRefusal(
+                    .invalid, "Nhiệm vụ này có nhiệm vụ con: hãy xác định thời hạn của từng nhiệm vụ con.",
+                    api: "the assignment has sub-assignments")
+            }
+            switch facts.deadlineKind {
+            case .external, .none, .unknown: break
+            default:
+                return ProgressRefusal(
+                    .invalid, "Chỉ xác định thời hạn cho nhiệm vụ chưa có hạn (theo kế hoạch của cơ quan khác); hạn đã có thì dùng gia hạn.",
+                    api: "only assignments without a due date (external, none, unknown) take a set due date")
+            }
+            if facts.accepted {
+                return ProgressRefusal(
+                    .conflict, "Nhiệm vụ đã được xác nhận hoàn thành.", api: "the assignment is already accepted as done")
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,629 @@
+import Foundation
+import TheodoiCore
+import TheodoiStore
+
+/// What an author typed into a report or contribution form (or sent as JSON), before checking.
+public struct ReportForm: Sendable, Hashable {
+    /// Evidence rows as typed: the date still text.
+    public struct EvidenceRow: Sendable, Hashable {
+        public var number: String
+        public var date: String
+        public var summary: String
+
+        public init(number: String, date: String, summary: String) {
+            self.number = number
+            self.date = date
+            self.summary = summary
+        }
+    }
+
+    public var stage: String
+    public var percent: String
+    public var result: String
+    public var achievedOn: String
+    public var evidence: [EvidenceRow]
+    public var difficulties: String
+    public var proposals: String
+
+    public init(
+        stage: String = "in-progress", percent: String = "0", result: String = "", achievedOn: String = "",
+        evidence: [EvidenceRow] = [], difficulties: String = "", proposals: String = ""
+    ) {
+        self.stage = stage
+        self.percent = percent
+        self.result = result
+        self.achievedOn = achievedOn
+        self.evidence = evidence
+        self.difficulties = difficulties
+        self.proposals = proposals
+    }
+
+    /// The form showing a saved report.
+    public init(_ content: ReportContent) {
+        self.init(
+            stage: content.claimedStage.rawValue, percent: String(content.percent), result: content.result,
+            achievedOn: content.achievedOn?.vietnameseShort ?? "",
+            evidence: content.evidence.map {
+                EvidenceRow(number: $0.number, date: $0.date?.vietnameseShort ?? "", summary: $0.summary)
+            }, difficulties: content.difficulties, proposals: content.proposals)
+    }
+}
+
+/// A draft someone else saved after the author opened it: nothing was overwritten.
+public struct StaleDraft: Error, Sendable, CustomStringConvertible {
+    /// The draft as it is now.
+    public var current: ReportRecord
+    /// What the other save changed, compared with the version the author started from.
+    public var changes: [ReportContent.Change]
+
+    public init(current: ReportRecord, changes: [ReportContent.Change]) {
+        self.current = current
+        self.changes = changes
+    }
+
+    /// "Bản nháp đã được … lưu lúc … (phiên bản 3) sau khi anh/chị mở: …"
+    public var message: String {
+        var text =
+            "Bản nháp đã được \(current.updatedByName) lưu lúc \(Reporting.timeText(current.updatedAt)) "
+            + "(phiên bản \(current.version)) sau khi anh/chị mở nó, nên lần lưu này chưa được ghi."
+        if changes.isEmpty {
+            text += " Nội dung không đổi, chỉ tệp đính kèm hoặc thời điểm lưu."
+        } else {
+            text += " Những gì đã thay đổi: " + changes.map { "\($0.field): “\($0.before)” → “\($0.after)”" }.joined(separator: "; ") + "."
+        }
+        return text + " Nội dung anh/chị vừa nhập vẫn còn trên biểu mẫu: đối chiếu rồi lưu lại."
+    }
+
+    public var apiMessage: String {
+        "the draft was saved by \(current.updatedByName) at version \(current.version) after you read it; changed: "
+            + (changes.isEmpty ? "nothing but attachments" : changes.map(\.field).joined(separator: ", "))
+    }
+
+    public var description: String { message }
+}
+
+/// A file as uploaded, before checking.
+public struct UploadedFile: Sendable, Hashable {
+    public var fileName: String
+    public var bytes: [UInt8]
+
+    public init(fileName: String, bytes: [UInt8]) {
+        self.fileName = fileName
+        self.bytes = bytes
+    }
+}
+
+/// One assignment as an official sees it to report or decide: the row, its status today, its log,
+/// and how the official's agency stands to it.
+public struct AssignmentWorkspace: Sendable {
+    public var snapshot: PlanSnapshot
+    public var assignment: AssignmentRecord
+    public var status: AssignmentStatus
+    public var log: AssignmentLog
+    public var relation: AssignmentRelation
+    public var ref: AssignmentRef
+
+    public var hasChildren: Bool { !(snapshot.children[assignment.code] ?? []).isEmpty }
+    /// The extension request waiting for a decision, if any.
+    public var pendingExtension: ExtensionRecord? { log.extensions.last { $0.state == .pending } }
+    /// The latest lead report that was sent.
+    public var latestSubmitted: ReportRecord? {
+        log.reports.filter { $0.kind == .report && $0.state != .draft }.max {
+            ($0.submittedAt ?? "", $0.id) < ($1.submittedAt ?? "", $1.id)
+        }
+    }
+
+    /// The facts the rules need, for a report or request acted on.
+    public func facts(report: ReportRecord? = nil, extensionRequest: ExtensionRecord? = nil) -> ProgressFacts {
+        ProgressFacts(
+            deadlineKind: assignment.deadline.kind, hasChildren: hasChildren, accepted: status.stage == .done,
+            reportState: report?.state, reportKind: report?.kind,
+            reportIsLatest: report.map { $0.id == latestSubmitted?.id } ?? true, pendingExtension: pendingExtension != nil,
+            extensionState: extensionRequest?.state)
+    }
+
+    /// Nil when `identity` may do `action` now; otherwise why not.
+    public func refusal(
+        _ action: ProgressAction, by identity: Identity, report: ReportRecord? = nil, extensionRequest: ExtensionRecord? = nil
+    ) -> ProgressRefusal? {
+        ProgressRules.refusal(
+            action, role: identity.user.role, relation: relation,
+            facts: facts(report: report, extensionRequest: extensionRequest))
+    }
+
+    /// The log as `identity` may see it: drafts only to their own agency's officers.
+    public func visibleLog(to identity: Identity) -> AssignmentLog {
+        var log = log
+        log.reports.removeAll { $0.state == .draft && $0.agencyID != identity.user.agencyID }
+        return log
+    }
+
+    /// The draft of `kind` that `identity`'s agency is writing, if any.
+    public func draft(of kind: ReportKind, for identity: Identity) -> ReportRecord? {
+        guard let agency = identity.user.agencyID else { return nil }
+        return log.reports.last { $0.state == .draft && $0.kind == kind && $0.agencyID == agency }
+    }
+}
+
+/// Progress reports, contributions, reviews and extensions: the use cases behind the pages and the API.
+public struct Reporting: Sendable {
+    public var progress: ProgressStore
+    public var views: PlanViews
+    /// Today in Vietnam.
+    public var today: @Sendable () -> LocalDate
+
+    /// The largest attachment accepted.
+    public static let maximumAttachmentBytes = 20 * 1024 * 1024
+    /// The most attachments one report holds.
+    public static let maximumAttachments = 20
+    static let maximumTextLength = 20_000
+
+    public init(progress: ProgressStore, views: PlanViews, today: @escaping @Sendable () -> LocalDate) {
+        self.progress = progress
+        self.views = views
+        self.today = today
+    }
+
+    // MARK: Reading
+
+    /// The assignment `code` of plan `slug` as `identity` sees it; nil when either is unknown.
+    public func workspace(slug: String, code: String, identity: Identity?) async throws -> AssignmentWorkspace? {
+        guard let snapshot = try await views.snapshots.snapshot(slug: slug), let position = snapshot.index[code] else {
+            return nil
+        }
+        return try await workspace(snapshot: snapshot, position: position, identity: identity)
+    }
+
+    func workspace(snapshot: PlanSnapshot, position: Int, identity: Identity?) async throws -> AssignmentWorkspace {
+        let assignment = snapshot.assignments[position]
+        let statuses = await views.snapshots.statuses(of: snapshot, asOf: today())
+        let log = try await progress.assignmentLog(assignment.id)
+        var relation = AssignmentRelation.unrelated
+        if let agency = identity?.user.agencyID {
+            if assignment.lead.contains(where: { $0.agencyID == agency }) {
+                relation = .lead
+            } else if assignment.coordinators.contains(where: { $0.agencyID == agency }) {
+                relation = .coordinator
+            }
+        }
+        return AssignmentWorkspace(
+            snapshot: snapshot, assignment: assignment, status: statuses[position], log: log, relation: relation,
+            ref: AssignmentRef(
+                id: assignment.id, planID: snapshot.plan.id, planSlug: snapshot.plan.slug, code: assignment.code))
+    }
+
+    /// The workspace of the assignment a report belongs to, with the report.
+    public func workspace(report id: ReportRecord.ID, identity: Identity) async throws -> (
+        AssignmentWorkspace, ReportRecord
+    ) {
+        guard let report = try await progress.report(id) else { throw Reporting.noReport(id) }
+        guard report.state != .draft || report.agencyID == identity.user.agencyID else { throw Reporting.noReport(id) }
+        let workspace = try await workspace(plan: report.planID, assignment: report.assignmentID, identity: identity)
+        return (workspace, report)
+    }
+
+    /// The workspace of the assignment an extension request belongs to, with the request.
+    public func workspace(extension id: ExtensionRecord.ID, identity: Identity) async throws -> (
+        AssignmentWorkspace, ExtensionRecord
+    ) {
+        guard let request = try await progress.extensionRequest(id) else {
+            throw ProgressRefusal(.invalid, "Không có đề nghị gia hạn số \(id).", api: "no extension request \(id)")
+                .asNotFound
+        }
+        let workspace = try await workspace(plan: request.planID, assignment: request.assignmentID, identity: identity)
+        return (workspace, request)
+    }
+
+    private func workspace(plan: PlanRecord.ID, assignment: AssignmentRecord.ID, identity: Identity) async throws
+        -> AssignmentWorkspace
+    {
+        guard let slug = try await views.store.plans().first(where: { $0.id == plan })?.slug,
+            let snapshot = try await views.snapshots.snapshot(slug: slug), let position = snapshot.idIndex[assignment]
+        else { throw NotFound(message: "Không tìm thấy nhiệm vụ của mục này.", apiMessage: "no such assignment") }
+        return try await workspace(snapshot: snapshot, position: position, identity: identity)
+    }
+
+    /// An attachment's description and bytes, when `identity` may read it (drafts: their own agency only).
+    public func attachment(_ id: AttachmentInfo.ID, identity: Identity) async throws -> (info: AttachmentInfo, bytes: [UInt8]) {
+        guard let file = try await progress.attachment(id),
+            let report = try await progress.report(file.info.reportID),
+            report.state != .draft || report.agencyID == identity.user.agencyID
+        else {
+            throw NotFound(message: "Không có tệp đính kèm số \(id).", apiMessage: "no attachment \(id)")
+        }
+        return file
+    }
+
+    // MARK: Reports and contributions
+
+    /// Creates a report (`kind` .report for the lead, .contribution for a coordinating agency) or
+    /// updates the agency's draft (`reportID` with the `version` the author started from), attaching
+    /// `files`, and sends it when `submit` is set.
+    public func saveReport(
+        _ form: ReportForm, kind: ReportKind, slug: String, code: String, reportID: ReportRecord.ID?, version: Int?,
+        submit: Bool, files: [UploadedFile] = [], removing: [AttachmentInfo.ID] = [], identity: Identity, actor: AuditActor
+    ) async throws -> ReportRecord {
+        guard let workspace = try await workspace(slug: slug, code: code, identity: identity) else {
+            throw NotFound(message: "Không có nhiệm vụ “\(code)”.", apiMessage: "no assignment \(code) in plan \(slug)")
+        }
+        var existing: ReportRecord?
+        if let reportID {
+            existing = workspace.log.reports.first { $0.id == reportID }
+            guard let report = existing, report.kind == kind, report.agencyID == identity.user.agencyID || report.state != .draft
+            else { throw Reporting.noReport(reportID) }
+        }
+        return try await save(
+            form, kind: kind, workspace: workspace, existing: existing, version: version, submit: submit, files: files,
+            removing: removing, identity: identity, actor: actor)
+    }
+
+    /// Edits a draft by id (the API's `PUT /reports/{id}`), or sends it with its saved content (`form` nil).
+    public func updateReport(
+        _ id: ReportRecord.ID, form: ReportForm?, version: Int?, submit: Bool, files: [UploadedFile] = [],
+        identity: Identity, actor: AuditActor
+    ) async throws -> ReportRecord {
+        let (workspace, report) = try await workspace(report: id, identity: identity)
+        return try await save(
+            form ?? ReportForm(report.content), kind: report.kind, workspace: workspace, existing: report,
+            version: version, submit: submit, files: files, removing: [], identity: identity, actor: actor)
+    }
+
+    private func save(
+        _ form: ReportForm, kind: ReportKind, workspace: AssignmentWorkspace, existing: ReportRecord?, version: Int?,
+        submit: Bool, files: [UploadedFile], removing: [AttachmentInfo.ID], identity: Identity, actor: AuditActor
+    ) async throws -> ReportRecord {
+        let action: ProgressAction = kind == .report ? .writeReport : .contribute
+        if let refusal = workspace.refusal(action, by: identity, report: existing) { throw refusal }
+        guard let agency = identity.user.agencyID else {
+            throw ProgressRefusal(.forbidden, "Tài khoản chưa gắn với đơn vị nào.", api: "the user has no agency")
+        }
+        let attachments = try files.map(Reporting.checkedAttachment)
+        let kept = (existing?.attachments.count ?? 0) - removing.count
+        if kept + attachments.count > Reporting.maximumAttachments {
+            throw ProgressRefusal(
+                .invalid, "Mỗi báo cáo đính kèm tối đa \(Reporting.maximumAttachments) tệp.",
+                api: "at most \(Reporting.maximumAttachments) attachments per report")
+        }
+        let content = try checkedContent(
+            form, kind: kind, workspace: workspace, submit: submit, hasFiles: kept + attachments.count > 0)
+        if existing == nil, let draft = workspace.draft(of: kind, for: identity) {
+            throw ProgressRefusal(
+                .conflict,
+                "Đơn vị đã có một bản nháp (lưu lúc \(Reporting.timeText(draft.updatedAt)) bởi \(draft.updatedByName)); hãy mở bản nháp đó để sửa tiếp.",
+                api: "the agency already has a draft: report \(draft.id)")
+        }
+        let save = ReportSave(
+            id: existing?.id, expectedVersion: version, assignment: workspace.ref, agencyID: agency, kind: kind,
+            content: content, submit: submit, on: today(), newAttachments: attachments, removedAttachments: removing)
+        do {
+            return try await progress.saveReport(save, actor)
+        } catch let error as ProgressStoreError {
+            throw try await translated(error, startedFrom: version, reportID: existing?.id)
+        }
+    }
+
+    /// Checks and normalises a form; throws every problem at once.
+    func checkedContent(
+        _ form: ReportForm, kind: ReportKind, workspace: AssignmentWorkspace, submit: Bool, hasFiles: Bool
+    ) throws -> ReportContent {
+        var problems: [String] = []
+        var api: [String] = []
+        let text = { (value: String) in VietnameseText.nfc(value).trimmingCharacters(in: .whitespacesAndNewlines) }
+        var stage = ClaimedStage.inProgress
+        if kind == .report {
+            if let parsed = ClaimedStage(rawValue: form.stage.trimmingCharacters(in: .whitespaces)) {
+                stage = parsed
+            } else {
+                problems.append("Hãy chọn giai đoạn: đang thực hiện, đã hoàn thành hoặc gặp khó khăn.")
+                api.append("stage must be in-progress, done or blocked")
+            }
+        }
+        var percent = 0
+        let percentText = form.percent.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+        if kind == .report {
+            if let value = Int(percentText.isEmpty ? "0" : percentText), (0...100).contains(value) {
+                percent = value
+            } else {
+                problems.append("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100 (đang ghi “\(form.percent)”).")
+                api.append("percent must be an integer 0–100")
+            }
+        }
+        if stage == .done {
+            percent = 100
+            if workspace.assignment.deadline.kind == .recurring {
+                problems.append(
+                    "Nhiệm vụ thường xuyên không báo cáo “đã hoàn thành”; hãy chọn “đang thực hiện” và ghi kết quả của kỳ.")
+                api.append("recurring assignments cannot claim completion")
+            }
+        }
+        let today = today()
+        var achievedOn: LocalDate?
+        let achievedText = form.achievedOn.trimmingCharacters(in: .whitespaces)
+        if !achievedText.isEmpty {
+            if let date = LocalDate(vietnamese: achievedText) ?? LocalDate(iso: achievedText) {
+                if date > today {
+                    problems.append("Ngày đạt kết quả (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).")
+                    api.append("achievedOn is after today")
+                } else {
+                    achievedOn = date
+                }
+            } else {
+                problems.append("Ngày đạt kết quả “\(achievedText)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/10/2025.")
+                api.append("achievedOn is not a date")
+            }
+        }
+        var evidence: [EvidenceReference] = []
+        for (position, row) in form.evidence.enumerated() {
+            let number = text(row.number)
+            let summary = text(row.summary)
+            let dateText = row.date.trimmingCharacters(in: .whitespaces)
+            if number.isEmpty && summary.isEmpty && dateText.isEmpty { continue }
+            var date: LocalDate?
+            if !dateText.isEmpty {
+                date = LocalDate(vietnamese: dateText) ?? LocalDate(iso: dateText)
+                if date == nil {
+                    problems.append("Minh chứng \(position + 1): ngày “\(dateText)” không hợp lệ; ghi theo dạng ngày/tháng/năm.")
+                    api.append("evidence[\(position)].date is not a date")
+                }
+            }
+            if number.isEmpty && summary.isEmpty {
+                problems.append("Minh chứng \(position + 1): ghi số, ký hiệu hoặc trích yếu của văn bản.")
+                api.append("evidence[\(position)] needs a number or a summary")
+            }
+            evidence.append(EvidenceReference(number: number, date: date, summary: summary))
+        }
+        let result = text(form.result)
+        let difficulties = text(form.difficulties)
+        let proposals = text(form.proposals)
+        for (label, value, key) in [
+            ("Kết quả đạt được", result, "result"), ("Khó khăn, vướng mắc", difficulties, "difficulties"),
+            ("Đề xuất, kiến nghị", proposals, "proposals"),
+        ] where value.count > Reporting.maximumTextLength {
+            problems.append("\(label) quá dài: tối đa \(Reporting.maximumTextLength) ký tự (đang có \(value.count)).")
+            api.append("\(key) is longer than \(Reporting.maximumTextLength) characters")
+        }
+        if stage == .blocked && difficulties.isEmpty && submit {
+            problems.append("Khi chọn “gặp khó khăn, vướng mắc”, hãy ghi rõ khó khăn, vướng mắc.")
+            api.append("a blocked report needs difficulties")
+        }
+        if submit {
+            if result.isEmpty && difficulties.isEmpty && proposals.isEmpty {
+                problems.append(
+                    kind == .report
+                        ? "Báo cáo cần có nội dung: kết quả đạt được, hoặc khó khăn, vướng mắc."
+                        : "Ý kiến phối hợp cần có nội dung.")
+                api.append("the report is empty")
+            }
+            if stage == .done {
+                if result.isEmpty {
+                    problems.append("Báo cáo hoàn thành cần ghi kết quả đạt được (sản phẩm đầu ra).")
+                    api.append("a completion claim needs a result")
+                }
+                if achievedOn == nil && achievedText.isEmpty {
+                    problems.append("Báo cáo hoàn thành cần ghi ngày đạt kết quả (ngày ban hành sản phẩm).")
+                    api.append("a completion claim needs achievedOn")
+                }
+                if evidence.isEmpty && !hasFiles {
+                    problems.append(
+                        "Báo cáo hoàn thành cần ít nhất một minh chứng: số, ngày, trích yếu văn bản hoặc tệp đính kèm.")
+                    api.append("a completion claim needs evidence")
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: api.joined(separator: "; "))
+        }
+        return ReportContent(
+            claimedStage: stage, percent: percent, result: result, achievedOn: achievedOn, evidence: evidence,
+            difficulties: difficulties, proposals: proposals)
+    }
+
+    // MARK: Review
+
+    /// Accepts or returns the latest sent report. Accepting a completion claim records the completion
+    /// on `completedOn` (text, default: the date the report gives); a return needs a reason.
+    public func review(
+        _ id: ReportRecord.ID, decision: ReviewDecision, reason: String, completedOn: String, identity: Identity,
+        actor: AuditActor
+    ) async throws -> ReviewRecord {
+        let (workspace, report) = try await workspace(report: id, identity: identity)
+        if let refusal = workspace.refusal(.review, by: identity, report: report) { throw refusal }
+        let reason = VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)
+        let today = today()
+        var completion: LocalDate?
+        switch decision {
+        case .return:
+            guard !reason.isEmpty else {
+                throw ProgressRefusal(
+                    .invalid, "Trả lại báo cáo cần ghi lý do, để đơn vị biết cần bổ sung, sửa gì.",
+                    api: "a return needs a reason")
+            }
+        case .accept:
+            if report.content.claimedStage == .done {
+                let text = completedOn.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty {
+                    completion = report.content.achievedOn ?? report.submittedOn
+                } else if let date = LocalDate(vietnamese: text) ?? LocalDate(iso: text) {
+                    completion = date
+                } else {
+                    throw ProgressRefusal(
+                        .invalid, "Ngày hoàn thành “\(text)” không hợp lệ; ghi theo dạng ngày/tháng/năm.",
+                        api: "completedOn is not a date")
+                }
+                if let date = completion, date > today {
+                    throw ProgressRefusal(
+                        .invalid, "Ngày hoàn thành (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).",
+                        api: "completedOn is after today")
+                }
+            }
+        }
+        guard reason.count <= Reporting.maximumTextLength else {
+            throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long")
+        }
+        do {
+            return try await progress.reviewReport(
+                ReviewInput(
+                    reportID: id, assignment: workspace.ref, decision: decision, reason: reason, completedOn: completion,
+                    on: today), actor)
+        } catch let error as ProgressStoreError {
+            throw try await translated(error, startedFrom: nil, reportID: id)
+        }
+    }
+
+    // MARK: Extensions
+
+    /// Asks for a later due date (an officer of the lead agency).
+    public func requestExtension(
+        slug: String, code: String, newDue: String, reason: String, identity: Identity, actor: AuditActor
+    ) async throws -> ExtensionRecord {
+        guard let workspace = try await workspace(slug: slug, code: code, identity: identity) else {
+            throw NotFound(message: "Không có nhiệm vụ “\(code)”.", apiMessage: "no assignment \(code) in plan \(slug)")
+        }
+        if let refusal = workspace.refusal(.requestExtension, by: identity) { throw refusal }
+        let current = workspace.status.effectiveDue
+        let (date, reason) = try checkedDateAndReason(
+            newDue, reason, after: current, afterLabel: "hạn hiện hành", reasonMessage: "Đề nghị gia hạn cần ghi lý do.")
+        do {
+            return try await progress.recordExtension(
+                ExtensionInput(
+                    assignment: workspace.ref, kind: .request, agencyID: identity.user.agencyID, previousDue: current,
+                    newDue: date, reason: reason, on: today()), actor)
+        } catch let error as ProgressStoreError {
+            throw try await translated(error, startedFrom: nil, reportID: nil)
+        }
+    }
+
+    /// Approves or refuses a pending request; a refusal needs a reason.
+    public func decideExtension(
+        _ id: ExtensionRecord.ID, approve: Bool, reason: String, identity: Identity, actor: AuditActor
+    ) async throws -> ExtensionRecord {
+        let (workspace, request) = try await workspace(extension: id, identity: identity)
+        if let refusal = workspace.refusal(.decideExtension, by: identity, extensionRequest: request) { throw refusal }
+        let reason = VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)
+        if !approve && reason.isEmpty {
+            throw ProgressRefusal(.invalid, "Không đồng ý gia hạn cần ghi lý do.", api: "a refusal needs a reason")
+        }
+        do {
+            return try await progress.decideExtension(
+                ExtensionDecisionInput(extensionID: id, assignment: workspace.ref, approve: approve, reason: reason, on: today()),
+                actor)
+        } catch let error as ProgressStoreError {
+            throw try await translated(error, startedFrom: nil, reportID: nil)
+        }
+    }
+
+    /// Sets the due date of an assignment whose deadline had none (external, empty, unreadable).
+    public func setDue(
+        slug: String, code: String, newDue: String, basis: String, identity: Identity, actor: AuditActor
+    ) async throws -> ExtensionRecord {
+        guard let workspace = try await workspace(slug: slug, code: code, identity: identity) else {
+            throw NotFound(message: "Không có nhiệm vụ “\(code)”.", apiMessage: "no assignment \(code) in plan \(slug)")
+        }
+        if let refusal = workspace.refusal(.setDue, by: identity) { throw refusal }
+        let (date, basis) = try checkedDateAndReason(
+            newDue, basis, after: nil, afterLabel: "",
+            reasonMessage: "Ghi căn cứ xác định thời hạn (ví dụ: Kế hoạch số …-KH/TW ngày …).")
+        return try await progress.recordExtension(
+            ExtensionInput(
+                assignment: workspace.ref, kind: .setDue, agencyID: nil, previousDue: workspace.status.effectiveDue,
+                newDue: date, reason: basis, on: today()), actor)
+    }
+
+    private func checkedDateAndReason(
+        _ dateText: String, _ reasonText: String, after: LocalDate?, afterLabel: String, reasonMessage: String
+    ) throws -> (LocalDate, String) {
+        var problems: [String] = []
+        var api: [String] = []
+        let text = dateText.trimmingCharacters(in: .whitespaces)
+        let date = LocalDate(vietnamese: text) ?? LocalDate(iso: text)
+        if text.isEmpty {
+            problems.append("Hãy ghi hạn mới (ngày/tháng/năm).")
+            api.append("newDue is required")
+        } else if date == nil {
+            problems.append("Hạn mới “\(text)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 31/12/2025.")
+            api.append("newDue is not a date")
+        } else if let date, let after, date <= after {
+            problems.append("Hạn mới (\(date.vietnameseShort)) phải sau \(afterLabel) (\(after.vietnameseShort)).")
+            api.append("newDue must be after the current due date \(after.iso)")
+        } else if let date, date < today() {
+            problems.append("Hạn mới (\(date.vietnameseShort)) không được trước hôm nay (\(today().vietnameseShort)).")
+            api.append("newDue is before today")
+        }
+        let reason = VietnameseText.nfc(reasonText).trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason.isEmpty {
+            problems.append(reasonMessage)
+            api.append("reason is required")
+        } else if reason.count > Reporting.maximumTextLength {
+            problems.append("Lý do quá dài: tối đa \(Reporting.maximumTextLength) ký tự.")
+            api.append("reason is too long")
+        }
+        guard problems.isEmpty, let date else {
+            throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: api.joined(separator: "; "))
+        }
+        return (date, reason)
+    }
+
+    // MARK: Errors
+
+    private func translated(_ error: ProgressStoreError, startedFrom version: Int?, reportID: ReportRecord.ID?) async throws
+        -> any Error
+    {
+        switch error {
+        case .staleVersion(let current, let base):
+            return StaleDraft(current: current, changes: base.map { current.content.changes(from: $0.content) } ?? [])
+        case .noSuchReport(let id):
+            return Reporting.noReport(id)
+        case .noSuchExtension(let id):
+            return NotFound(message: "Không có đề nghị gia hạn số \(id).", apiMessage: "no extension request \(id)")
+        case .notDraft(let state):
+            return ProgressRefusal(
+                .conflict, "Báo cáo đã gửi thì không sửa được nữa (\(state.vietnamese.lowercased())); hãy lập báo cáo mới.",
+                api: "the report is no longer a draft (\(state.rawValue))")
+        case .draftExists(let id):
+            return ProgressRefusal(
+                .conflict, "Đơn vị đã có một bản nháp cho nhiệm vụ này; hãy mở bản nháp đó để sửa tiếp.",
+                api: "the agency already has a draft: report \(id)")
+        case .notReviewable(let state):
+            return ProgressRefusal(
+                .conflict, "Báo cáo này đã được xem xét (\(state.vietnamese.lowercased())).",
+                api: "the report was already reviewed (\(state.rawValue))")
+        case .supersededReport:
+            return ProgressRefusal(
+                .conflict, "Đơn vị đã gửi báo cáo mới hơn; hãy xem xét báo cáo mới nhất.",
+                api: "a newer report was submitted; review that one")
+        case .alreadyDecided(let state):
+            return ProgressRefusal(
+                .conflict, "Đề nghị gia hạn này đã được quyết định (\(state.vietnamese.lowercased())).",
+                api: "the extension request was already decided (\(state.rawValue))")
+        case .extensionPending:
+            return ProgressRefusal(
+                .conflict, "Đã có một đề nghị gia hạn đang chờ quyết định.", api: "an extension request is already pending")
+        }
+    }
+
+    static func noReport(_ id: ReportRecord.ID) -> NotFound {
+        NotFound(message: "Không có báo cáo số \(id).", apiMessage: "no report \(id)")
+    }
+
+    /// "14:05 ngày 05/10/2025" from an ISO 8601 UTC time, in Vietnam's time.
+    public static func timeText(_ iso: String) -> String {
+        VietnamTime(iso: iso)?.text ?? iso
+    }
+}
+
+/// Something named that does not exist (404), in Vietnamese and for the API.
+public struct NotFound: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var apiMessage: String
+
+    public init(message: String, apiMessage: String) {
+        self.message = message
+        self.apiMessage = apiMessage
+    }
+
+    public var description: String { message }
+}
+
+extension ProgressRefusal {
+    var asNotFound: NotFound { NotFound(message: message, apiMessage: apiMessage) }
+}
