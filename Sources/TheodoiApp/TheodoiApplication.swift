@@ -71,11 +71,13 @@ public enum TheodoiApplication {
         let parser = CatalogueParser(directory: try AgencyDirectory.bundled())
         let importer = CatalogueImporter(store: client, parser: parser)
         let renderer = try PageRenderer()
-        let snapshots = PlanSnapshots(store: client)
+        let snapshots = PlanSnapshots(store: client, progress: store.progress)
         let accounts = accounts(store, configuration)
+        let views = PlanViews(store: client, snapshots: snapshots)
+        let today: @Sendable () -> LocalDate = { LocalDate(vietnamAt: Date().timeIntervalSince1970) }
         let dependencies = WebDependencies(
-            store: client, views: PlanViews(store: client, snapshots: snapshots), renderer: renderer, accounts: accounts,
-            today: { LocalDate(vietnamAt: Date().timeIntervalSince1970) }, pageCacheEntries: configuration.pageCacheEntries,
+            store: client, views: views, renderer: renderer, accounts: accounts,
+            reporting: Reporting(progress: store.progress, views: views, today: today), today: today, pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)

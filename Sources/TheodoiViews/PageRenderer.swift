@@ -10,7 +10,7 @@ public struct PageRenderer: Sendable {
     /// Every template a page needs; start-up fails if one is missing.
     static let templateNames = [
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
-        "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan",
+        "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form", "report", "review-queue", "timeline-item",
     ]
 
     /// A template set that cannot be used.
@@ -58,6 +58,9 @@ public struct PageRenderer: Sendable {
     public func render(_ page: AgencyEditPage) -> String { render(page, template: "admin-agency") }
     public func render(_ page: AuditLogPage) -> String { render(page, template: "audit") }
     public func render(_ page: PublicPlanPage) -> String { render(page, template: "public-plan") }
+    public func render(_ page: ReportFormPage) -> String { render(page, template: "report-form") }
+    public func render(_ page: ReportPage) -> String { render(page, template: "report") }
+    public func render(_ page: ReviewQueuePage) -> String { render(page, template: "review-queue") }
 
     /// The marker in the header where the viewer's navigation goes.
     public static let viewerMarker = "<!--theodoi:viewer-->"

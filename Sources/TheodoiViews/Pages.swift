@@ -14,6 +14,7 @@ public struct Layout: Sendable {
     public let isAgencies: Bool
     public let isFindings: Bool
     public let isPlans: Bool
+    public let isReview: Bool
 
     public init(title: String, section: String, planSlug: String? = nil, planNumber: String? = nil, dateQuery: String = "") {
         self.title = title
@@ -25,6 +26,7 @@ public struct Layout: Sendable {
         isAgencies = section == "agencies"
         isFindings = section == "findings"
         isPlans = section == "plans"
+        isReview = section == "review"
     }
 }
 
@@ -255,13 +257,16 @@ public struct AssignmentPage: Sendable {
     public let hasChildren: Bool
     public let hasCoordinatorsText: Bool
     public var apiHref: String
+    /// Reports, reviews, extensions and what the viewer may do.
+    public var progress: ProgressPanel
 
     public init(
         layout: Layout, code: String, title: String, planHref: String, planNumber: String, asOfISO: String,
         asOfText: String, status: StatusBadge, stageLabel: String, percent: Int, location: [Field], lead: [Link],
         leadText: String, coordinators: [Link], coordinatorsText: String, deadline: [Field], output: String,
-        parent: AssignmentRowModel?, children: [AssignmentRowModel], apiHref: String
+        parent: AssignmentRowModel?, children: [AssignmentRowModel], apiHref: String, progress: ProgressPanel = .empty
     ) {
+        self.progress = progress
         self.layout = layout
         self.code = code
         self.title = title

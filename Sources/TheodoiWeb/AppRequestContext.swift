@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import MultipartKit
 import NIOCore
 import TheodoiOperations
 
@@ -29,11 +30,73 @@ public struct AppRequestContext: AuthRequestContext, RequestContext {
     var csrfToken: String { identity?.csrfToken ?? anonymousCSRF ?? "" }
 }
 
-/// A url-encoded form body: the first value of each field.
+/// A posted form (url-encoded or multipart): its fields and, for multipart, its files.
 struct FormData: Sendable {
     private var values: [String: [String]] = [:]
+    /// Uploaded files with the field they came in, in order (empty file inputs are left out).
+    private(set) var files: [(field: String, file: UploadedFile)] = []
 
     init() {}
+
+    /// A `multipart/form-data` body; throws when it is not well formed.
+    init(multipart body: ByteBuffer, boundary: String) throws {
+        let parser = MultipartParser(boundary: boundary)
+        var headers: [(String, String)] = []
+        var data: [UInt8] = []
+        var parts: [(headers: [(String, String)], data: [UInt8])] = []
+        parser.onHeader = { name, value in headers.append((name, value)) }
+        parser.onBody = { buffer in data.append(contentsOf: buffer.readableBytesView) }
+        parser.onPartComplete = {
+            parts.append((headers, data))
+            headers = []
+            data = []
+        }
+        try parser.execute(body)
+        for part in parts {
+            guard
+                let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1,
+                let name = FormData.parameter("name", in: disposition)
+            else { continue }
+            if let fileName = FormData.parameter("filename", in: disposition) {
+                if fileName.isEmpty && part.data.isEmpty { continue }
+                files.append((name, UploadedFile(fileName: fileName, bytes: part.data)))
+            } else {
+                values[name, default: []].append(String(decoding: part.data, as: UTF8.self))
+            }
+        }
+    }
+
+    /// Every value of a repeated field, in order.
+    func all(_ key: String) -> [String] { values[key] ?? [] }
+
+    /// A parameter of a `Content-Disposition` header (`name="…"`), unquoted.
+    static func parameter(_ key: String, in header: String) -> String? {
+        var rest = Substring(header)
+        while let range = rest.range(of: key + "=") {
+            let before = rest[..<range.lowerBound].last
+            rest = rest[range.upperBound...]
+            guard before == nil || before == ";" || before == " " else { continue }
+            if rest.first == "\"" {
+                var value = ""
+                var escaped = false
+                for character in rest.dropFirst() {
+                    if escaped {
+                        value.append(character)
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        return value
+                    } else {
+                        value.append(character)
+                    }
+                }
+                return value
+            }
+            return String(rest.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
 
     init(_ text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {

@@ -17,6 +17,13 @@ struct PageController: Sendable {
         Responses.html(renderer.personalize(html, viewer: context.viewer))
     }
 
+    /// A rendered page with the visitor's navigation filled in.
+    static func page(
+        _ html: String, _ context: AppRequestContext, renderer: PageRenderer, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        Responses.html(renderer.personalize(html, viewer: context.viewer), status: status)
+    }
+
     func home(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.signedIn()
         let plans = try await dependencies.store.plans()
@@ -185,13 +192,23 @@ struct PageController: Sendable {
         let code = try context.parameters.require("code")
         let parameters = QueryParameters(request.uri.query)
         let asOf = try parameters.asOf(default: dependencies.today())
+        return try await assignment(
+            slug: slug, code: code, asOf: asOf, explicit: parameters["asOf"] != nil, context: context,
+            notice: parameters["done"].flatMap { ProgressController.notices[$0] }, formError: nil)
+    }
+
+    /// The assignment page, with a notice after a write or a refused inline form shown again.
+    func assignment(
+        slug: String, code: String, asOf: LocalDate, explicit: Bool, context: AppRequestContext, notice: String?,
+        formError: AssignmentFormError?, responseStatus: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let identity = try context.signedIn()
         guard let detail = try await dependencies.views.assignment(slug: slug, code: code, asOf: asOf) else {
             if try await dependencies.store.planRevision(slug) == nil { throw PageController.noPlan(slug) }
             throw WebError.notFound(
                 "Danh mục không có nhiệm vụ mã “\(code)”. Mã có dạng phần, số thứ tự (ví dụ A.17.1).",
                 api: "no assignment \(code) in plan \(slug)")
         }
-        let explicit = parameters["asOf"] != nil
         let assignment = detail.row.assignment
         let status = detail.row.status
         let plan = detail.snapshot.plan
@@ -216,7 +233,17 @@ struct PageController: Sendable {
             deadline.append(Field(label: "Hạn hoàn thành", value: original.vietnameseShort))
         }
         if let effective = status.effectiveDue, effective != status.originalDue {
-            deadline.append(Field(label: "Hạn hiện hành", value: effective.vietnameseShort))
+            deadline.append(
+                Field(
+                    label: status.originalDue == nil ? "Hạn đã xác định" : "Hạn hiện hành (sau gia hạn)",
+                    value: effective.vietnameseShort
+                        + (status.originalDue.map { "; hạn ban đầu \($0.vietnameseShort) vẫn được giữ để đối chiếu" } ?? "")))
+        }
+        if let completed = status.completedOn {
+            deadline.append(Field(label: "Ngày hoàn thành (đã xác nhận)", value: completed.vietnameseShort))
+        }
+        guard let workspace = try await dependencies.reporting.workspace(slug: slug, code: code, identity: identity) else {
+            throw WebError.notFound("Không có nhiệm vụ “\(code)”.", api: "no assignment \(code) in plan \(slug)")
         }
         if status.overdueAtIssue, let planDate = plan.date {
             deadline.append(
@@ -238,8 +265,10 @@ struct PageController: Sendable {
             deadline: deadline, output: assignment.output,
             parent: detail.parent.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
             children: detail.children.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
-            apiHref: SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : ""))
-        return self.page(renderer.render(page), context)
+            apiHref: SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : ""),
+            progress: ProgressController(dependencies: dependencies).panel(
+                workspace, identity: identity, context: context, notice: notice, formError: formError))
+        return PageController.page(renderer.render(page), context, renderer: renderer, status: responseStatus)
     }
 
     func findings(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -72,8 +72,16 @@ struct IdentityMiddleware: RouterMiddleware {
 /// 403 and reaches no handler.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    /// The largest form accepted.
+    /// The largest url-encoded form accepted.
     static let maximumFormBytes = 1 << 20
+    /// The largest multipart body accepted (several files of at most 20 MB each).
+    static let maximumUploadBytes = 100 << 20
+
+    /// The boundary of a `multipart/form-data` request, nil for any other body.
+    static func multipartBoundary(_ request: Request) -> String? {
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        return FormData.parameter("boundary", in: type)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
@@ -87,14 +95,35 @@ struct CSRFMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: CSRFMiddleware.maximumFormBytes)
-        } catch {
-            throw WebError(
-                status: .contentTooLarge, message: "Biểu mẫu gửi lên quá lớn (tối đa 1 MB).", apiMessage: "form larger than 1 MB")
+        if let boundary = CSRFMiddleware.multipartBoundary(request) {
+            // The whole body arrives before anything is stored: an interrupted upload stores nothing.
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: CSRFMiddleware.maximumUploadBytes)
+            } catch {
+                throw WebError(
+                    status: .contentTooLarge,
+                    message: "Tệp gửi lên quá lớn: mỗi lần gửi tối đa 100 MB, mỗi tệp tối đa 20 MB. Không có gì được lưu.",
+                    apiMessage: "multipart body larger than \(CSRFMiddleware.maximumUploadBytes) bytes")
+            }
+            do {
+                context.form = try FormData(multipart: body, boundary: boundary)
+            } catch {
+                throw WebError.badRequest(
+                    "Biểu mẫu gửi lên bị hỏng hoặc chưa gửi hết; không có gì được lưu. Hãy gửi lại.",
+                    api: "malformed multipart body")
+            }
+        } else {
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: CSRFMiddleware.maximumFormBytes)
+            } catch {
+                throw WebError(
+                    status: .contentTooLarge, message: "Biểu mẫu gửi lên quá lớn (tối đa 1 MB).",
+                    apiMessage: "form larger than 1 MB")
+            }
+            context.form = FormData(String(buffer: body))
         }
-        context.form = FormData(String(buffer: body))
         // A session's own token, or the double-submit cookie of forms shown before sign-in.
         let expected = [context.identity?.csrfToken, context.anonymousCSRF].compactMap { $0 }.filter { !$0.isEmpty }
         guard let sent = context.form["_csrf"], expected.contains(where: { CSRFMiddleware.equal(sent, $0) }) else {

@@ -32,6 +32,19 @@ enum SiteRoute {
     case mergeAgency(id: AgencyRecord.ID)
     case audit(query: [(String, String)] = [])
     case publish(slug: String)
+    case reportForm(slug: String, code: String, kind: ReportKind)
+    case report(id: ReportRecord.ID)
+    case reviewReport(id: ReportRecord.ID)
+    case requestExtension(slug: String, code: String)
+    case decideExtension(id: ExtensionRecord.ID)
+    case setDue(slug: String, code: String)
+    case attachment(id: AttachmentInfo.ID)
+    case reviewQueue(slug: String)
+    case apiReports(slug: String, code: String)
+    case apiContributions(slug: String, code: String)
+    case apiReport(id: ReportRecord.ID)
+    case apiHistory(slug: String, code: String)
+    case apiAttachment(id: AttachmentInfo.ID)
 
     /// Router patterns.
     enum Pattern {
@@ -64,6 +77,26 @@ enum SiteRoute {
         static let mergeAgency = "/admin/agencies/:agency/merge"
         static let audit = "/audit"
         static let publish = "/plans/:plan/publish"
+        static let reportForm = "/plans/:plan/assignments/:code/report"
+        static let contributionForm = "/plans/:plan/assignments/:code/contribution"
+        static let report = "/reports/:report"
+        static let reviewReport = "/reports/:report/review"
+        static let requestExtension = "/plans/:plan/assignments/:code/extensions"
+        static let decideExtension = "/extensions/:extension/decision"
+        static let setDue = "/plans/:plan/assignments/:code/due"
+        static let attachment = "/attachments/:attachment"
+        static let reviewQueue = "/plans/:plan/review"
+        static let apiReports = "/api/v1/plans/:plan/assignments/:code/reports"
+        static let apiContributions = "/api/v1/plans/:plan/assignments/:code/contributions"
+        static let apiExtensions = "/api/v1/plans/:plan/assignments/:code/extensions"
+        static let apiDue = "/api/v1/plans/:plan/assignments/:code/due"
+        static let apiHistory = "/api/v1/plans/:plan/assignments/:code/history"
+        static let apiReport = "/api/v1/reports/:report"
+        static let apiSubmit = "/api/v1/reports/:report/submit"
+        static let apiReview = "/api/v1/reports/:report/review"
+        static let apiReportAttachments = "/api/v1/reports/:report/attachments"
+        static let apiDecision = "/api/v1/extensions/:extension/decision"
+        static let apiAttachment = "/api/v1/attachments/:attachment"
     }
 
     /// The path with its query string, escaped.
@@ -102,6 +135,21 @@ enum SiteRoute {
         case .mergeAgency(let id): return "/admin/agencies/\(id.rawValue)/merge"
         case .audit(let query): return Pattern.audit + SiteRoute.queryString(query)
         case .publish(let slug): return "/plans/\(escape(slug))/publish"
+        case .reportForm(let slug, let code, let kind):
+            return "/plans/\(escape(slug))/assignments/\(escape(code))/\(kind == .report ? "report" : "contribution")"
+        case .report(let id): return "/reports/\(id.rawValue)"
+        case .reviewReport(let id): return "/reports/\(id.rawValue)/review"
+        case .requestExtension(let slug, let code): return "/plans/\(escape(slug))/assignments/\(escape(code))/extensions"
+        case .decideExtension(let id): return "/extensions/\(id.rawValue)/decision"
+        case .setDue(let slug, let code): return "/plans/\(escape(slug))/assignments/\(escape(code))/due"
+        case .attachment(let id): return "/attachments/\(id.rawValue)"
+        case .reviewQueue(let slug): return "/plans/\(escape(slug))/review"
+        case .apiReports(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/reports"
+        case .apiContributions(let slug, let code):
+            return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/contributions"
+        case .apiReport(let id): return "/api/v1/reports/\(id.rawValue)"
+        case .apiHistory(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/history"
+        case .apiAttachment(let id): return "/api/v1/attachments/\(id.rawValue)"
         }
     }
 

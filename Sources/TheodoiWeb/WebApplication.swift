@@ -25,13 +25,16 @@ public struct WebDependencies: Sendable {
     public var secureCookies: Bool
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     public var trustForwardedFor: Bool
+    /// Reports, reviews, extensions and attachments.
+    public var reporting: Reporting
 
     public init(
-        store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts,
+        store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
         today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
         self.accounts = accounts
+        self.reporting = reporting
         self.secureCookies = secureCookies
         self.trustForwardedFor = trustForwardedFor
         self.store = store
@@ -61,6 +64,8 @@ public enum WebServer {
         let api = APIController(dependencies: dependencies)
         let account = AccountController(dependencies: dependencies)
         let admin = AdminController(dependencies: dependencies)
+        let progress = ProgressController(dependencies: dependencies)
+        let progressAPI = ProgressAPIController(dependencies: dependencies)
         let stylesheet = dependencies.renderer.stylesheet
         typealias P = SiteRoute.Pattern
         router.get(RouterPath(P.home)) { request, context in try await pages.home(request, context) }
@@ -88,6 +93,37 @@ public enum WebServer {
         router.post(RouterPath(P.directoryAgency)) { request, context in try await admin.updateAgency(request, context) }
         router.post(RouterPath(P.mergeAgency)) { request, context in try await admin.mergeAgency(request, context) }
         router.get(RouterPath(P.audit)) { request, context in try await admin.audit(request, context) }
+        router.get(RouterPath(P.reportForm)) { request, context in try await progress.reportForm(request, context, kind: .report) }
+        router.post(RouterPath(P.reportForm)) { request, context in try await progress.saveReport(request, context, kind: .report) }
+        router.get(RouterPath(P.contributionForm)) { request, context in
+            try await progress.reportForm(request, context, kind: .contribution)
+        }
+        router.post(RouterPath(P.contributionForm)) { request, context in
+            try await progress.saveReport(request, context, kind: .contribution)
+        }
+        router.get(RouterPath(P.report)) { request, context in try await progress.report(request, context) }
+        router.post(RouterPath(P.reviewReport)) { request, context in try await progress.review(request, context) }
+        router.post(RouterPath(P.requestExtension)) { request, context in try await progress.requestExtension(request, context) }
+        router.post(RouterPath(P.decideExtension)) { request, context in try await progress.decideExtension(request, context) }
+        router.post(RouterPath(P.setDue)) { request, context in try await progress.setDue(request, context) }
+        router.get(RouterPath(P.attachment)) { request, context in try await progress.attachment(request, context) }
+        router.get(RouterPath(P.reviewQueue)) { request, context in try await progress.queue(request, context) }
+        router.post(RouterPath(P.apiReports)) { request, context in
+            try await progressAPI.createReport(request, context, kind: .report)
+        }
+        router.post(RouterPath(P.apiContributions)) { request, context in
+            try await progressAPI.createReport(request, context, kind: .contribution)
+        }
+        router.get(RouterPath(P.apiReport)) { request, context in try await progressAPI.report(request, context) }
+        router.put(RouterPath(P.apiReport)) { request, context in try await progressAPI.updateReport(request, context) }
+        router.post(RouterPath(P.apiSubmit)) { request, context in try await progressAPI.submit(request, context) }
+        router.post(RouterPath(P.apiReview)) { request, context in try await progressAPI.review(request, context) }
+        router.post(RouterPath(P.apiReportAttachments)) { request, context in try await progressAPI.attach(request, context) }
+        router.get(RouterPath(P.apiAttachment)) { request, context in try await progressAPI.attachment(request, context) }
+        router.post(RouterPath(P.apiExtensions)) { request, context in try await progressAPI.requestExtension(request, context) }
+        router.post(RouterPath(P.apiDecision)) { request, context in try await progressAPI.decideExtension(request, context) }
+        router.put(RouterPath(P.apiDue)) { request, context in try await progressAPI.setDue(request, context) }
+        router.get(RouterPath(P.apiHistory)) { request, context in try await progressAPI.history(request, context) }
         router.get(RouterPath(P.stylesheet)) { _, _ in
             Response(
                 status: .ok,
@@ -163,6 +199,21 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.kind == .notFound ? .notFound : .unprocessableContent,
                 message: error.messages.joined(separator: " "),
                 apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+        } catch let refusal as ProgressRefusal {
+            let status: HTTPResponse.Status =
+                switch refusal.kind {
+                case .forbidden: .forbidden
+                case .conflict: .conflict
+                case .invalid: .unprocessableContent
+                }
+            return respond(
+                status: status, message: refusal.message, apiMessage: refusal.apiMessage, isAPI: isAPI, viewer: context.viewer)
+        } catch let error as NotFound {
+            return respond(
+                status: .notFound, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+        } catch let stale as StaleDraft {
+            return respond(
+                status: .conflict, message: stale.message, apiMessage: stale.apiMessage, isAPI: isAPI, viewer: context.viewer)
         } catch let error as CatalogueStoreError {
             return respond(
                 status: .unprocessableContent, message: error.description, apiMessage: error.description, isAPI: isAPI,
@@ -196,6 +247,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .notFound: heading = "Không tìm thấy"
         case .badRequest, .unprocessableContent: heading = "Yêu cầu chưa hợp lệ"
         case .forbidden: heading = "Không có quyền"
+        case .conflict: heading = "Chưa thực hiện được"
         case .tooManyRequests: heading = "Thử lại sau"
         default: heading = "Đã xảy ra lỗi"
         }

@@ -1,0 +1,374 @@
+// Page models of progress reports, reviews and extensions. Mustache reads them through
+// reflection: every flag is a stored property.
+
+/// A file attached to a report, as a download link.
+public struct FileLink: Sendable {
+    public var id: String
+    public var name: String
+    public var href: String
+    public var sizeText: String
+
+    public init(id: String, name: String, href: String, sizeText: String) {
+        self.id = id
+        self.name = name
+        self.href = href
+        self.sizeText = sizeText
+    }
+}
+
+/// One entry of an assignment's history: a report, contribution, review, request or decision.
+public struct TimelineItem: Sendable {
+    /// CSS modifier: report, contribution, accept, return, request, approve, refuse, due, draft.
+    public var kind: String
+    public var anchor: String
+    public var when: String
+    public var heading: String
+    public var byline: String
+    public var stateLabel: String
+    public var fields: [Field]
+    public var evidence: [String]
+    public var attachments: [FileLink]
+    /// Where to read it in full (a report's page), or "".
+    public var href: String
+    public var linkLabel: String
+    public let hasEvidence: Bool
+    public let hasAttachments: Bool
+    public let hasLink: Bool
+
+    public init(
+        kind: String, anchor: String, when: String, heading: String, byline: String, stateLabel: String = "",
+        fields: [Field] = [], evidence: [String] = [], attachments: [FileLink] = [], href: String = "", linkLabel: String = ""
+    ) {
+        self.kind = kind
+        self.anchor = anchor
+        self.when = when
+        self.heading = heading
+        self.byline = byline
+        self.stateLabel = stateLabel
+        self.fields = fields
+        self.evidence = evidence
+        self.attachments = attachments
+        self.href = href
+        self.linkLabel = linkLabel
+        hasEvidence = !evidence.isEmpty
+        hasAttachments = !attachments.isEmpty
+        hasLink = !href.isEmpty
+    }
+}
+
+/// A link or button that starts an action.
+public struct ActionLink: Sendable {
+    public var label: String
+    public var href: String
+    public var hint: String
+
+    public init(label: String, href: String, hint: String = "") {
+        self.label = label
+        self.href = href
+        self.hint = hint
+    }
+}
+
+/// One reporting period of a recurring assignment.
+public struct PeriodRow: Sendable {
+    public var name: String
+    public var range: String
+    public let reported: Bool
+    public var reportsText: String
+    public let current: Bool
+
+    public init(name: String, range: String, reported: Bool, reportsText: String, current: Bool) {
+        self.name = name
+        self.range = range
+        self.reported = reported
+        self.reportsText = reportsText
+        self.current = current
+    }
+}
+
+/// A small form on the assignment page (extension request, decision, due date).
+public struct InlineForm: Sendable {
+    public var action: String
+    public var heading: String
+    public var hint: String
+    public var dateValue: String
+    public var reasonValue: String
+
+    public init(action: String, heading: String, hint: String = "", dateValue: String = "", reasonValue: String = "") {
+        self.action = action
+        self.heading = heading
+        self.hint = hint
+        self.dateValue = dateValue
+        self.reasonValue = reasonValue
+    }
+}
+
+/// An extension request waiting for the office, with the decision form when the viewer may decide.
+public struct PendingExtensionModel: Sendable {
+    public var text: String
+    public var decideAction: String
+    public let canDecide: Bool
+
+    public init(text: String, decideAction: String, canDecide: Bool) {
+        self.text = text
+        self.decideAction = decideAction
+        self.canDecide = canDecide
+    }
+}
+
+/// The progress part of an assignment page: what the viewer may do, the periods, the timeline.
+public struct ProgressPanel: Sendable {
+    public var csrf: String
+    public var notice: String
+    public var error: String
+    public var actions: [ActionLink]
+    /// Why the viewer's own action is not open (e.g. "Nhiệm vụ đã được xác nhận hoàn thành").
+    public var blocked: String
+    public var awaitingReview: ActionLink?
+    public var pendingExtension: PendingExtensionModel?
+    public var extensionForm: InlineForm?
+    public var dueForm: InlineForm?
+    public var periods: [PeriodRow]
+    public var timeline: [TimelineItem]
+    public var historyHref: String
+    public let hasActions: Bool
+    public let hasPeriods: Bool
+    public let hasTimeline: Bool
+    public let hasNotice: Bool
+    public let hasError: Bool
+    public let hasBlocked: Bool
+
+    public init(
+        csrf: String, notice: String = "", error: String = "", actions: [ActionLink] = [], blocked: String = "",
+        awaitingReview: ActionLink? = nil, pendingExtension: PendingExtensionModel? = nil, extensionForm: InlineForm? = nil,
+        dueForm: InlineForm? = nil, periods: [PeriodRow] = [], timeline: [TimelineItem] = [], historyHref: String = ""
+    ) {
+        self.csrf = csrf
+        self.notice = notice
+        self.error = error
+        self.actions = actions
+        self.blocked = blocked
+        self.awaitingReview = awaitingReview
+        self.pendingExtension = pendingExtension
+        self.extensionForm = extensionForm
+        self.dueForm = dueForm
+        self.periods = periods
+        self.timeline = timeline
+        self.historyHref = historyHref
+        hasActions = !actions.isEmpty
+        hasPeriods = !periods.isEmpty
+        hasTimeline = !timeline.isEmpty
+        hasNotice = !notice.isEmpty
+        hasError = !error.isEmpty
+        hasBlocked = !blocked.isEmpty
+    }
+
+    /// No progress part (anonymous visitors never see one).
+    public static let empty = ProgressPanel(csrf: "")
+}
+
+/// One evidence row of the report form.
+public struct EvidenceRowModel: Sendable {
+    public var position: Int
+    public var number: String
+    public var date: String
+    public var summary: String
+
+    public init(position: Int, number: String, date: String, summary: String) {
+        self.position = position
+        self.number = number
+        self.date = date
+        self.summary = summary
+    }
+}
+
+/// A save that found the draft changed by someone else.
+public struct ConflictModel: Sendable {
+    public var message: String
+    public var changes: [ChangeRow]
+
+    public init(message: String, changes: [ChangeRow]) {
+        self.message = message
+        self.changes = changes
+    }
+}
+
+/// One changed field: as the author started from it, and as it is now.
+public struct ChangeRow: Sendable {
+    public var field: String
+    public var before: String
+    public var after: String
+
+    public init(field: String, before: String, after: String) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+}
+
+/// Báo cáo tiến độ / ý kiến phối hợp: the form.
+public struct ReportFormPage: Sendable {
+    public var layout: Layout
+    public var csrf: String
+    public var heading: String
+    public var code: String
+    public var title: String
+    public var assignmentHref: String
+    public var action: String
+    public var reportID: String
+    public var version: String
+    public var deadlineText: String
+    public var statusText: String
+    public var output: String
+    public var draftInfo: String
+    public var lastReturn: String
+    public var stageOptions: [Option]
+    public var percent: String
+    public var result: String
+    public var achievedOn: String
+    public var evidence: [EvidenceRowModel]
+    public var difficulties: String
+    public var proposals: String
+    public var attachments: [FileLink]
+    public var accept: String
+    public var error: String
+    public var conflict: ConflictModel?
+    public var contributions: [TimelineItem]
+    public let isReport: Bool
+    public let hasAttachments: Bool
+    public let hasContributions: Bool
+    public let hasDraftInfo: Bool
+    public let hasLastReturn: Bool
+    public let hasError: Bool
+
+    public init(
+        layout: Layout, csrf: String, heading: String, code: String, title: String, assignmentHref: String, action: String,
+        reportID: String, version: String, deadlineText: String, statusText: String, output: String, draftInfo: String,
+        lastReturn: String, stageOptions: [Option], percent: String, result: String, achievedOn: String,
+        evidence: [EvidenceRowModel], difficulties: String, proposals: String, attachments: [FileLink], accept: String,
+        error: String, conflict: ConflictModel?, contributions: [TimelineItem], isReport: Bool
+    ) {
+        self.layout = layout
+        self.csrf = csrf
+        self.heading = heading
+        self.code = code
+        self.title = title
+        self.assignmentHref = assignmentHref
+        self.action = action
+        self.reportID = reportID
+        self.version = version
+        self.deadlineText = deadlineText
+        self.statusText = statusText
+        self.output = output
+        self.draftInfo = draftInfo
+        self.lastReturn = lastReturn
+        self.stageOptions = stageOptions
+        self.percent = percent
+        self.result = result
+        self.achievedOn = achievedOn
+        self.evidence = evidence
+        self.difficulties = difficulties
+        self.proposals = proposals
+        self.attachments = attachments
+        self.accept = accept
+        self.error = error
+        self.conflict = conflict
+        self.contributions = contributions
+        self.isReport = isReport
+        hasAttachments = !attachments.isEmpty
+        hasContributions = !contributions.isEmpty
+        hasDraftInfo = !draftInfo.isEmpty
+        hasLastReturn = !lastReturn.isEmpty
+        hasError = !error.isEmpty
+    }
+}
+
+/// One report on its own page, with the office's review form.
+public struct ReportPage: Sendable {
+    public var layout: Layout
+    public var csrf: String
+    public var code: String
+    public var title: String
+    public var assignmentHref: String
+    public var output: String
+    public var deadlineText: String
+    public var report: TimelineItem
+    public var review: TimelineItem?
+    public var contributions: [TimelineItem]
+    public var reviewAction: String
+    public var completedOnDefault: String
+    public var reviewBlocked: String
+    public var error: String
+    public let canReview: Bool
+    public let isCompletionClaim: Bool
+    public let hasContributions: Bool
+    public let hasReviewBlocked: Bool
+    public let hasError: Bool
+
+    public init(
+        layout: Layout, csrf: String, code: String, title: String, assignmentHref: String, output: String,
+        deadlineText: String, report: TimelineItem, review: TimelineItem?, contributions: [TimelineItem],
+        reviewAction: String, completedOnDefault: String, reviewBlocked: String, error: String, canReview: Bool,
+        isCompletionClaim: Bool
+    ) {
+        self.layout = layout
+        self.csrf = csrf
+        self.code = code
+        self.title = title
+        self.assignmentHref = assignmentHref
+        self.output = output
+        self.deadlineText = deadlineText
+        self.report = report
+        self.review = review
+        self.contributions = contributions
+        self.reviewAction = reviewAction
+        self.completedOnDefault = completedOnDefault
+        self.reviewBlocked = reviewBlocked
+        self.error = error
+        self.canReview = canReview
+        self.isCompletionClaim = isCompletionClaim
+        hasContributions = !contributions.isEmpty
+        hasReviewBlocked = !reviewBlocked.isEmpty
+        hasError = !error.isEmpty
+    }
+}
+
+/// One row of the office's queue.
+public struct QueueRow: Sendable {
+    public var code: String
+    public var title: String
+    public var href: String
+    public var agency: String
+    public var what: String
+    public var when: String
+    public var waiting: String
+
+    public init(code: String, title: String, href: String, agency: String, what: String, when: String, waiting: String) {
+        self.code = code
+        self.title = title
+        self.href = href
+        self.agency = agency
+        self.what = what
+        self.when = when
+        self.waiting = waiting
+    }
+}
+
+/// Chờ xử lý: sent reports and extension requests waiting for the office, oldest first.
+public struct ReviewQueuePage: Sendable {
+    public var layout: Layout
+    public var planNumber: String
+    public var reports: [QueueRow]
+    public var extensions: [QueueRow]
+    public let hasReports: Bool
+    public let hasExtensions: Bool
+
+    public init(layout: Layout, planNumber: String, reports: [QueueRow], extensions: [QueueRow]) {
+        self.layout = layout
+        self.planNumber = planNumber
+        self.reports = reports
+        self.extensions = extensions
+        hasReports = !reports.isEmpty
+        hasExtensions = !extensions.isEmpty
+    }
+}

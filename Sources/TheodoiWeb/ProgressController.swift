@@ -1,0 +1,603 @@
+import Foundation
+import Hummingbird
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+import TheodoiViews
+
+/// The pages of the working loop: report and contribution forms, a report with its review, extension
+/// requests and decisions, due dates, attachments and the office's queue.
+struct ProgressController: Sendable {
+    let dependencies: WebDependencies
+    var renderer: PageRenderer { dependencies.renderer }
+    var reporting: Reporting { dependencies.reporting }
+
+    /// What a redirect after a write says on the next page.
+    static let notices: [String: String] = [
+        "report-saved": "Đã lưu bản nháp báo cáo. Bản nháp chưa được gửi; cán bộ của đơn vị có thể sửa tiếp.",
+        "report-submitted": "Đã gửi báo cáo. Cơ quan theo dõi sẽ xem xét; báo cáo đã gửi không sửa được.",
+        "contribution-saved": "Đã lưu bản nháp ý kiến phối hợp.",
+        "contribution-submitted": "Đã gửi ý kiến phối hợp; đơn vị chủ trì sẽ thấy khi viết báo cáo.",
+        "accepted": "Đã ghi quyết định xác nhận báo cáo.",
+        "returned": "Đã trả lại báo cáo kèm lý do; đơn vị sẽ thấy lý do và báo cáo lại.",
+        "extension-requested": "Đã gửi đề nghị gia hạn; cơ quan theo dõi sẽ quyết định.",
+        "extension-approved": "Đã đồng ý gia hạn; thời hạn mới có hiệu lực từ hôm nay.",
+        "extension-refused": "Đã ghi quyết định không đồng ý gia hạn.",
+        "due-set": "Đã xác định thời hạn cho nhiệm vụ.",
+    ]
+
+    // MARK: Report and contribution forms
+
+    func reportForm(_ request: Request, _ context: AppRequestContext, kind: ReportKind) async throws -> Response {
+        let identity = try context.signedIn()
+        let (slug, code) = try route(context)
+        let workspace = try await workspace(slug, code, identity)
+        let draft = workspace.draft(of: kind, for: identity)
+        if let refusal = workspace.refusal(kind == .report ? .writeReport : .contribute, by: identity, report: draft) {
+            throw refusal
+        }
+        let page = formPage(
+            workspace, kind: kind, form: draft.map { ReportForm($0.content) } ?? ReportForm(), draft: draft,
+            version: draft?.version, error: "", conflict: nil, context: context)
+        return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
+    func saveReport(_ request: Request, _ context: AppRequestContext, kind: ReportKind) async throws -> Response {
+        let identity = try context.signedIn()
+        let (slug, code) = try route(context)
+        let form = context.form
+        let reportForm = ProgressController.reportForm(from: form)
+        let reportID = form.text("report").flatMap(Int.init).map(ReportRecord.ID.init)
+        let version = form.text("version").flatMap(Int.init)
+        let submit = form["do"] == "submit"
+        let files = form.files.filter { $0.field == "files" }.map(\.file)
+        let removing = form.all("remove").compactMap(Int.init).map(AttachmentInfo.ID.init)
+        do {
+            let report = try await reporting.saveReport(
+                reportForm, kind: kind, slug: slug, code: code, reportID: reportID, version: version, submit: submit,
+                files: files, removing: removing, identity: identity, actor: context.auditActor)
+            let notice = (kind == .report ? "report-" : "contribution-") + (submit ? "submitted" : "saved")
+            if submit {
+                return Responses.redirect(
+                    SiteRoute.assignment(slug: slug, code: code).href + "?done=\(notice)#report-\(report.id)")
+            }
+            return Responses.redirect(SiteRoute.reportForm(slug: slug, code: code, kind: kind).href + "?done=\(notice)")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            let workspace = try await workspace(slug, code, identity)
+            let draft = reportID.flatMap { id in workspace.log.reports.first { $0.id == id } }
+            let page = formPage(
+                workspace, kind: kind, form: reportForm, draft: draft, version: version,
+                error: refusal.message + (files.isEmpty ? "" : " Các tệp vừa chọn chưa được lưu; hãy chọn lại."),
+                conflict: nil, context: context)
+            return PageController.page(renderer.render(page), context, renderer: renderer, status: .unprocessableContent)
+        } catch let stale as StaleDraft {
+            let workspace = try await workspace(slug, code, identity)
+            let conflict = ConflictModel(
+                message: stale.message + (files.isEmpty ? "" : " Các tệp vừa chọn chưa được lưu; hãy chọn lại."),
+                changes: stale.changes.map { ChangeRow(field: $0.field, before: $0.before, after: $0.after) })
+            // Keep what the author typed; the next save applies over the version now stored.
+            let page = formPage(
+                workspace, kind: kind, form: reportForm, draft: stale.current, version: stale.current.version, error: "",
+                conflict: conflict, context: context)
+            return PageController.page(renderer.render(page), context, renderer: renderer, status: .conflict)
+        }
+    }
+
+    static func reportForm(from form: FormData) -> ReportForm {
+        let numbers = form.all("evidenceNumber")
+        let dates = form.all("evidenceDate")
+        let summaries = form.all("evidenceSummary")
+        let count = max(numbers.count, dates.count, summaries.count)
+        let evidence = (0..<count).map { index in
+            ReportForm.EvidenceRow(
+                number: index < numbers.count ? numbers[index] : "", date: index < dates.count ? dates[index] : "",
+                summary: index < summaries.count ? summaries[index] : "")
+        }
+        return ReportForm(
+            stage: form["stage"] ?? "in-progress", percent: form["percent"] ?? "0", result: form["result"] ?? "",
+            achievedOn: form["achievedOn"] ?? "", evidence: evidence, difficulties: form["difficulties"] ?? "",
+            proposals: form["proposals"] ?? "")
+    }
+
+    private func formPage(
+        _ workspace: AssignmentWorkspace, kind: ReportKind, form: ReportForm, draft: ReportRecord?, version: Int?,
+        error: String, conflict: ConflictModel?, context: AppRequestContext
+    ) -> ReportFormPage {
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        var evidence = form.evidence.enumerated().map {
+            EvidenceRowModel(position: $0.offset + 1, number: $0.element.number, date: $0.element.date, summary: $0.element.summary)
+        }
+        while evidence.count < max(3, form.evidence.count + 1) {
+            evidence.append(EvidenceRowModel(position: evidence.count + 1, number: "", date: "", summary: ""))
+        }
+        let lastReturn = workspace.log.reviews.last.flatMap { review -> String? in
+            guard review.decision == .return,
+                let report = workspace.log.reports.first(where: { $0.id == review.reportID }), report.kind == kind,
+                report.agencyID == context.identity?.user.agencyID
+            else { return nil }
+            return "“\(review.reason)” (\(review.reviewerName), \(Reporting.timeText(review.decidedAt)))."
+        }
+        let contributions =
+            kind == .report
+            ? workspace.log.reports.filter { $0.kind == .contribution && $0.state != .draft }.map {
+                ProgressController.item($0, slug: slug, code: code)
+            } : []
+        var draftInfo = ""
+        if let draft {
+            draftInfo =
+                "Bản nháp phiên bản \(draft.version), lưu lần cuối lúc \(Reporting.timeText(draft.updatedAt)) bởi \(draft.updatedByName)."
+        }
+        let status = workspace.status
+        return ReportFormPage(
+            layout: Layout(
+                title: "\(kind.vietnamese) \(code)", section: "plan", planSlug: slug,
+                planNumber: workspace.snapshot.plan.number),
+            csrf: context.csrfToken, heading: kind.vietnamese, code: code, title: workspace.assignment.title,
+            assignmentHref: SiteRoute.assignment(slug: slug, code: code).href,
+            action: SiteRoute.reportForm(slug: slug, code: code, kind: kind).href,
+            reportID: draft.map { String($0.id.rawValue) } ?? "", version: version.map(String.init) ?? "",
+            deadlineText: ProgressController.deadlineText(workspace),
+            statusText: "\(status.timeliness.vietnamese) · \(status.stage.vietnamese) · \(status.percent)%",
+            output: workspace.assignment.output, draftInfo: draftInfo, lastReturn: lastReturn ?? "",
+            stageOptions: ClaimedStage.allCases.filter {
+                $0 != .done || workspace.assignment.deadline.kind != .recurring
+            }.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: $0.rawValue == form.stage) },
+            percent: form.percent, result: form.result, achievedOn: form.achievedOn, evidence: evidence,
+            difficulties: form.difficulties, proposals: form.proposals,
+            attachments: (draft?.attachments ?? []).map(ProgressController.fileLink),
+            accept: Reporting.allowedExtensions.map { "." + $0 }.joined(separator: ","), error: error, conflict: conflict,
+            contributions: contributions, isReport: kind == .report)
+    }
+
+    // MARK: One report and its review
+
+    func report(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let id = try reportID(context)
+        return try await reportPage(id, identity: identity, error: "", context: context, status: .ok)
+    }
+
+    private func reportPage(
+        _ id: ReportRecord.ID, identity: Identity, error: String, context: AppRequestContext, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let (workspace, report) = try await reporting.workspace(report: id, identity: identity)
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        let review = workspace.log.reviews.first { $0.reportID == report.id }
+        let refusal = workspace.refusal(.review, by: identity, report: report)
+        var blocked = ""
+        if identity.user.role == .monitor || identity.user.role == .admin, let refusal, report.kind == .report {
+            blocked = refusal.message
+        }
+        let page = ReportPage(
+            layout: Layout(
+                title: "Báo cáo \(code)", section: "plan", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+            csrf: context.csrfToken, code: code, title: workspace.assignment.title,
+            assignmentHref: SiteRoute.assignment(slug: slug, code: code).href, output: workspace.assignment.output,
+            deadlineText: ProgressController.deadlineText(workspace),
+            report: ProgressController.item(report, slug: slug, code: code, linked: false),
+            review: review.map { ProgressController.item($0, report: report) },
+            contributions: report.kind == .report
+                ? workspace.log.reports.filter { $0.kind == .contribution && $0.state != .draft }.map {
+                    ProgressController.item($0, slug: slug, code: code)
+                } : [],
+            reviewAction: SiteRoute.reviewReport(id: report.id).href,
+            completedOnDefault: (report.content.achievedOn ?? report.submittedOn)?.vietnameseShort ?? "",
+            reviewBlocked: blocked, error: error, canReview: refusal == nil,
+            isCompletionClaim: report.content.claimedStage == .done)
+        return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
+    }
+
+    func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let id = try reportID(context)
+        let form = context.form
+        guard let decision = form["decision"].flatMap(ReviewDecision.init(rawValue:)) else {
+            throw WebError(
+                status: .unprocessableContent, message: "Hãy chọn xác nhận hoặc trả lại báo cáo.",
+                apiMessage: "decision must be accept or return")
+        }
+        do {
+            let review = try await reporting.review(
+                id, decision: decision, reason: form["reason"] ?? "", completedOn: form["completedOn"] ?? "",
+                identity: identity, actor: context.auditActor)
+            let (workspace, _) = try await reporting.workspace(report: id, identity: identity)
+            return Responses.redirect(
+                SiteRoute.assignment(slug: workspace.snapshot.plan.slug, code: workspace.assignment.code).href
+                    + "?done=\(review.decision == .accept ? "accepted" : "returned")#review-\(review.id)")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await reportPage(
+                id, identity: identity, error: refusal.message, context: context, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: Extensions and due dates
+
+    func requestExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let (slug, code) = try route(context)
+        do {
+            _ = try await reporting.requestExtension(
+                slug: slug, code: code, newDue: context.form["newDue"] ?? "", reason: context.form["reason"] ?? "",
+                identity: identity, actor: context.auditActor)
+            return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-requested")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await assignmentWithError(AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .extension), context)
+        }
+    }
+
+    func decideExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let raw = try context.parameters.require("extension")
+        guard let number = Int(raw) else {
+            throw WebError.notFound("Không có đề nghị gia hạn số “\(raw)”.", api: "no extension request \(raw)")
+        }
+        let id = ExtensionRecord.ID(number)
+        let approve = context.form["approve"] == "1"
+        let (workspace, _) = try await reporting.workspace(extension: id, identity: identity)
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        do {
+            _ = try await reporting.decideExtension(
+                id, approve: approve, reason: context.form["reason"] ?? "", identity: identity, actor: context.auditActor)
+            return Responses.redirect(
+                SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-\(approve ? "approved" : "refused")")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await assignmentWithError(AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .decision), context)
+        }
+    }
+
+    func setDue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let (slug, code) = try route(context)
+        do {
+            _ = try await reporting.setDue(
+                slug: slug, code: code, newDue: context.form["newDue"] ?? "", basis: context.form["reason"] ?? "",
+                identity: identity, actor: context.auditActor)
+            return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=due-set")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await assignmentWithError(AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .due), context)
+        }
+    }
+
+    // MARK: Attachments and the queue
+
+    func attachment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let raw = try context.parameters.require("attachment")
+        guard let number = Int(raw) else {
+            throw WebError.notFound("Không có tệp đính kèm số “\(raw)”.", api: "no attachment \(raw)")
+        }
+        let file = try await reporting.attachment(AttachmentInfo.ID(number), identity: identity)
+        return ProgressController.download(file.info, bytes: file.bytes)
+    }
+
+    /// The bytes with the type we checked on upload, as a download named as uploaded.
+    static func download(_ info: AttachmentInfo, bytes: [UInt8]) -> Response {
+        let ascii = String(
+            info.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        var headers: HTTPFields = [
+            .contentType: info.contentType,
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(escape(info.fileName))",
+            .contentSecurityPolicy: "default-src 'none'; sandbox",
+        ]
+        headers[.eTag] = "\"\(info.sha256)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    func queue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
+        let slug = try context.parameters.require("plan")
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
+        let queue = try await reporting.progress.reviewQueue(snapshot.plan.id)
+        let today = dependencies.today()
+        func waiting(_ date: LocalDate?) -> String {
+            guard let date else { return "" }
+            let days = today.daysSinceEpoch - date.daysSinceEpoch
+            return days <= 0 ? "hôm nay" : "\(days) ngày"
+        }
+        // Only the latest sent report of an assignment can be reviewed; older ones wait for nothing.
+        var latest: [AssignmentRecord.ID: ReportRecord] = [:]
+        for report in queue.reports { latest[report.assignmentID] = report }
+        let reports = queue.reports.filter { latest[$0.assignmentID]?.id == $0.id }.compactMap { report -> QueueRow? in
+            guard let position = snapshot.idIndex[report.assignmentID] else { return nil }
+            let assignment = snapshot.assignments[position]
+            return QueueRow(
+                code: assignment.code, title: assignment.title, href: SiteRoute.report(id: report.id).href,
+                agency: report.agencyName,
+                what: report.content.claimedStage == .done
+                    ? "Báo cáo đã hoàn thành" : "\(report.content.claimedStage.vietnamese), \(report.content.percent)%",
+                when: report.submittedAt.map(Reporting.timeText) ?? "", waiting: waiting(report.submittedOn))
+        }
+        let extensions = queue.extensions.compactMap { request -> QueueRow? in
+            guard let position = snapshot.idIndex[request.assignmentID] else { return nil }
+            let assignment = snapshot.assignments[position]
+            return QueueRow(
+                code: assignment.code, title: assignment.title,
+                href: SiteRoute.assignment(slug: slug, code: assignment.code).href + "#extension-\(request.id)",
+                agency: request.agencyID.flatMap { id in assignment.lead.first { $0.agencyID == id }?.name }
+                    ?? request.requesterName,
+                what: "Gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort)",
+                when: Reporting.timeText(request.requestedAt), waiting: waiting(request.requestedOn))
+        }
+        let page = ReviewQueuePage(
+            layout: Layout(title: "Chờ xử lý", section: "review", planSlug: slug, planNumber: snapshot.plan.number),
+            planNumber: snapshot.plan.number, reports: reports, extensions: extensions)
+        return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
+    // MARK: The assignment page's panel
+
+    /// The progress part of an assignment page for `identity`.
+    func panel(
+        _ workspace: AssignmentWorkspace, identity: Identity, context: AppRequestContext, notice: String?,
+        formError: AssignmentFormError?
+    ) -> ProgressPanel {
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        let csrf = context.csrfToken
+        var actions: [ActionLink] = []
+        var blocked = ""
+        let draftReport = workspace.draft(of: .report, for: identity)
+        let draftContribution = workspace.draft(of: .contribution, for: identity)
+        switch workspace.relation {
+        case .lead:
+            if let refusal = workspace.refusal(.writeReport, by: identity, report: draftReport) {
+                blocked = refusal.message
+            } else {
+                actions.append(
+                    ActionLink(
+                        label: draftReport == nil ? "Báo cáo tiến độ" : "Sửa tiếp bản nháp báo cáo",
+                        href: SiteRoute.reportForm(slug: slug, code: code, kind: .report).href))
+            }
+        case .coordinator:
+            if let refusal = workspace.refusal(.contribute, by: identity, report: draftContribution) {
+                blocked = refusal.message
+            } else {
+                actions.append(
+                    ActionLink(
+                        label: draftContribution == nil ? "Gửi ý kiến phối hợp" : "Sửa tiếp bản nháp ý kiến",
+                        href: SiteRoute.reportForm(slug: slug, code: code, kind: .contribution).href))
+            }
+        case .unrelated: break
+        }
+        var awaiting: ActionLink?
+        if let latest = workspace.latestSubmitted, latest.state == .submitted {
+            let canReview = workspace.refusal(.review, by: identity, report: latest) == nil
+            awaiting = ActionLink(label: canReview ? "Xem xét báo cáo" : "Xem báo cáo", href: SiteRoute.report(id: latest.id).href)
+        }
+        var pending: PendingExtensionModel?
+        if let request = workspace.pendingExtension {
+            pending = PendingExtensionModel(
+                text:
+                    "\(request.requesterName) đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort) (gửi lúc \(Reporting.timeText(request.requestedAt))). Lý do: “\(request.reason)”.",
+                decideAction: SiteRoute.decideExtension(id: request.id).href,
+                canDecide: workspace.refusal(.decideExtension, by: identity, extensionRequest: request) == nil)
+        }
+        var extensionForm: InlineForm?
+        if workspace.relation == .lead, workspace.refusal(.requestExtension, by: identity) == nil {
+            extensionForm = InlineForm(
+                action: SiteRoute.requestExtension(slug: slug, code: code).href, heading: "Đề nghị gia hạn",
+                hint:
+                    "Hạn hiện hành: \(workspace.status.effectiveDue?.vietnameseShort ?? "—"). Cơ quan theo dõi quyết định; hạn ban đầu vẫn được giữ để đối chiếu.",
+                dateValue: formError?.which == .extension ? formError?.form["newDue"] ?? "" : "",
+                reasonValue: formError?.which == .extension ? formError?.form["reason"] ?? "" : "")
+        }
+        var dueForm: InlineForm?
+        if workspace.refusal(.setDue, by: identity) == nil {
+            dueForm = InlineForm(
+                action: SiteRoute.setDue(slug: slug, code: code).href,
+                heading: workspace.status.effectiveDue == nil ? "Xác định thời hạn" : "Điều chỉnh thời hạn đã xác định",
+                hint:
+                    "Văn bản ghi “\(workspace.assignment.deadline.text)”. Khi cơ quan cấp trên ban hành kế hoạch, ghi thời hạn và căn cứ; nhiệm vụ sẽ được tính đúng hạn, quá hạn theo thời hạn này.",
+                dateValue: formError?.which == .due ? formError?.form["newDue"] ?? "" : "",
+                reasonValue: formError?.which == .due ? formError?.form["reason"] ?? "" : "")
+        }
+        return ProgressPanel(
+            csrf: csrf, notice: notice ?? "", error: formError?.message ?? "", actions: actions, blocked: blocked,
+            awaitingReview: awaiting, pendingExtension: pending, extensionForm: extensionForm, dueForm: dueForm,
+            periods: periods(workspace), timeline: timeline(workspace.visibleLog(to: identity), slug: slug, code: code),
+            historyHref: SiteRoute.apiHistory(slug: slug, code: code).href)
+    }
+
+    /// For a recurring assignment, each reporting period from the plan's date to today and whether it has a report.
+    func periods(_ workspace: AssignmentWorkspace) -> [PeriodRow] {
+        guard workspace.assignment.deadline.kind == .recurring else { return [] }
+        let kind: ReportingPeriod.Kind
+        switch workspace.assignment.deadline.cadence {
+        case .monthly: kind = .month
+        case .quarterly, nil: kind = .quarter
+        case .halfYearly: kind = .sixMonths
+        case .yearly: kind = .year
+        }
+        let today = dependencies.today()
+        let start = workspace.snapshot.plan.date ?? today
+        let sent = workspace.log.reports.filter { $0.kind == .report && $0.state != .draft }
+        var rows: [PeriodRow] = []
+        var date = start
+        var seen: Set<ReportingPeriod> = []
+        while date <= today, rows.count < 60 {
+            guard let period = ReportingPeriod.containing(date, kind: kind) ?? ReportingPeriod.containing(date, kind: .year)
+            else { break }
+            if seen.insert(period).inserted {
+                let inside = sent.filter { $0.submittedOn.map(period.contains) ?? false }
+                rows.append(
+                    PeriodRow(
+                        name: period.vietnameseName.prefix(1).uppercased() + period.vietnameseName.dropFirst(),
+                        range: "\(period.start.vietnameseShort) – \(period.end.vietnameseShort)", reported: !inside.isEmpty,
+                        reportsText: inside.isEmpty ? "" : "\(inside.count) báo cáo, gần nhất \(inside.last?.submittedOn?.vietnameseShort ?? "")",
+                        current: period.contains(today)))
+            }
+            date = LocalDate(daysSinceEpoch: period.end.daysSinceEpoch + 1)
+        }
+        return rows.reversed()
+    }
+
+    /// Every report, contribution, review, request and decision, oldest first.
+    func timeline(_ log: AssignmentLog, slug: String, code: String) -> [TimelineItem] {
+        var entries: [(at: String, order: Int, item: TimelineItem)] = []
+        for report in log.reports {
+            entries.append((report.submittedAt ?? report.updatedAt, 0, ProgressController.item(report, slug: slug, code: code)))
+        }
+        for review in log.reviews {
+            guard let report = log.reports.first(where: { $0.id == review.reportID }) else { continue }
+            entries.append((review.decidedAt, 1, ProgressController.item(review, report: report)))
+        }
+        for request in log.extensions {
+            if request.kind == .setDue {
+                entries.append(
+                    (
+                        request.requestedAt, 2,
+                        TimelineItem(
+                            kind: "due", anchor: "extension-\(request.id)", when: Reporting.timeText(request.requestedAt),
+                            heading: "Cơ quan theo dõi xác định thời hạn: \(request.newDue.vietnameseShort)",
+                            byline: request.requesterName, fields: [Field(label: "Căn cứ", value: request.reason)])
+                    ))
+                continue
+            }
+            entries.append(
+                (
+                    request.requestedAt, 2,
+                    TimelineItem(
+                        kind: "request", anchor: "extension-\(request.id)", when: Reporting.timeText(request.requestedAt),
+                        heading:
+                            "Đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort)",
+                        byline: request.requesterName, stateLabel: request.state.vietnamese,
+                        fields: [Field(label: "Lý do", value: request.reason)])
+                ))
+            if let decidedAt = request.decidedAt, request.state != .pending {
+                let approved = request.state == .approved
+                var fields: [Field] = []
+                if let reason = request.decisionReason, !reason.isEmpty {
+                    fields.append(Field(label: approved ? "Ý kiến" : "Lý do", value: reason))
+                }
+                entries.append(
+                    (
+                        decidedAt, 3,
+                        TimelineItem(
+                            kind: approved ? "approve" : "refuse", anchor: "decision-\(request.id)",
+                            when: Reporting.timeText(decidedAt),
+                            heading: approved
+                                ? "Đồng ý gia hạn đến \(request.newDue.vietnameseShort)"
+                                : "Không đồng ý gia hạn đến \(request.newDue.vietnameseShort)",
+                            byline: request.deciderName ?? "", fields: fields)
+                    ))
+            }
+        }
+        return entries.sorted { ($0.at, $0.order) < ($1.at, $1.order) }.map(\.item)
+    }
+
+    static func item(_ report: ReportRecord, slug: String, code: String, linked: Bool = true) -> TimelineItem {
+        let content = report.content
+        var fields: [Field] = []
+        if report.kind == .report {
+            fields.append(Field(label: "Giai đoạn", value: "\(content.claimedStage.vietnamese), \(content.percent)%"))
+        }
+        if !content.result.isEmpty { fields.append(Field(label: "Kết quả đạt được", value: content.result)) }
+        if let achieved = content.achievedOn { fields.append(Field(label: "Ngày đạt kết quả", value: achieved.vietnameseShort)) }
+        if !content.difficulties.isEmpty { fields.append(Field(label: "Khó khăn, vướng mắc", value: content.difficulties)) }
+        if !content.proposals.isEmpty { fields.append(Field(label: "Đề xuất, kiến nghị", value: content.proposals)) }
+        let isDraft = report.state == .draft
+        let heading =
+            report.kind == .report
+            ? (content.claimedStage == .done ? "Báo cáo hoàn thành" : "Báo cáo tiến độ") + " của \(report.agencyName)"
+            : "Ý kiến phối hợp của \(report.agencyName)"
+        return TimelineItem(
+            kind: isDraft ? "draft" : report.kind == .report ? "report" : "contribution", anchor: "report-\(report.id)",
+            when: isDraft
+                ? "Bản nháp, lưu lúc \(Reporting.timeText(report.updatedAt))"
+                : "Gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt))",
+            heading: isDraft ? heading + " (bản nháp, chưa gửi)" : heading, byline: report.authorName,
+            stateLabel: report.kind == .report || isDraft ? report.state.vietnamese : "", fields: fields,
+            evidence: content.evidence.map(\.citation), attachments: report.attachments.map(fileLink),
+            href: !linked
+                ? "" : isDraft ? SiteRoute.reportForm(slug: slug, code: code, kind: report.kind).href : SiteRoute.report(id: report.id).href,
+            linkLabel: isDraft ? "Sửa tiếp bản nháp" : "Mở báo cáo")
+    }
+
+    static func item(_ review: ReviewRecord, report: ReportRecord) -> TimelineItem {
+        var fields: [Field] = []
+        let heading: String
+        let kind: String
+        switch review.decision {
+        case .accept:
+            kind = "accept"
+            if let completed = review.completedOn {
+                heading = "Xác nhận hoàn thành, ngày hoàn thành \(completed.vietnameseShort)"
+            } else {
+                heading = "Ghi nhận báo cáo"
+            }
+            if !review.reason.isEmpty { fields.append(Field(label: "Ý kiến", value: review.reason)) }
+        case .return:
+            kind = "return"
+            heading = "Trả lại báo cáo"
+            fields.append(Field(label: "Lý do", value: review.reason))
+        }
+        return TimelineItem(
+            kind: kind, anchor: "review-\(review.id)", when: Reporting.timeText(review.decidedAt),
+            heading: heading + " của \(report.agencyName)", byline: review.reviewerName, fields: fields)
+    }
+
+    static func fileLink(_ info: AttachmentInfo) -> FileLink {
+        FileLink(
+            id: String(info.id.rawValue), name: info.fileName, href: SiteRoute.attachment(id: info.id).href,
+            sizeText: sizeText(info.size))
+    }
+
+    static func sizeText(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) byte" }
+        if bytes < 1_048_576 { return "\((bytes + 512) / 1024) KB" }
+        let tenths = (bytes * 10 + 524_288) / 1_048_576
+        return "\(tenths / 10),\(tenths % 10) MB"
+    }
+
+    static func deadlineText(_ workspace: AssignmentWorkspace) -> String {
+        let status = workspace.status
+        var text = workspace.assignment.deadline.text.isEmpty ? "—" : "“\(workspace.assignment.deadline.text)”"
+        if let original = status.originalDue { text += ", hạn \(original.vietnameseShort)" }
+        if let effective = status.effectiveDue, effective != status.originalDue {
+            text += status.originalDue == nil ? ", hạn đã xác định \(effective.vietnameseShort)" : ", gia hạn đến \(effective.vietnameseShort)"
+        }
+        return text
+    }
+
+    // MARK: Helpers
+
+    /// The assignment page again, with the refused inline form's message and what was typed.
+    private func assignmentWithError(_ error: AssignmentFormError, _ context: AppRequestContext) async throws -> Response {
+        try await PageController(dependencies: dependencies, cache: RenderedPageCache(capacity: 0)).assignment(
+            slug: error.slug, code: error.code, asOf: dependencies.today(), explicit: false, context: context, notice: nil,
+            formError: error, responseStatus: .unprocessableContent)
+    }
+
+    private func route(_ context: AppRequestContext) throws -> (String, String) {
+        (try context.parameters.require("plan"), try context.parameters.require("code"))
+    }
+
+    private func reportID(_ context: AppRequestContext) throws -> ReportRecord.ID {
+        let raw = try context.parameters.require("report")
+        guard let number = Int(raw) else { throw WebError.notFound("Không có báo cáo số “\(raw)”.", api: "no report \(raw)") }
+        return ReportRecord.ID(number)
+    }
+
+    private func workspace(_ slug: String, _ code: String, _ identity: Identity) async throws -> AssignmentWorkspace {
+        guard let workspace = try await reporting.workspace(slug: slug, code: code, identity: identity) else {
+            if try await dependencies.store.planRevision(slug) == nil { throw PageController.noPlan(slug) }
+            throw WebError.notFound("Không có nhiệm vụ “\(code)”.", api: "no assignment \(code) in plan \(slug)")
+        }
+        return workspace
+    }
+}
+
+/// A refused inline form of the assignment page: shown again on that page with the message and what was typed.
+struct AssignmentFormError: Error {
+    enum Which { case `extension`, decision, due }
+    var message: String
+    var form: FormData
+    var slug: String
+    var code: String
+    var which: Which
+}
