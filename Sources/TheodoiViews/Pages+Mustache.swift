@@ -181,6 +181,7 @@ extension AssignmentPage: MustacheParent {
         case "children": children
         case "hasChildren": hasChildren
         case "apiHref": apiHref
+        case "progress": progress
         default: nil
         }
     }

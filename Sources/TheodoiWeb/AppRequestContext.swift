@@ -30,6 +30,9 @@ public struct AppRequestContext: AuthRequestContext, RequestContext {
     var csrfToken: String { identity?.csrfToken ?? anonymousCSRF ?? "" }
 }
 
+/// A multipart body without its closing delimiter.
+struct IncompleteMultipart: Error {}
+
 /// A posted form (url-encoded or multipart): its fields and, for multipart, its files.
 struct FormData: Sendable {
     private var values: [String: [String]] = [:]
@@ -51,6 +54,12 @@ struct FormData: Sendable {
             headers = []
             data = []
         }
+        // A body cut short (a dropped connection) lacks the closing delimiter: refuse it whole.
+        let closing = Array("--\(boundary)--".utf8)
+        let tail = Array(body.readableBytesView.suffix(4096))
+        guard tail.count >= closing.count,
+            (0...(tail.count - closing.count)).contains(where: { tail[$0..<$0 + closing.count].elementsEqual(closing) })
+        else { throw IncompleteMultipart() }
         try parser.execute(body)
         for part in parts {
             guard

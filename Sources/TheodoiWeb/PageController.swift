@@ -83,7 +83,7 @@ struct PageController: Sendable {
             today: dependencies.today(), snapshot: snapshot, perPageDefault: dependencies.pageSize)
         let explicitDate = parameters["asOf"] != nil
         let cacheKey =
-            "plan|\(slug)|\(snapshot.plan.revision)|\(explicitDate)|\(SiteRoute.queryString(query.parameters(page: query.page)))"
+            "plan|\(slug)|\(snapshot.plan.revision).\(snapshot.activity)|\(explicitDate)|\(SiteRoute.queryString(query.parameters(page: query.page)))"
         if let html = await cache.html(for: cacheKey) { return page(html, context) }
         let view: PlanView
         do {

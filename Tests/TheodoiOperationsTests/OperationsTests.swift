@@ -90,7 +90,9 @@ struct OperationsTests {
     func views() async throws {
         try await Self.withImporter { store, importer in
             try await importer.loadSeedIfEmpty()
-            let views = PlanViews(store: store, snapshots: PlanSnapshots(store: store))
+            var progress = ProgressStore.failing
+            progress.events = { _, _ in [] }
+            let views = PlanViews(store: store, snapshots: PlanSnapshots(store: store, progress: progress))
             let asOf = LocalDate(iso: "2025-09-30")!
             let all = try #require(try await views.view(slug: "343-qd-tu", query: PlanQuery(asOf: asOf)))
             #expect(all.total == 119)

@@ -194,7 +194,7 @@ struct StoreConformanceTests {
             #expect(dangVien.contains("B.4"))
             #expect(try await store.searchAssignments(plan.id, "100%").contains("A.5"))
             #expect(try await store.searchAssignments(plan.id, "a_b%").isEmpty)
-            #expect(try await store.planRevision("343-qd-tu") == plan.revision)
+            #expect(try await store.planRevision("343-qd-tu") == PlanVersion(revision: plan.revision, activity: 0))
             #expect(try await store.planRevision("khong-co") == nil)
             #expect(try await store.plan("khong-co") == nil)
         }

@@ -51,11 +51,37 @@ struct World: Sendable {
     /// The agency of `officer` (Sở Khoa học và Công nghệ) and of `otherOfficer` (Sở Tài chính).
     var officerAgency: AgencyRecord
     var otherAgency: AgencyRecord
+    var progress: ProgressStore
+    var views: PlanViews
+
+    /// Signs in a new officer of the agency named `agencyName` (session token `session-<key>`).
+    func officer(of agencyName: String, key: String) async throws -> TestSession {
+        guard let agency = try await catalogue.agencies().first(where: { $0.name == agencyName }) else {
+            throw TestWorldError(description: "no agency \(agencyName)")
+        }
+        let user = try await accountStore.createUser(
+            NewUser(
+                email: "\(key)@gialai.gov.vn", name: "Cán bộ \(agency.shortName)", role: .officer, agencyID: agency.id,
+                passwordHash: "unused", mustChangePassword: false), .system)
+        let token = "session-\(key)"
+        try await accountStore.createSession(
+            SecureToken.digest(token), user, "csrf-\(key)", clock.now().addingTimeInterval(90 * 86_400).ISO8601Format(), .system)
+        return TestSession(user: user, token: token, csrf: "csrf-\(key)")
+    }
 
     /// The password every test user has.
     static let password = "Matkhau-thu-2025"
 
     func session(_ who: Who) -> TestSession? { sessions[who] }
+
+    /// Today in Vietnam by the test clock.
+    var today: LocalDate { LocalDate(vietnamAt: clock.now().timeIntervalSince1970) }
+
+    /// Moves the clock to 09:40 in Vietnam on `date` (never backwards).
+    func move(to date: LocalDate) {
+        let target = Double(date.daysSinceEpoch) * 86_400 + 9_600
+        clock.advance(by: max(0, target - clock.now().timeIntervalSince1970))
+    }
 }
 
 /// The backends web tests run on: in-memory SQLite always, PostgreSQL when `THEODOI_TEST_POSTGRES_URL` is set.
@@ -96,7 +122,8 @@ extension World {
         backend: String = "sqlite", today: LocalDate = TestServer.today, throttle: LoginThrottle = LoginThrottle(),
         _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let clock = TestClock(Date(timeIntervalSince1970: 1_759_200_000))
+        // 09:40 in Vietnam on `today`; the server's today follows the clock, so tests can move days.
+        let clock = TestClock(Date(timeIntervalSince1970: Double(today.daysSinceEpoch) * 86_400 + 9_600))
         let store = try await SQLStore.open(
             try WebBackends.location(backend), logger: Logger(label: "test"), now: { clock.now() })
         let service = store.service
@@ -128,17 +155,19 @@ extension World {
             let token = "session-\(who.rawValue)"
             let csrf = "csrf-\(who.rawValue)"
             try await store.accounts.createSession(
-                SecureToken.digest(token), user, csrf, clock.now().addingTimeInterval(12 * 3600).ISO8601Format(), .system)
+                SecureToken.digest(token), user, csrf, clock.now().addingTimeInterval(90 * 86_400).ISO8601Format(), .system)
             sessions[who] = TestSession(user: user, token: token, csrf: csrf)
         }
         let world = World(
             catalogue: catalogue, accountStore: store.accounts, accounts: accounts, importer: importer, clock: clock,
             sessions: sessions,
-            officerAgency: science, otherAgency: finance)
+            officerAgency: science, otherAgency: finance, progress: store.progress,
+            views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)))
         let dependencies = WebDependencies(
-            store: catalogue, views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue)),
-            renderer: try PageRenderer(),
-            accounts: accounts, today: { today }, trustForwardedFor: true)
+            store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
+            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }),
+            today: { world.today },
+            trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))
         try await app.test(.router) { client in try await test(world, client) }
         await store.shutdown()
@@ -175,6 +204,43 @@ enum HTTP {
         for field in headers { all.append(field) }
         return try await client.execute(uri: uri, method: .post, headers: all, body: form(fields)) { response in
             (response.status, String(buffer: response.body), response.headers[.location], response.headers)
+        }
+    }
+
+    /// Posts a `multipart/form-data` body like a browser's file form.
+    static func multipart(
+        _ client: any TestClientProtocol, _ uri: String, _ fields: [(String, String)],
+        files: [(field: String, name: String, bytes: [UInt8])] = [], headers: HTTPFields = [:], truncateTo: Int? = nil
+    ) async throws -> (status: HTTPResponse.Status, body: String, location: String?, headers: HTTPFields) {
+        let boundary = "----theodoiTestBoundary7MA4YWxkTrZu0gW"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for file in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
+            body += file.bytes
+            body += Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        if let truncateTo { body = Array(body.prefix(truncateTo)) }
+        var all: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        for field in headers { all.append(field) }
+        return try await client.execute(uri: uri, method: .post, headers: all, body: ByteBuffer(bytes: body)) { response in
+            (response.status, String(buffer: response.body), response.headers[.location], response.headers)
+        }
+    }
+
+    /// Sends JSON with a bearer token.
+    static func json(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String, token: String?
+    ) async throws -> (status: HTTPResponse.Status, body: String) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: json)) {
+            ($0.status, String(buffer: $0.body))
         }
     }
 
