@@ -15,6 +15,8 @@ struct PermissionMatrixTests {
     struct Action: Sendable, CustomStringConvertible {
         var name: String
         var allowed: Set<Who>
+        /// Sets up what the action acts on (before the state is read).
+        var prepare: @Sendable (World) async throws -> Void = { _ in }
         /// Makes the request as `who`; returns the status.
         var perform: @Sendable (World, any TestClientProtocol, Who) async throws -> HTTPResponse.Status
 
@@ -38,6 +40,53 @@ struct PermissionMatrixTests {
             throw TestWorldError(description: "no leader")
         }
         return user
+    }
+
+    /// A leaf assignment with a date, led by `officer`'s agency and not touching `otherOfficer`'s.
+    static func ledByOfficer(_ world: World) async throws -> (code: String, ref: AssignmentRef) {
+        let snapshot = try await world.views.snapshots.snapshot(slug: "343-qd-tu")
+        guard let snapshot,
+            let assignment = snapshot.assignments.first(where: { assignment in
+                assignment.lead.contains { $0.agencyID == world.officerAgency.id }
+                    && !(assignment.lead + assignment.coordinators).contains { $0.agencyID == world.otherAgency.id }
+                    && snapshot.children[assignment.code] == nil && assignment.deadline.due != nil
+                    && assignment.deadline.kind != .recurring
+            })
+        else { throw TestWorldError(description: "no assignment led by the officer's agency") }
+        return (
+            assignment.code,
+            AssignmentRef(id: assignment.id, planID: snapshot.plan.id, planSlug: "343-qd-tu", code: assignment.code)
+        )
+    }
+
+    /// A report sent by `officer` on `ledByOfficer`, waiting for review.
+    static func sentReport(_ world: World) async throws -> ReportRecord {
+        let (_, ref) = try await ledByOfficer(world)
+        if let sent = try await world.progress.assignmentLog(ref.id).reports.first { return sent }
+        return try await world.progress.saveReport(
+            ReportSave(
+                id: nil, expectedVersion: nil, assignment: ref, agencyID: world.officerAgency.id, kind: .report,
+                content: ReportContent(claimedStage: .inProgress, percent: 30, result: "Đang triển khai"), submit: true,
+                on: world.today), .system)
+    }
+
+    /// A pending extension request of `officer` on `ledByOfficer`.
+    static func pendingExtension(_ world: World) async throws -> ExtensionRecord {
+        let (_, ref) = try await ledByOfficer(world)
+        if let pending = try await world.progress.assignmentLog(ref.id).extensions.first { return pending }
+        return try await world.progress.recordExtension(
+            ExtensionInput(
+                assignment: ref, kind: .request, agencyID: world.officerAgency.id, previousDue: nil,
+                newDue: LocalDate(iso: "2026-06-30")!, reason: "Chờ kinh phí", on: world.today), .system)
+    }
+
+    static func bearer(_ world: World, _ who: Who) async throws -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let session = world.session(who) {
+            let token = try await world.accounts.createAPIToken(for: session.user, label: "api", by: .system).token
+            headers[.authorization] = "Bearer \(token)"
+        }
+        return headers
     }
 
     static let actions: [Action] = [
@@ -104,6 +153,78 @@ struct PermissionMatrixTests {
                     body: ByteBuffer(string: #"{"published": true}"#)
                 ) { $0.status }
             }),
+        Action(
+            name: "send a progress report (page)", allowed: [.officer],
+            perform: { world, client, who in
+                let (code, _) = try await ledByOfficer(world)
+                return try await HTTP.multipart(
+                    world.client(client, as: who), "/plans/343-qd-tu/assignments/\(code)/report",
+                    [
+                        ("_csrf", world.session(who)?.csrf ?? "forged"), ("stage", "in-progress"), ("percent", "40"),
+                        ("result", "Đã khảo sát hiện trạng"), ("do", "submit"),
+                    ]
+                ).status
+            }),
+        Action(
+            name: "send a contribution (page)", allowed: [.officer],
+            perform: { world, client, who in
+                try await HTTP.multipart(
+                    world.client(client, as: who), "/plans/343-qd-tu/assignments/A.17.1/contribution",
+                    [
+                        ("_csrf", world.session(who)?.csrf ?? "forged"), ("result", "Đã hỗ trợ kết nối nền tảng"),
+                        ("do", "submit"),
+                    ]
+                ).status
+            }),
+        Action(
+            name: "review a report (page)", allowed: [.admin, .monitor], prepare: { world in _ = try await sentReport(world) },
+            perform: formPost({ world in "/reports/\(try await sentReport(world).id)/review" }) { _ in
+                [("decision", "return"), ("reason", "Cần bổ sung số liệu")]
+            }),
+        Action(
+            name: "ask for an extension (page)", allowed: [.officer],
+            perform: formPost({ world in "/plans/343-qd-tu/assignments/\(try await ledByOfficer(world).code)/extensions" }) { _ in
+                [("newDue", "30/06/2026"), ("reason", "Chờ bố trí kinh phí")]
+            }),
+        Action(
+            name: "decide an extension (page)", allowed: [.admin, .monitor],
+            prepare: { world in _ = try await pendingExtension(world) },
+            perform: formPost({ world in "/extensions/\(try await pendingExtension(world).id)/decision" }) { _ in
+                [("approve", "1"), ("reason", "")]
+            }),
+        Action(
+            name: "set an external deadline's date (page)", allowed: [.admin, .monitor],
+            perform: formPost({ _ in "/plans/343-qd-tu/assignments/B.4/due" }) { _ in
+                [("newDue", "31/12/2026"), ("reason", "Kế hoạch số 02-KH/BCĐTW")]
+            }),
+        Action(
+            name: "send a progress report (API)", allowed: [.officer],
+            perform: { world, client, who in
+                let (code, _) = try await ledByOfficer(world)
+                return try await client.execute(
+                    uri: "/api/v1/plans/343-qd-tu/assignments/\(code)/reports", method: .post,
+                    headers: try await bearer(world, who),
+                    body: ByteBuffer(string: #"{"stage": "in-progress", "percent": 20, "result": "Đã lập kế hoạch", "submit": true}"#)
+                ) { $0.status }
+            }),
+        Action(
+            name: "review a report (API)", allowed: [.admin, .monitor], prepare: { world in _ = try await sentReport(world) },
+            perform: { world, client, who in
+                try await client.execute(
+                    uri: "/api/v1/reports/\(try await sentReport(world).id)/review", method: .post,
+                    headers: try await bearer(world, who),
+                    body: ByteBuffer(string: #"{"decision": "accept", "reason": "Ghi nhận"}"#)
+                ) { $0.status }
+            }),
+        Action(
+            name: "decide an extension (API)", allowed: [.admin, .monitor],
+            prepare: { world in _ = try await pendingExtension(world) },
+            perform: { world, client, who in
+                try await client.execute(
+                    uri: "/api/v1/extensions/\(try await pendingExtension(world).id)/decision", method: .post,
+                    headers: try await bearer(world, who), body: ByteBuffer(string: #"{"approve": false, "reason": "Chưa đủ căn cứ"}"#)
+                ) { $0.status }
+            }),
     ]
 
     /// What a change could touch, to compare before and after a denied request.
@@ -140,6 +261,7 @@ struct PermissionMatrixTests {
     func cell(backend: String, actionName: String, who: Who) async throws {
         let action = try #require(PermissionMatrixTests.actions.first { $0.name == actionName })
         try await World.run(backend: backend) { world, client in
+            try await action.prepare(world)
             let before = try await State.read(world)
             let status = try await action.perform(world, client, who)
             let after = try await State.read(world)
