@@ -21,6 +21,14 @@ enum Backends {
         _ name: String, now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_764_547_200) },
         _ body: (StoreClient) async throws -> R
     ) async throws -> R {
+        try await withSQLStore(name, now: now) { try await body($0.client) }
+    }
+
+    /// A fresh, empty, migrated `SQLStore` on the named backend; the body runs with it.
+    static func withSQLStore<R>(
+        _ name: String, now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_764_547_200) },
+        _ body: (SQLStore) async throws -> R
+    ) async throws -> R {
         let logger = Logger(label: "test")
         let location: DatabaseLocation
         var folder: URL?
@@ -41,9 +49,8 @@ enum Backends {
         let service = store.service
         let running = Task { try await service?.run() }
         defer { running.cancel() }
-        let client = store.client
-        try await client.migrate()
-        let result = try await body(client)
+        try await store.client.migrate()
+        let result = try await body(store)
         await store.shutdown()
         return result
     }
