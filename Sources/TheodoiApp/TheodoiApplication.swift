@@ -23,7 +23,7 @@ public enum TheodoiApplication {
         let toolbox = Toolbox(
             store: client,
             importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
-            accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts))
+            accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress)
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }
             await store.shutdown()
@@ -103,6 +103,8 @@ public struct Toolbox: Sendable {
     public var importer: CatalogueImporter
     public var accounts: Accounts
     public var audit: AuditVerifier
+    /// Reports, reviews and extensions.
+    public var progress: ProgressStore
 }
 
 extension TheodoiApplication {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import TheodoiApp
+import TheodoiCore
 import TheodoiCatalog
 import TheodoiOperations
+import TheodoiStore
 
 /// Options every command that touches the database shares.
 struct StoreOptions: ParsableArguments {
@@ -108,18 +110,26 @@ struct DemoCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Số dòng nhiệm vụ (1–200000).") var assignments: Int = 10_000
+    @Option(help: "Số báo cáo tiến độ mẫu (0–2000000; mặc định 5 báo cáo mỗi nhiệm vụ).") var reports: Int?
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard (1...200_000).contains(assignments) else { throw ValidationError("--assignments phải từ 1 đến 200000.") }
+        if let reports, !(0...2_000_000).contains(reports) { throw ValidationError("--reports phải từ 0 đến 2000000.") }
     }
 
     func run() async throws {
         let count = assignments
-        let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
-            try await toolbox.importer.importDemo(assignments: count).report
+        let reportCount = reports ?? assignments * 5
+        let (imported, history) = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
+            let result = try await toolbox.importer.importDemo(assignments: count)
+            let history = try await DemoHistoryGenerator.load(
+                slug: result.plan.slug, reports: reportCount, today: LocalDate(vietnamAt: Date().timeIntervalSince1970),
+                store: toolbox.store, progress: toolbox.progress, actor: .commandLine)
+            return (result.report, history)
         }
-        print(report)
+        print(imported)
+        print(history)
     }
 }
 

@@ -388,3 +388,72 @@ public enum ProgressStoreError: Error, Equatable {
     /// Another extension request is pending.
     case extensionPending
 }
+
+/// A generated history for a demo plan, stored in bulk (benchmarks and screenshots only).
+public struct DemoHistory: Sendable {
+    /// One sent report with the office's decision, if any.
+    public struct Report: Sendable {
+        public var content: ReportContent
+        public var submittedOn: LocalDate
+        public var review: (decision: ReviewDecision, reason: String, completedOn: LocalDate?, decidedOn: LocalDate)?
+
+        public init(
+            content: ReportContent, submittedOn: LocalDate,
+            review: (decision: ReviewDecision, reason: String, completedOn: LocalDate?, decidedOn: LocalDate)?
+        ) {
+            self.content = content
+            self.submittedOn = submittedOn
+            self.review = review
+        }
+    }
+
+    /// One extension request with its decision, if any.
+    public struct Extension: Sendable {
+        public var requestedOn: LocalDate
+        public var previousDue: LocalDate?
+        public var newDue: LocalDate
+        public var reason: String
+        public var decision: (approved: Bool, reason: String, decidedOn: LocalDate)?
+
+        public init(
+            requestedOn: LocalDate, previousDue: LocalDate?, newDue: LocalDate, reason: String,
+            decision: (approved: Bool, reason: String, decidedOn: LocalDate)?
+        ) {
+            self.requestedOn = requestedOn
+            self.previousDue = previousDue
+            self.newDue = newDue
+            self.reason = reason
+            self.decision = decision
+        }
+    }
+
+    /// Everything of one assignment.
+    public struct Item: Sendable {
+        public var assignment: AssignmentRecord.ID
+        public var agency: AgencyRecord.ID
+        public var author: String
+        public var reports: [Report]
+        public var extensions: [Extension]
+
+        public init(
+            assignment: AssignmentRecord.ID, agency: AgencyRecord.ID, author: String, reports: [Report],
+            extensions: [Extension]
+        ) {
+            self.assignment = assignment
+            self.agency = agency
+            self.author = author
+            self.reports = reports
+            self.extensions = extensions
+        }
+    }
+
+    public var plan: PlanRecord.ID
+    public var reviewer: String
+    public var items: [Item]
+
+    public init(plan: PlanRecord.ID, reviewer: String, items: [Item]) {
+        self.plan = plan
+        self.reviewer = reviewer
+        self.items = items
+    }
+}

@@ -28,6 +28,10 @@ public struct ProgressStore: Sendable {
     public var reviewQueue: @Sendable (_ plan: PlanRecord.ID) async throws -> ReviewQueue
     /// An attachment's description and bytes.
     public var attachment: @Sendable (_ id: AttachmentInfo.ID) async throws -> (info: AttachmentInfo, bytes: [UInt8])?
+    /// How many reports (drafts included) a plan has.
+    public var reportCount: @Sendable (_ plan: PlanRecord.ID) async throws -> Int
+    /// Stores a generated demo history in one transaction, audited as one entry.
+    public var loadDemoHistory: @Sendable (_ history: DemoHistory, _ actor: AuditActor) async throws -> Void
 
     public init(
         saveReport: @escaping @Sendable (ReportSave, AuditActor) async throws -> ReportRecord,
@@ -40,8 +44,12 @@ public struct ProgressStore: Sendable {
         assignmentLog: @escaping @Sendable (AssignmentRecord.ID) async throws -> AssignmentLog,
         events: @escaping @Sendable (PlanRecord.ID, Int) async throws -> [ProgressEvent],
         reviewQueue: @escaping @Sendable (PlanRecord.ID) async throws -> ReviewQueue,
-        attachment: @escaping @Sendable (AttachmentInfo.ID) async throws -> (info: AttachmentInfo, bytes: [UInt8])?
+        attachment: @escaping @Sendable (AttachmentInfo.ID) async throws -> (info: AttachmentInfo, bytes: [UInt8])?,
+        reportCount: @escaping @Sendable (PlanRecord.ID) async throws -> Int,
+        loadDemoHistory: @escaping @Sendable (DemoHistory, AuditActor) async throws -> Void
     ) {
+        self.reportCount = reportCount
+        self.loadDemoHistory = loadDemoHistory
         self.saveReport = saveReport
         self.reviewReport = reviewReport
         self.recordExtension = recordExtension
@@ -70,6 +78,8 @@ extension ProgressStore {
             assignmentLog: { _ in throw UnimplementedStoreCall(name: "assignmentLog") },
             events: { _, _ in throw UnimplementedStoreCall(name: "events") },
             reviewQueue: { _ in throw UnimplementedStoreCall(name: "reviewQueue") },
-            attachment: { _ in throw UnimplementedStoreCall(name: "attachment") })
+            attachment: { _ in throw UnimplementedStoreCall(name: "attachment") },
+            reportCount: { _ in throw UnimplementedStoreCall(name: "reportCount") },
+            loadDemoHistory: { _, _ in throw UnimplementedStoreCall(name: "loadDemoHistory") })
     }
 }

@@ -19,7 +19,14 @@ extension SQLStore {
             assignmentLog: { [self] assignment in try await read { try await SQLStore.assignmentLog(assignment, on: $0) } },
             events: { [self] plan, after in try await read { try await SQLStore.events(plan, after: after, on: $0) } },
             reviewQueue: { [self] plan in try await read { try await SQLStore.reviewQueue(plan, on: $0) } },
-            attachment: { [self] id in try await read { try await SQLStore.attachment(id.rawValue, on: $0) } })
+            attachment: { [self] id in try await read { try await SQLStore.attachment(id.rawValue, on: $0) } },
+            reportCount: { [self] plan in
+                try await read {
+                    try await $0.raw("SELECT COUNT(*) AS n FROM reports WHERE plan_id = \(bind: plan.rawValue)").first()?
+                        .decode(column: "n", as: Int.self) ?? 0
+                }
+            },
+            loadDemoHistory: { [self] history, actor in try await loadDemoHistory(history, actor: actor) })
     }
 
     // MARK: Writes
