@@ -77,7 +77,8 @@ public enum TheodoiApplication {
         let today: @Sendable () -> LocalDate = { LocalDate(vietnamAt: Date().timeIntervalSince1970) }
         let dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: views, today: today), today: today, pageCacheEntries: configuration.pageCacheEntries,
+            reporting: Reporting(progress: store.progress, views: views, today: today), today: today,
+            pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import TheodoiApp
-import TheodoiCore
 import TheodoiCatalog
+import TheodoiCore
 import TheodoiOperations
 import TheodoiStore
 

@@ -194,7 +194,8 @@ public enum ProgressRules {
             switch facts.deadlineKind {
             case .recurring:
                 return ProgressRefusal(
-                    .invalid, "Nhiệm vụ thường xuyên không có hạn cuối để gia hạn.", api: "recurring assignments have no deadline")
+                    .invalid, "Nhiệm vụ thường xuyên không có hạn cuối để gia hạn.", api: "recurring assignments have no deadline"
+                )
             case .external, .none, .unknown:
                 return ProgressRefusal(
                     .invalid, "Nhiệm vụ chưa có thời hạn xác định; cơ quan theo dõi sẽ xác định thời hạn.",
@@ -230,7 +231,8 @@ public enum ProgressRules {
             case .external, .none, .unknown: break
             default:
                 return ProgressRefusal(
-                    .invalid, "Chỉ xác định thời hạn cho nhiệm vụ chưa có hạn (theo kế hoạch của cơ quan khác); hạn đã có thì dùng gia hạn.",
+                    .invalid,
+                    "Chỉ xác định thời hạn cho nhiệm vụ chưa có hạn (theo kế hoạch của cơ quan khác); hạn đã có thì dùng gia hạn.",
                     api: "only assignments without a due date (external, none, unknown) take a set due date")
             }
             if facts.accepted {

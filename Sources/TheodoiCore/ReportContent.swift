@@ -55,7 +55,8 @@ public struct ReportContent: Sendable, Hashable, Codable {
         compare("Kết quả đạt được", other.result, result)
         compare("Ngày đạt kết quả", other.achievedOn?.vietnameseShort ?? "", achievedOn?.vietnameseShort ?? "")
         compare(
-            "Minh chứng", other.evidence.map(\.citation).joined(separator: "; "), evidence.map(\.citation).joined(separator: "; "))
+            "Minh chứng", other.evidence.map(\.citation).joined(separator: "; "), evidence.map(\.citation).joined(separator: "; ")
+        )
         compare("Khó khăn, vướng mắc", other.difficulties, difficulties)
         compare("Đề xuất, kiến nghị", other.proposals, proposals)
         return changes

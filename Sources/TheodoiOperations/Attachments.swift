@@ -30,7 +30,8 @@ extension Reporting {
             AllowedType(extensions: ["odt"], contentType: "application/vnd.oasis.opendocument.text", signatures: [zip]),
             AllowedType(extensions: ["ods"], contentType: "application/vnd.oasis.opendocument.spreadsheet", signatures: [zip]),
             AllowedType(extensions: ["jpg", "jpeg"], contentType: "image/jpeg", signatures: [[0xFF, 0xD8, 0xFF]]),
-            AllowedType(extensions: ["png"], contentType: "image/png", signatures: [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]]),
+            AllowedType(
+                extensions: ["png"], contentType: "image/png", signatures: [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]]),
         ]
     }()
 

@@ -125,7 +125,9 @@ public enum DemoHistoryGenerator {
 
         /// Now and then an extension request: mostly granted, some refused, a few still pending.
         mutating func extensions() -> [DemoHistory.Extension] {
-            guard assignment.deadline.kind != .recurring, let due = assignment.deadline.due, random.next(12) == 0 else { return [] }
+            guard assignment.deadline.kind != .recurring, let due = assignment.deadline.due, random.next(12) == 0 else {
+                return []
+            }
             let asked = day(-10, from: due)
             guard asked > start, asked < today else { return [] }
             let outcome = random.next(20)

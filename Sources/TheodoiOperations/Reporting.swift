@@ -69,7 +69,9 @@ public struct StaleDraft: Error, Sendable, CustomStringConvertible {
         if changes.isEmpty {
             text += " Nội dung không đổi, chỉ tệp đính kèm hoặc thời điểm lưu."
         } else {
-            text += " Những gì đã thay đổi: " + changes.map { "\($0.field): “\($0.before)” → “\($0.after)”" }.joined(separator: "; ") + "."
+            text +=
+                " Những gì đã thay đổi: " + changes.map { "\($0.field): “\($0.before)” → “\($0.after)”" }.joined(separator: "; ")
+                + "."
         }
         return text + " Nội dung anh/chị vừa nhập vẫn còn trên biểu mẫu: đối chiếu rồi lưu lại."
     }
@@ -193,7 +195,9 @@ public struct Reporting: Sendable {
     }
 
     /// The workspace of the assignment a report belongs to, with the report.
-    public func workspace(report id: ReportRecord.ID, identity: Identity) async throws -> (
+    public func workspace(
+        report id: ReportRecord.ID, identity: Identity
+    ) async throws -> (
         AssignmentWorkspace, ReportRecord
     ) {
         guard let report = try await progress.report(id) else { throw Reporting.noReport(id) }
@@ -203,7 +207,9 @@ public struct Reporting: Sendable {
     }
 
     /// The workspace of the assignment an extension request belongs to, with the request.
-    public func workspace(extension id: ExtensionRecord.ID, identity: Identity) async throws -> (
+    public func workspace(
+        extension id: ExtensionRecord.ID, identity: Identity
+    ) async throws -> (
         AssignmentWorkspace, ExtensionRecord
     ) {
         guard let request = try await progress.extensionRequest(id) else {
@@ -214,7 +220,9 @@ public struct Reporting: Sendable {
         return (workspace, request)
     }
 
-    private func workspace(plan: PlanRecord.ID, assignment: AssignmentRecord.ID, identity: Identity) async throws
+    private func workspace(
+        plan: PlanRecord.ID, assignment: AssignmentRecord.ID, identity: Identity
+    ) async throws
         -> AssignmentWorkspace
     {
         guard let slug = try await views.store.plans().first(where: { $0.id == plan })?.slug,
@@ -342,13 +350,15 @@ public struct Reporting: Sendable {
         if !achievedText.isEmpty {
             if let date = LocalDate(vietnamese: achievedText) ?? LocalDate(iso: achievedText) {
                 if date > today {
-                    problems.append("Ngày đạt kết quả (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).")
+                    problems.append(
+                        "Ngày đạt kết quả (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).")
                     api.append("achievedOn is after today")
                 } else {
                     achievedOn = date
                 }
             } else {
-                problems.append("Ngày đạt kết quả “\(achievedText)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/10/2025.")
+                problems.append(
+                    "Ngày đạt kết quả “\(achievedText)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/10/2025.")
                 api.append("achievedOn is not a date")
             }
         }
@@ -565,7 +575,9 @@ public struct Reporting: Sendable {
 
     // MARK: Errors
 
-    private func translated(_ error: ProgressStoreError, startedFrom version: Int?, reportID: ReportRecord.ID?) async throws
+    private func translated(
+        _ error: ProgressStoreError, startedFrom version: Int?, reportID: ReportRecord.ID?
+    ) async throws
         -> any Error
     {
         switch error {

@@ -13,8 +13,7 @@ public struct ProgressStore: Sendable {
     /// Records an extension request (pending), or a date the office sets (approved at once).
     public var recordExtension: @Sendable (_ input: ExtensionInput, _ actor: AuditActor) async throws -> ExtensionRecord
     /// Approves or refuses a pending extension request.
-    public var decideExtension:
-        @Sendable (_ input: ExtensionDecisionInput, _ actor: AuditActor) async throws -> ExtensionRecord
+    public var decideExtension: @Sendable (_ input: ExtensionDecisionInput, _ actor: AuditActor) async throws -> ExtensionRecord
     /// One report with its attachments' descriptions.
     public var report: @Sendable (_ id: ReportRecord.ID) async throws -> ReportRecord?
     /// A report's content as saved at `version`.

@@ -544,7 +544,6 @@ extension SQLStore {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-
     static func auditValue(_ report: ReportRecord, assignment: AssignmentRef) -> JSONValue {
         let content = report.content
         return .object([

@@ -10,7 +10,8 @@ public struct PageRenderer: Sendable {
     /// Every template a page needs; start-up fails if one is missing.
     static let templateNames = [
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
-        "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form", "report", "review-queue", "timeline-item",
+        "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
+        "report", "review-queue", "timeline-item",
     ]
 
     /// A template set that cannot be used.

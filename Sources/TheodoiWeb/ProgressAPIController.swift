@@ -128,7 +128,8 @@ struct ProgressAPIController: Sendable {
         let body = try await JSONBody.read(request)
         guard let approve = try body.bool("approve") else {
             throw WebError(
-                status: .unprocessableContent, message: "Hãy chọn đồng ý hoặc không.", apiMessage: "approve must be true or false")
+                status: .unprocessableContent, message: "Hãy chọn đồng ý hoặc không.", apiMessage: "approve must be true or false"
+            )
         }
         let record = try await reporting.decideExtension(
             ExtensionRecord.ID(number), approve: approve, reason: try body.string("reason") ?? "", identity: identity,
@@ -295,7 +296,9 @@ enum ReportDTO {
                 "evidence",
                 .array(
                     content.evidence.map {
-                        .object([("number", .string($0.number)), ("date", .string($0.date?.iso)), ("summary", .string($0.summary))])
+                        .object([
+                            ("number", .string($0.number)), ("date", .string($0.date?.iso)), ("summary", .string($0.summary)),
+                        ])
                     })
             ),
             ("difficulties", .string(content.difficulties)), ("proposals", .string(content.proposals)),
@@ -306,7 +309,8 @@ enum ReportDTO {
                 .array(
                     report.attachments.map {
                         .object([
-                            ("id", .int($0.id.rawValue)), ("name", .string($0.fileName)), ("contentType", .string($0.contentType)),
+                            ("id", .int($0.id.rawValue)), ("name", .string($0.fileName)),
+                            ("contentType", .string($0.contentType)),
                             ("size", .int($0.size)), ("sha256", .string($0.sha256)),
                             ("href", .string(SiteRoute.apiAttachment(id: $0.id).href)),
                         ])
@@ -337,7 +341,8 @@ enum ExtensionDTO {
     static func json(_ request: ExtensionRecord, type: Bool = false) -> JSONValue {
         var fields: [(String, JSONValue)] = type ? [("type", .string(request.kind == .setDue ? "due-set" : "extension"))] : []
         fields += [
-            ("id", .int(request.id.rawValue)), ("kind", .string(request.kind.rawValue)), ("state", .string(request.state.rawValue)),
+            ("id", .int(request.id.rawValue)), ("kind", .string(request.kind.rawValue)),
+            ("state", .string(request.state.rawValue)),
             ("previousDue", .string(request.previousDue?.iso)), ("newDue", .string(request.newDue.iso)),
             ("reason", .string(request.reason)), ("requester", .string(request.requesterName)),
             ("requestedAt", .string(request.requestedAt)), ("requestedOn", .string(request.requestedOn.iso)),

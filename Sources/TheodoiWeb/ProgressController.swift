@@ -106,7 +106,8 @@ struct ProgressController: Sendable {
         let slug = workspace.snapshot.plan.slug
         let code = workspace.assignment.code
         var evidence = form.evidence.enumerated().map {
-            EvidenceRowModel(position: $0.offset + 1, number: $0.element.number, date: $0.element.date, summary: $0.element.summary)
+            EvidenceRowModel(
+                position: $0.offset + 1, number: $0.element.number, date: $0.element.date, summary: $0.element.summary)
         }
         while evidence.count < max(3, form.evidence.count + 1) {
             evidence.append(EvidenceRowModel(position: evidence.count + 1, number: "", date: "", summary: ""))
@@ -223,7 +224,9 @@ struct ProgressController: Sendable {
                 identity: identity, actor: context.auditActor)
             return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-requested")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-            return try await assignmentWithError(AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .extension), context)
+            return try await assignmentWithError(
+                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .extension),
+                context)
         }
     }
 
@@ -244,7 +247,9 @@ struct ProgressController: Sendable {
             return Responses.redirect(
                 SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-\(approve ? "approved" : "refused")")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-            return try await assignmentWithError(AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .decision), context)
+            return try await assignmentWithError(
+                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .decision),
+                context)
         }
     }
 
@@ -257,7 +262,8 @@ struct ProgressController: Sendable {
                 identity: identity, actor: context.auditActor)
             return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=due-set")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-            return try await assignmentWithError(AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .due), context)
+            return try await assignmentWithError(
+                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .due), context)
         }
     }
 
@@ -367,7 +373,8 @@ struct ProgressController: Sendable {
         var awaiting: ActionLink?
         if let latest = workspace.latestSubmitted, latest.state == .submitted {
             let canReview = workspace.refusal(.review, by: identity, report: latest) == nil
-            awaiting = ActionLink(label: canReview ? "Xem xét báo cáo" : "Xem báo cáo", href: SiteRoute.report(id: latest.id).href)
+            awaiting = ActionLink(
+                label: canReview ? "Xem xét báo cáo" : "Xem báo cáo", href: SiteRoute.report(id: latest.id).href)
         }
         var pending: PendingExtensionModel?
         if let request = workspace.pendingExtension {
@@ -428,7 +435,8 @@ struct ProgressController: Sendable {
                     PeriodRow(
                         name: period.vietnameseName.prefix(1).uppercased() + period.vietnameseName.dropFirst(),
                         range: "\(period.start.vietnameseShort) – \(period.end.vietnameseShort)", reported: !inside.isEmpty,
-                        reportsText: inside.isEmpty ? "" : "\(inside.count) báo cáo, gần nhất \(inside.last?.submittedOn?.vietnameseShort ?? "")",
+                        reportsText: inside.isEmpty
+                            ? "" : "\(inside.count) báo cáo, gần nhất \(inside.last?.submittedOn?.vietnameseShort ?? "")",
                         current: period.contains(today)))
             }
             date = LocalDate(daysSinceEpoch: period.end.daysSinceEpoch + 1)
@@ -514,7 +522,9 @@ struct ProgressController: Sendable {
             stateLabel: report.kind == .report || isDraft ? report.state.vietnamese : "", fields: fields,
             evidence: content.evidence.map(\.citation), attachments: report.attachments.map(fileLink),
             href: !linked
-                ? "" : isDraft ? SiteRoute.reportForm(slug: slug, code: code, kind: report.kind).href : SiteRoute.report(id: report.id).href,
+                ? ""
+                : isDraft
+                    ? SiteRoute.reportForm(slug: slug, code: code, kind: report.kind).href : SiteRoute.report(id: report.id).href,
             linkLabel: isDraft ? "Sửa tiếp bản nháp" : "Mở báo cáo")
     }
 
@@ -559,7 +569,9 @@ struct ProgressController: Sendable {
         var text = workspace.assignment.deadline.text.isEmpty ? "—" : "“\(workspace.assignment.deadline.text)”"
         if let original = status.originalDue { text += ", hạn \(original.vietnameseShort)" }
         if let effective = status.effectiveDue, effective != status.originalDue {
-            text += status.originalDue == nil ? ", hạn đã xác định \(effective.vietnameseShort)" : ", gia hạn đến \(effective.vietnameseShort)"
+            text +=
+                status.originalDue == nil
+                ? ", hạn đã xác định \(effective.vietnameseShort)" : ", gia hạn đến \(effective.vietnameseShort)"
         }
         return text
     }

@@ -93,8 +93,10 @@ public enum WebServer {
         router.post(RouterPath(P.directoryAgency)) { request, context in try await admin.updateAgency(request, context) }
         router.post(RouterPath(P.mergeAgency)) { request, context in try await admin.mergeAgency(request, context) }
         router.get(RouterPath(P.audit)) { request, context in try await admin.audit(request, context) }
-        router.get(RouterPath(P.reportForm)) { request, context in try await progress.reportForm(request, context, kind: .report) }
-        router.post(RouterPath(P.reportForm)) { request, context in try await progress.saveReport(request, context, kind: .report) }
+        router.get(RouterPath(P.reportForm)) { request, context in try await progress.reportForm(request, context, kind: .report)
+        }
+        router.post(RouterPath(P.reportForm)) { request, context in try await progress.saveReport(request, context, kind: .report)
+        }
         router.get(RouterPath(P.contributionForm)) { request, context in
             try await progress.reportForm(request, context, kind: .contribution)
         }

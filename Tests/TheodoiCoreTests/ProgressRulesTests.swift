@@ -8,11 +8,15 @@ struct ProgressRulesTests {
         .writeReport: ["officer/lead"],
         .requestExtension: ["officer/lead"],
         .contribute: ["officer/coordinator"],
-        .review: ["monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated"],
+        .review: [
+            "monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated",
+        ],
         .decideExtension: [
             "monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated",
         ],
-        .setDue: ["monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated"],
+        .setDue: [
+            "monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated",
+        ],
     ]
 
     static var permissionCells: [(ProgressAction, Role, AssignmentRelation)] {
@@ -46,7 +50,8 @@ struct ProgressRulesTests {
     static let stateCases: [StateCase] = [
         // A report: a new one, or the agency's draft, is editable; a sent one is read-only.
         StateCase(action: .writeReport, facts: ProgressFacts(deadlineKind: month), expected: nil, name: "new report"),
-        StateCase(action: .writeReport, facts: ProgressFacts(deadlineKind: month, reportState: .draft), expected: nil, name: "draft"),
+        StateCase(
+            action: .writeReport, facts: ProgressFacts(deadlineKind: month, reportState: .draft), expected: nil, name: "draft"),
         StateCase(
             action: .writeReport, facts: ProgressFacts(deadlineKind: month, reportState: .submitted), expected: .conflict,
             name: "sent"),
@@ -149,7 +154,9 @@ struct ProgressRulesTests {
             ],
             reviews: [
                 .init(reportID: 1, decidedOn: LocalDate(iso: "2025-09-12")!, decision: .acknowledge),
-                .init(reportID: 2, decidedOn: LocalDate(iso: "2025-10-10")!, decision: .accept(completedOn: LocalDate(iso: "2025-09-25")!)),
+                .init(
+                    reportID: 2, decidedOn: LocalDate(iso: "2025-10-10")!,
+                    decision: .accept(completedOn: LocalDate(iso: "2025-09-25")!)),
             ])
         func status(_ date: String) -> AssignmentStatus {
             StatusEngine.status(deadline: deadline, history: history, planDate: nil, asOf: LocalDate(iso: date)!)

@@ -78,7 +78,8 @@ struct ProgressStoreTests {
             #expect(events.count == 1)
             #expect(
                 events.first?.change
-                    == .report(.init(id: draft.id.rawValue, submittedOn: Self.date("2025-09-20"), percent: 50, claimsCompletion: false)))
+                    == .report(
+                        .init(id: draft.id.rawValue, submittedOn: Self.date("2025-09-20"), percent: 50, claimsCompletion: false)))
             let audit = try await store.accounts.auditLog(AuditFilter(action: "report.", limit: 10)).entries.map(\.action)
             #expect(audit == ["report.submit", "report.update", "report.create"])
         }
@@ -122,7 +123,10 @@ struct ProgressStoreTests {
             #expect(later.map(\.sequence) == later.map(\.sequence).sorted())
             #expect(
                 later.last?.change
-                    == .review(.init(reportID: third.id.rawValue, decidedOn: Self.date("2025-10-10"), decision: .accept(completedOn: Self.date("2025-08-28")))))
+                    == .review(
+                        .init(
+                            reportID: third.id.rawValue, decidedOn: Self.date("2025-10-10"),
+                            decision: .accept(completedOn: Self.date("2025-08-28")))))
             let log = try await progress.assignmentLog(ref.id)
             #expect(log.reports.map(\.state) == [.returned, .submitted, .accepted])
             #expect(log.reviews.count == 2)
@@ -151,13 +155,15 @@ struct ProgressStoreTests {
                         reason: "Lần hai", on: Self.date("2025-09-21")), Self.officer)
             }
             let approved = try await progress.decideExtension(
-                ExtensionDecisionInput(extensionID: request.id, assignment: ref, approve: true, reason: "", on: Self.date("2025-09-25")),
+                ExtensionDecisionInput(
+                    extensionID: request.id, assignment: ref, approve: true, reason: "", on: Self.date("2025-09-25")),
                 Self.monitor)
             #expect(approved.state == .approved && approved.decidedOn == Self.date("2025-09-25"))
             #expect(approved.deciderName == "Văn phòng Tỉnh ủy")
             await #expect(throws: ProgressStoreError.alreadyDecided(.approved)) {
                 _ = try await progress.decideExtension(
-                    ExtensionDecisionInput(extensionID: request.id, assignment: ref, approve: false, reason: "x", on: Self.date("2025-09-26")),
+                    ExtensionDecisionInput(
+                        extensionID: request.id, assignment: ref, approve: false, reason: "x", on: Self.date("2025-09-26")),
                     Self.monitor)
             }
             let set = try await progress.recordExtension(
@@ -179,9 +185,11 @@ struct ProgressStoreTests {
             let progress = store.progress
             var generator = SystemRandomNumberGenerator()
             let random = (0..<1_500_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let edges: [UInt8] = Array("%PDF-".utf8) + [0, 0, 0xFF, 0xFE, 0x0D, 0x0A, 0x00, 0x5C, 0x27, 0x22] + (0...255).map(UInt8.init)
+            let edges: [UInt8] =
+                Array("%PDF-".utf8) + [0, 0, 0xFF, 0xFE, 0x0D, 0x0A, 0x00, 0x5C, 0x27, 0x22] + (0...255).map(UInt8.init)
             let saved = try await progress.saveReport(
-                Self.save(ref, agency, result: "Kèm tệp", files: [Self.file("ngẫu nhiên.pdf", random), Self.file("biên.pdf", edges)]),
+                Self.save(
+                    ref, agency, result: "Kèm tệp", files: [Self.file("ngẫu nhiên.pdf", random), Self.file("biên.pdf", edges)]),
                 Self.officer)
             #expect(saved.attachments.map(\.fileName) == ["ngẫu nhiên.pdf", "biên.pdf"])
             for (info, bytes) in zip(saved.attachments, [random, edges]) {

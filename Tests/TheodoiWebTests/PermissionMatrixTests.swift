@@ -204,7 +204,8 @@ struct PermissionMatrixTests {
                 return try await client.execute(
                     uri: "/api/v1/plans/343-qd-tu/assignments/\(code)/reports", method: .post,
                     headers: try await bearer(world, who),
-                    body: ByteBuffer(string: #"{"stage": "in-progress", "percent": 20, "result": "Đã lập kế hoạch", "submit": true}"#)
+                    body: ByteBuffer(
+                        string: #"{"stage": "in-progress", "percent": 20, "result": "Đã lập kế hoạch", "submit": true}"#)
                 ) { $0.status }
             }),
         Action(
@@ -222,7 +223,8 @@ struct PermissionMatrixTests {
             perform: { world, client, who in
                 try await client.execute(
                     uri: "/api/v1/extensions/\(try await pendingExtension(world).id)/decision", method: .post,
-                    headers: try await bearer(world, who), body: ByteBuffer(string: #"{"approve": false, "reason": "Chưa đủ căn cứ"}"#)
+                    headers: try await bearer(world, who),
+                    body: ByteBuffer(string: #"{"approve": false, "reason": "Chưa đủ căn cứ"}"#)
                 ) { $0.status }
             }),
     ]

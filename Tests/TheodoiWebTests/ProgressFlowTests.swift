@@ -14,11 +14,14 @@ struct ProgressFlowTests {
     static func date(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
 
     /// A small but real PDF file.
-    static let pdf: [UInt8] = Array(
-        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-            .utf8) + (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    static let pdf: [UInt8] =
+        Array(
+            "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+                .utf8) + (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
 
-    static func reportFields(_ session: TestSession, stage: String, result: String, achievedOn: String, submit: Bool)
+    static func reportFields(
+        _ session: TestSession, stage: String, result: String, achievedOn: String, submit: Bool
+    )
         -> [(String, String)]
     {
         [
@@ -30,7 +33,8 @@ struct ProgressFlowTests {
         ]
     }
 
-    static func status(_ client: any TestClientProtocol, token: String, code: String, asOf: String) async throws -> [String: Any] {
+    static func status(_ client: any TestClientProtocol, token: String, code: String, asOf: String) async throws -> [String: Any]
+    {
         let response = try await client.execute(
             uri: "/api/v1/plans/343-qd-tu/assignments/\(code)?asOf=\(asOf)", method: .get,
             headers: [.authorization: "Bearer \(token)"]
@@ -39,7 +43,8 @@ struct ProgressFlowTests {
         return object?["status"] as? [String: Any] ?? [:]
     }
 
-    @Test("Sở GD&ĐT reports A.17.1 done, is returned, reports again, is accepted; dates decide on time", arguments: WebBackends.all)
+    @Test(
+        "Sở GD&ĐT reports A.17.1 done, is returned, reports again, is accepted; dates decide on time", arguments: WebBackends.all)
     func doneMeans(backend: String) async throws {
         try await World.run(backend: backend, today: Self.date("2025-09-15")) { world, client in
             let education = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
@@ -56,7 +61,8 @@ struct ProgressFlowTests {
             #expect(form.body.contains("Báo cáo tiến độ") && form.body.contains("Đã hoàn thành"))
             let first = try await HTTP.multipart(
                 officer, "/plans/343-qd-tu/assignments/A.17.1/report",
-                Self.reportFields(education, stage: "done", result: "Đã xây dựng kho dữ liệu số", achievedOn: "28/08/2025", submit: true))
+                Self.reportFields(
+                    education, stage: "done", result: "Đã xây dựng kho dữ liệu số", achievedOn: "28/08/2025", submit: true))
             #expect(first.status == .found)
             #expect(first.location?.hasPrefix("/plans/343-qd-tu/assignments/A.17.1?done=report-submitted") == true)
             var state = try await Self.status(client, token: token, code: "A.17.1", asOf: "2025-09-20")
@@ -70,7 +76,8 @@ struct ProgressFlowTests {
             #expect(page.body.contains("Xác nhận hoàn thành") && page.body.contains("Trả lại báo cáo"))
             #expect(page.body.contains("value=\"28/08/2025\""))
             let noReason = try await HTTP.post(
-                monitor, "/reports/\(firstReport.id)/review", [("_csrf", "csrf-monitor"), ("decision", "return"), ("reason", " ")])
+                monitor, "/reports/\(firstReport.id)/review",
+                [("_csrf", "csrf-monitor"), ("decision", "return"), ("reason", " ")])
             #expect(noReason.status == .unprocessableContent)
             #expect(noReason.body.contains("Trả lại báo cáo cần ghi lý do"))
             #expect(try await world.progress.report(firstReport.id)?.state == .submitted)
@@ -127,7 +134,8 @@ struct ProgressFlowTests {
                 uri: "/api/v1/plans/343-qd-tu/assignments/A.17.1/history", method: .get,
                 headers: [.authorization: "Bearer \(token)"]
             ) { String(buffer: $0.body) }
-            let items = (try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [String: Any])?["items"] as? [[String: Any]]
+            let items =
+                (try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [String: Any])?["items"] as? [[String: Any]]
             #expect(items?.compactMap { $0["type"] as? String } == ["report", "review", "report", "review"])
 
             // The attachment comes back byte for byte, as a download.
@@ -155,7 +163,9 @@ struct ProgressFlowTests {
         }
     }
 
-    @Test("two people editing one draft: the second save is refused with what changed, never overwritten", arguments: WebBackends.all)
+    @Test(
+        "two people editing one draft: the second save is refused with what changed, never overwritten",
+        arguments: WebBackends.all)
     func staleDraft(backend: String) async throws {
         try await World.run(backend: backend) { world, client in
             let first = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
@@ -169,12 +179,14 @@ struct ProgressFlowTests {
             let a172 = try #require(try await Self.assignmentID(world, "A.17.2"))
             let id = try #require(try await world.progress.assignmentLog(a172).reports.first?.id)
             // Both open version 1; the second person saves first.
-            var secondFields = Self.reportFields(second, stage: "in-progress", result: "Bản của người thứ hai", achievedOn: "", submit: false)
+            var secondFields = Self.reportFields(
+                second, stage: "in-progress", result: "Bản của người thứ hai", achievedOn: "", submit: false)
             secondFields[1] = ("report", "\(id)")
             secondFields[2] = ("version", "1")
             secondFields[4] = ("percent", "60")
             #expect(try await HTTP.multipart(secondClient, path, secondFields).status == .found)
-            var late = Self.reportFields(first, stage: "in-progress", result: "Bản sửa của người thứ nhất", achievedOn: "", submit: true)
+            var late = Self.reportFields(
+                first, stage: "in-progress", result: "Bản sửa của người thứ nhất", achievedOn: "", submit: true)
             late[1] = ("report", "\(id)")
             late[2] = ("version", "1")
             let refused = try await HTTP.multipart(firstClient, path, late)
@@ -198,7 +210,8 @@ struct ProgressFlowTests {
             #expect(put.body.contains("version 2"))
             #expect(try await world.progress.report(id)?.content.result == "Bản của người thứ hai")
             let ok = try await HTTP.json(
-                client, .put, "/api/v1/reports/\(id)", #"{"version": 2, "result": "Bản thống nhất", "percent": 70}"#, token: token)
+                client, .put, "/api/v1/reports/\(id)", #"{"version": 2, "result": "Bản thống nhất", "percent": 70}"#, token: token
+            )
             #expect(ok.status == .ok)
             #expect(try await world.progress.report(id)?.version == 3)
         }
@@ -210,9 +223,13 @@ struct ProgressFlowTests {
             let education = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
             let officer = SessionClient(base: client, cookie: education.cookie)
             let path = "/plans/343-qd-tu/assignments/A.17.3/report"
-            let fields = Self.reportFields(education, stage: "in-progress", result: "Đang triển khai", achievedOn: "", submit: false)
+            let fields = Self.reportFields(
+                education, stage: "in-progress", result: "Đang triển khai", achievedOn: "", submit: false)
             let cases: [(String, [UInt8], String)] = [
-                ("bao-cao.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 0x20, count: Reporting.maximumAttachmentBytes), "vượt giới hạn 20 MB"),
+                (
+                    "bao-cao.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 0x20, count: Reporting.maximumAttachmentBytes),
+                    "vượt giới hạn 20 MB"
+                ),
                 ("chuong-trinh.exe", [0x4D, 0x5A, 0x90, 0x00], "không thuộc loại được nhận"),
                 ("anh.pdf", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3], "có thể đã bị đổi đuôi"),
                 ("rong.docx", [], "rỗng"),
@@ -239,14 +256,17 @@ struct ProgressFlowTests {
             let monitor = world.client(client, as: .monitor)
             let path = "/plans/343-qd-tu/assignments/A.17.7/extensions"
             // A.17.7 is due 31/10/2025. A date before it, or no reason, is refused.
-            let early = try await HTTP.post(officer, path, [("_csrf", "csrf-edu"), ("newDue", "15/10/2025"), ("reason", "Cần thêm thời gian")])
+            let early = try await HTTP.post(
+                officer, path, [("_csrf", "csrf-edu"), ("newDue", "15/10/2025"), ("reason", "Cần thêm thời gian")])
             #expect(early.status == .unprocessableContent)
             #expect(early.body.contains("phải sau hạn hiện hành (31/10/2025)"))
             #expect(early.body.contains("value=\"15/10/2025\""))
             let asked = try await HTTP.post(
-                officer, path, [("_csrf", "csrf-edu"), ("newDue", "31/12/2025"), ("reason", "Chờ nhà cung cấp bàn giao phần mềm")])
+                officer, path,
+                [("_csrf", "csrf-edu"), ("newDue", "31/12/2025"), ("reason", "Chờ nhà cung cấp bàn giao phần mềm")])
             #expect(asked.status == .found)
-            let twice = try await HTTP.post(officer, path, [("_csrf", "csrf-edu"), ("newDue", "15/01/2026"), ("reason", "Lần hai")])
+            let twice = try await HTTP.post(
+                officer, path, [("_csrf", "csrf-edu"), ("newDue", "15/01/2026"), ("reason", "Lần hai")])
             #expect(twice.status == .conflict)
             let log = try await world.progress.assignmentLog(try #require(try await Self.assignmentID(world, "A.17.7")))
             let request = try #require(log.extensions.first)
@@ -279,9 +299,11 @@ struct ProgressFlowTests {
         try await World.run { world, client in
             let monitor = world.client(client, as: .monitor)
             let snapshot = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
-            let external = try #require(snapshot.assignments.first { $0.deadline.kind == .external && snapshot.children[$0.code] == nil })
+            let external = try #require(
+                snapshot.assignments.first { $0.deadline.kind == .external && snapshot.children[$0.code] == nil })
             let path = "/plans/343-qd-tu/assignments/\(external.code)/due"
-            let missing = try await HTTP.post(monitor, path, [("_csrf", "csrf-monitor"), ("newDue", "31/03/2026"), ("reason", "")])
+            let missing = try await HTTP.post(
+                monitor, path, [("_csrf", "csrf-monitor"), ("newDue", "31/03/2026"), ("reason", "")])
             #expect(missing.status == .unprocessableContent)
             #expect(missing.body.contains("Ghi căn cứ xác định thời hạn"))
             let set = try await HTTP.post(
@@ -310,7 +332,8 @@ struct ProgressFlowTests {
                 for: try #require(world.session(.monitor)).user, label: "api", by: .system
             ).token
             let base = "/api/v1/plans/343-qd-tu/assignments/A.17.4"
-            let bad = try await HTTP.json(client, .post, base + "/reports", #"{"percent": 150, "submit": true}"#, token: officerToken)
+            let bad = try await HTTP.json(
+                client, .post, base + "/reports", #"{"percent": 150, "submit": true}"#, token: officerToken)
             #expect(bad.status == .unprocessableContent)
             #expect(bad.body.contains("percent must be an integer 0–100"))
             let wrongType = try await HTTP.json(client, .post, base + "/reports", #"{"percent": "50"}"#, token: officerToken)
@@ -329,16 +352,19 @@ struct ProgressFlowTests {
                 client, .post, "/api/v1/reports/\(id)/review", #"{"decision": "accept"}"#, token: monitorToken)
             // Drafts are their agency's own: the office does not see them.
             #expect(review.status == .notFound)
-            let submitted = try await HTTP.json(client, .post, "/api/v1/reports/\(id)/submit", #"{"version": 1}"#, token: officerToken)
+            let submitted = try await HTTP.json(
+                client, .post, "/api/v1/reports/\(id)/submit", #"{"version": 1}"#, token: officerToken)
             #expect(submitted.status == .ok)
             #expect(submitted.body.contains(#""state":"submitted""#))
-            let edit = try await HTTP.json(client, .put, "/api/v1/reports/\(id)", #"{"version": 2, "result": "x"}"#, token: officerToken)
+            let edit = try await HTTP.json(
+                client, .put, "/api/v1/reports/\(id)", #"{"version": 2, "result": "x"}"#, token: officerToken)
             #expect(edit.status == .conflict)
             let officerReview = try await HTTP.json(
                 client, .post, "/api/v1/reports/\(id)/review", #"{"decision": "accept"}"#, token: officerToken)
             #expect(officerReview.status == .forbidden)
             let noted = try await HTTP.json(
-                client, .post, "/api/v1/reports/\(id)/review", #"{"decision": "accept", "reason": "Ghi nhận"}"#, token: monitorToken)
+                client, .post, "/api/v1/reports/\(id)/review", #"{"decision": "accept", "reason": "Ghi nhận"}"#,
+                token: monitorToken)
             #expect(noted.status == .ok)
             #expect(noted.body.contains(#""completedOn":null"#))
             let requested = try await HTTP.json(
