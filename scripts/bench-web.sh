@@ -84,6 +84,7 @@ start_server
 sign_in
 printf 'sign-in (bcrypt cost 12), 3 tries:'
 for _ in 1 2 3; do
+  rm -f "$work/jar2"
   curl -s -c "$work/jar2" -b "$work/jar2" "http://127.0.0.1:$port/sign-in" -o "$work/form.html"
   csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -1 | sed 's/.*value="//;s/"//')
   printf ' %ss' "$(curl -s -c "$work/jar2" -b "$work/jar2" -o /dev/null -w '%{time_total}' --data-urlencode "_csrf=$csrf" \

@@ -12,16 +12,16 @@ public enum DemoHistoryGenerator {
     ) -> DemoHistory {
         let start = snapshot.plan.date ?? LocalDate(daysSinceEpoch: today.daysSinceEpoch - 365)
         let leaves = snapshot.assignments.filter { snapshot.children[$0.code] == nil && $0.lead.contains { $0.agencyID != nil } }
-        let active = max(1, leaves.count * 82 / 100)
-        let perAssignment = max(1, target / active)
+        // About one in six assignments is quiet: its agency never reported.
+        let active = leaves.filter { DemoRandom(seed: $0.code).peek(100) >= 18 }
         var items: [DemoHistory.Item] = []
         var remaining = target
-        for assignment in leaves {
+        for (index, assignment) in active.enumerated() {
             guard remaining > 0, let agency = assignment.lead.first(where: { $0.agencyID != nil })?.agencyID else { continue }
             var random = DemoRandom(seed: assignment.code)
             let profile = random.next(100)
-            if profile < 18 { continue }  // quiet: this agency never reported
-            let count = min(remaining, max(1, perAssignment / 2 + random.next(perAssignment + 1)))
+            // The rest of the budget shared evenly over the assignments still to come.
+            let count = max(1, remaining / (active.count - index))
             let author = "Cán bộ \(agencyShortNames[agency] ?? "đơn vị")"
             var builder = Builder(random: random, start: start, today: today, assignment: assignment)
             let reports = builder.reports(profile: profile, count: count)
@@ -153,6 +153,12 @@ struct DemoRandom {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         state = hash
+    }
+
+    /// The number `next(bound)` would give, without moving on.
+    func peek(_ bound: Int) -> Int {
+        var copy = self
+        return copy.next(bound)
     }
 
     /// A number in 0..<bound.

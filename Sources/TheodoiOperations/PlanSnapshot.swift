@@ -80,6 +80,15 @@ public struct PlanSnapshot: Sendable {
         self.activity = activity
     }
 
+    /// The status of one row (and, for a parent, its sub-assignments) as of `asOf`, without the rest of the plan.
+    public func status(at position: Int, asOf: LocalDate) -> AssignmentStatus {
+        let assignment = assignments[position]
+        let childStatuses = (children[assignment.code] ?? []).map { status(at: $0, asOf: asOf) }
+        return StatusEngine.status(
+            deadline: assignment.deadline, history: histories[position], children: childStatuses, planDate: plan.date,
+            asOf: asOf)
+    }
+
     /// The history of one row by code.
     public func history(of code: String) -> AssignmentHistory {
         index[code].map { histories[$0] } ?? .empty
@@ -129,11 +138,14 @@ public actor PlanSnapshots {
     /// reloads everything; moved activity only reads the status events since the last one seen.
     public func snapshot(slug: String) async throws -> PlanSnapshot? {
         guard let version = try await store.planRevision(slug) else { return nil }
-        if var cached = snapshots[slug], cached.plan.revision == version.revision {
+        if let cached = snapshots[slug], cached.plan.revision == version.revision {
             if cached.activity == version.activity { return cached }
-            cached.apply(try await progress.events(cached.plan.id, cached.lastEvent), activity: version.activity)
-            snapshots[slug] = cached
-            return cached
+            let events = try await progress.events(cached.plan.id, cached.lastEvent)
+            // Taken out of the dictionary first, so the histories are updated in place, not copied.
+            guard var current = snapshots.removeValue(forKey: slug) else { return cached }
+            current.apply(events, activity: max(version.activity, current.activity))
+            snapshots[slug] = current
+            return current
         }
         guard let plan = try await store.plan(slug) else { return nil }
         async let parts = store.parts(plan.id)

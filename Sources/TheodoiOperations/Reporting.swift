@@ -178,7 +178,6 @@ public struct Reporting: Sendable {
 
     func workspace(snapshot: PlanSnapshot, position: Int, identity: Identity?) async throws -> AssignmentWorkspace {
         let assignment = snapshot.assignments[position]
-        let statuses = await views.snapshots.statuses(of: snapshot, asOf: today())
         let log = try await progress.assignmentLog(assignment.id)
         var relation = AssignmentRelation.unrelated
         if let agency = identity?.user.agencyID {
@@ -189,7 +188,8 @@ public struct Reporting: Sendable {
             }
         }
         return AssignmentWorkspace(
-            snapshot: snapshot, assignment: assignment, status: statuses[position], log: log, relation: relation,
+            snapshot: snapshot, assignment: assignment, status: snapshot.status(at: position, asOf: today()), log: log,
+            relation: relation,
             ref: AssignmentRef(
                 id: assignment.id, planID: snapshot.plan.id, planSlug: snapshot.plan.slug, code: assignment.code))
     }

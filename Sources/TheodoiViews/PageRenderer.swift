@@ -69,7 +69,21 @@ public struct PageRenderer: Sendable {
     /// `html` with the header's marker replaced by the viewer's navigation (so cached pages stay shared).
     public func personalize(_ html: String, viewer: ViewerModel) -> String {
         let navigation = render(viewer, template: "viewer")
-        guard let range = html.range(of: PageRenderer.viewerMarker) else { return html }
-        return html.replacingCharacters(in: range, with: navigation)
+        // A byte search: the marker sits in the header, near the start of a page of up to hundreds of KB.
+        let marker = Array(PageRenderer.viewerMarker.utf8)
+        let bytes = html.utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index] == marker[0], bytes[index...].starts(with: marker) {
+                let end = bytes.index(index, offsetBy: marker.count)
+                var result = String(html[..<index])
+                result.reserveCapacity(html.utf8.count + navigation.utf8.count)
+                result += navigation
+                result += html[end...]
+                return result
+            }
+            bytes.formIndex(after: &index)
+        }
+        return html
     }
 }

@@ -15,6 +15,7 @@ extension Layout: MustacheParent {
         case "isAgencies": isAgencies
         case "isFindings": isFindings
         case "isPlans": isPlans
+        case "isReview": isReview
         default: nil
         }
     }
