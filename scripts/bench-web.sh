@@ -135,7 +135,7 @@ for c in 1 "$connections"; do
   result=$(wrk -t1 -c"$c" -d"${duration}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/")
   printf 'POST report, c%-3s p50 %9s  p99 %9s  req/s %9s  non-2xx: %s\n' "$c" "$(awk '/ 50%/ {print $2}' <<< "$result")" \
     "$(awk '/ 99%/ {print $2}' <<< "$result")" "$(awk '/Requests\/sec/ {print $2}' <<< "$result")" \
-    "$(awk '/Non-2xx/ {print $5}' <<< "$result")"
+    "$(awk '/Non-2xx/ {print $5}' <<< "$result" | grep . || echo 0)"
 done
 curl -s -H "Cookie: $cookie" -o /dev/null -w 'plan page right after the writes (re-renders once): %{time_total}s\n' \
   "http://127.0.0.1:$port/plans/demo-10000"

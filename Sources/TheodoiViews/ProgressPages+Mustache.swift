@@ -46,6 +46,7 @@ extension TimelineItem: MustacheParent {
         case "hasEvidence": hasEvidence
         case "hasAttachments": hasAttachments
         case "hasLink": hasLink
+        case "hasStateLabel": hasStateLabel
         default: nil
         }
     }

@@ -34,6 +34,7 @@ public struct TimelineItem: Sendable {
     public let hasEvidence: Bool
     public let hasAttachments: Bool
     public let hasLink: Bool
+    public let hasStateLabel: Bool
 
     public init(
         kind: String, anchor: String, when: String, heading: String, byline: String, stateLabel: String = "",
@@ -53,6 +54,7 @@ public struct TimelineItem: Sendable {
         hasEvidence = !evidence.isEmpty
         hasAttachments = !attachments.isEmpty
         hasLink = !href.isEmpty
+        hasStateLabel = !stateLabel.isEmpty
     }
 }
 
@@ -297,6 +299,8 @@ public struct ReportPage: Sendable {
     public var contributions: [TimelineItem]
     public var reviewAction: String
     public var completedOnDefault: String
+    /// What the default completion date means: on time or late against the due date.
+    public var completionHint: String
     public var reviewBlocked: String
     public var error: String
     public let canReview: Bool
@@ -308,9 +312,10 @@ public struct ReportPage: Sendable {
     public init(
         layout: Layout, csrf: String, code: String, title: String, assignmentHref: String, output: String,
         deadlineText: String, report: TimelineItem, review: TimelineItem?, contributions: [TimelineItem],
-        reviewAction: String, completedOnDefault: String, reviewBlocked: String, error: String, canReview: Bool,
-        isCompletionClaim: Bool
+        reviewAction: String, completedOnDefault: String, completionHint: String, reviewBlocked: String, error: String,
+        canReview: Bool, isCompletionClaim: Bool
     ) {
+        self.completionHint = completionHint
         self.layout = layout
         self.csrf = csrf
         self.code = code

@@ -185,6 +185,8 @@ struct ProgressController: Sendable {
                 } : [],
             reviewAction: SiteRoute.reviewReport(id: report.id).href,
             completedOnDefault: (report.content.achievedOn ?? report.submittedOn)?.vietnameseShort ?? "",
+            completionHint: ProgressController.completionHint(
+                report.content.achievedOn ?? report.submittedOn, due: workspace.status.effectiveDue),
             reviewBlocked: blocked, error: error, canReview: refusal == nil,
             isCompletionClaim: report.content.claimedStage == .done)
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
@@ -380,7 +382,7 @@ struct ProgressController: Sendable {
         if let request = workspace.pendingExtension {
             pending = PendingExtensionModel(
                 text:
-                    "\(request.requesterName) đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort) (gửi lúc \(Reporting.timeText(request.requestedAt))). Lý do: “\(request.reason)”.",
+                    "\(request.requesterName) đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort) (gửi lúc \(Reporting.timeText(request.requestedAt))). Lý do: “\(request.reason)”",
                 decideAction: SiteRoute.decideExtension(id: request.id).href,
                 canDecide: workspace.refusal(.decideExtension, by: identity, extensionRequest: request) == nil)
         }
@@ -525,7 +527,7 @@ struct ProgressController: Sendable {
                 ? ""
                 : isDraft
                     ? SiteRoute.reportForm(slug: slug, code: code, kind: report.kind).href : SiteRoute.report(id: report.id).href,
-            linkLabel: isDraft ? "Sửa tiếp bản nháp" : "Mở báo cáo")
+            linkLabel: isDraft ? "Sửa tiếp bản nháp" : report.kind == .report ? "Mở báo cáo" : "Xem riêng ý kiến này")
     }
 
     static func item(_ review: ReviewRecord, report: ReportRecord) -> TimelineItem {
@@ -562,6 +564,14 @@ struct ProgressController: Sendable {
         if bytes < 1_048_576 { return "\((bytes + 512) / 1024) KB" }
         let tenths = (bytes * 10 + 524_288) / 1_048_576
         return "\(tenths / 10),\(tenths % 10) MB"
+    }
+
+    /// "Với ngày này, nhiệm vụ được tính hoàn thành đúng hạn (hạn 31/08/2025)."
+    static func completionHint(_ date: LocalDate?, due: LocalDate?) -> String {
+        guard let date, let due else { return "" }
+        return date <= due
+            ? "Với ngày này, nhiệm vụ được tính hoàn thành đúng hạn (hạn \(due.vietnameseShort))."
+            : "Với ngày này, nhiệm vụ được tính hoàn thành quá hạn \(date.daysSinceEpoch - due.daysSinceEpoch) ngày (hạn \(due.vietnameseShort))."
     }
 
     static func deadlineText(_ workspace: AssignmentWorkspace) -> String {
