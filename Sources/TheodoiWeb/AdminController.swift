@@ -366,6 +366,12 @@ enum AuditLabels {
         ("agency.update", "Sửa cơ quan"), ("agency.merge", "Gộp cơ quan"), ("plan.import", "Nhập danh mục"),
         ("plan.reimport", "Nhập lại danh mục"), ("plan.publish", "Công khai kế hoạch"),
         ("plan.unpublish", "Thôi công khai kế hoạch"),
+        ("report.create", "Lập báo cáo (nháp)"), ("report.update", "Sửa báo cáo (nháp)"), ("report.submit", "Gửi báo cáo"),
+        ("report.accept", "Xác nhận báo cáo"), ("report.return", "Trả lại báo cáo"),
+        ("contribution.create", "Lập ý kiến phối hợp (nháp)"), ("contribution.update", "Sửa ý kiến phối hợp (nháp)"),
+        ("contribution.submit", "Gửi ý kiến phối hợp"), ("extension.request", "Đề nghị gia hạn"),
+        ("extension.approve", "Đồng ý gia hạn"), ("extension.refuse", "Không đồng ý gia hạn"),
+        ("deadline.set", "Xác định thời hạn"), ("demo.history", "Tạo diễn biến mẫu"),
     ]
     private static let byCode = Dictionary(all, uniquingKeysWith: { first, _ in first })
 

@@ -154,6 +154,10 @@ struct ProgressFlowTests {
             #expect(audit.map(\.action) == ["report.accept", "report.submit", "report.return", "report.submit"])
             #expect(audit.allSatisfy { $0.after != nil })
             #expect(audit.first?.before?.contains("\"submitted\"") == true)
+            let auditPage = try await HTTP.get(world.client(client, as: .admin), "/audit")
+            for label in ["Gửi báo cáo", "Trả lại báo cáo", "Xác nhận báo cáo"] {
+                #expect(auditPage.body.contains(label), "the audit page lacks \(label)")
+            }
         }
     }
 
