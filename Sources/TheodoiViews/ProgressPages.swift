@@ -363,16 +363,22 @@ public struct QueueRow: Sendable {
 public struct ReviewQueuePage: Sendable {
     public var layout: Layout
     public var planNumber: String
+    /// Completion claims waiting for confirmation.
+    public var completions: [QueueRow]
+    /// Progress reports not yet noted or returned.
     public var reports: [QueueRow]
     public var extensions: [QueueRow]
+    public let hasCompletions: Bool
     public let hasReports: Bool
     public let hasExtensions: Bool
 
-    public init(layout: Layout, planNumber: String, reports: [QueueRow], extensions: [QueueRow]) {
+    public init(layout: Layout, planNumber: String, completions: [QueueRow], reports: [QueueRow], extensions: [QueueRow]) {
         self.layout = layout
         self.planNumber = planNumber
+        self.completions = completions
         self.reports = reports
         self.extensions = extensions
+        hasCompletions = !completions.isEmpty
         hasReports = !reports.isEmpty
         hasExtensions = !extensions.isEmpty
     }

@@ -317,7 +317,8 @@ struct ProgressController: Sendable {
                 code: assignment.code, title: assignment.title, href: SiteRoute.report(id: report.id).href,
                 agency: report.agencyName,
                 what: report.content.claimedStage == .done
-                    ? "Báo cáo đã hoàn thành" : "\(report.content.claimedStage.vietnamese), \(report.content.percent)%",
+                    ? ProgressController.completionClaim
+                    : "\(report.content.claimedStage.vietnamese), \(report.content.percent)%",
                 when: report.submittedAt.map(Reporting.timeText) ?? "", waiting: waiting(report.submittedOn))
         }
         let extensions = queue.extensions.compactMap { request -> QueueRow? in
@@ -333,9 +334,12 @@ struct ProgressController: Sendable {
         }
         let page = ReviewQueuePage(
             layout: Layout(title: "Chờ xử lý", section: "review", planSlug: slug, planNumber: snapshot.plan.number),
-            planNumber: snapshot.plan.number, reports: reports, extensions: extensions)
+            planNumber: snapshot.plan.number, completions: reports.filter { $0.what == ProgressController.completionClaim },
+            reports: reports.filter { $0.what != ProgressController.completionClaim }, extensions: extensions)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
+
+    static let completionClaim = "Báo cáo đã hoàn thành"
 
     // MARK: The assignment page's panel
 

@@ -178,6 +178,60 @@ struct ProgressStoreTests {
         }
     }
 
+    @Test("eight people saving the same draft version at once: exactly one lands, the rest are told", arguments: Backends.all)
+    func concurrentSaves(backend: String) async throws {
+        try await Backends.withSQLStore(backend) { store in
+            let (ref, agency) = try await Self.setUp(store)
+            let progress = store.progress
+            let draft = try await progress.saveReport(Self.save(ref, agency, result: "Bản đầu"), Self.officer)
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for writer in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try await progress.saveReport(
+                                Self.save(ref, agency, id: draft.id, version: 1, result: "Bản của người \(writer)"), Self.officer)
+                            return "saved \(writer)"
+                        } catch ProgressStoreError.staleVersion {
+                            return "stale"
+                        }
+                    }
+                }
+                var all: [String] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            let saved = outcomes.filter { $0.hasPrefix("saved") }
+            #expect(saved.count == 1)
+            #expect(outcomes.filter { $0 == "stale" }.count == 7)
+            let stored = try #require(try await progress.report(draft.id))
+            #expect(stored.version == 2)
+            #expect("saved " + (stored.content.result.split(separator: " ").last.map(String.init) ?? "") == saved.first)
+            // And two offices deciding the same report at once: one decision.
+            let sent = try await progress.saveReport(
+                Self.save(ref, agency, id: draft.id, version: 2, result: "Gửi", submit: true), Self.officer)
+            let decisions = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for decision in [ReviewDecision.accept, .return, .accept, .return] {
+                    group.addTask {
+                        do {
+                            _ = try await progress.reviewReport(
+                                ReviewInput(
+                                    reportID: sent.id, assignment: ref, decision: decision, reason: "Ý kiến", completedOn: nil,
+                                    on: Self.date("2025-09-25")), Self.monitor)
+                            return true
+                        } catch ProgressStoreError.notReviewable {
+                            return false
+                        }
+                    }
+                }
+                var all: [Bool] = []
+                for try await decided in group { all.append(decided) }
+                return all
+            }
+            #expect(decisions.filter { $0 }.count == 1)
+            #expect(try await progress.assignmentLog(ref.id).reviews.count == 1)
+        }
+    }
+
     @Test("attachments round-trip byte for byte with their SHA-256; a failed save stores none", arguments: Backends.all)
     func attachments(backend: String) async throws {
         try await Backends.withSQLStore(backend) { store in
