@@ -330,6 +330,41 @@ struct ProgressFlowTests {
         }
     }
 
+    @Test("a recurring assignment is reported each period; the page shows which periods have a report")
+    func recurring() async throws {
+        try await World.run { world, client in
+            let snapshot = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
+            let assignment = try #require(
+                snapshot.assignments.first {
+                    $0.deadline.kind == .recurring && $0.deadline.cadence == nil && snapshot.children[$0.code] == nil
+                        && $0.lead.first?.agencyID != nil
+                })
+            let agency = try #require(try await world.catalogue.agencies().first { $0.id == assignment.lead.first?.agencyID })
+            let session = try await world.officer(of: agency.name, key: "rec")
+            let officer = SessionClient(base: client, cookie: session.cookie)
+            let path = "/plans/343-qd-tu/assignments/\(assignment.code)"
+            let form = try await HTTP.get(officer, path + "/report")
+            #expect(form.status == .ok)
+            #expect(!form.body.contains("value=\"done\""))
+            var fields = Self.reportFields(session, stage: "done", result: "Kết quả quý", achievedOn: "29/09/2025", submit: true)
+            let refused = try await HTTP.multipart(officer, path + "/report", fields)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Nhiệm vụ thường xuyên không báo cáo “đã hoàn thành”"))
+            fields[3] = ("stage", "in-progress")
+            fields[4] = ("percent", "50")
+            #expect(try await HTTP.multipart(officer, path + "/report", fields).status == .found)
+            let page = try await HTTP.get(world.client(client, as: .leader), path)
+            #expect(page.body.contains("Các kỳ báo cáo"))
+            #expect(page.body.contains("Quý IV/2025") && page.body.contains("15/09/2025 – 14/12/2025"))
+            #expect(page.body.contains("✓ Đã báo cáo</span> 1 báo cáo, gần nhất 30/09/2025"))
+            #expect(page.body.contains("Quý III/2025") && page.body.contains("✗ Chưa báo cáo"))
+            let status = snapshot.statuses(asOf: world.today)[try #require(snapshot.index[assignment.code])]
+            #expect(status.reportedThisPeriod == false)
+            let after = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
+            #expect(after.statuses(asOf: world.today)[try #require(after.index[assignment.code])].reportedThisPeriod == true)
+        }
+    }
+
     @Test("the API: create, edit, submit, review, extend and decide with the pages' rules")
     func api() async throws {
         try await World.run { world, client in
