@@ -9,6 +9,10 @@ work=$(mktemp -d /tmp/theodoi-upload.XXXXXX)
 pid=
 trap 'if [[ -n "$pid" ]]; then kill "$pid" 2> /dev/null || true; fi; rm -rf "$work"' EXIT
 port=8096
+if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
+  echo "port $port is already taken by another server; stop it first" >&2
+  exit 1
+fi
 export DATABASE_URL="sqlite:$work/db.sqlite"
 "$bin" serve --port $port > "$work/server.log" 2>&1 &
 pid=$!

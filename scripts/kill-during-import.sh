@@ -9,6 +9,10 @@ work=$(mktemp -d /tmp/theodoi-kill.XXXXXX)
 pid=
 trap 'if [[ -n "$pid" ]]; then kill "$pid" 2> /dev/null || true; fi; rm -rf "$work"' EXIT
 port=8097
+if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
+  echo "port $port is already taken by another server; stop it first" >&2
+  exit 1
+fi
 for delay in 0.05 0.15 0.3 0.6 1.0; do
   rm -f "$work"/db.sqlite*
   DATABASE_URL="sqlite:$work/db.sqlite" "$bin" serve --port $port > "$work/first.log" 2>&1 &
