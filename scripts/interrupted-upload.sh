@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 bin=${1:-$(swift build --show-bin-path)/theodoi}
 work=$(mktemp -d /tmp/theodoi-upload.XXXXXX)
 pid=
-trap 'if [[ -n "$pid" ]]; then kill "$pid" 2> /dev/null || true; fi; rm -rf "$work"' EXIT
+stop() {
+  [[ -n "$pid" ]] || return 0
+  kill "$pid" 2> /dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2> /dev/null || true
+}
+trap 'stop; rm -rf "$work"' EXIT
 port=8096
 if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
   echo "port $port is already taken by another server; stop it first" >&2
