@@ -128,6 +128,7 @@ public actor PlanSnapshots {
     private var snapshots: [String: PlanSnapshot] = [:]
     private var statusCache: [String: [(version: PlanVersion, asOf: LocalDate, statuses: [AssignmentStatus])]] = [:]
     private var dashboardCache: [String: [(version: PlanVersion, asOf: LocalDate, dashboard: Dashboard)]] = [:]
+    private var monitoringCache: [String: [(version: PlanVersion, asOf: LocalDate, monitoring: Monitoring)]] = [:]
 
     public init(store: StoreClient, progress: ProgressStore) {
         self.store = store
@@ -176,6 +177,28 @@ public actor PlanSnapshots {
         if entries.count > 8 { entries.removeFirst(entries.count - 8) }
         statusCache[slug] = entries
         return statuses
+    }
+
+    /// The timeline, scorecard and action lists of a snapshot as of a date, computed once per version and date.
+    public func monitoring(of snapshot: PlanSnapshot, asOf: LocalDate) -> Monitoring {
+        let slug = snapshot.plan.slug
+        let version = snapshot.version
+        if let hit = monitoringCache[slug]?.first(where: { $0.version == version && $0.asOf == asOf }) {
+            return hit.monitoring
+        }
+        let monitoring = Monitoring(snapshot: snapshot, statuses: statuses(of: snapshot, asOf: asOf), asOf: asOf)
+        var entries = (monitoringCache[slug] ?? []).filter { $0.version == version }
+        entries.append((version, asOf, monitoring))
+        if entries.count > 8 { entries.removeFirst(entries.count - 8) }
+        monitoringCache[slug] = entries
+        return monitoring
+    }
+
+    /// What changed between two dates.
+    public func changes(of snapshot: PlanSnapshot, from: LocalDate, to: LocalDate) -> PlanChanges {
+        PlanChanges(
+            snapshot: snapshot, before: statuses(of: snapshot, asOf: from), after: statuses(of: snapshot, asOf: to), from: from,
+            to: to)
     }
 
     /// The dashboard of a snapshot as of a date, computed once per revision and date.
