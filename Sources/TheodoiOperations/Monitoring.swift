@@ -96,7 +96,9 @@ public struct Monitoring: Sendable {
             }
         }
         let start = snapshot.plan.date ?? dueDates.min() ?? asOf
-        let firstKey = min(start.year * 100 + start.month, (doneByMonth.keys.min() ?? Int.max))
+        // From the earliest of the plan's month, a due month (some fall before the decision) and a completion.
+        let firstKey = min(
+            start.year * 100 + start.month, dueByMonth.keys.min() ?? Int.max, doneByMonth.keys.min() ?? Int.max)
         let lastKey = max(dueByMonth.keys.max() ?? 0, asOf.year * 100 + asOf.month)
         var months: [Month] = []
         var key = firstKey

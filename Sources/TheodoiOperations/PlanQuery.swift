@@ -19,6 +19,12 @@ public struct PlanQuery: Sendable {
     public var stage: Stage?
     /// Rows whose effective due date falls in this month ("2025-10").
     public var dueMonth: (year: Int, month: Int)?
+    /// Rows completed (accepted) with a completion date in this month.
+    public var completedMonth: (year: Int, month: Int)?
+    /// Only top-level assignments: the rows statistics count (DESIGN §5), for drilling down from a number.
+    public var topLevelOnly = false
+    /// Only rows whose effective due date is on or before the date (recurring ones left out).
+    public var duePassed = false
     /// 1-based.
     public var page: Int
     public var perPage: Int
@@ -44,6 +50,7 @@ public struct PlanQuery: Sendable {
     /// Whether any filter is set (besides the date and the page).
     public var isFiltered: Bool {
         text != nil || agency != nil || part != nil || group != nil || timeliness != nil || stage != nil || dueMonth != nil
+            || completedMonth != nil || topLevelOnly || duePassed
     }
 }
 
@@ -125,6 +132,16 @@ public struct PlanViews: Sendable {
             if let stage = query.stage, status.stage != stage { continue }
             if let month = query.dueMonth {
                 guard let due = status.effectiveDue, due.year == month.year, due.month == month.month else { continue }
+                // The timeline counts recurring tasks apart: their due date moves with the period.
+                if query.topLevelOnly && status.timeliness == .recurring { continue }
+            }
+            if let month = query.completedMonth {
+                guard status.timeliness.isDone, let done = status.completedOn, done.year == month.year, done.month == month.month
+                else { continue }
+            }
+            if query.topLevelOnly && assignments[position].parent != nil { continue }
+            if query.duePassed {
+                guard status.timeliness != .recurring, let due = status.effectiveDue, due <= query.asOf else { continue }
             }
             if let agency = query.agency {
                 let lead = assignments[position].lead.contains { $0.agencyID == agency }

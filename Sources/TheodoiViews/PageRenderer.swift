@@ -11,7 +11,7 @@ public struct PageRenderer: Sendable {
     static let templateNames = [
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
-        "report", "review-queue", "timeline-item",
+        "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
     ]
 
     /// A template set that cannot be used.
@@ -62,6 +62,10 @@ public struct PageRenderer: Sendable {
     public func render(_ page: ReportFormPage) -> String { render(page, template: "report-form") }
     public func render(_ page: ReportPage) -> String { render(page, template: "report") }
     public func render(_ page: ReviewQueuePage) -> String { render(page, template: "review-queue") }
+    public func render(_ page: DashboardPage) -> String { render(page, template: "dashboard") }
+    public func render(_ page: ScorecardPage) -> String { render(page, template: "scorecard") }
+    public func render(_ page: ActionListPage) -> String { render(page, template: "action-list") }
+    public func render(_ page: ChangesPage) -> String { render(page, template: "changes") }
 
     /// The marker in the header where the viewer's navigation goes.
     public static let viewerMarker = "<!--theodoi:viewer-->"

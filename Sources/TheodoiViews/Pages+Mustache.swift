@@ -16,6 +16,7 @@ extension Layout: MustacheParent {
         case "isFindings": isFindings
         case "isPlans": isPlans
         case "isReview": isReview
+        case "isDashboard": isDashboard
         default: nil
         }
     }

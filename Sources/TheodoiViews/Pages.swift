@@ -15,6 +15,7 @@ public struct Layout: Sendable {
     public let isFindings: Bool
     public let isPlans: Bool
     public let isReview: Bool
+    public let isDashboard: Bool
 
     public init(title: String, section: String, planSlug: String? = nil, planNumber: String? = nil, dateQuery: String = "") {
         self.title = title
@@ -27,6 +28,7 @@ public struct Layout: Sendable {
         isFindings = section == "findings"
         isPlans = section == "plans"
         isReview = section == "review"
+        isDashboard = section == "dashboard"
     }
 }
 

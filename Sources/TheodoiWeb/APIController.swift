@@ -66,10 +66,12 @@ struct APIController: Sendable {
         _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
-        guard let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: asOf) else {
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
             throw PageController.noPlan(slug)
         }
-        return Responses.json(DashboardDTO.json(dashboard))
+        let dashboard = await dependencies.views.snapshots.dashboard(of: snapshot, asOf: asOf)
+        let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
+        return Responses.json(MonitoringController.dashboardJSON(dashboard, monitoring))
     }
 
     /// The public summary of a published plan (anyone), or of any plan (signed in).

@@ -94,16 +94,33 @@ struct QueryParameters {
             }
             query.stage = value
         }
-        if let month = self["month"] {
+        func month(_ name: String) throws -> (year: Int, month: Int)? {
+            guard let month = self[name] else { return nil }
             let parts = month.split(separator: "-")
             guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let number = Int(parts[1]),
                 (1...12).contains(number)
             else {
                 throw WebError.badRequest(
                     "Tháng “\(month)” không hợp lệ (dạng yyyy-MM, ví dụ 2025-10).",
-                    api: "month must be YYYY-MM (got \"\(month)\")")
+                    api: "\(name) must be YYYY-MM (got \"\(month)\")")
             }
-            query.dueMonth = (year, number)
+            return (year, number)
+        }
+        query.dueMonth = try month("month")
+        query.completedMonth = try month("completed")
+        if let due = self["due"] {
+            guard due == "passed" else {
+                throw WebError.badRequest("Giá trị “\(due)” không hợp lệ.", api: "due must be passed (got \"\(due)\")")
+            }
+            query.duePassed = true
+        }
+        if let level = self["level"] {
+            guard level == "top" || level == "all" else {
+                throw WebError.badRequest(
+                    "Mức “\(level)” không hợp lệ (top: chỉ nhiệm vụ, all: cả nhiệm vụ con).",
+                    api: "level must be top or all (got \"\(level)\")")
+            }
+            query.topLevelOnly = level == "top"
         }
         if let page = self["page"] {
             guard let value = Int(page), value >= 1 else {
@@ -137,6 +154,11 @@ extension PlanQuery {
         if let chosen { items.append(("timeliness", chosen.rawValue)) }
         if let stage { items.append(("stage", stage.rawValue)) }
         if let dueMonth { items.append(("month", String(format: "%04d-%02d", dueMonth.year, dueMonth.month))) }
+        if let completedMonth {
+            items.append(("completed", String(format: "%04d-%02d", completedMonth.year, completedMonth.month)))
+        }
+        if topLevelOnly { items.append(("level", "top")) }
+        if duePassed { items.append(("due", "passed")) }
         if let page, page > 1 { items.append(("page", String(page))) }
         return items
     }

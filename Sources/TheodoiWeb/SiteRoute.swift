@@ -45,6 +45,13 @@ enum SiteRoute {
     case apiReport(id: ReportRecord.ID)
     case apiHistory(slug: String, code: String)
     case apiAttachment(id: AttachmentInfo.ID)
+    case dashboard(slug: String)
+    case scorecard(slug: String, query: [(String, String)] = [])
+    case actionList(slug: String, list: String, asOf: LocalDate? = nil)
+    case changes(slug: String, query: [(String, String)] = [])
+    case apiScorecard(slug: String)
+    case apiList(slug: String, list: String)
+    case apiChanges(slug: String)
 
     /// Router patterns.
     enum Pattern {
@@ -97,6 +104,13 @@ enum SiteRoute {
         static let apiReportAttachments = "/api/v1/reports/:report/attachments"
         static let apiDecision = "/api/v1/extensions/:extension/decision"
         static let apiAttachment = "/api/v1/attachments/:attachment"
+        static let dashboard = "/plans/:plan/dashboard"
+        static let scorecard = "/plans/:plan/scorecard"
+        static let actionList = "/plans/:plan/lists/:list"
+        static let changes = "/plans/:plan/changes"
+        static let apiScorecard = "/api/v1/plans/:plan/scorecard"
+        static let apiList = "/api/v1/plans/:plan/lists/:list"
+        static let apiChanges = "/api/v1/plans/:plan/changes"
     }
 
     /// The path with its query string, escaped.
@@ -150,6 +164,14 @@ enum SiteRoute {
         case .apiReport(let id): return "/api/v1/reports/\(id.rawValue)"
         case .apiHistory(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/history"
         case .apiAttachment(let id): return "/api/v1/attachments/\(id.rawValue)"
+        case .dashboard(let slug): return "/plans/\(escape(slug))/dashboard"
+        case .scorecard(let slug, let query): return "/plans/\(escape(slug))/scorecard" + SiteRoute.queryString(query)
+        case .actionList(let slug, let list, let asOf):
+            return "/plans/\(escape(slug))/lists/\(escape(list))" + SiteRoute.queryString(asOf.map { [("asOf", $0.iso)] } ?? [])
+        case .changes(let slug, let query): return "/plans/\(escape(slug))/changes" + SiteRoute.queryString(query)
+        case .apiScorecard(let slug): return "/api/v1/plans/\(escape(slug))/scorecard"
+        case .apiList(let slug, let list): return "/api/v1/plans/\(escape(slug))/lists/\(escape(list))"
+        case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"
         }
     }
 

@@ -66,6 +66,7 @@ public enum WebServer {
         let admin = AdminController(dependencies: dependencies)
         let progress = ProgressController(dependencies: dependencies)
         let progressAPI = ProgressAPIController(dependencies: dependencies)
+        let monitoring = MonitoringController(dependencies: dependencies)
         let stylesheet = dependencies.renderer.stylesheet
         typealias P = SiteRoute.Pattern
         router.get(RouterPath(P.home)) { request, context in try await pages.home(request, context) }
@@ -126,6 +127,13 @@ public enum WebServer {
         router.post(RouterPath(P.apiDecision)) { request, context in try await progressAPI.decideExtension(request, context) }
         router.put(RouterPath(P.apiDue)) { request, context in try await progressAPI.setDue(request, context) }
         router.get(RouterPath(P.apiHistory)) { request, context in try await progressAPI.history(request, context) }
+        router.get(RouterPath(P.dashboard)) { request, context in try await monitoring.dashboard(request, context) }
+        router.get(RouterPath(P.scorecard)) { request, context in try await monitoring.scorecard(request, context) }
+        router.get(RouterPath(P.actionList)) { request, context in try await monitoring.actionList(request, context) }
+        router.get(RouterPath(P.changes)) { request, context in try await monitoring.changes(request, context) }
+        router.get(RouterPath(P.apiScorecard)) { request, context in try await monitoring.apiScorecard(request, context) }
+        router.get(RouterPath(P.apiList)) { request, context in try await monitoring.apiList(request, context) }
+        router.get(RouterPath(P.apiChanges)) { request, context in try await monitoring.apiChanges(request, context) }
         router.get(RouterPath(P.stylesheet)) { _, _ in
             Response(
                 status: .ok,
