@@ -63,7 +63,8 @@ public enum Charts {
     static func box(x: String, y: String, width: String, height: String, _ series: ChartSeries, _ prefix: String) -> String {
         let base = "<rect x=\(x) y=\(y) width=\(width) height=\(height) class=\"\(series.cssClass)\"/>"
         guard series.pattern != "solid" else { return base }
-        return base + "<rect x=\(x) y=\(y) width=\(width) height=\(height) class=\"overlay\" fill=\"url(#\(prefix)-\(series.pattern))\"/>"
+        return base
+            + "<rect x=\(x) y=\(y) width=\(width) height=\(height) class=\"overlay\" fill=\"url(#\(prefix)-\(series.pattern))\"/>"
     }
 
     /// Horizontal stacked bars: one row per category, one segment per series, each a link.
@@ -132,7 +133,8 @@ public enum Charts {
                 box(x: quoted(x), y: "\"4\"", width: "\"18\"", height: "\"14\"", item, id)
                 + "<text x=\"\(x + 24)\" y=\"16\" class=\"legend\">\(escaped(item.name))</text>"
         }
-        svg += "<line x1=\"30\" y1=\(quoted(top + chartHeight)) x2=\(quoted(width)) y2=\(quoted(top + chartHeight)) class=\"axis\"/>"
+        svg +=
+            "<line x1=\"30\" y1=\(quoted(top + chartHeight)) x2=\(quoted(width)) y2=\(quoted(top + chartHeight)) class=\"axis\"/>"
         for (index, period) in periods.enumerated() {
             let groupX = 34 + Double(index) * groupWidth
             for (seriesIndex, value) in period.values.enumerated() {
@@ -143,7 +145,9 @@ public enum Charts {
                 if value.value > 0 {
                     svg +=
                         "<a href=\"\(escaped(value.href))\"><title>\(escaped(period.label)): \(escaped(item.name)) \(value.value)</title>"
-                        + box(x: quoted(x), y: quoted(y), width: quoted(max(barWidth - 1, 2)), height: quoted(max(barHeight, 1)), item, id)
+                        + box(
+                            x: quoted(x), y: quoted(y), width: quoted(max(barWidth - 1, 2)), height: quoted(max(barHeight, 1)),
+                            item, id)
                         + "</a>"
                         + "<text x=\(quoted(x + barWidth / 2)) y=\(quoted(y - 3)) class=\"bar-small\" text-anchor=\"middle\">\(value.value)</text>"
                 }
@@ -174,7 +178,8 @@ public enum Charts {
                 "<line x1=\"\(x)\" y1=\"11\" x2=\"\(x + 22)\" y2=\"11\" class=\"line \(item.cssClass)\"\(dashes[index % 3])/>"
                 + "<text x=\"\(x + 28)\" y=\"16\" class=\"legend\">\(escaped(item.name))</text>"
         }
-        svg += "<line x1=\"30\" y1=\(quoted(top + chartHeight)) x2=\(quoted(width)) y2=\(quoted(top + chartHeight)) class=\"axis\"/>"
+        svg +=
+            "<line x1=\"30\" y1=\(quoted(top + chartHeight)) x2=\(quoted(width)) y2=\(quoted(top + chartHeight)) class=\"axis\"/>"
         for seriesIndex in series.indices {
             var path = ""
             for (index, point) in points.enumerated() {

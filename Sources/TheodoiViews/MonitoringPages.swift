@@ -180,7 +180,8 @@ public struct ActionRow: Sendable {
     public var daysText: String
     public var status: StatusBadge
 
-    public init(code: String, title: String, href: String, lead: String, dateText: String, daysText: String, status: StatusBadge) {
+    public init(code: String, title: String, href: String, lead: String, dateText: String, daysText: String, status: StatusBadge)
+    {
         self.code = code
         self.title = title
         self.href = href

@@ -74,7 +74,9 @@ struct MonitoringController: Sendable {
 
     // MARK: Reading a plan and a date
 
-    private func load(_ request: Request, _ context: AppRequestContext) async throws -> (
+    private func load(
+        _ request: Request, _ context: AppRequestContext
+    ) async throws -> (
         PlanSnapshot, LocalDate, explicit: Bool, QueryParameters
     ) {
         _ = try context.signedIn()
@@ -136,7 +138,11 @@ struct MonitoringController: Sendable {
         let groupRows = dashboard.groups.map { counts -> CountRow in
             let pieces = counts.key.split(separator: ".").map(String.init)
             var filters: [(String, String)] = []
-            if pieces.count == 2 { filters = [("part", pieces[0]), ("group", pieces[1])] } else { filters = [("group", counts.key)] }
+            if pieces.count == 2 {
+                filters = [("part", pieces[0]), ("group", pieces[1])]
+            } else {
+                filters = [("group", counts.key)]
+            }
             return countRow(counts, filters: filters, label: "\(counts.key) \(counts.title)")
         }
         let monthSeries = [
@@ -195,9 +201,12 @@ struct MonitoringController: Sendable {
             monthRows: monthRows, progressChart: progressChart, progressRows: progressRows, groupHeaders: headers,
             groupRows: groupRows, lists: lists,
             scorecardHref: SiteRoute.scorecard(slug: slug, query: explicit ? [("asOf", asOf.iso)] : []).href,
-            changesHref: SiteRoute.changes(slug: slug, query: [
-                ("from", LocalDate(daysSinceEpoch: asOf.daysSinceEpoch - 30).iso), ("to", asOf.iso),
-            ]).href,
+            changesHref: SiteRoute.changes(
+                slug: slug,
+                query: [
+                    ("from", LocalDate(daysSinceEpoch: asOf.daysSinceEpoch - 30).iso), ("to", asOf.iso),
+                ]
+            ).href,
             apiHref: SiteRoute.apiDashboard(slug: slug).href + "?asOf=\(asOf.iso)")
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
@@ -238,8 +247,10 @@ struct MonitoringController: Sendable {
             let nextDescending = current ? !descending : column.key != "name"
             return SortHeader(
                 label: column.label,
-                href: SiteRoute.scorecard(slug: slug, query: dateItems + [("sort", column.key), ("dir", nextDescending ? "desc" : "asc")])
-                    .href,
+                href: SiteRoute.scorecard(
+                    slug: slug, query: dateItems + [("sort", column.key), ("dir", nextDescending ? "desc" : "asc")]
+                )
+                .href,
                 arrow: descending ? "▼" : "▲", current: current, numeric: column.key != "name")
         }
         let rows = ranked.enumerated().map { index, score in
@@ -316,12 +327,14 @@ struct MonitoringController: Sendable {
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
         let rows = kind.entries(monitoring).map { entry in
-            Self.actionRow(snapshot, statuses, entry.position, slug: slug, asOf: explicit ? asOf : nil,
+            Self.actionRow(
+                snapshot, statuses, entry.position, slug: slug, asOf: explicit ? asOf : nil,
                 dateText: entry.date?.vietnameseShort ?? "chưa có", daysText: entry.days.map(String.init) ?? "—")
         }
         let tabs = ListKind.allCases.map { other in
             ListTab(
-                label: other.label, href: SiteRoute.actionList(slug: slug, list: other.rawValue, asOf: explicit ? asOf : nil).href,
+                label: other.label,
+                href: SiteRoute.actionList(slug: slug, list: other.rawValue, asOf: explicit ? asOf : nil).href,
                 count: other.entries(monitoring).count, current: other == kind)
         }
         let page = ActionListPage(
@@ -434,7 +447,8 @@ struct MonitoringController: Sendable {
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
         let items = kind.entries(monitoring).map { entry -> JSONValue in
-            var fields = AssignmentJSON.fields(PlanRow(assignment: snapshot.assignments[entry.position], status: statuses[entry.position]))
+            var fields = AssignmentJSON.fields(
+                PlanRow(assignment: snapshot.assignments[entry.position], status: statuses[entry.position]))
             fields.append(("listDate", .string(entry.date?.iso)))
             fields.append(("days", entry.days.map { .int($0) } ?? .null))
             return .object(fields)
