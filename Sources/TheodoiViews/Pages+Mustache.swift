@@ -232,6 +232,25 @@ extension AgencyPage: MustacheParent {
         case "hasLed": hasLed
         case "hasCoordinated": hasCoordinated
         case "planFilterHref": planFilterHref
+        case "chart": chart
+        case "overdue": overdue
+        case "hasOverdue": hasOverdue
+        case "scoreLine": scoreLine
+        default: nil
+        }
+    }
+}
+
+extension ActionRow: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "code": code
+        case "title": title
+        case "href": href
+        case "lead": lead
+        case "dateText": dateText
+        case "daysText": daysText
+        case "status": status
         default: nil
         }
     }

@@ -346,11 +346,23 @@ public struct AgencyPage: Sendable {
     public let hasLed: Bool
     public let hasCoordinated: Bool
     public var planFilterHref: String
+    /// Its top-level assignments by timeliness, as an SVG bar.
+    public var chart: String
+    /// Its overdue rows, oldest due date first.
+    public var overdue: [ActionRow]
+    public let hasOverdue: Bool
+    /// Its line of the scorecard, in words.
+    public var scoreLine: String
 
     public init(
         layout: Layout, name: String, kind: String, planNumber: String, asOfISO: String, asOfText: String,
-        summarySentence: String, led: [AssignmentRowModel], coordinated: [AssignmentRowModel], planFilterHref: String
+        summarySentence: String, led: [AssignmentRowModel], coordinated: [AssignmentRowModel], planFilterHref: String,
+        chart: String = "", overdue: [ActionRow] = [], scoreLine: String = ""
     ) {
+        self.chart = chart
+        self.overdue = overdue
+        self.hasOverdue = !overdue.isEmpty
+        self.scoreLine = scoreLine
         self.layout = layout
         self.name = name
         self.kind = kind

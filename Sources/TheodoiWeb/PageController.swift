@@ -338,14 +338,48 @@ struct PageController: Sendable {
                 coordinated.append(Models.row(row, slug: slug, asOf: asOf, explicitDate: explicit))
             }
         }
+        let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
+        let summary = StatusSummary(ledTopLevel)
+        let filters: [(String, String)] = [("agency", String(agency.id.rawValue)), ("role", "lead"), ("level", "top")]
+        let chart =
+            ledTopLevel.isEmpty
+            ? ""
+            : Charts.stackedBars(
+                id: "agency", title: "Nhiệm vụ chủ trì theo tình trạng, tính đến ngày \(asOf.vietnameseShort)",
+                categories: [
+                    (
+                        label: "Chủ trì (\(summary.total))",
+                        values: MonitoringController.timelinessSeries.map { timeliness, _ in
+                            ChartValue(
+                                summary.count(timeliness),
+                                href: MonitoringController.rows(slug, asOf, filters + [("timeliness", timeliness.rawValue)]))
+                        }
+                    )
+                ], series: MonitoringController.timelinessSeries.map(\.1))
+        let overdue = monitoring.overdue.filter { entry in
+            snapshot.assignments[entry.position].lead.contains { $0.agencyID == agency.id }
+        }.map {
+            MonitoringController.actionRow(
+                snapshot, statuses, $0.position, slug: slug, asOf: explicit ? asOf : nil,
+                dateText: $0.date?.vietnameseShort ?? "", daysText: $0.days.map(String.init) ?? "")
+        }
+        var scoreLine = ""
+        if let score = monitoring.scorecard.first(where: { $0.agencyID == agency.id }) {
+            scoreLine =
+                "Đã đến hạn \(score.due), đúng hạn \(score.doneOnTime)"
+                + (score.onTimeRate.map { " (\($0)%)" } ?? "")
+                + ", đang quá hạn \(score.overdue), chờ xác nhận \(score.awaitingReview); "
+                + "báo cáo bị trả lại \(score.returnedReports), gửi trễ \(score.lateReports); "
+                + (score.daysSinceLastReport.map { "báo cáo gần nhất cách đây \($0) ngày." } ?? "chưa gửi báo cáo nào.")
+        }
         let page = AgencyPage(
             layout: Layout(title: agency.name, section: "agencies", planSlug: slug, planNumber: snapshot.plan.number),
             name: agency.name, kind: Models.kindLabel(agency.kind), planNumber: snapshot.plan.number, asOfISO: asOf.iso,
-            asOfText: asOf.vietnameseShort, summarySentence: StatusSummary(ledTopLevel).sentence, led: led,
+            asOfText: asOf.vietnameseShort, summarySentence: summary.sentence, led: led,
             coordinated: coordinated,
             planFilterHref: SiteRoute.plan(
                 slug: slug, query: [("agency", String(agency.id.rawValue))] + (explicit ? [("asOf", asOf.iso)] : [])
-            ).href)
+            ).href, chart: chart, overdue: overdue, scoreLine: scoreLine)
         return self.page(renderer.render(page), context)
     }
 
