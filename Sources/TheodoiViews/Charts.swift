@@ -117,16 +117,14 @@ public enum Charts {
     public static func groupedBars(
         id: String, title: String, periods: [(label: String, values: [ChartValue])], series: [ChartSeries]
     ) -> String {
-        let groupWidth = max(26.0, min(60.0, 720.0 / Double(max(1, periods.count))))
+        let groupWidth = max(34.0, min(60.0, 720.0 / Double(max(1, periods.count))))
         let barWidth = (groupWidth - 6) / Double(max(1, series.count))
         let chartHeight = 180.0
         let top = 46.0
         let width = max(760.0, 40 + groupWidth * Double(periods.count))
         let height = top + chartHeight + 46
         let maxValue = max(1, periods.flatMap { $0.values.map(\.value) }.max() ?? 1)
-        var svg =
-            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
-            + "<title id=\"\(id)-title\">\(escaped(title))</title>" + patterns(id)
+        var svg = open(id: id, title: title, width: width, height: height) + patterns(id)
         for (index, item) in series.enumerated() {
             let x = Double(index) * 220
             svg +=
@@ -162,15 +160,13 @@ public enum Charts {
     public static func lines(
         id: String, title: String, points: [(label: String, values: [Int])], series: [ChartSeries]
     ) -> String {
-        let step = max(26.0, min(60.0, 700.0 / Double(max(1, points.count))))
+        let step = max(34.0, min(60.0, 700.0 / Double(max(1, points.count))))
         let chartHeight = 180.0
         let top = 46.0
         let width = max(760.0, 60 + step * Double(points.count))
         let height = top + chartHeight + 46
         let maxValue = max(1, points.flatMap(\.values).max() ?? 1)
-        var svg =
-            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
-            + "<title id=\"\(id)-title\">\(escaped(title))</title>"
+        var svg = open(id: id, title: title, width: width, height: height)
         let dashes = ["", " stroke-dasharray=\"6 4\"", " stroke-dasharray=\"2 3\""]
         for (index, item) in series.enumerated() {
             let x = Double(index) * 260
@@ -209,6 +205,15 @@ public enum Charts {
                 "<text x=\(quoted(x)) y=\(quoted(top + chartHeight + 16)) class=\"axis-small\" text-anchor=\"middle\">\(escaped(point.label))</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// The opening tag: charts wider than the page keep their natural size and scroll sideways.
+    static func open(id: String, title: String, width: Double, height: Double) -> String {
+        let wide = width > 800
+        return "<svg class=\"chart\(wide ? " wide" : "")\" viewBox=\"0 0 \(Int(width)) \(Int(height))\""
+            + (wide ? " width=\"\(Int(width))\" height=\"\(Int(height))\"" : "")
+            + " role=\"img\" aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
+            + "<title id=\"\(id)-title\">\(escaped(title))</title>"
     }
 
     static func format(_ value: Double) -> String {

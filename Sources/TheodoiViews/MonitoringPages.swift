@@ -221,11 +221,13 @@ public struct ActionListPage: Sendable {
     public var rows: [ActionRow]
     public var apiHref: String
     public let hasRows: Bool
+    public var pagination: Pagination
 
     public init(
         layout: Layout, planNumber: String, asOfISO: String, asOfText: String, heading: String, explanation: String,
-        dateHeading: String, daysHeading: String, tabs: [ListTab], rows: [ActionRow], apiHref: String
+        dateHeading: String, daysHeading: String, tabs: [ListTab], rows: [ActionRow], apiHref: String, pagination: Pagination
     ) {
+        self.pagination = pagination
         self.layout = layout
         self.planNumber = planNumber
         self.asOfISO = asOfISO

@@ -316,9 +316,13 @@ struct MonitoringController: Sendable {
     // MARK: Action lists and changes
 
     func actionList(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (snapshot, asOf, explicit, _) = try await load(request, context)
+        let (snapshot, asOf, explicit, parameters) = try await load(request, context)
         let slug = snapshot.plan.slug
         let raw = try context.parameters.require("list")
+        let perPage = 200
+        guard let page = Int(parameters["page"] ?? "1"), page >= 1 else {
+            throw WebError.badRequest("Số trang không hợp lệ.", api: "page must be a positive integer")
+        }
         guard let kind = ListKind(rawValue: raw) else {
             throw WebError.notFound(
                 "Không có danh sách “\(raw)”.",
@@ -326,7 +330,9 @@ struct MonitoringController: Sendable {
         }
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
-        let rows = kind.entries(monitoring).map { entry in
+        let all = kind.entries(monitoring)
+        let start = min(all.count, (page - 1) * perPage)
+        let rows = all[start..<min(all.count, start + perPage)].map { entry in
             Self.actionRow(
                 snapshot, statuses, entry.position, slug: slug, asOf: explicit ? asOf : nil,
                 dateText: entry.date?.vietnameseShort ?? "chưa có", daysText: entry.days.map(String.init) ?? "—")
@@ -337,14 +343,22 @@ struct MonitoringController: Sendable {
                 href: SiteRoute.actionList(slug: slug, list: other.rawValue, asOf: explicit ? asOf : nil).href,
                 count: other.entries(monitoring).count, current: other == kind)
         }
-        let page = ActionListPage(
+        func listHref(_ number: Int) -> String {
+            "/plans/\(escape(slug))/lists/\(kind.rawValue)"
+                + SiteRoute.queryString((explicit ? [("asOf", asOf.iso)] : []) + [("page", String(number))])
+        }
+        let listPage = ActionListPage(
             layout: Layout(
                 title: kind.label, section: "dashboard", planSlug: slug, planNumber: snapshot.plan.number,
                 dateQuery: explicit ? "?asOf=\(asOf.iso)" : ""),
             planNumber: snapshot.plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, heading: kind.label,
             explanation: kind.explanation, dateHeading: kind.dateHeading, daysHeading: kind.daysHeading, tabs: tabs, rows: rows,
-            apiHref: SiteRoute.apiList(slug: slug, list: kind.rawValue).href + "?asOf=\(asOf.iso)")
-        return PageController.page(renderer.render(page), context, renderer: renderer)
+            apiHref: SiteRoute.apiList(slug: slug, list: kind.rawValue).href + "?asOf=\(asOf.iso)",
+            pagination: Pagination(
+                text: "Dòng \(all.isEmpty ? 0 : start + 1)–\(start + rows.count) trên \(all.count)",
+                previous: page > 1 ? listHref(page - 1) : nil,
+                next: start + perPage < all.count ? listHref(page + 1) : nil))
+        return PageController.page(renderer.render(listPage), context, renderer: renderer)
     }
 
     static func actionRow(
