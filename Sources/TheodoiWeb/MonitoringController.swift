@@ -8,6 +8,8 @@ import TheodoiViews
 /// The dashboard, the agency scorecard, the action lists and what changed: pages and API.
 struct MonitoringController: Sendable {
     let dependencies: WebDependencies
+    /// Rendered pages by plan version, date and query: a dashboard shown twice is drawn once.
+    let cache: RenderedPageCache
     var renderer: PageRenderer { dependencies.renderer }
 
     /// Timeliness as chart series: a colour and a pattern each, so the chart reads without colour.
@@ -96,8 +98,27 @@ struct MonitoringController: Sendable {
 
     // MARK: Dashboard
 
+    /// The cached page for this plan version, date and query, or a new one rendered and kept.
+    private func cached(
+        _ kind: String, _ snapshot: PlanSnapshot, _ asOf: LocalDate, _ request: Request, _ context: AppRequestContext,
+        render: () async throws -> String
+    ) async throws -> Response {
+        let key =
+            "\(kind)|\(snapshot.plan.slug)|\(snapshot.plan.revision).\(snapshot.activity)|\(asOf.iso)|\(request.uri.query ?? "")"
+        if let html = await cache.html(for: key) { return PageController.page(html, context, renderer: renderer) }
+        let html = try await render()
+        await cache.store(html, for: key)
+        return PageController.page(html, context, renderer: renderer)
+    }
+
     func dashboard(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (snapshot, asOf, explicit, _) = try await load(request, context)
+        return try await cached("dashboard", snapshot, asOf, request, context) {
+            try await dashboardHTML(snapshot, asOf: asOf, explicit: explicit)
+        }
+    }
+
+    private func dashboardHTML(_ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool) async throws -> String {
         let slug = snapshot.plan.slug
         let dashboard = await dependencies.views.snapshots.dashboard(of: snapshot, asOf: asOf)
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
@@ -208,7 +229,7 @@ struct MonitoringController: Sendable {
                 ]
             ).href,
             apiHref: SiteRoute.apiDashboard(slug: slug).href + "?asOf=\(asOf.iso)")
-        return PageController.page(renderer.render(page), context, renderer: renderer)
+        return renderer.render(page)
     }
 
     // MARK: Scorecard
@@ -237,6 +258,14 @@ struct MonitoringController: Sendable {
 
     func scorecard(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (snapshot, asOf, explicit, parameters) = try await load(request, context)
+        return try await cached("scorecard", snapshot, asOf, request, context) {
+            try await scorecardHTML(snapshot, asOf: asOf, explicit: explicit, parameters: parameters)
+        }
+    }
+
+    private func scorecardHTML(
+        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, parameters: QueryParameters
+    ) async throws -> String {
         let slug = snapshot.plan.slug
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let (sortKey, descending) = try Self.sort(parameters)
@@ -282,7 +311,7 @@ struct MonitoringController: Sendable {
             note:
                 "Số nhiệm vụ tính theo nhiệm vụ cấp trên (nhiệm vụ con gộp vào nhiệm vụ cha); báo cáo tính trên mọi dòng đơn vị chủ trì. Bấm tiêu đề cột để sắp xếp; dòng tô đậm là đơn vị đang có nhiệm vụ quá hạn.",
             apiHref: SiteRoute.apiScorecard(slug: slug).href + "?asOf=\(asOf.iso)")
-        return PageController.page(renderer.render(page), context, renderer: renderer)
+        return renderer.render(page)
     }
 
     static func sort(_ parameters: QueryParameters) throws -> (String, Bool) {
@@ -317,8 +346,16 @@ struct MonitoringController: Sendable {
 
     func actionList(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (snapshot, asOf, explicit, parameters) = try await load(request, context)
-        let slug = snapshot.plan.slug
         let raw = try context.parameters.require("list")
+        return try await cached("list-" + raw, snapshot, asOf, request, context) {
+            try await actionListHTML(snapshot, asOf: asOf, explicit: explicit, parameters: parameters, raw: raw)
+        }
+    }
+
+    private func actionListHTML(
+        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, parameters: QueryParameters, raw: String
+    ) async throws -> String {
+        let slug = snapshot.plan.slug
         let perPage = 200
         guard let page = Int(parameters["page"] ?? "1"), page >= 1 else {
             throw WebError.badRequest("Số trang không hợp lệ.", api: "page must be a positive integer")
@@ -358,7 +395,7 @@ struct MonitoringController: Sendable {
                 text: "Dòng \(all.isEmpty ? 0 : start + 1)–\(start + rows.count) trên \(all.count)",
                 previous: page > 1 ? listHref(page - 1) : nil,
                 next: start + perPage < all.count ? listHref(page + 1) : nil))
-        return PageController.page(renderer.render(listPage), context, renderer: renderer)
+        return renderer.render(listPage)
     }
 
     static func actionRow(

@@ -66,7 +66,8 @@ public enum WebServer {
         let admin = AdminController(dependencies: dependencies)
         let progress = ProgressController(dependencies: dependencies)
         let progressAPI = ProgressAPIController(dependencies: dependencies)
-        let monitoring = MonitoringController(dependencies: dependencies)
+        let monitoring = MonitoringController(
+            dependencies: dependencies, cache: RenderedPageCache(capacity: dependencies.pageCacheEntries))
         let stylesheet = dependencies.renderer.stylesheet
         typealias P = SiteRoute.Pattern
         router.get(RouterPath(P.home)) { request, context in try await pages.home(request, context) }

@@ -6,6 +6,7 @@ import Testing
 import TheodoiCore
 import TheodoiOperations
 import TheodoiStore
+import TheodoiTestSupport
 
 /// The dashboard, scorecard, lists and changes through the real pages and API: every number links to
 /// exactly the rows it counts.
@@ -31,6 +32,7 @@ struct MonitoringWebTests {
             let page = try await HTTP.get(leader, "/plans/343-qd-tu/dashboard?asOf=2025-10-15")
             #expect(page.status == .ok)
             #expect(page.body.contains("Tính đến ngày 15/10/2025: Tổng số 94 nhiệm vụ;"))
+            assertSnapshot(page.body, named: "dashboard-2025-10-15.html")
             let cards = Self.cards(page.body)
             #expect(cards.count == Timeliness.allCases.count + Stage.allCases.count + 5)
             for card in cards.prefix(Timeliness.allCases.count + Stage.allCases.count) {
