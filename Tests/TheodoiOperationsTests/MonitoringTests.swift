@@ -235,6 +235,33 @@ struct MonitoringTests {
                 #expect(score.doneOnTime == led.filter { expected[$0].timeliness == .doneOnTime }.count)
                 #expect(score.doneLate == led.filter { expected[$0].timeliness == .doneLate }.count)
                 #expect(score.awaitingReview == led.filter { expected[$0].stage == .awaitingReview }.count)
+                // Reports over every row the agency leads.
+                let rows = assignments.filter { $0.lead.contains { $0.name == score.name } }
+                var returned = 0
+                var lateReports = 0
+                var last: LocalDate?
+                for row in rows {
+                    let log = logs[row.id] ?? AssignmentLog()
+                    returned += log.reviews.filter { $0.decision == .return && $0.decidedOn <= asOf }.count
+                    for report in log.reports where report.kind == .report {
+                        guard let sent = report.submittedOn, sent <= asOf else { continue }
+                        if last == nil || sent > last! { last = sent }
+                        guard report.content.claimedStage == .done else { continue }
+                        var due = row.deadline.due
+                        var decided: LocalDate?
+                        for request in log.extensions where request.state == .approved {
+                            if let on = request.decidedOn, on <= sent, decided == nil || on >= decided! {
+                                decided = on
+                                due = request.newDue
+                            }
+                        }
+                        if let due, sent > due { lateReports += 1 }
+                    }
+                }
+                #expect(score.returnedReports == returned, "\(asOf) \(score.name) returned")
+                #expect(score.lateReports == lateReports, "\(asOf) \(score.name) late reports")
+                #expect(score.lastReport == last)
+                #expect(score.daysSinceLastReport == last.map { today - $0.daysSinceEpoch })
                 #expect(
                     score.due
                         == led.filter { expected[$0].timeliness != .recurring && (expected[$0].due.map { $0 <= asOf } ?? false) }
