@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
@@ -78,7 +79,14 @@ let package = Package(
         /// Use cases shared by web, CLI and scheduler: import, plan views, dashboard, demo data.
         .target(
             name: "TheodoiOperations",
-            dependencies: ["TheodoiCore", "TheodoiCatalog", "TheodoiStore"],
+            dependencies: ["TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiExport"],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        /// CSV (UTF-8 with BOM) and XLSX writers; bytes in memory.
+        .target(
+            name: "TheodoiExport",
+            dependencies: ["TheodoiCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
@@ -94,7 +102,7 @@ let package = Package(
         .target(
             name: "TheodoiWeb",
             dependencies: [
-                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiViews",
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiViews", "TheodoiExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -125,7 +133,7 @@ let package = Package(
         .target(
             name: "TheodoiCLI",
             dependencies: [
-                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiApp",
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiApp", "TheodoiExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],
@@ -160,6 +168,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TheodoiExportTests",
+            dependencies: [
+                "TheodoiCore", "TheodoiExport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TheodoiCatalogTests",
             dependencies: ["TheodoiCore", "TheodoiCatalog"],
             resources: [.copy("Fixtures")],
@@ -188,7 +203,8 @@ let package = Package(
             name: "TheodoiWebTests",
             dependencies: [
                 "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiViews",
-                "TheodoiWeb", "TheodoiApp", "TheodoiTestSupport",
+                "TheodoiWeb", "TheodoiApp", "TheodoiTestSupport", "TheodoiExport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,7 +15,7 @@ declare -A allowed=(
   [TheodoiOperations]="Foundation Synchronization TheodoiCore TheodoiCatalog TheodoiStore TheodoiExport"
   [TheodoiWeb]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiViews TheodoiExport Hummingbird HummingbirdAuth HummingbirdBcrypt MultipartKit HummingbirdRouter NIOCore NIOPosix HTTPTypes Logging ServiceLifecycle"
   [TheodoiApp]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations TheodoiViews TheodoiWeb TheodoiExport Configuration ServiceLifecycle UnixSignals Logging"
-  [TheodoiCLI]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiApp ArgumentParser"
+  [TheodoiCLI]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiApp TheodoiExport ArgumentParser"
   [theodoi]="TheodoiCLI"
   [TheodoiBenchmarks]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations"
 )
@@ -35,7 +35,7 @@ declare -A owner=(
   [ZIPFoundation]=TheodoiExport
   [Configuration]=TheodoiApp
 )
-test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle Synchronization"
+test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle Synchronization ZIPFoundation FoundationXML"
 
 status=0
 imports_of() {

@@ -152,11 +152,15 @@ public struct ScorecardPage: Sendable {
     public var rows: [ScoreRow]
     public var note: String
     public var apiHref: String
+    public var xlsxHref: String
+    public var csvHref: String
 
     public init(
         layout: Layout, planNumber: String, asOfISO: String, asOfText: String, sortKey: String, direction: String,
-        headers: [SortHeader], rows: [ScoreRow], note: String, apiHref: String
+        headers: [SortHeader], rows: [ScoreRow], note: String, apiHref: String, xlsxHref: String = "", csvHref: String = ""
     ) {
+        self.xlsxHref = xlsxHref
+        self.csvHref = csvHref
         self.layout = layout
         self.planNumber = planNumber
         self.asOfISO = asOfISO
@@ -222,11 +226,16 @@ public struct ActionListPage: Sendable {
     public var apiHref: String
     public let hasRows: Bool
     public var pagination: Pagination
+    public var xlsxHref: String
+    public var csvHref: String
 
     public init(
         layout: Layout, planNumber: String, asOfISO: String, asOfText: String, heading: String, explanation: String,
-        dateHeading: String, daysHeading: String, tabs: [ListTab], rows: [ActionRow], apiHref: String, pagination: Pagination
+        dateHeading: String, daysHeading: String, tabs: [ListTab], rows: [ActionRow], apiHref: String, pagination: Pagination,
+        xlsxHref: String = "", csvHref: String = ""
     ) {
+        self.xlsxHref = xlsxHref
+        self.csvHref = csvHref
         self.pagination = pagination
         self.layout = layout
         self.planNumber = planNumber

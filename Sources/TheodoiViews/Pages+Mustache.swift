@@ -143,6 +143,8 @@ extension PlanPage: MustacheParent {
         case "hasFindings": hasFindings
         case "findingsHref": findingsHref
         case "apiHref": apiHref
+        case "xlsxHref": xlsxHref
+        case "csvHref": csvHref
         default: nil
         }
     }

@@ -185,13 +185,17 @@ public struct PlanPage: Sendable {
     public let hasFindings: Bool
     public var findingsHref: String
     public var apiHref: String
+    /// The same rows as a spreadsheet.
+    public var xlsxHref: String
+    public var csvHref: String
 
     public init(
         layout: Layout, number: String, dateText: String?, issuer: String?, title: String?, isDemo: Bool, asOfISO: String,
         asOfText: String, summarySentence: String, cards: [CountCard], query: String, agencyOptions: [Option],
         roleOptions: [Option], partOptions: [Option], groupOptions: [Option], timelinessOptions: [Option],
         stageOptions: [Option], monthOptions: [Option], isFiltered: Bool, clearHref: String, resultText: String,
-        sections: [TableSection], pagination: Pagination, findingsCount: Int, findingsHref: String, apiHref: String
+        sections: [TableSection], pagination: Pagination, findingsCount: Int, findingsHref: String, apiHref: String,
+        xlsxHref: String = "", csvHref: String = ""
     ) {
         self.layout = layout
         self.number = number
@@ -219,6 +223,8 @@ public struct PlanPage: Sendable {
         self.findingsCount = findingsCount
         self.findingsHref = findingsHref
         self.apiHref = apiHref
+        self.xlsxHref = xlsxHref
+        self.csvHref = csvHref
         isEmpty = sections.isEmpty
         hasFindings = findingsCount > 0
     }

@@ -310,7 +310,11 @@ struct MonitoringController: Sendable {
             direction: descending ? "desc" : "asc", headers: headers, rows: rows,
             note:
                 "Số nhiệm vụ tính theo nhiệm vụ cấp trên (nhiệm vụ con gộp vào nhiệm vụ cha); báo cáo tính trên mọi dòng đơn vị chủ trì. Bấm tiêu đề cột để sắp xếp; dòng tô đậm là đơn vị đang có nhiệm vụ quá hạn.",
-            apiHref: SiteRoute.apiScorecard(slug: slug).href + "?asOf=\(asOf.iso)")
+            apiHref: SiteRoute.apiScorecard(slug: slug).href + "?asOf=\(asOf.iso)",
+            xlsxHref: "/plans/\(escape(slug))/scorecard.xlsx"
+                + SiteRoute.queryString([("asOf", asOf.iso), ("sort", sortKey), ("dir", descending ? "desc" : "asc")]),
+            csvHref: "/plans/\(escape(slug))/scorecard.csv"
+                + SiteRoute.queryString([("asOf", asOf.iso), ("sort", sortKey), ("dir", descending ? "desc" : "asc")]))
         return renderer.render(page)
     }
 
@@ -394,7 +398,9 @@ struct MonitoringController: Sendable {
             pagination: Pagination(
                 text: "Dòng \(all.isEmpty ? 0 : start + 1)–\(start + rows.count) trên \(all.count)",
                 previous: page > 1 ? listHref(page - 1) : nil,
-                next: start + perPage < all.count ? listHref(page + 1) : nil))
+                next: start + perPage < all.count ? listHref(page + 1) : nil),
+            xlsxHref: "/plans/\(escape(slug))/lists/\(kind.rawValue).xlsx?asOf=\(asOf.iso)",
+            csvHref: "/plans/\(escape(slug))/lists/\(kind.rawValue).csv?asOf=\(asOf.iso)")
         return renderer.render(listPage)
     }
 

@@ -180,7 +180,9 @@ struct PageController: Sendable {
             clearHref: SiteRoute.plan(slug: slug, query: parameters["asOf"] != nil ? [("asOf", query.asOf.iso)] : []).href,
             resultText: resultText, sections: sections, pagination: pagination, findingsCount: snapshot.findings.count,
             findingsHref: SiteRoute.findings(slug: slug).href,
-            apiHref: SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)))
+            apiHref: SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)),
+            xlsxHref: "/plans/\(escape(slug))/export.xlsx" + SiteRoute.queryString(query.parameters()),
+            csvHref: "/plans/\(escape(slug))/export.csv" + SiteRoute.queryString(query.parameters()))
         let html = renderer.render(page)
         await cache.store(html, for: cacheKey)
         return self.page(html, context)

@@ -130,7 +130,24 @@ public enum WebServer {
         router.get(RouterPath(P.apiHistory)) { request, context in try await progressAPI.history(request, context) }
         router.get(RouterPath(P.dashboard)) { request, context in try await monitoring.dashboard(request, context) }
         router.get(RouterPath(P.scorecard)) { request, context in try await monitoring.scorecard(request, context) }
-        router.get(RouterPath(P.actionList)) { request, context in try await monitoring.actionList(request, context) }
+        let exports = ExportController(dependencies: dependencies)
+        router.get(RouterPath(P.actionList)) { request, context in
+            // `/lists/overdue.xlsx` and `.csv` are the list as a spreadsheet.
+            let raw = try context.parameters.require("list")
+            for format in [ExportController.Format.xlsx, .csv] where raw.hasSuffix("." + format.rawValue) {
+                guard let kind = MonitoringController.ListKind(rawValue: String(raw.dropLast(format.rawValue.count + 1))) else {
+                    throw WebError.notFound("Không có danh sách “\(raw)”.", api: "no list \(raw)")
+                }
+                return try await exports.list(request, context, kind: kind, format: format)
+            }
+            return try await monitoring.actionList(request, context)
+        }
+        router.get(RouterPath(P.exportXLSX)) { request, context in try await exports.plan(request, context, format: .xlsx) }
+        router.get(RouterPath(P.exportCSV)) { request, context in try await exports.plan(request, context, format: .csv) }
+        router.get(RouterPath(P.scorecardXLSX)) { request, context in
+            try await exports.scorecard(request, context, format: .xlsx)
+        }
+        router.get(RouterPath(P.scorecardCSV)) { request, context in try await exports.scorecard(request, context, format: .csv) }
         router.get(RouterPath(P.changes)) { request, context in try await monitoring.changes(request, context) }
         router.get(RouterPath(P.apiScorecard)) { request, context in try await monitoring.apiScorecard(request, context) }
         router.get(RouterPath(P.apiList)) { request, context in try await monitoring.apiList(request, context) }

@@ -7,6 +7,7 @@ import TheodoiCore
 import TheodoiOperations
 import TheodoiStore
 import TheodoiTestSupport
+import ZIPFoundation
 
 /// The dashboard, scorecard, lists and changes through the real pages and API: every number links to
 /// exactly the rows it counts.
@@ -128,6 +129,49 @@ struct MonitoringWebTests {
             let agency = try await HTTP.get(leader, "/agencies/\(world.officerAgency.id)?plan=343-qd-tu&asOf=2025-12-15")
             #expect(agency.body.contains("Đang quá hạn ("))
             #expect(agency.body.contains("<svg class=\"chart\""))
+        }
+    }
+}
+
+@Suite("Spreadsheet downloads")
+struct ExportWebTests {
+    @Test("the filtered catalogue, the scorecard and a list download as XLSX and CSV with the page's rows")
+    func downloads() async throws {
+        try await World.run { world, client in
+            let leader = world.client(client, as: .leader)
+            let page = try await HTTP.get(leader, "/plans/343-qd-tu?asOf=2025-10-15&timeliness=open-overdue")
+            let count = try #require(MonitoringWebTests.rowCount(page.body))
+            #expect(page.body.contains("href=\"/plans/343-qd-tu/export.xlsx?asOf=2025-10-15&amp;timeliness=open-overdue\""))
+            let xlsx = try await client.execute(
+                uri: "/plans/343-qd-tu/export.xlsx?asOf=2025-10-15&timeliness=open-overdue", method: .get,
+                headers: [.cookie: "theodoi_session=session-leader"]
+            ) { ($0.status, Array($0.body.readableBytesView), $0.headers) }
+            #expect(xlsx.0 == .ok)
+            #expect(xlsx.2[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(xlsx.2[.contentDisposition]?.contains("343-qd-tu-danh-muc-2025-10-15.xlsx") == true)
+            let archive = try Archive(data: Data(xlsx.1), accessMode: .read)
+            let entry = try #require(archive["xl/worksheets/sheet1.xml"])
+            var sheet = Data()
+            _ = try archive.extract(entry) { sheet.append($0) }
+            let rows = String(decoding: sheet, as: UTF8.self).matches(of: /<row r="/).count
+            #expect(rows == count + 1)
+            let csv = try await client.execute(
+                uri: "/plans/343-qd-tu/export.csv?asOf=2025-10-15&timeliness=open-overdue", method: .get,
+                headers: [.cookie: "theodoi_session=session-leader"]
+            ) { Array($0.body.readableBytesView) }
+            #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
+            #expect(text.hasPrefix("Mã,Nội dung nhiệm vụ,Đơn vị chủ trì"))
+            #expect(text.contains("Chưa hoàn thành, quá hạn"))
+            let score = try await HTTP.get(leader, "/plans/343-qd-tu/scorecard.csv?asOf=2025-10-15")
+            #expect(score.status == .ok && score.body.contains("Hạng,Đơn vị chủ trì"))
+            let list = try await HTTP.get(leader, "/plans/343-qd-tu/lists/overdue.csv?asOf=2025-10-15")
+            let overdue = try await HTTP.get(leader, "/plans/343-qd-tu/lists/overdue?asOf=2025-10-15")
+            #expect(
+                list.body.split(separator: "\r\n").count - 1 == overdue.body.matches(of: /<tr><td class="c-tt"/).count)
+            #expect(try await HTTP.get(leader, "/plans/343-qd-tu/lists/khong-co.xlsx").status == .notFound)
+            // Anonymous visitors get the sign-in page, not the file.
+            #expect(try await HTTP.get(client, "/plans/343-qd-tu/export.xlsx").status == .found)
         }
     }
 }

@@ -1,0 +1,187 @@
+import Foundation
+import TheodoiCore
+import ZIPFoundation
+
+/// An XLSX workbook of one sheet: SpreadsheetML parts zipped in memory. Text is written as inline
+/// strings (no shared-string table to keep in step), dates as real dates formatted dd/mm/yyyy, the
+/// header row bold, frozen and filterable.
+public enum XLSXWriter {
+    /// A workbook that could not be written (the ZIP library failed).
+    public struct WriteError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func bytes(_ table: ExportTable) throws -> [UInt8] {
+        let parts: [(String, String)] = [
+            ("[Content_Types].xml", contentTypes), ("_rels/.rels", rootRelationships),
+            ("xl/workbook.xml", workbook(sheetName(table.title))), ("xl/_rels/workbook.xml.rels", workbookRelationships),
+            ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", sheet(table)),
+            ("docProps/core.xml", core(table.title)),
+        ]
+        do {
+            let archive = try Archive(accessMode: .create)
+            for (path, text) in parts {
+                let data = Data(text.utf8)
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: Int64(data.count),
+                    modificationDate: Date(timeIntervalSince1970: 1_735_689_600), compressionMethod: .deflate
+                ) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            }
+            guard let data = archive.data else { throw WriteError(description: "the in-memory archive has no data") }
+            return [UInt8](data)
+        } catch let error as WriteError {
+            throw error
+        } catch {
+            throw WriteError(description: "could not write the XLSX archive: \(error)")
+        }
+    }
+
+    /// A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ].
+    static func sheetName(_ title: String) -> String {
+        let cleaned = String(title.map { ":\\/?*[]".contains($0) ? " " : $0 }).trimmingCharacters(in: .whitespaces)
+        return cleaned.isEmpty ? "Sheet1" : String(cleaned.prefix(31))
+    }
+
+    /// XML text with &, <, >, " escaped and characters XML 1.0 forbids dropped.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in VietnameseText.nfc(text).unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// "A", "B", …, "Z", "AA", …
+    static func column(_ index: Int) -> String {
+        var index = index + 1
+        var name = ""
+        while index > 0 {
+            let remainder = (index - 1) % 26
+            name = String(UnicodeScalar(UInt8(65 + remainder))) + name
+            index = (index - 1) / 26
+        }
+        return name
+    }
+
+    /// Excel's serial day number (1900 date system) of a date.
+    static func serial(_ date: LocalDate) -> Int { date.daysSinceEpoch + 25_569 }
+
+    static func sheet(_ table: ExportTable) -> String {
+        let columns = max(1, table.headers.count)
+        var widths = table.widths
+        if widths.count < columns {
+            for index in widths.count..<columns {
+                let longest =
+                    ([table.headers[safe: index] ?? ""]
+                    + table.rows.prefix(200).map { ExportTable.text($0[safe: index] ?? .empty) })
+                    .map(\.count).max() ?? 10
+                widths.append(min(60, max(8, longest + 2)))
+            }
+        }
+        let lastCell = "\(column(columns - 1))\(table.rows.count + 1)"
+        var xml =
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+            + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+            + #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#
+            + "<dimension ref=\"A1:\(lastCell)\"/>"
+            + #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#
+            + "<cols>"
+        for (index, width) in widths.prefix(columns).enumerated() {
+            xml += "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(width)\" customWidth=\"1\"/>"
+        }
+        xml += "</cols><sheetData>"
+        xml += "<row r=\"1\">"
+        for (index, header) in table.headers.enumerated() {
+            xml += "<c r=\"\(column(index))1\" t=\"inlineStr\" s=\"1\"><is><t>\(escaped(header))</t></is></c>"
+        }
+        xml += "</row>"
+        for (rowIndex, row) in table.rows.enumerated() {
+            let number = rowIndex + 2
+            xml += "<row r=\"\(number)\">"
+            for (index, cell) in row.enumerated() {
+                let reference = "\(column(index))\(number)"
+                switch cell {
+                case .text(let text):
+                    xml +=
+                        "<c r=\"\(reference)\" t=\"inlineStr\" s=\"3\"><is><t xml:space=\"preserve\">\(escaped(text))</t></is></c>"
+                case .number(let value): xml += "<c r=\"\(reference)\"><v>\(value)</v></c>"
+                case .date(let date): xml += "<c r=\"\(reference)\" s=\"2\"><v>\(serial(date))</v></c>"
+                case .empty: break
+                }
+            }
+            xml += "</row>"
+        }
+        xml += "</sheetData>"
+        if !table.rows.isEmpty { xml += "<autoFilter ref=\"A1:\(lastCell)\"/>" }
+        xml += #"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#
+        return xml + "</worksheet>"
+    }
+
+    static let contentTypes =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+        + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
+        + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
+        + #"<Default Extension="xml" ContentType="application/xml"/>"#
+        + #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+        + #"<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        + #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        + #"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#
+        + "</Types>"
+
+    static let rootRelationships =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+        + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
+        + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"#
+        + "</Relationships>"
+
+    static func workbook(_ name: String) -> String {
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+            + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+            + "<sheets><sheet name=\"\(escaped(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets>" + "</workbook>"
+    }
+
+    static let workbookRelationships =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+        + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#
+        + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        + "</Relationships>"
+
+    /// Styles: 0 default, 1 bold header with a fill and border, 2 date dd/mm/yyyy, 3 wrapped text.
+    static let styles =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+        + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+        + #"<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>"#
+        + #"<fonts count="2"><font><sz val="11"/><name val="Times New Roman"/></font><font><b/><sz val="11"/><name val="Times New Roman"/></font></fonts>"#
+        + #"<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFEEF1F4"/><bgColor indexed="64"/></patternFill></fill></fills>"#
+        + #"<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style="thin"><color rgb="FF9AA4B1"/></bottom><diagonal/></border></borders>"#
+        + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
+        + #"<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+        + #"<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>"#
+        + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs>"#
+        + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
+        + "</styleSheet>"
+
+    static func core(_ title: String) -> String {
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+            + #"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">"#
+            + "<dc:title>\(escaped(title))</dc:title><dc:creator>theodoi</dc:creator></cp:coreProperties>"
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
