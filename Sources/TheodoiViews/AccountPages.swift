@@ -390,6 +390,32 @@ public struct PublicPartRow: Sendable {
 }
 
 /// Công khai: what anonymous visitors see of a published plan.
+/// One task on the public page.
+public struct PublicTaskRow: Sendable {
+    public var code: String
+    public var anchor: String
+    public var title: String
+    public var lead: String
+    public var deadlineText: String
+    public var statusLabel: String
+    public var statusCode: String
+    public let isSub: Bool
+
+    public init(
+        code: String, anchor: String, title: String, lead: String, deadlineText: String, statusLabel: String,
+        statusCode: String, isSub: Bool
+    ) {
+        self.code = code
+        self.anchor = anchor
+        self.title = title
+        self.lead = lead
+        self.deadlineText = deadlineText
+        self.statusLabel = statusLabel
+        self.statusCode = statusCode
+        self.isSub = isSub
+    }
+}
+
 public struct PublicPlanPage: Sendable {
     public var layout: Layout
     public var number: String
@@ -399,11 +425,23 @@ public struct PublicPlanPage: Sendable {
     public var asOfText: String
     public var sentence: String
     public var parts: [PublicPartRow]
+    /// Status by part, drawn on the server.
+    public var chart: String
+    /// Every task with its status: no reports, no officials, no files.
+    public var tasks: [PublicTaskRow]
+    public var csvHref: String
+    public var jsonHref: String
+    public let hasTasks: Bool
 
     public init(
         layout: Layout, number: String, title: String, issuer: String, dateText: String, asOfText: String, sentence: String,
-        parts: [PublicPartRow]
+        parts: [PublicPartRow], chart: String = "", tasks: [PublicTaskRow] = [], csvHref: String = "", jsonHref: String = ""
     ) {
+        self.chart = chart
+        self.tasks = tasks
+        self.csvHref = csvHref
+        self.jsonHref = jsonHref
+        self.hasTasks = !tasks.isEmpty
         self.layout = layout
         self.number = number
         self.title = title

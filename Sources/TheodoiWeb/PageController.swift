@@ -36,8 +36,11 @@ struct PageController: Sendable {
     /// What an anonymous visitor sees of a plan: the summary when the plan is published, else the sign-in page.
     func publicSummary(slug: String, _ context: AppRequestContext) async throws -> Response {
         guard let plan = try await dependencies.store.plan(slug), plan.published,
-            let dashboard = try await dependencies.views.dashboard(slug: slug, asOf: dependencies.today())
+            let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug)
         else { throw WebError.unauthenticated() }
+        let today = dependencies.today()
+        let dashboard = await dependencies.views.snapshots.dashboard(of: snapshot, asOf: today)
+        let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: today)
         let parts = dashboard.parts.map { counts in
             PublicPartRow(
                 code: counts.key, title: counts.title, total: counts.total, doneOnTime: counts.timeliness[.doneOnTime] ?? 0,
@@ -48,8 +51,61 @@ struct PageController: Sendable {
         let page = PublicPlanPage(
             layout: Layout(title: plan.number, section: "public"), number: plan.number, title: plan.title ?? "",
             issuer: plan.issuer ?? "", dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày",
-            asOfText: dashboard.asOf.vietnameseShort, sentence: dashboard.summary.sentence, parts: parts)
+            asOfText: dashboard.asOf.vietnameseShort, sentence: dashboard.summary.sentence, parts: parts,
+            chart: Charts.stackedBars(
+                id: "public", title: "Tình trạng các nhiệm vụ theo nhóm, tính đến ngày \(today.vietnameseShort)",
+                categories: dashboard.parts.map { counts in
+                    (
+                        label: "Nhóm \(counts.key) (\(counts.total))",
+                        values: MonitoringController.timelinessSeries.map { timeliness, _ in
+                            ChartValue(counts.timeliness[timeliness] ?? 0, href: "#part-\(counts.key)")
+                        }
+                    )
+                }, series: MonitoringController.timelinessSeries.map(\.1)),
+            tasks: snapshot.assignments.enumerated().map { position, assignment in
+                let first = assignment.parent == nil && snapshot.assignments.firstIndex { $0.part == assignment.part } == position
+                return PublicTaskRow(
+                    code: assignment.code, anchor: first ? "part-\(assignment.part ?? "")" : "task-\(assignment.code)",
+                    title: assignment.title, lead: assignment.lead.map(\.name).joined(separator: "; "),
+                    deadlineText: assignment.deadline.text, statusLabel: statuses[position].timeliness.vietnamese,
+                    statusCode: statuses[position].timeliness.rawValue, isSub: assignment.parent != nil)
+            }, csvHref: "/plans/\(escape(slug))/open-data.csv", jsonHref: "/plans/\(escape(slug))/open-data.json")
         return self.page(renderer.render(page), context)
+    }
+
+    /// `GET /plans/{plan}/open-data.csv|json`: every task with its status today, for anyone when the
+    /// plan is published (signed-in users always): no reports, officials or files.
+    func openData(_ request: Request, _ context: AppRequestContext, json: Bool) async throws -> Response {
+        let slug = try context.parameters.require("plan")
+        guard let plan = try await dependencies.store.plan(slug) else { throw PageController.noPlan(slug) }
+        guard plan.published || context.identity != nil else { throw WebError.unauthenticated() }
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
+        let today = dependencies.today()
+        let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: today)
+        if json {
+            let items = snapshot.assignments.enumerated().map { position, assignment -> JSONValue in
+                let status = statuses[position]
+                return .object([
+                    ("code", .string(assignment.code)), ("parent", .string(assignment.parent)),
+                    ("title", .string(assignment.title)), ("lead", .array(assignment.lead.map { .string($0.name) })),
+                    ("coordinators", .array(assignment.coordinators.map { .string($0.name) })),
+                    ("deadlineText", .string(assignment.deadline.text)), ("effectiveDue", .string(status.effectiveDue?.iso)),
+                    ("timeliness", .string(status.timeliness.rawValue)), ("stage", .string(status.stage.rawValue)),
+                    ("completedOn", .string(status.completedOn?.iso)),
+                ])
+            }
+            return Responses.json(
+                .object([
+                    ("plan", .string(plan.number)), ("title", .string(plan.title)), ("asOf", .string(today.iso)),
+                    ("items", .array(items)),
+                ]))
+        }
+        let table = ExportTables.plan(
+            snapshot, rows: snapshot.assignments.enumerated().map { PlanRow(assignment: $0.element, status: statuses[$0.offset]) }
+        )
+        return try ExportController.file(table, name: "\(slug)-du-lieu-mo-\(today.iso)", format: .csv)
     }
 
     func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -109,6 +109,8 @@ enum SiteRoute {
         static let actionList = "/plans/:plan/lists/:list"
         static let changes = "/plans/:plan/changes"
         static let exportXLSX = "/plans/:plan/export.xlsx"
+        static let openDataCSV = "/plans/:plan/open-data.csv"
+        static let openDataJSON = "/plans/:plan/open-data.json"
         static let exportCSV = "/plans/:plan/export.csv"
         static let scorecardXLSX = "/plans/:plan/scorecard.xlsx"
         static let scorecardCSV = "/plans/:plan/scorecard.csv"

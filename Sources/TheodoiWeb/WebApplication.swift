@@ -143,6 +143,8 @@ public enum WebServer {
             return try await monitoring.actionList(request, context)
         }
         router.get(RouterPath(P.exportXLSX)) { request, context in try await exports.plan(request, context, format: .xlsx) }
+        router.get(RouterPath(P.openDataCSV)) { request, context in try await pages.openData(request, context, json: false) }
+        router.get(RouterPath(P.openDataJSON)) { request, context in try await pages.openData(request, context, json: true) }
         router.get(RouterPath(P.exportCSV)) { request, context in try await exports.plan(request, context, format: .csv) }
         router.get(RouterPath(P.scorecardXLSX)) { request, context in
             try await exports.scorecard(request, context, format: .xlsx)

@@ -176,7 +176,7 @@ struct AccountTests {
         }
     }
 
-    @Test("anonymous visitors see the sign-in page and a published plan's summary only")
+    @Test("anonymous visitors see the sign-in page, and a published plan's summary, tasks and open data only")
     func anonymous() async throws {
         try await World.run { world, client in
             #expect(try await HTTP.get(client, "/plans/343-qd-tu").location == "/sign-in?next=%2Fplans%2F343-qd-tu")
@@ -189,6 +189,20 @@ struct AccountTests {
             #expect(summary.body.contains("Tổng số 94 nhiệm vụ"))
             #expect(!summary.body.contains("/plans/343-qd-tu/assignments/"))
             #expect(try await HTTP.get(client, "/plans/343-qd-tu/assignments/A.1").status == .found)
+            // The public page also lists every task with its status and offers open data; no officials, no reports.
+            #expect(summary.body.contains("Danh sách nhiệm vụ và tình trạng"))
+            #expect(summary.body.contains("Xây dựng kho dữ liệu số, bài giảng điện tử"))
+            #expect(summary.body.contains("<svg class=\"chart\""))
+            #expect(!summary.body.contains("Người thử") && !summary.body.contains("@gialai.gov.vn"))
+            let csv = try await HTTP.get(client, "/plans/343-qd-tu/open-data.csv")
+            #expect(csv.status == .ok)
+            #expect(csv.body.split(separator: "\r\n").count == 120)
+            let json = try await HTTP.get(client, "/plans/343-qd-tu/open-data.json")
+            let items = (try JSONSerialization.jsonObject(with: Data(json.body.utf8)) as? [String: Any])?["items"] as? [Any]
+            #expect(items?.count == 119)
+            _ = try await world.catalogue.setPlanPublished("343-qd-tu", false, .commandLine)
+            #expect(try await HTTP.get(client, "/plans/343-qd-tu/open-data.csv").status == .found)
+            _ = try await world.catalogue.setPlanPublished("343-qd-tu", true, .commandLine)
             #expect(try await HTTP.get(client, "/api/v1/plans/343-qd-tu/summary").status == .ok)
             #expect(try await HTTP.get(client, "/sign-in").body.contains("Kế hoạch công khai"))
         }
