@@ -255,6 +255,40 @@ struct ProgressFlowTests {
         }
     }
 
+    @Test("a draft keeps its files between saves; a ticked file is removed; the form shows what is attached")
+    func draftFiles() async throws {
+        try await World.run { world, client in
+            let education = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
+            let officer = SessionClient(base: client, cookie: education.cookie)
+            let path = "/plans/343-qd-tu/assignments/A.17.6/report"
+            let fields = Self.reportFields(education, stage: "in-progress", result: "Đang làm", achievedOn: "", submit: false)
+            let saved = try await HTTP.multipart(
+                officer, path, fields,
+                files: [
+                    ("files", "ke-hoach.pdf", Self.pdf),
+                    ("files", "anh.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 7]),
+                ])
+            #expect(saved.status == .found)
+            let assignment = try #require(try await Self.assignmentID(world, "A.17.6"))
+            let draft = try #require(try await world.progress.assignmentLog(assignment).reports.first)
+            #expect(draft.attachments.map(\.fileName) == ["ke-hoach.pdf", "anh.png"])
+            let form = try await HTTP.get(officer, path)
+            #expect(
+                form.body.contains("ke-hoach.pdf") && form.body.contains("name=\"remove\" value=\"\(draft.attachments[1].id)\""))
+            var again = fields
+            again[1] = ("report", "\(draft.id)")
+            again[2] = ("version", "\(draft.version)")
+            again.append(("remove", "\(draft.attachments[1].id)"))
+            #expect(try await HTTP.multipart(officer, path, again).status == .found)
+            let after = try #require(try await world.progress.report(draft.id))
+            #expect(after.attachments.map(\.fileName) == ["ke-hoach.pdf"])
+            // Another agency's officer cannot fetch a draft's file.
+            let other = world.client(client, as: .otherOfficer)
+            #expect(try await HTTP.get(other, "/attachments/\(draft.attachments[0].id)").status == .notFound)
+            #expect(try await HTTP.get(officer, "/attachments/\(draft.attachments[0].id)").status == .ok)
+        }
+    }
+
     @Test("an extension asked, refused without a reason only when given one, approved; the original date is kept")
     func extensions() async throws {
         try await World.run { world, client in
