@@ -92,6 +92,18 @@ public struct ReportingPeriod: Sendable, Hashable {
     }
 }
 
+extension Deadline {
+    /// The reporting period a recurring task reports in: its cadence's, a quarter for plain "Thường xuyên".
+    public var reportingPeriodKind: ReportingPeriod.Kind {
+        switch cadence {
+        case .monthly: .month
+        case .quarterly, nil: .quarter
+        case .halfYearly: .sixMonths
+        case .yearly: .year
+        }
+    }
+}
+
 extension LocalDate {
     /// A date from parts known to be valid (a 14th or 15th of a real month).
     fileprivate init(unsafeYear year: Int, month: Int, day: Int) {

@@ -73,13 +73,7 @@ public enum StatusEngine {
 
         var reportedThisPeriod: Bool?
         if recurring {
-            let kind: ReportingPeriod.Kind
-            switch deadline.cadence {
-            case .monthly: kind = .month
-            case .quarterly, nil: kind = .quarter
-            case .halfYearly: kind = .sixMonths
-            case .yearly: kind = .year
-            }
+            let kind = deadline.reportingPeriodKind
             let period = ReportingPeriod.containing(asOf, kind: kind) ?? ReportingPeriod.containing(asOf, kind: .year)
             reportedThisPeriod = reports.contains { report in period.map { $0.contains(report.submittedOn) } ?? false }
         }

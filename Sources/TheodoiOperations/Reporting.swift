@@ -140,6 +140,25 @@ public struct AssignmentWorkspace: Sendable {
         return log
     }
 
+    /// For a recurring assignment, each reporting period from the plan's date to `today`, newest
+    /// first, with the lead's reports sent in it (DESIGN §6); empty for any other.
+    public func reportingPeriods(today: LocalDate) -> [(period: ReportingPeriod, reports: [ReportRecord])] {
+        guard assignment.deadline.kind == .recurring else { return [] }
+        let kind = assignment.deadline.reportingPeriodKind
+        let sent = log.reports.filter { $0.kind == .report && $0.state != .draft }
+        var periods: [(period: ReportingPeriod, reports: [ReportRecord])] = []
+        var date = snapshot.plan.date ?? today
+        while date <= today, periods.count < 60 {
+            guard let period = ReportingPeriod.containing(date, kind: kind) ?? ReportingPeriod.containing(date, kind: .year)
+            else { break }
+            if periods.last?.period != period {
+                periods.append((period, sent.filter { $0.submittedOn.map(period.contains) ?? false }))
+            }
+            date = LocalDate(daysSinceEpoch: period.end.daysSinceEpoch + 1)
+        }
+        return periods.reversed()
+    }
+
     /// The draft of `kind` that `identity`'s agency is writing, if any.
     public func draft(of kind: ReportKind, for identity: Identity) -> ReportRecord? {
         guard let agency = identity.user.agencyID else { return nil }

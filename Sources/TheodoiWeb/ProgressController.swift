@@ -416,38 +416,17 @@ struct ProgressController: Sendable {
             historyHref: SiteRoute.apiHistory(slug: slug, code: code).href)
     }
 
-    /// For a recurring assignment, each reporting period from the plan's date to today and whether it has a report.
+    /// The reporting periods of a recurring assignment as table rows.
     func periods(_ workspace: AssignmentWorkspace) -> [PeriodRow] {
-        guard workspace.assignment.deadline.kind == .recurring else { return [] }
-        let kind: ReportingPeriod.Kind
-        switch workspace.assignment.deadline.cadence {
-        case .monthly: kind = .month
-        case .quarterly, nil: kind = .quarter
-        case .halfYearly: kind = .sixMonths
-        case .yearly: kind = .year
-        }
         let today = dependencies.today()
-        let start = workspace.snapshot.plan.date ?? today
-        let sent = workspace.log.reports.filter { $0.kind == .report && $0.state != .draft }
-        var rows: [PeriodRow] = []
-        var date = start
-        var seen: Set<ReportingPeriod> = []
-        while date <= today, rows.count < 60 {
-            guard let period = ReportingPeriod.containing(date, kind: kind) ?? ReportingPeriod.containing(date, kind: .year)
-            else { break }
-            if seen.insert(period).inserted {
-                let inside = sent.filter { $0.submittedOn.map(period.contains) ?? false }
-                rows.append(
-                    PeriodRow(
-                        name: period.vietnameseName.prefix(1).uppercased() + period.vietnameseName.dropFirst(),
-                        range: "\(period.start.vietnameseShort) – \(period.end.vietnameseShort)", reported: !inside.isEmpty,
-                        reportsText: inside.isEmpty
-                            ? "" : "\(inside.count) báo cáo, gần nhất \(inside.last?.submittedOn?.vietnameseShort ?? "")",
-                        current: period.contains(today)))
-            }
-            date = LocalDate(daysSinceEpoch: period.end.daysSinceEpoch + 1)
+        return workspace.reportingPeriods(today: today).map { period, reports in
+            PeriodRow(
+                name: period.vietnameseName.prefix(1).uppercased() + period.vietnameseName.dropFirst(),
+                range: "\(period.start.vietnameseShort) – \(period.end.vietnameseShort)", reported: !reports.isEmpty,
+                reportsText: reports.isEmpty
+                    ? "" : "\(reports.count) báo cáo, gần nhất \(reports.last?.submittedOn?.vietnameseShort ?? "")",
+                current: period.contains(today))
         }
-        return rows.reversed()
     }
 
     /// Every report, contribution, review, request and decision, oldest first.
