@@ -27,14 +27,7 @@ struct ExportController: Sendable {
         case .xlsx: bytes = try XLSXWriter.bytes(table)
         case .csv: bytes = CSVWriter.bytes(table)
         }
-        let fileName = "\(name).\(format.rawValue)"
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: format.contentType,
-                .contentDisposition: "attachment; filename=\"\(fileName)\"; filename*=UTF-8''\(escape(fileName))",
-            ],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Responses.download(bytes, contentType: format.contentType, fileName: "\(name).\(format.rawValue)")
     }
 
     /// `GET /plans/{plan}/export.xlsx|csv?<plan filters>`: every row matching, no pages.

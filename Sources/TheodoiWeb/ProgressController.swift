@@ -283,15 +283,9 @@ struct ProgressController: Sendable {
 
     /// The bytes with the type we checked on upload, as a download named as uploaded.
     static func download(_ info: AttachmentInfo, bytes: [UInt8]) -> Response {
-        let ascii = String(
-            info.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
-        var headers: HTTPFields = [
-            .contentType: info.contentType,
-            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(escape(info.fileName))",
-            .contentSecurityPolicy: "default-src 'none'; sandbox",
-        ]
-        headers[.eTag] = "\"\(info.sha256)\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        Responses.download(
+            bytes, contentType: info.contentType, fileName: info.fileName,
+            headers: [.contentSecurityPolicy: "default-src 'none'; sandbox", .eTag: "\"\(info.sha256)\""])
     }
 
     func queue(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -202,6 +202,18 @@ enum Responses {
             body: .init(byteBuffer: ByteBuffer(string: value.serialized(pretty: false))))
     }
 
+    /// A file to save, named as given (RFC 5987 UTF-8 name, with an ASCII fallback for old clients).
+    static func download(_ bytes: [UInt8], contentType: String, fileName: String, headers extra: HTTPFields = [:]) -> Response {
+        let ascii = String(
+            fileName.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        var headers: HTTPFields = [
+            .contentType: contentType,
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(escape(fileName))",
+        ]
+        for field in extra { headers.append(field) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     static func redirect(_ location: String) -> Response {
         Response(status: .found, headers: [.location: location])
     }
