@@ -2,13 +2,13 @@ import Foundation
 import TheodoiCore
 
 /// An instant shown as people in Vietnam read it (UTC+7): "14:05 ngày 05/10/2025".
-struct VietnamTime {
-    var date: LocalDate
-    var hour: Int
-    var minute: Int
+public struct VietnamTime: Sendable {
+    public var date: LocalDate
+    public var hour: Int
+    public var minute: Int
 
     /// From ISO 8601 text (as stored); nil when it is not one.
-    init?(iso: String) {
+    public init?(iso: String) {
         guard let instant = try? Date(iso, strategy: .iso8601) else { return nil }
         let seconds = instant.timeIntervalSince1970
         date = LocalDate(vietnamAt: seconds)
@@ -17,7 +17,12 @@ struct VietnamTime {
         minute = secondOfDay % 3600 / 60
     }
 
-    var text: String {
-        "\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute) ngày \(date.vietnameseShort)"
-    }
+    /// "14:05".
+    public var clock: String { "\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)" }
+
+    /// "14:05 ngày 05/10/2025", as a sentence says it.
+    public var text: String { "\(clock) ngày \(date.vietnameseShort)" }
+
+    /// "05/10/2025 14:05", as a table column shows it.
+    public var compact: String { "\(date.vietnameseShort) \(clock)" }
 }

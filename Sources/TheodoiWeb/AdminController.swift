@@ -334,16 +334,7 @@ struct AdminController: Sendable {
     }
 
     /// An ISO 8601 UTC time as Vietnamese local time: "29/11/2026 14:38".
-    static func timeText(_ iso: String) -> String {
-        guard let date = try? Date(iso, strategy: .iso8601) else { return iso }
-        let local = date.addingTimeInterval(7 * 3600)
-        let seconds = Int(local.timeIntervalSince1970)
-        let day = LocalDate(vietnamAt: date.timeIntervalSince1970)
-        let minutes = ((seconds % 86_400) + 86_400) % 86_400 / 60
-        let hour = minutes / 60
-        let minute = minutes % 60
-        return "\(day.vietnameseShort) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
-    }
+    static func timeText(_ iso: String) -> String { VietnamTime(iso: iso)?.compact ?? iso }
 
     /// The UTC time at which a Vietnamese calendar day starts (00:00 UTC+7 is 17:00 UTC the day before).
     static func utcStart(of day: LocalDate) -> String {
