@@ -79,7 +79,7 @@ extension Reporting {
     }
 
     /// "20,5 MB".
-    static func megabytes(_ bytes: Int) -> String {
+    public static func megabytes(_ bytes: Int) -> String {
         let tenths = (bytes * 10 + 524_288) / 1_048_576
         return "\(tenths / 10),\(tenths % 10) MB"
     }

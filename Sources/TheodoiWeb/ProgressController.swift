@@ -304,17 +304,17 @@ struct ProgressController: Sendable {
         // Only the latest sent report of an assignment can be reviewed; older ones wait for nothing.
         var latest: [AssignmentRecord.ID: ReportRecord] = [:]
         for report in queue.reports { latest[report.assignmentID] = report }
-        let reports = queue.reports.filter { latest[$0.assignmentID]?.id == $0.id }.compactMap { report -> QueueRow? in
+        func row(_ report: ReportRecord) -> QueueRow? {
             guard let position = snapshot.idIndex[report.assignmentID] else { return nil }
             let assignment = snapshot.assignments[position]
             return QueueRow(
                 code: assignment.code, title: assignment.title, href: SiteRoute.report(id: report.id).href,
                 agency: report.agencyName,
                 what: report.content.claimedStage == .done
-                    ? ProgressController.completionClaim
-                    : "\(report.content.claimedStage.vietnamese), \(report.content.percent)%",
+                    ? "Báo cáo đã hoàn thành" : "\(report.content.claimedStage.vietnamese), \(report.content.percent)%",
                 when: report.submittedAt.map(Reporting.timeText) ?? "", waiting: waiting(report.submittedOn))
         }
+        let open = queue.reports.filter { latest[$0.assignmentID]?.id == $0.id }
         let extensions = queue.extensions.compactMap { request -> QueueRow? in
             guard let position = snapshot.idIndex[request.assignmentID] else { return nil }
             let assignment = snapshot.assignments[position]
@@ -328,12 +328,10 @@ struct ProgressController: Sendable {
         }
         let page = ReviewQueuePage(
             layout: Layout(title: "Chờ xử lý", section: "review", planSlug: slug, planNumber: snapshot.plan.number),
-            planNumber: snapshot.plan.number, completions: reports.filter { $0.what == ProgressController.completionClaim },
-            reports: reports.filter { $0.what != ProgressController.completionClaim }, extensions: extensions)
+            planNumber: snapshot.plan.number, completions: open.filter { $0.content.claimedStage == .done }.compactMap(row),
+            reports: open.filter { $0.content.claimedStage != .done }.compactMap(row), extensions: extensions)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
-
-    static let completionClaim = "Báo cáo đã hoàn thành"
 
     // MARK: The assignment page's panel
 
@@ -539,8 +537,7 @@ struct ProgressController: Sendable {
     static func sizeText(_ bytes: Int) -> String {
         if bytes < 1024 { return "\(bytes) byte" }
         if bytes < 1_048_576 { return "\((bytes + 512) / 1024) KB" }
-        let tenths = (bytes * 10 + 524_288) / 1_048_576
-        return "\(tenths / 10),\(tenths % 10) MB"
+        return Reporting.megabytes(bytes)
     }
 
     /// "Với ngày này, nhiệm vụ được tính hoàn thành đúng hạn (hạn 31/08/2025)."
