@@ -325,7 +325,7 @@ public struct Reporting: Sendable {
         do {
             return try await progress.saveReport(save, actor)
         } catch let error as ProgressStoreError {
-            throw try await translated(error, startedFrom: version, reportID: existing?.id)
+            throw translated(error)
         }
     }
 
@@ -495,7 +495,7 @@ public struct Reporting: Sendable {
                     reportID: id, assignment: workspace.ref, decision: decision, reason: reason, completedOn: completion,
                     on: today), actor)
         } catch let error as ProgressStoreError {
-            throw try await translated(error, startedFrom: nil, reportID: id)
+            throw translated(error)
         }
     }
 
@@ -518,7 +518,7 @@ public struct Reporting: Sendable {
                     assignment: workspace.ref, kind: .request, agencyID: identity.user.agencyID, previousDue: current,
                     newDue: date, reason: reason, on: today()), actor)
         } catch let error as ProgressStoreError {
-            throw try await translated(error, startedFrom: nil, reportID: nil)
+            throw translated(error)
         }
     }
 
@@ -537,7 +537,7 @@ public struct Reporting: Sendable {
                 ExtensionDecisionInput(extensionID: id, assignment: workspace.ref, approve: approve, reason: reason, on: today()),
                 actor)
         } catch let error as ProgressStoreError {
-            throw try await translated(error, startedFrom: nil, reportID: nil)
+            throw translated(error)
         }
     }
 
@@ -594,11 +594,7 @@ public struct Reporting: Sendable {
 
     // MARK: Errors
 
-    private func translated(
-        _ error: ProgressStoreError, startedFrom version: Int?, reportID: ReportRecord.ID?
-    ) async throws
-        -> any Error
-    {
+    private func translated(_ error: ProgressStoreError) -> any Error {
         switch error {
         case .staleVersion(let current, let base):
             return StaleDraft(current: current, changes: base.map { current.content.changes(from: $0.content) } ?? [])
