@@ -14,7 +14,7 @@ struct PageController: Sendable {
 
     /// A rendered page with the visitor's navigation filled in.
     func page(_ html: String, _ context: AppRequestContext) -> Response {
-        Responses.html(renderer.personalize(html, viewer: context.viewer))
+        PageController.page(html, context, renderer: renderer)
     }
 
     /// A rendered page with the visitor's navigation filled in.

@@ -40,12 +40,8 @@ enum SiteRoute {
     case setDue(slug: String, code: String)
     case attachment(id: AttachmentInfo.ID)
     case reviewQueue(slug: String)
-    case apiReports(slug: String, code: String)
-    case apiContributions(slug: String, code: String)
-    case apiReport(id: ReportRecord.ID)
     case apiHistory(slug: String, code: String)
     case apiAttachment(id: AttachmentInfo.ID)
-    case dashboard(slug: String)
     case scorecard(slug: String, query: [(String, String)] = [])
     case actionList(slug: String, list: String, asOf: LocalDate? = nil)
     case changes(slug: String, query: [(String, String)] = [])
@@ -164,13 +160,8 @@ enum SiteRoute {
         case .setDue(let slug, let code): return "/plans/\(escape(slug))/assignments/\(escape(code))/due"
         case .attachment(let id): return "/attachments/\(id.rawValue)"
         case .reviewQueue(let slug): return "/plans/\(escape(slug))/review"
-        case .apiReports(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/reports"
-        case .apiContributions(let slug, let code):
-            return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/contributions"
-        case .apiReport(let id): return "/api/v1/reports/\(id.rawValue)"
         case .apiHistory(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/history"
         case .apiAttachment(let id): return "/api/v1/attachments/\(id.rawValue)"
-        case .dashboard(let slug): return "/plans/\(escape(slug))/dashboard"
         case .scorecard(let slug, let query): return "/plans/\(escape(slug))/scorecard" + SiteRoute.queryString(query)
         case .actionList(let slug, let list, let asOf):
             return "/plans/\(escape(slug))/lists/\(escape(list))" + SiteRoute.queryString(asOf.map { [("asOf", $0.iso)] } ?? [])
