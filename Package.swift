@@ -194,9 +194,10 @@ let package = Package(
         .testTarget(
             name: "TheodoiOperationsTests",
             dependencies: [
-                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations",
-                .product(name: "Logging", package: "swift-log"),
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiExport",
+                "TheodoiTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: strictSettings
         ),
         .testTarget(

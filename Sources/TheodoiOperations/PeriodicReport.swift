@@ -100,15 +100,15 @@ public struct PeriodicReport: Sendable {
     ]
     static let appendixWidths = [5, 24, 11, 11, 9, 14, 22, 10, 12, 12]
 
-    /// Composes the report. `statuses` are the snapshot's rows as of `request.asOf`; `digests` what was
-    /// sent by then (`ReportStore.digests`).
+    /// Composes the report. `statuses` are the snapshot's rows as of `request.asOf`, `before` as of
+    /// the day before the period starts; `digests` what was sent by then (`ReportStore.digests`).
     public init(
-        snapshot: PlanSnapshot, statuses: [AssignmentStatus], digests: [ReportDigest], settings: ReportSettings,
-        request: PeriodicReportRequest
+        snapshot: PlanSnapshot, statuses: [AssignmentStatus], before: [AssignmentStatus], digests: [ReportDigest],
+        settings: ReportSettings, request: PeriodicReportRequest
     ) {
         let plan = snapshot.plan
         let asOf = request.asOf
-        let from = request.period?.start ?? plan.date ?? asOf
+        let from = PeriodicReport.start(of: request, plan: plan)
         let inScope = PeriodicReport.scopeMask(snapshot: snapshot, scope: request.scope)
         // Statistics count top-level rows, or rows whose parent is outside the scope (an agency's sub-tasks).
         var counted: [AssignmentStatus] = []
@@ -167,12 +167,17 @@ public struct PeriodicReport: Sendable {
         let agencyCount = Set(
             snapshot.assignments.enumerated().filter { inScope[$0.offset] }.flatMap { $0.element.lead.compactMap(\.agencyID) }
         ).count
-        var opening = "Thực hiện \(decision), các cơ quan, đơn vị được giao chủ trì đã triển khai thực hiện "
-        opening += "\(summary.total) nhiệm vụ"
-        if request.scope == .all, let declared = plan.declaredCount, declared != summary.total {
-            opening += " (văn bản ghi \(declared) nhiệm vụ)"
+        var opening = "Thực hiện \(decision), "
+        if case .agency = request.scope {
+            opening += "\(scopeLabel.replacingOccurrences(of: "Nhiệm vụ do ", with: "").replacingOccurrences(of: " chủ trì", with: "")) "
+            opening += "được giao chủ trì thực hiện \(summary.total) nhiệm vụ."
+        } else {
+            opening += "\(agencyCount) cơ quan, đơn vị được giao chủ trì thực hiện \(summary.total) nhiệm vụ"
+            if request.scope == .all, let declared = plan.declaredCount, declared != summary.total {
+                opening += " (văn bản ghi \(declared) nhiệm vụ)"
+            }
+            opening += "."
         }
-        opening += agencyCount > 0 ? " do \(agencyCount) cơ quan, đơn vị chủ trì." : "."
         body.append(.paragraph([.init(opening)]))
         body.append(.paragraph([.init("Kết quả \(asOfText): ", bold: true), .init(summary.sentence)]))
         let periodText =
@@ -182,34 +187,51 @@ public struct PeriodicReport: Sendable {
         var reportedInPeriod: [Int] = []
         for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
             let status = statuses[position]
-            if status.timeliness.isDone, let completed = status.completedOn, from <= completed, completed <= asOf,
-                snapshot.children[assignment.code] == nil
-            {
+            // Newly done: accepted by the report's date and not yet done the day before the period.
+            if status.timeliness.isDone, !before[position].timeliness.isDone, snapshot.children[assignment.code] == nil {
                 completedInPeriod.append(position)
             } else if let report = leadReport[assignment.id], report.submittedOn >= from {
                 reportedInPeriod.append(position)
             }
         }
-        let sentInPeriod = digests.filter { $0.submittedOn >= from && (snapshot.idIndex[$0.assignmentID].map { inScope[$0] } ?? false) }.count
+        let contributed = digests.filter {
+            $0.kind == .contribution && $0.submittedOn >= from
+                && (snapshot.idIndex[$0.assignmentID].map { inScope[$0] } ?? false)
+        }.count
+        let reportedTasks = snapshot.assignments.enumerated().filter {
+            inScope[$0.offset] && (leadReport[$0.element.id].map { $0.submittedOn >= from } ?? false)
+        }.count
         body.append(
             .paragraph([
                 .init(
-                    "\(periodText), có \(completedInPeriod.count) nhiệm vụ được xác nhận hoàn thành; "
-                        + "các cơ quan, đơn vị đã gửi \(sentInPeriod) báo cáo, ý kiến phối hợp còn hiệu lực.")
+                    "\(periodText), có \(completedInPeriod.count) nhiệm vụ, nhiệm vụ con được xác nhận hoàn thành; "
+                        + "\(reportedTasks) nhiệm vụ có báo cáo của đơn vị chủ trì và \(contributed) ý kiến của đơn vị phối hợp.")
             ]))
 
         // MARK: II. Kết quả thực hiện
         body.append(.section("II. KẾT QUẢ THỰC HIỆN"))
         let sections = PeriodicReport.sections(snapshot: snapshot, inScope: inScope)
-        var sectionNumber = 0
+        var partNumber = 0
+        var groupLetter = 0
+        var currentPart: String?
         for section in sections {
-            sectionNumber += 1
-            let sectionStatuses = section.positions.filter { position in
-                let parent = snapshot.assignments[position].parent.flatMap { snapshot.index[$0] }
-                return parent.map { !inScope[$0] } ?? true
-            }.map { statuses[$0] }
-            body.append(.subsection("\(sectionNumber). \(section.title)"))
-            body.append(.paragraph([.init(StatusSummary(sectionStatuses).sentence)]))
+            if section.part != currentPart || currentPart == nil {
+                currentPart = section.part
+                partNumber += 1
+                groupLetter = 0
+                let partPositions = sections.filter { $0.part == section.part }.flatMap(\.positions)
+                let partStatuses = partPositions.filter { position in
+                    let parent = snapshot.assignments[position].parent.flatMap { snapshot.index[$0] }
+                    return parent.map { !inScope[$0] } ?? true
+                }.map { statuses[$0] }
+                body.append(.subsection("\(partNumber). \(section.partTitle ?? section.groupTitle ?? "Nhiệm vụ")"))
+                body.append(.paragraph([.init(StatusSummary(partStatuses).sentence)]))
+            }
+            if section.partTitle != nil, let groupTitle = section.groupTitle {
+                let letter = Character(UnicodeScalar(UInt8(97 + groupLetter % 26)))
+                groupLetter += 1
+                body.append(.paragraph([.init("\(letter)) \(groupTitle)", bold: true, italic: true)]))
+            }
             let positions = Set(section.positions)
             let done = completedInPeriod.filter(positions.contains)
             let progress = reportedInPeriod.filter(positions.contains)
@@ -217,28 +239,27 @@ public struct PeriodicReport: Sendable {
                 body.append(.paragraph([.init("Trong kỳ chưa có kết quả mới được báo cáo.", italic: true)]))
                 continue
             }
-            if !done.isEmpty {
-                body.append(.paragraph([.init("Nhiệm vụ được xác nhận hoàn thành trong kỳ:", italic: true)]))
-                for position in done {
-                    let assignment = snapshot.assignments[position]
-                    let status = statuses[position]
-                    var text = "\(PeriodicReport.name(assignment)): "
-                    text += PeriodicReport.sentence(leadReport[assignment.id]?.result, fallback: "đã hoàn thành")
-                    text += " (hoàn thành ngày \(status.completedOn?.vietnameseShort ?? ""), "
-                    text += status.timeliness == .doneOnTime ? "đúng hạn)." : "quá hạn)."
-                    body.append(.bullet([.init(text)]))
-                }
+            for position in done {
+                let assignment = snapshot.assignments[position]
+                let status = statuses[position]
+                var text = "\(PeriodicReport.name(assignment)): "
+                text += PeriodicReport.clause(leadReport[assignment.id]?.result, fallback: "đã hoàn thành")
+                text += " (xác nhận hoàn thành; ngày hoàn thành \(status.completedOn?.vietnameseShort ?? ""), "
+                text += status.timeliness == .doneOnTime ? "đúng hạn)." : "quá hạn)."
+                body.append(.bullet([.init(text)]))
             }
-            if !progress.isEmpty {
-                body.append(.paragraph([.init("Nhiệm vụ đang thực hiện có báo cáo trong kỳ:", italic: true)]))
-                for position in progress {
-                    let assignment = snapshot.assignments[position]
-                    guard let report = leadReport[assignment.id] else { continue }
-                    var text = "\(PeriodicReport.name(assignment)): đạt \(report.percent)%"
-                    let result = PeriodicReport.sentence(report.result, fallback: "")
-                    text += result.isEmpty ? "." : "; \(result)"
-                    body.append(.bullet([.init(text)]))
+            for position in progress {
+                let assignment = snapshot.assignments[position]
+                guard let report = leadReport[assignment.id] else { continue }
+                var text = "\(PeriodicReport.name(assignment)): "
+                let result = PeriodicReport.clause(report.result, fallback: "")
+                if statuses[position].stage == .awaitingReview {
+                    text += "đơn vị báo cáo đã hoàn thành ngày \(report.submittedOn.vietnameseShort), đang chờ xác nhận"
+                } else {
+                    text += "đạt \(report.percent)% (báo cáo ngày \(report.submittedOn.vietnameseShort))"
                 }
+                text += result.isEmpty ? "." : ". \(result)."
+                body.append(.bullet([.init(text)]))
             }
         }
 
@@ -250,7 +271,13 @@ public struct PeriodicReport: Sendable {
         if overdue.isEmpty {
             body.append(.paragraph([.init("Không có nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText).")]))
         } else {
-            body.append(.paragraph([.init("Còn \(overdue.count) nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText):")]))
+            let rowsNote =
+                overdue.count == summary.count(.openOverdue)
+                ? "" : " (gồm \(overdue.count) nhiệm vụ, nhiệm vụ con)"
+            body.append(
+                .paragraph([
+                    .init("Còn \(summary.count(.openOverdue)) nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText)\(rowsNote), cụ thể:")
+                ]))
             for position in overdue {
                 let assignment = snapshot.assignments[position]
                 let status = statuses[position]
@@ -259,7 +286,9 @@ public struct PeriodicReport: Sendable {
                 var text = "\(PeriodicReport.name(assignment)), hạn \(due?.vietnameseShort ?? assignment.deadline.text)"
                 if let original = status.originalDue, original != due { text += " (hạn ban đầu \(original.vietnameseShort))" }
                 text += ", quá hạn \(days) ngày"
-                if let report = leadReport[assignment.id] {
+                if let report = leadReport[assignment.id], status.stage == .awaitingReview {
+                    text += "; đơn vị đã báo cáo hoàn thành ngày \(report.submittedOn.vietnameseShort), đang chờ xác nhận."
+                } else if let report = leadReport[assignment.id] {
                     text += "; báo cáo gần nhất ngày \(report.submittedOn.vietnameseShort), đạt \(report.percent)%."
                 } else {
                     text += "; chưa có báo cáo."
@@ -298,9 +327,19 @@ public struct PeriodicReport: Sendable {
         // MARK: Phụ lục
         var rows: [OfficialDocument.Appendix.Row] = []
         var tableRows: [[ExportTable.Cell]] = []
+        var appendixPart: String?
         for section in sections {
-            rows.append(.group(section.title))
-            tableRows.append([.empty, .text(section.title)])
+            if let partTitle = section.partTitle, section.part != appendixPart {
+                appendixPart = section.part
+                let title = "\(section.part ?? ""). \(partTitle)"
+                rows.append(.group(title))
+                tableRows.append([.empty, .text(title)])
+            }
+            if let groupTitle = section.groupTitle {
+                let title = "\(section.group ?? ""). \(groupTitle)"
+                rows.append(.group(title))
+                tableRows.append([.empty, .text(title)])
+            }
             for position in section.positions {
                 let assignment = snapshot.assignments[position]
                 let status = statuses[position]
@@ -328,6 +367,11 @@ public struct PeriodicReport: Sendable {
 
     // MARK: Pieces
 
+    /// The first day the report covers: the period's start, else the plan's date.
+    public static func start(of request: PeriodicReportRequest, plan: PlanRecord) -> LocalDate {
+        min(request.period?.start ?? plan.date ?? request.asOf, request.asOf)
+    }
+
     /// Which rows the scope takes.
     static func scopeMask(snapshot: PlanSnapshot, scope: PeriodicReportRequest.Scope) -> [Bool] {
         switch scope {
@@ -337,26 +381,31 @@ public struct PeriodicReport: Sendable {
         }
     }
 
-    /// The appendix's sections: each part and group of the catalogue, with its rows in the scope.
-    static func sections(snapshot: PlanSnapshot, inScope: [Bool]) -> [(title: String, positions: [Int])] {
-        var sections: [(key: String, title: String, positions: [Int])] = []
+    /// A run of rows of one part and group, in document order.
+    struct Section {
+        var part: String?
+        var partTitle: String?
+        var group: String?
+        var groupTitle: String?
+        var positions: [Int]
+    }
+
+    /// The catalogue's parts and groups with their rows in the scope.
+    static func sections(snapshot: PlanSnapshot, inScope: [Bool]) -> [Section] {
+        var sections: [Section] = []
         for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
-            let key = "\(assignment.part ?? "")|\(assignment.group ?? "")"
-            if sections.last?.key != key {
-                var title = ""
-                if let part = assignment.part {
-                    title = "\(part). " + (snapshot.parts.first { $0.code == part }?.title ?? "")
-                }
-                if let group = assignment.group {
-                    let groupTitle = snapshot.groupTitle(part: assignment.part, group: group) ?? ""
-                    title += (title.isEmpty ? "" : " – ") + "\(group). \(groupTitle)"
-                }
-                if title.isEmpty { title = "Nhiệm vụ" }
-                sections.append((key, title, []))
+            if let last = sections.last, last.part == assignment.part, last.group == assignment.group {
+                sections[sections.count - 1].positions.append(position)
+                continue
             }
-            sections[sections.count - 1].positions.append(position)
+            let partTitle = assignment.part.map { part in snapshot.parts.first { $0.code == part }?.title ?? part }
+            let groupTitle = assignment.group.map { snapshot.groupTitle(part: assignment.part, group: $0) ?? $0 }
+            sections.append(
+                Section(
+                    part: assignment.part, partTitle: partTitle, group: assignment.group, groupTitle: groupTitle,
+                    positions: [position]))
         }
-        return sections.map { ($0.title, $0.positions) }
+        return sections
     }
 
     /// "Nhiệm vụ A.17.1 “Xây dựng …” (Sở Giáo dục và Đào tạo)".
@@ -365,12 +414,11 @@ public struct PeriodicReport: Sendable {
         return "Nhiệm vụ \(assignment.code) “\(assignment.title)”" + (lead.isEmpty ? "" : " (\(lead))")
     }
 
-    /// A reported text as a sentence in a list: trimmed, one line, ending with a full stop.
-    static func sentence(_ text: String?, fallback: String) -> String {
-        let collapsed = VietnameseText.collapsingWhitespace(text ?? "")
-        let value = collapsed.isEmpty ? fallback : collapsed
-        guard let last = value.last else { return value }
-        return ".;:!?".contains(last) ? value : value + "."
+    /// A reported text as a clause: one line, without its closing punctuation (the sentence adds it).
+    static func clause(_ text: String?, fallback: String) -> String {
+        var value = Substring(VietnameseText.collapsingWhitespace(text ?? ""))
+        while let last = value.last, ".;:,".contains(last) { value = value.dropLast() }
+        return value.isEmpty ? fallback : String(value)
     }
 
     /// What agencies wrote in one field during the period: the lead's latest report and each
@@ -385,7 +433,7 @@ public struct PeriodicReport: Sendable {
             for digest in sources where digest.submittedOn >= from {
                 let value = VietnameseText.collapsingWhitespace(digest[keyPath: text])
                 guard !value.isEmpty else { continue }
-                lines.append("\(digest.agencyName) (nhiệm vụ \(assignment.code)): \(sentence(value, fallback: ""))")
+                lines.append("\(digest.agencyName) (nhiệm vụ \(assignment.code)): \(clause(value, fallback: "")).")
             }
         }
         return lines

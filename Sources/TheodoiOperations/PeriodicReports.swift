@@ -188,8 +188,12 @@ public struct PeriodicReports: Sendable {
         async let digests = reports.digests(snapshot.plan.id, request.asOf)
         let settings = try await settings(for: snapshot).settings
         let statuses = await views.snapshots.statuses(of: snapshot, asOf: request.asOf)
+        let dayBefore = LocalDate(
+            daysSinceEpoch: PeriodicReport.start(of: request, plan: snapshot.plan).daysSinceEpoch - 1)
+        let before = await views.snapshots.statuses(of: snapshot, asOf: dayBefore)
         let report = PeriodicReport(
-            snapshot: snapshot, statuses: statuses, digests: try await digests, settings: settings, request: request)
+            snapshot: snapshot, statuses: statuses, before: before, digests: try await digests, settings: settings,
+            request: request)
         return Composed(snapshot: snapshot, request: request, report: report, settings: settings)
     }
 
