@@ -77,7 +77,12 @@ public enum TheodoiApplication {
         let today: @Sendable () -> LocalDate = { LocalDate(vietnamAt: Date().timeIntervalSince1970) }
         let dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: views, today: today), today: today,
+            reporting: Reporting(progress: store.progress, views: views, today: today),
+            periodicReports: PeriodicReports(
+                views: views, reports: store.reports,
+                converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath),
+                today: today),
+            today: today,
             pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(

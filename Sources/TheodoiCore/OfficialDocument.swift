@@ -198,7 +198,10 @@ public struct ReportSettings: Sendable, Hashable, Codable {
             return ReportSettings(
                 format: .party, issuerLines: ["TỈNH ỦY \(province.uppercased())"], numberSuffix: "-BC/TU", place: province,
                 signatureAuthority: ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"], signer: "",
-                recipients: ["Thường trực Tỉnh ủy (b/c)", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy", "Các cơ quan, đơn vị liên quan", "Lưu Văn phòng Tỉnh ủy"])
+                recipients: [
+                    "Thường trực Tỉnh ủy (b/c)", "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy", "Các cơ quan, đơn vị liên quan",
+                    "Lưu Văn phòng Tỉnh ủy",
+                ])
         }
         return ReportSettings(
             format: .state, issuerLines: ["UBND TỈNH \(province.uppercased())", (issuer ?? "CƠ QUAN BAN HÀNH").uppercased()],

@@ -41,7 +41,8 @@ public enum DOCXWriter {
             case .subsection(let text):
                 xml += paragraph([Text(text, bold: true)], align: "both", firstLine: 567, before: 60, after: 60, keepNext: true)
             case .paragraph(let runs):
-                xml += paragraph(runs.map { Text($0.text, bold: $0.bold, italic: $0.italic) }, align: "both", firstLine: 567, after: 60)
+                xml += paragraph(
+                    runs.map { Text($0.text, bold: $0.bold, italic: $0.italic) }, align: "both", firstLine: 567, after: 60)
             case .bullet(let runs):
                 xml += paragraph(
                     [Text("- ")] + runs.map { Text($0.text, bold: $0.bold, italic: $0.italic) }, align: "both", firstLine: 567,
@@ -111,7 +112,8 @@ public enum DOCXWriter {
         if let last = widths.indices.last { widths[last] += landscapeText - widths.reduce(0, +) }
         xml +=
             "<w:tbl><w:tblPr><w:tblW w:w=\"\(landscapeText)\" w:type=\"dxa\"/>"
-            + "<w:tblBorders>" + ["top", "left", "bottom", "right", "insideH", "insideV"].map {
+            + "<w:tblBorders>"
+            + ["top", "left", "bottom", "right", "insideH", "insideV"].map {
                 "<w:\($0) w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
             }.joined() + "</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
             + "<w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr>"

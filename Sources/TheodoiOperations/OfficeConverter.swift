@@ -17,15 +17,14 @@ public struct OfficeConverter: Sendable {
         public var description: String
     }
 
-    /// `THEODOI_SOFFICE` when set (empty turns PDF off), else `soffice` or `libreoffice` on the PATH.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> OfficeConverter? {
-        if let configured = environment["THEODOI_SOFFICE"] {
+    /// `configured` when given (empty turns PDF off), else `soffice` or `libreoffice` found on `searchPath`.
+    public static func locate(configured: String?, searchPath: String) -> OfficeConverter? {
+        if let configured {
             return configured.isEmpty || !FileManager.default.isExecutableFile(atPath: configured)
                 ? nil : OfficeConverter(executable: configured)
         }
-        let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for name in ["soffice", "libreoffice"] {
-            for directory in directories {
+            for directory in searchPath.split(separator: ":") {
                 let path = "\(directory)/\(name)"
                 if FileManager.default.isExecutableFile(atPath: path) { return OfficeConverter(executable: path) }
             }

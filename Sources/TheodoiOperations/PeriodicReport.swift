@@ -124,7 +124,9 @@ public struct PeriodicReport: Sendable {
         for digest in digests {
             switch digest.kind {
             case .report:
-                if let current = leadReport[digest.assignmentID], current.reportID.rawValue > digest.reportID.rawValue { continue }
+                if let current = leadReport[digest.assignmentID], current.reportID.rawValue > digest.reportID.rawValue {
+                    continue
+                }
                 leadReport[digest.assignmentID] = digest
             case .contribution: contributions[digest.assignmentID, default: []].append(digest)
             }
@@ -169,7 +171,8 @@ public struct PeriodicReport: Sendable {
         ).count
         var opening = "Thực hiện \(decision), "
         if case .agency = request.scope {
-            opening += "\(scopeLabel.replacingOccurrences(of: "Nhiệm vụ do ", with: "").replacingOccurrences(of: " chủ trì", with: "")) "
+            opening +=
+                "\(scopeLabel.replacingOccurrences(of: "Nhiệm vụ do ", with: "").replacingOccurrences(of: " chủ trì", with: "")) "
             opening += "được giao chủ trì thực hiện \(summary.total) nhiệm vụ."
         } else {
             opening += "\(agencyCount) cơ quan, đơn vị được giao chủ trì thực hiện \(summary.total) nhiệm vụ"
@@ -276,7 +279,8 @@ public struct PeriodicReport: Sendable {
                 ? "" : " (gồm \(overdue.count) nhiệm vụ, nhiệm vụ con)"
             body.append(
                 .paragraph([
-                    .init("Còn \(summary.count(.openOverdue)) nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText)\(rowsNote), cụ thể:")
+                    .init(
+                        "Còn \(summary.count(.openOverdue)) nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText)\(rowsNote), cụ thể:")
                 ]))
             for position in overdue {
                 let assignment = snapshot.assignments[position]
@@ -344,7 +348,8 @@ public struct PeriodicReport: Sendable {
                 let assignment = snapshot.assignments[position]
                 let status = statuses[position]
                 let cells = PeriodicReport.appendixCells(
-                    assignment, status: status, lead: leadReport[assignment.id], contributions: contributions[assignment.id] ?? [])
+                    assignment, status: status, lead: leadReport[assignment.id], contributions: contributions[assignment.id] ?? []
+                )
                 rows.append(.cells(cells))
                 tableRows.append(cells.map { $0.isEmpty ? .empty : .text($0) })
             }

@@ -236,7 +236,8 @@ public struct PeriodicReports: Sendable {
             IssueInput.File(
                 kind: "xlsx", fileName: "\(base)-phu-luc.xlsx", contentType: PeriodicReports.xlsxType,
                 bytes: try XLSXWriter.bytes(composed.report.appendixTable)),
-            IssueInput.File(kind: "html", fileName: "\(base).html", contentType: "text/html; charset=utf-8", bytes: html(composed)),
+            IssueInput.File(
+                kind: "html", fileName: "\(base).html", contentType: "text/html; charset=utf-8", bytes: html(composed)),
         ]
         if let converter {
             let pdf = try await converter.pdf(from: docx, fileExtension: "docx")

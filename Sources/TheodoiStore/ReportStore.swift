@@ -160,7 +160,8 @@ public struct ReportStore: Sendable {
     /// The plan's saved report settings; nil when the monitor has not set them.
     public var settings: @Sendable (_ plan: PlanRecord.ID) async throws -> ReportSettings?
     /// Saves the plan's report settings (audited as `report.settings`).
-    public var saveSettings: @Sendable (_ plan: PlanRecord.ID, _ settings: ReportSettings, _ actor: AuditActor) async throws -> Void
+    public var saveSettings:
+        @Sendable (_ plan: PlanRecord.ID, _ settings: ReportSettings, _ actor: AuditActor) async throws -> Void
     /// The latest sent report of each agency and kind per assignment, submitted on or before `asOf`,
     /// with the decision on it taken by then.
     public var digests: @Sendable (_ plan: PlanRecord.ID, _ asOf: LocalDate) async throws -> [ReportDigest]

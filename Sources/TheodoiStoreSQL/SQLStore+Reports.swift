@@ -179,7 +179,8 @@ extension SQLStore {
             let id = IssuedReportRecord.ID(try row.decode(column: "id", as: Int.self))
             return IssuedReportRecord(
                 id: id, planID: PlanRecord.ID(try row.decode(column: "plan_id", as: Int.self)),
-                number: try row.decode(column: "number", as: String.self), title: try row.decode(column: "title", as: String.self),
+                number: try row.decode(column: "number", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
                 period: try row.decode(column: "period", as: String.self),
                 asOf: LocalDate(iso: try row.decode(column: "as_of", as: String.self)) ?? LocalDate(daysSinceEpoch: 0),
                 scope: try row.decode(column: "scope", as: String.self),

@@ -27,14 +27,17 @@ public struct WebDependencies: Sendable {
     public var trustForwardedFor: Bool
     /// Reports, reviews, extensions and attachments.
     public var reporting: Reporting
+    /// Periodic reports: composing, settings, issuing.
+    public var periodicReports: PeriodicReports
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
-        today: @escaping @Sendable () -> LocalDate,
+        periodicReports: PeriodicReports, today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
         self.accounts = accounts
         self.reporting = reporting
+        self.periodicReports = periodicReports
         self.secureCookies = secureCookies
         self.trustForwardedFor = trustForwardedFor
         self.store = store
@@ -154,6 +157,16 @@ public enum WebServer {
         router.get(RouterPath(P.apiScorecard)) { request, context in try await monitoring.apiScorecard(request, context) }
         router.get(RouterPath(P.apiList)) { request, context in try await monitoring.apiList(request, context) }
         router.get(RouterPath(P.apiChanges)) { request, context in try await monitoring.apiChanges(request, context) }
+        let reports = ReportController(dependencies: dependencies)
+        router.get(RouterPath(P.periodicReport)) { request, context in try await reports.page(request, context) }
+        router.get(RouterPath(P.reportDOCX)) { request, context in try await reports.file(request, context, format: "docx") }
+        router.get(RouterPath(P.reportXLSX)) { request, context in try await reports.file(request, context, format: "xlsx") }
+        router.get(RouterPath(P.reportPDF)) { request, context in try await reports.file(request, context, format: "pdf") }
+        router.get(RouterPath(P.reportPrint)) { request, context in try await reports.print(request, context) }
+        router.post(RouterPath(P.issueReport)) { request, context in try await reports.issue(request, context) }
+        router.get(RouterPath(P.reportSettings)) { request, context in try await reports.settings(request, context) }
+        router.post(RouterPath(P.reportSettings)) { request, context in try await reports.saveSettings(request, context) }
+        router.get(RouterPath(P.issuedFile)) { request, context in try await reports.issuedFile(request, context) }
         router.get(RouterPath(P.stylesheet)) { _, _ in
             Response(
                 status: .ok,

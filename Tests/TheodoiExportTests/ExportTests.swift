@@ -119,7 +119,8 @@ struct ExportTests {
 @Suite("DOCX writer")
 struct DOCXTests {
     static let document = OfficialDocument(
-        format: .party, issuerLines: ["TỈNH ỦY GIA LAI"], number: "Số 15-BC/TU", placeAndDate: "Gia Lai, ngày 05 tháng 02 năm 2026",
+        format: .party, issuerLines: ["TỈNH ỦY GIA LAI"], number: "Số 15-BC/TU",
+        placeAndDate: "Gia Lai, ngày 05 tháng 02 năm 2026",
         kind: "BÁO CÁO", subject: ["kết quả thực hiện Quyết định số 343-QĐ/TU", "quý IV/2025 (tính đến ngày 14/12/2025)"],
         body: [
             .section("I. TÌNH HÌNH TRIỂN KHAI"),
@@ -177,7 +178,8 @@ struct DOCXTests {
         let text = reader.paragraphs.filter { !$0.isEmpty }
         #expect(
             Array(text.prefix(11)) == [
-                "TỈNH ỦY GIA LAI", "*", "Số 15-BC/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", " ", "Gia Lai, ngày 05 tháng 02 năm 2026", "BÁO CÁO",
+                "TỈNH ỦY GIA LAI", "*", "Số 15-BC/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", " ", "Gia Lai, ngày 05 tháng 02 năm 2026",
+                "BÁO CÁO",
                 "kết quả thực hiện Quyết định số 343-QĐ/TU", "quý IV/2025 (tính đến ngày 14/12/2025)", "-----",
                 "I. TÌNH HÌNH TRIỂN KHAI",
             ])
@@ -187,7 +189,8 @@ struct DOCXTests {
         #expect(text.contains("- Thường trực Tỉnh ủy (b/c),"))
         #expect(
             Array(text.suffix(7)) == [
-                "PHỤ LỤC", "(kèm theo báo cáo)", "STT", "Nội dung nhiệm vụ", "A. NHÓM PHÁP LÝ", "1", "Xây dựng Đề án chuyển đổi số",
+                "PHỤ LỤC", "(kèm theo báo cáo)", "STT", "Nội dung nhiệm vụ", "A. NHÓM PHÁP LÝ", "1",
+                "Xây dựng Đề án chuyển đổi số",
             ])
         // The body on portrait A4, the appendix in a landscape section; Times New Roman 14 pt.
         #expect(reader.sections == ["portrait", "landscape"])

@@ -43,10 +43,13 @@ struct PeriodicReportTests {
                     kind: contribution ? .contribution : .report,
                     content: ReportContent(
                         claimedStage: stage, percent: percent, result: result, achievedOn: achieved.map(Self.date),
-                        evidence: stage == .done ? [EvidenceReference(number: "12/QĐ-SGDĐT", date: nil, summary: "Quyết định")] : [],
+                        evidence: stage == .done
+                            ? [EvidenceReference(number: "12/QĐ-SGDĐT", date: nil, summary: "Quyết định")] : [],
                         difficulties: difficulties, proposals: proposals), submit: true, on: Self.date(on)), Self.officer)
         }
-        func review(_ code: String, _ report: ReportRecord, _ decision: ReviewDecision, on: String, completed: String? = nil)
+        func review(
+            _ code: String, _ report: ReportRecord, _ decision: ReviewDecision, on: String, completed: String? = nil
+        )
             async throws
         {
             _ = try await progress.reviewReport(
@@ -133,7 +136,8 @@ struct PeriodicReportTests {
                 place: "Gia Lai", signatureAuthority: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", signer: "Nguyễn Văn A",
                 recipients: "- UBND tỉnh (b/c);\n- Văn phòng Tỉnh ủy,\n- Lưu: VT, KHCN."),
             actor: Self.office)
-        #expect(try await store.reports.settings(plan.id)?.recipients == ["UBND tỉnh (b/c)", "Văn phòng Tỉnh ủy", "Lưu: VT, KHCN"])
+        #expect(
+            try await store.reports.settings(plan.id)?.recipients == ["UBND tỉnh (b/c)", "Văn phòng Tỉnh ủy", "Lưu: VT, KHCN"])
         let composed = try await reports.compose(
             slug: plan.slug, form: PeriodicReportForm(period: "", asOf: "05/02/2026", scope: "agency:\(education.id)"))
         #expect(composed.report.document.placeAndDate == "Gia Lai, ngày 05 tháng 02 năm 2026")
