@@ -99,6 +99,8 @@ public struct PeriodicReport: Sendable {
         "Tình trạng", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị",
     ]
     static let appendixWidths = [5, 24, 11, 11, 9, 14, 22, 10, 12, 12]
+    /// Room to write the number by hand: non-breaking spaces, which no page or file collapses.
+    static let blankNumber = String(repeating: "\u{00A0}", count: 8)
 
     /// Composes the report. `statuses` are the snapshot's rows as of `request.asOf`, `before` as of
     /// the day before the period starts; `digests` what was sent by then (`ReportStore.digests`).
@@ -157,8 +159,8 @@ public struct PeriodicReport: Sendable {
         let number: String
         let typed = request.number.trimmingCharacters(in: .whitespaces)
         switch settings.format {
-        case .party: number = "Số \(typed.isEmpty ? "      " : typed)\(settings.numberSuffix)"
-        case .state: number = "Số: \(typed.isEmpty ? "      " : typed)\(settings.numberSuffix)"
+        case .party: number = "Số \(typed.isEmpty ? PeriodicReport.blankNumber : typed)\(settings.numberSuffix)"
+        case .state: number = "Số: \(typed.isEmpty ? PeriodicReport.blankNumber : typed)\(settings.numberSuffix)"
         }
         var subject = ["kết quả thực hiện \(decision)"]
         if let scopeLine { subject.append(scopeLine) }

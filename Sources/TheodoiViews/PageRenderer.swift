@@ -6,7 +6,8 @@ public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     /// The stylesheet, served at `/static/app.css`.
     public let stylesheet: String
-    /// The stylesheet of formal documents (print page and preview), inlined where used.
+    /// The stylesheet of formal documents (print page and preview), served at `/static/document.css`
+    /// and inlined into issued print pages.
     public let documentStylesheet: String
 
     /// Every template a page needs; start-up fails if one is missing.
@@ -75,15 +76,11 @@ public struct PageRenderer: Sendable {
     public func render(_ page: ChangesPage) -> String { render(page, template: "changes") }
     public func render(_ page: ReportSettingsPage) -> String { render(page, template: "report-settings") }
 
-    public func render(_ page: PeriodicReportPage) -> String {
-        var page = page
-        page.css = documentStylesheet
-        return render(page, template: "periodic-report")
-    }
+    public func render(_ page: PeriodicReportPage) -> String { render(page, template: "periodic-report") }
 
     public func render(_ page: ReportPrintPage) -> String {
         var page = page
-        page.css = documentStylesheet
+        page.inlineCSS = page.standalone ? documentStylesheet : nil
         return render(page, template: "report-print")
     }
 

@@ -76,8 +76,6 @@ public struct PeriodicReportPage: Sendable {
     public var issueHref: String
     public let hasErrors: Bool
     public let hasIssued: Bool
-    /// The document stylesheet, filled in by the renderer.
-    public internal(set) var css = ""
 
     public init(
         layout: Layout, csrf: String, planNumber: String, periods: [Option], asOfISO: String, scopes: [Option], number: String,
@@ -149,17 +147,20 @@ public struct ReportSettingsPage: Sendable {
     }
 }
 
-/// The print page of a report: A4, Times New Roman, the appendix on landscape pages. Standalone
-/// (its stylesheet inline), so the issued copy reads the same offline years later.
+/// The print page of a report: A4, Times New Roman, the appendix on landscape pages. The issued copy
+/// is standalone (its stylesheet inline), so it reads the same offline years later.
 public struct ReportPrintPage: Sendable {
     public var title: String
     public var documentHTML: String
-    /// The document stylesheet, filled in by the renderer.
-    public internal(set) var css = ""
+    /// Inline the stylesheet (the issued copy, read offline) instead of linking it.
+    public var standalone: Bool
+    /// The inlined stylesheet, filled in by the renderer for a standalone page.
+    public internal(set) var inlineCSS: String?
 
-    public init(title: String, documentHTML: String) {
+    public init(title: String, documentHTML: String, standalone: Bool) {
         self.title = title
         self.documentHTML = documentHTML
+        self.standalone = standalone
     }
 }
 
@@ -206,7 +207,7 @@ public enum OfficialDocumentHTML {
             html += "<section class=\"doc-appendix\"><p class=\"doc-kind\"><strong>\(escape(appendix.title))</strong></p>"
             html += "<p class=\"doc-subject\"><em>\(escape(appendix.subtitle))</em></p><table class=\"doc-table\"><colgroup>"
             let total = max(1, appendix.widths.reduce(0, +))
-            for width in appendix.widths { html += "<col style=\"width:\(width * 100 / total)%\">" }
+            for width in appendix.widths { html += "<col width=\"\(width * 100 / total)%\">" }
             html += "</colgroup><thead><tr>"
             for column in appendix.columns { html += "<th>\(escape(column))</th>" }
             html += "</tr></thead><tbody>"

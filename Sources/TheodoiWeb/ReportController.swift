@@ -215,14 +215,14 @@ struct ReportController: Sendable {
         let parameters = QueryParameters(request.uri.query)
         let composed = try await reports.compose(
             snapshot: snapshot, request: try reports.request(Self.form { parameters[$0] }, snapshot: snapshot))
-        return Responses.html(Self.printHTML(composed, renderer: renderer))
+        return Responses.html(Self.printHTML(composed, renderer: renderer, standalone: false))
     }
 
-    static func printHTML(_ composed: PeriodicReports.Composed, renderer: PageRenderer) -> String {
+    static func printHTML(_ composed: PeriodicReports.Composed, renderer: PageRenderer, standalone: Bool) -> String {
         renderer.render(
             ReportPrintPage(
                 title: "\(composed.report.title) · \(composed.snapshot.plan.number)",
-                documentHTML: OfficialDocumentHTML.render(composed.report.document)))
+                documentHTML: OfficialDocumentHTML.render(composed.report.document), standalone: standalone))
     }
 
     // MARK: Issuing and settings
@@ -236,7 +236,7 @@ struct ReportController: Sendable {
         do {
             let issued = try await reports.issue(
                 slug: snapshot.plan.slug, form: form, actor: context.auditActor,
-                html: { Array(Self.printHTML($0, renderer: renderer).utf8) })
+                html: { Array(Self.printHTML($0, renderer: renderer, standalone: true).utf8) })
             return try await render(
                 snapshot, form: form, compose: false, identity: identity, context: context,
                 notice: "Đã ban hành “\(issued.title)” (\(issued.number)) với \(issued.files.count) tệp.")

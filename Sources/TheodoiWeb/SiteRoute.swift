@@ -65,6 +65,7 @@ enum SiteRoute {
         static let agencies = "/agencies"
         static let agency = "/agencies/:agency"
         static let stylesheet = "/static/app.css"
+        static let documentStylesheet = "/static/document.css"
         static let health = "/healthz"
         static let apiPlans = "/api/v1/plans"
         static let apiAssignments = "/api/v1/plans/:plan/assignments"

@@ -167,11 +167,13 @@ public enum WebServer {
         router.get(RouterPath(P.reportSettings)) { request, context in try await reports.settings(request, context) }
         router.post(RouterPath(P.reportSettings)) { request, context in try await reports.saveSettings(request, context) }
         router.get(RouterPath(P.issuedFile)) { request, context in try await reports.issuedFile(request, context) }
-        router.get(RouterPath(P.stylesheet)) { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+        for (path, css) in [(P.stylesheet, stylesheet), (P.documentStylesheet, dependencies.renderer.documentStylesheet)] {
+            router.get(RouterPath(path)) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                    body: .init(byteBuffer: ByteBuffer(string: css)))
+            }
         }
         router.get(RouterPath(P.health)) { request, context in try await api.health(request, context) }
         router.get(RouterPath(P.apiPlans)) { request, context in try await api.plans(request, context) }
