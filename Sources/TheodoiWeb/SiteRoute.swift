@@ -113,6 +113,7 @@ enum SiteRoute {
         static let apiScorecard = "/api/v1/plans/:plan/scorecard"
         static let apiList = "/api/v1/plans/:plan/lists/:list"
         static let apiChanges = "/api/v1/plans/:plan/changes"
+        static let apiDescription = "/api/v1/openapi.yaml"
     }
 
     /// The path with its query string, escaped.
