@@ -128,6 +128,7 @@ enum SiteRoute {
         static let issueReport = "/plans/:plan/report/issue"
         static let reportSettings = "/plans/:plan/report/settings"
         static let issuedFile = "/issued-files/:file"
+        static let apiDescription = "/api/v1/openapi.yaml"
     }
 
     /// The path with its query string, escaped.

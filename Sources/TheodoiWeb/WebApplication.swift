@@ -183,6 +183,7 @@ public enum WebServer {
         router.get(RouterPath(P.apiSummary)) { request, context in try await api.summary(request, context) }
         router.put(RouterPath(P.apiPublication)) { request, context in try await api.publication(request, context) }
         router.get(RouterPath(P.apiAgencies)) { request, context in try await api.agencies(request, context) }
+        router.get(RouterPath(P.apiDescription)) { request, context in try api.openAPI(request, context) }
         return router
     }
 
