@@ -141,7 +141,8 @@ struct PeriodicReportTests {
         let composed = try await reports.compose(
             slug: plan.slug, form: PeriodicReportForm(period: "", asOf: "05/02/2026", scope: "agency:\(education.id)"))
         #expect(composed.report.document.placeAndDate == "Gia Lai, ngày 05 tháng 02 năm 2026")
-        #expect(composed.report.document.number == "Số:       /BC-SKHCN")
+        #expect(
+            composed.report.document.number == "Số: \u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}/BC-SKHCN")
         assertSnapshot(composed.report.document.plainText, named: "periodic-report-agency-state.txt")
         await store.shutdown()
     }

@@ -29,6 +29,7 @@ struct OpenAPITests {
         let dependencies = WebDependencies(
             store: world.catalogue, views: world.views, renderer: try PageRenderer(), accounts: world.accounts,
             reporting: Reporting(progress: world.progress, views: world.views, today: { world.today }),
+            periodicReports: PeriodicReports(views: world.views, reports: world.reports, converter: nil, today: { world.today }),
             today: { world.today })
         return Set(
             WebServer.router(dependencies).routes.map {

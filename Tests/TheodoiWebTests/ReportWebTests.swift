@@ -93,7 +93,9 @@ struct ReportWebTests {
             // Print page: standalone, A4, the appendix on landscape pages.
             let print = try await HTTP.get(monitor, "/plans/343-qd-tu/report/print?\(query)")
             #expect(print.status == .ok)
-            #expect(print.body.contains("@page { size: A4 portrait") && print.body.contains("size: A4 landscape"))
+            #expect(print.body.contains("<link rel=\"stylesheet\" href=\"/static/document.css\">"))
+            let css = try await HTTP.get(client, "/static/document.css")
+            #expect(css.body.contains("@page { size: A4 portrait") && css.body.contains("size: A4 landscape"))
             #expect(!print.body.contains("<header class=\"site\">"))
 
             // Without LibreOffice no PDF link is offered, and the PDF address says why.
@@ -128,6 +130,9 @@ struct ReportWebTests {
                 originals[file.id] = download.1
             }
             #expect(originals[record.files[0].id] == docx.1)
+            // The issued print page stands alone: its stylesheet inline, readable offline.
+            let issuedHTML = String(decoding: originals[record.files[2].id] ?? [], as: UTF8.self)
+            #expect(issuedHTML.contains("@page { size: A4 portrait") && !issuedHTML.contains("/static/document.css"))
             let audit = try await HTTP.get(monitor, "/audit")
             #expect(audit.body.contains("Ban hành báo cáo định kỳ"))
             #expect(audit.body.contains(record.files[0].sha256))
