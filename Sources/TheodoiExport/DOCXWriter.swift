@@ -131,7 +131,7 @@ public enum DOCXWriter {
                     + "<w:gridSpan w:val=\"\(widths.count)\"/></w:tcPr>"
                     + paragraph([Text(title, bold: true, size: 22)], align: "left", keepNext: true) + "</w:tc></w:tr>"
             case .cells(let cells):
-                xml += "<w:tr>"
+                xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
                 for index in widths.indices {
                     let text = index < cells.count ? cells[index] : ""
                     xml += cell(
