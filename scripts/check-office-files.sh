@@ -59,6 +59,9 @@ last=$(pdfinfo -f "$pages" -l "$pages" "$work/report.pdf" | awk '/^Page +[0-9]+ 
 [[ "$first" == "595x842" ]] || { echo "the report's first page is not portrait A4 ($first)" >&2; exit 1; }
 [[ "$last" == "842x595" ]] || { echo "the appendix is not landscape A4 ($last)" >&2; exit 1; }
 grep -qF "Nội dung nhiệm vụ" <<< "$(pdftotext "$work/appendix.pdf" -)" || { echo "the appendix PDF lacks its header" >&2; exit 1; }
+# theodoi's own PDF path (the web page's PDF and `report --format pdf`) through LibreOffice.
+HOME="$work" "$bin" report --plan 343-qd-tu --period quarter-2025-4 --as-of 14/12/2025 --format pdf --output "$work/own.pdf" > /dev/null
+grep -qF "ĐẢNG CỘNG SẢN VIỆT NAM" <<< "$(pdftotext "$work/own.pdf" -)" || { echo "theodoi's PDF lacks its heading" >&2; exit 1; }
 if [[ -n "${THEODOI_OFFICE_SHOTS:-}" ]]; then
   mkdir -p "$THEODOI_OFFICE_SHOTS"
   pdftoppm -png -r 70 -f 1 -l 1 "$work/report.pdf" "$THEODOI_OFFICE_SHOTS/report-page"

@@ -219,6 +219,33 @@ struct ReportWebTests {
         }
     }
 
+    static let office = OfficeConverter.locate(
+        configured: nil, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+
+    @Test(
+        "where LibreOffice is installed the page offers a PDF and issuing stores it",
+        .enabled(if: office != nil, "LibreOffice (soffice) is not installed"))
+    func pdf() async throws {
+        try await World.run(today: Self.date("2025-12-15"), converter: Self.office) { world, client in
+            let monitor = world.client(client, as: .monitor)
+            let query = "period=quarter-2025-4&asOf=2025-12-14&scope=part:B&number="
+            let page = try await HTTP.get(monitor, "/plans/343-qd-tu/report?\(query)")
+            #expect(page.body.contains("report.pdf?"))
+            let pdf = try await client.execute(
+                uri: "/plans/343-qd-tu/report.pdf?\(query)", method: .get, headers: [.cookie: "theodoi_session=session-monitor"]
+            ) { ($0.status, [UInt8](buffer: $0.body), $0.headers) }
+            #expect(pdf.0 == .ok)
+            #expect(pdf.1.starts(with: Array("%PDF".utf8)))
+            #expect(pdf.2[.contentType] == "application/pdf")
+            let issued = try await HTTP.post(
+                monitor, "/plans/343-qd-tu/report/issue",
+                [("_csrf", "csrf-monitor"), ("period", "quarter-2025-4"), ("asOf", "2025-12-14"), ("scope", "part:B")])
+            #expect(issued.status == .ok)
+            let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
+            #expect(try await world.reports.issuedReports(plan.id).first?.files.map(\.kind) == ["docx", "xlsx", "html", "pdf"])
+        }
+    }
+
     static func parts(_ bytes: [UInt8]) throws -> [String: Data] {
         let archive = try Archive(data: Data(bytes), accessMode: .read)
         var parts: [String: Data] = [:]
