@@ -14,10 +14,15 @@ command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk
 
 swift build -c release --product theodoi > /dev/null
 bin=$(swift build -c release --show-bin-path)/theodoi
-work=$(mktemp -d /tmp/theodoi-bench.XXXXXX)
+# THEODOI_BENCH_WORK=DIR keeps the database (and its demo plan) between runs; THEODOI_BENCH_ONLY=report
+# measures only the periodic report.
+work=${THEODOI_BENCH_WORK:-$(mktemp -d /tmp/theodoi-bench.XXXXXX)}
+mkdir -p "$work"
 export DATABASE_URL="sqlite:$work/bench.sqlite"
-"$bin" migrate > /dev/null
-"$bin" demo --assignments 10000 --reports 100000
+if [[ ! -s "$work/bench.sqlite" ]]; then
+  "$bin" migrate > /dev/null
+  "$bin" demo --assignments 10000 --reports 100000
+fi
 # The assignment with the longest history, and the agency that leads the most open assignments.
 read -r busiest < <(python3 - "$work/bench.sqlite" <<'PY'
 import sqlite3, sys
@@ -33,13 +38,21 @@ start_server() {
   server=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
 }
-trap 'kill $server 2> /dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server 2> /dev/null || true; [[ -n "${THEODOI_BENCH_WORK:-}" ]] || rm -rf "$work"' EXIT
 
 # Sign in as the first administrator (printed once at first start) and choose a password, so every
 # measured request carries a real session: the session lookup is part of what is measured.
 sign_in() {
   local base="http://127.0.0.1:$port" jar="$work/jar" first csrf
   first=$(awk '/Mật khẩu:/ {print $3}' "$work/server.log")
+  if [[ -z "$first" ]]; then   # a kept database: the password was chosen on an earlier run
+    curl -s -c "$jar" -b "$jar" "$base/sign-in" -o "$work/form.html"
+    csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -1 | sed 's/.*value="//;s/"//')
+    curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=admin@theodoi.local" \
+      --data-urlencode "password=Benchmark-2026-pass" "$base/sign-in"
+    cookie="theodoi_session=$(awk '$6 == "theodoi_session" {print $7}' "$jar")"
+    return
+  fi
   curl -s -c "$jar" -b "$jar" "$base/sign-in" -o "$work/form.html"
   csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -1 | sed 's/.*value="//;s/"//')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=admin@theodoi.local" \
@@ -82,6 +95,32 @@ for entry in "${urls[@]}"; do
     "$(awk '/ 50%/ {print $2}' <<< "$many")" "$(awk '/ 99%/ {print $2}' <<< "$many")" "$(awk '/Requests\/sec/ {print $2}' <<< "$many")" "$size"
 done
 }
+
+report_bench() {
+  # The periodic report of the whole demo plan (10,000 rows in the appendix) since the plan began,
+  # as of today: each file five times, the median and the slowest.
+  echo "-- periodic report, demo plan of 10,000 assignments (5 runs each: median, max)"
+  for path in "report.docx?period=&scope=all" "report.xlsx?period=&scope=all" "report/print?period=&scope=all" \
+    "report?period=&scope=all"; do
+    times=()
+    for _ in 1 2 3 4 5; do
+      times+=("$(curl -s -H "Cookie: $cookie" -o "$work/report.out" -w '%{http_code} %{time_total}' \
+        "http://127.0.0.1:$port/plans/demo-10000/$path")")
+    done
+    codes=$(printf '%s\n' "${times[@]}" | awk '{print $1}' | sort -u | tr '\n' ' ')
+    printf '%-34s median %ss  max %ss  size %s bytes  status %s\n' "$path" \
+      "$(printf '%s\n' "${times[@]}" | awk '{print $2}' | sort -n | sed -n 3p)" \
+      "$(printf '%s\n' "${times[@]}" | awk '{print $2}' | sort -n | tail -1)" "$(stat -c %s "$work/report.out")" "$codes"
+  done
+}
+
+if [[ "${THEODOI_BENCH_ONLY:-}" == report ]]; then
+  start_server
+  sign_in
+  report_bench
+  echo "server memory: resident $(awk '/VmRSS/ {print $2 " " $3}' "/proc/$server/status")"
+  exit 0
+fi
 
 echo "-- rendered-page cache on (the default: a repeated page is rendered once per plan revision)"
 start_server
@@ -143,21 +182,7 @@ for c in 1 "$connections"; do
 done
 curl -s -H "Cookie: $cookie" -o /dev/null -w 'plan page right after the writes (re-renders once): %{time_total}s\n' \
   "http://127.0.0.1:$port/plans/demo-10000"
-# The periodic report of the whole demo plan (10,000 rows in the appendix) since the plan began,
-# as of today: each file five times, the median and the slowest.
-echo "-- periodic report, demo plan of 10,000 assignments (5 runs each: median, max)"
-for path in "report.docx?period=&scope=all" "report.xlsx?period=&scope=all" "report/print?period=&scope=all" \
-  "report?period=&scope=all"; do
-  times=()
-  for _ in 1 2 3 4 5; do
-    times+=("$(curl -s -H "Cookie: $cookie" -o "$work/report.out" -w '%{http_code} %{time_total}' \
-      "http://127.0.0.1:$port/plans/demo-10000/$path")")
-  done
-  codes=$(printf '%s\n' "${times[@]}" | awk '{print $1}' | sort -u | tr '\n' ' ')
-  printf '%-34s median %ss  max %ss  size %s bytes  status %s\n' "$path" \
-    "$(printf '%s\n' "${times[@]}" | awk '{print $2}' | sort -n | sed -n 3p)" \
-    "$(printf '%s\n' "${times[@]}" | awk '{print $2}' | sort -n | tail -1)" "$(stat -c %s "$work/report.out")" "$codes"
-done
+report_bench
 rss=$(awk '/VmRSS/ {print $2 " " $3}' "/proc/$server/status")
 peak=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$server/status")
 echo "server memory: resident $rss, peak $peak (wrk: 1 thread, ${duration}s per URL and concurrency)"

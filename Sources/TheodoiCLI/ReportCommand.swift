@@ -14,7 +14,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Lập báo cáo định kỳ (Word .docx, phụ lục Excel .xlsx, PDF hoặc văn bản thuần) cho một kỳ và phạm vi.")
 
     @Option(help: "Mã kế hoạch (ví dụ 343-qd-tu; mặc định: kế hoạch thật đầu tiên).") var plan: String?
-    @Option(help: "Kỳ báo cáo: quarter-2025-4, month-2025-10, six-months-2026, nine-months-2026, year-2026; bỏ trống: không theo kỳ.")
+    @Option(
+        help: "Kỳ báo cáo: quarter-2025-4, month-2025-10, six-months-2026, nine-months-2026, year-2026; bỏ trống: không theo kỳ.")
     var period: String = ""
     @Option(name: .customLong("as-of"), help: "Tính đến ngày (dd/MM/yyyy; mặc định cuối kỳ hoặc hôm nay).") var asOf: String = ""
     @Option(help: "Phạm vi: all, part:A hoặc agency:ID.") var scope: String = "all"

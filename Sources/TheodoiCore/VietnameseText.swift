@@ -4,7 +4,20 @@ import Foundation
 public enum VietnameseText {
     /// Unicode NFC, the form stored and compared everywhere.
     public static func nfc(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping
+        // Text with no combining marks and no singleton decompositions is NFC already, as nearly all
+        // stored text is; Foundation's normalisation is slow on Linux, so it runs only when needed.
+        if text.unicodeScalars.allSatisfy(isComposed) { return text }
+        return text.precomposedStringWithCanonicalMapping
+    }
+
+    /// Scalars NFC leaves alone whatever surrounds them: ASCII, Latin-1 and Latin Extended A/B,
+    /// Latin Extended Additional (the precomposed Vietnamese letters), and punctuation and symbols
+    /// except the few with singleton decompositions (U+2000, U+2001, Ω, K, Å, 〈, 〉).
+    static func isComposed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x300, 0x1E00...0x1EFF, 0x2002...0x2125, 0x2127...0x2129, 0x212C...0x2328, 0x232B...0x2BFF: true
+        default: false
+        }
     }
 
     /// White space of any kind (tabs, non-breaking spaces, line breaks) collapsed to single spaces,

@@ -1,4 +1,3 @@
-import Foundation
 import TheodoiCore
 
 /// An editable Word document (WordprocessingML) of a formal document: Times New Roman, A4 with the
@@ -131,12 +130,12 @@ public enum DOCXWriter {
                     + "<w:gridSpan w:val=\"\(widths.count)\"/></w:tcPr>"
                     + paragraph([Text(title, bold: true, size: 22)], align: "left", keepNext: true) + "</w:tc></w:tr>"
             case .cells(let cells):
+                // Data cells take their look from the "TableText" styles: ten thousand rows stay small.
                 xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
                 for index in widths.indices {
-                    let text = index < cells.count ? cells[index] : ""
-                    xml += cell(
-                        width: widths[index], shade: false,
-                        paragraph([Text(text, size: 22)], align: index == 0 ? "center" : "left"))
+                    xml += "<w:tc><w:p><w:pPr><w:pStyle w:val=\"\(index == 0 ? "TableCenter" : "TableText")\"/></w:pPr>"
+                    if index < cells.count, !cells[index].isEmpty { xml += run(Text(cells[index], size: nil)) }
+                    xml += "</w:p></w:tc>"
                 }
                 xml += "</w:tr>"
             }
@@ -146,15 +145,15 @@ public enum DOCXWriter {
 
     // MARK: Building blocks
 
-    /// A run of text: its emphasis and size in half-points (28 = 14 pt).
+    /// A run of text: its emphasis and size in half-points (28 = 14 pt; nil: the paragraph style's).
     struct Text {
         var text: String
         var bold = false
         var italic = false
         var underline = false
-        var size = 28
+        var size: Int? = 28
 
-        init(_ text: String, bold: Bool = false, italic: Bool = false, underline: Bool = false, size: Int = 28) {
+        init(_ text: String, bold: Bool = false, italic: Bool = false, underline: Bool = false, size: Int? = 28) {
             self.text = text
             self.bold = bold
             self.italic = italic
@@ -181,15 +180,46 @@ public enum DOCXWriter {
         if text.bold { properties += "<w:b/><w:bCs/>" }
         if text.italic { properties += "<w:i/><w:iCs/>" }
         if text.underline { properties += "<w:u w:val=\"single\"/>" }
-        properties += "<w:sz w:val=\"\(text.size)\"/><w:szCs w:val=\"\(text.size)\"/>"
-        var xml = "<w:r><w:rPr>\(properties)</w:rPr>"
-        let normalized = text.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        for (index, line) in normalized.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if index > 0 { xml += "<w:br/>" }
-            for (part, piece) in line.split(separator: "\t", omittingEmptySubsequences: false).enumerated() {
-                if part > 0 { xml += "<w:tab/>" }
-                if !piece.isEmpty { xml += "<w:t xml:space=\"preserve\">\(OfficePackage.escaped(String(piece)))</w:t>" }
+        if let size = text.size { properties += "<w:sz w:val=\"\(size)\"/><w:szCs w:val=\"\(size)\"/>" }
+        var xml = properties.isEmpty ? "<w:r>" : "<w:r><w:rPr>\(properties)</w:rPr>"
+        // One pass over the text: escaped into pieces between line breaks and tabs.
+        var piece = ""
+        var open = false
+        var previousWasReturn = false
+        for scalar in VietnameseText.nfc(text.text).unicodeScalars {
+            switch scalar {
+            case "\r", "\n", "\t":
+                if open {
+                    xml += piece
+                    xml += "</w:t>"
+                    piece = ""
+                    open = false
+                }
+                if scalar == "\t" {
+                    xml += "<w:tab/>"
+                } else if scalar == "\r" || !previousWasReturn {
+                    xml += "<w:br/>"
+                }
+                previousWasReturn = scalar == "\r"
+                continue
+            case "&": piece += "&amp;"
+            case "<": piece += "&lt;"
+            case ">": piece += "&gt;"
+            case "\"": piece += "&quot;"
+            default:
+                // Characters XML 1.0 forbids are dropped.
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { break }
+                piece.unicodeScalars.append(scalar)
             }
+            if !open {
+                xml += "<w:t xml:space=\"preserve\">"
+                open = true
+            }
+            previousWasReturn = false
+        }
+        if open {
+            xml += piece
+            xml += "</w:t>"
         }
         return xml + "</w:r>"
     }
@@ -265,6 +295,8 @@ public enum DOCXWriter {
         + #"<w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>"#
         + #"<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>"#
         + #"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>"#
+        + #"<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style>"#
+        + #"<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableCenter"><w:name w:val="Table Center"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>"#
         + #"<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>"#
         + "</w:styles>"
 

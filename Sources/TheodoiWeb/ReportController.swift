@@ -39,7 +39,8 @@ struct ReportController: Sendable {
         let identity = try context.signedIn()
         let snapshot = try await snapshot(context)
         let parameters = QueryParameters(request.uri.query)
-        let asked = parameters["period"] != nil
+        // Any field of the picker in the query (even an empty period: no period) asks for a report.
+        let asked = (request.uri.query ?? "").split(separator: "&").contains { $0.hasPrefix("period=") }
         var form = Self.form { parameters[$0] }
         if !asked {
             form.period = ReportingPeriod.containing(dependencies.today(), kind: .quarter)?.key ?? ""
