@@ -77,7 +77,7 @@ public enum TheodoiApplication {
         let today: @Sendable () -> LocalDate = { LocalDate(vietnamAt: Date().timeIntervalSince1970) }
         let dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: views, today: today), today: today,
+            reporting: Reporting(progress: store.progress, views: views, today: today), importer: importer, today: today,
             pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(

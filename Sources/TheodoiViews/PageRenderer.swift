@@ -12,6 +12,7 @@ public struct PageRenderer: Sendable {
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
+        "catalogue-upload", "catalogue-preview", "catalogue-imported",
     ]
 
     /// A template set that cannot be used.
@@ -66,6 +67,9 @@ public struct PageRenderer: Sendable {
     public func render(_ page: ScorecardPage) -> String { render(page, template: "scorecard") }
     public func render(_ page: ActionListPage) -> String { render(page, template: "action-list") }
     public func render(_ page: ChangesPage) -> String { render(page, template: "changes") }
+    public func render(_ page: CatalogueUploadPage) -> String { render(page, template: "catalogue-upload") }
+    public func render(_ page: CataloguePreviewPage) -> String { render(page, template: "catalogue-preview") }
+    public func render(_ page: CatalogueImportedPage) -> String { render(page, template: "catalogue-imported") }
 
     /// The marker in the header where the viewer's navigation goes.
     public static let viewerMarker = "<!--theodoi:viewer-->"

@@ -48,6 +48,8 @@ enum SiteRoute {
     case apiScorecard(slug: String)
     case apiList(slug: String, list: String)
     case apiChanges(slug: String)
+    case catalogueImport
+    case catalogueImportConfirm
 
     /// Router patterns.
     enum Pattern {
@@ -113,6 +115,8 @@ enum SiteRoute {
         static let apiScorecard = "/api/v1/plans/:plan/scorecard"
         static let apiList = "/api/v1/plans/:plan/lists/:list"
         static let apiChanges = "/api/v1/plans/:plan/changes"
+        static let catalogueImport = "/catalogues/import"
+        static let catalogueImportConfirm = "/catalogues/import/confirm"
     }
 
     /// The path with its query string, escaped.
@@ -169,6 +173,8 @@ enum SiteRoute {
         case .apiScorecard(let slug): return "/api/v1/plans/\(escape(slug))/scorecard"
         case .apiList(let slug, let list): return "/api/v1/plans/\(escape(slug))/lists/\(escape(list))"
         case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"
+        case .catalogueImport: return Pattern.catalogueImport
+        case .catalogueImportConfirm: return Pattern.catalogueImportConfirm
         }
     }
 

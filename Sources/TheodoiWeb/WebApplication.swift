@@ -27,12 +27,15 @@ public struct WebDependencies: Sendable {
     public var trustForwardedFor: Bool
     /// Reports, reviews, extensions and attachments.
     public var reporting: Reporting
+    /// Reads, previews and stores catalogue files.
+    public var importer: CatalogueImporter
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
-        today: @escaping @Sendable () -> LocalDate,
+        importer: CatalogueImporter, today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
+        self.importer = importer
         self.accounts = accounts
         self.reporting = reporting
         self.secureCookies = secureCookies
@@ -95,6 +98,10 @@ public enum WebServer {
         router.post(RouterPath(P.directoryAgency)) { request, context in try await admin.updateAgency(request, context) }
         router.post(RouterPath(P.mergeAgency)) { request, context in try await admin.mergeAgency(request, context) }
         router.get(RouterPath(P.audit)) { request, context in try await admin.audit(request, context) }
+        let catalogues = CatalogueImportController(dependencies: dependencies)
+        router.get(RouterPath(P.catalogueImport)) { request, context in try await catalogues.form(request, context) }
+        router.post(RouterPath(P.catalogueImport)) { request, context in try await catalogues.preview(request, context) }
+        router.post(RouterPath(P.catalogueImportConfirm)) { request, context in try await catalogues.confirm(request, context) }
         router.get(RouterPath(P.reportForm)) { request, context in try await progress.reportForm(request, context, kind: .report)
         }
         router.post(RouterPath(P.reportForm)) { request, context in try await progress.saveReport(request, context, kind: .report)

@@ -165,7 +165,7 @@ extension World {
             views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)))
         let dependencies = WebDependencies(
             store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }),
+            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }), importer: importer,
             today: { world.today },
             trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))
