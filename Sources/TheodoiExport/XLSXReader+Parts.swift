@@ -17,6 +17,9 @@ enum XMLEvent {
 /// Feeds XMLParser's callbacks to a closure.
 final class XMLEventReader: NSObject, XMLParserDelegate {
     private let handle: (XMLEvent) -> Void
+    /// Open elements: a parser that recovers from a missing end tag must not pass it off as whole.
+    private var depth = 0
+    var balanced: Bool { depth == 0 }
 
     init(_ handle: @escaping (XMLEvent) -> Void) { self.handle = handle }
 
@@ -26,7 +29,7 @@ final class XMLEventReader: NSObject, XMLParserDelegate {
         parser.shouldResolveExternalEntities = false
         let reader = XMLEventReader(handle)
         parser.delegate = reader
-        guard parser.parse() else {
+        guard parser.parse(), parser.parserError == nil, reader.balanced else {
             let line = parser.lineNumber
             throw .malformed(part, "XML sai cấu trúc ở dòng \(line)")
         }
@@ -41,10 +44,12 @@ final class XMLEventReader: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        depth += 1
         handle(.start(XMLEventReader.localName(elementName), attributes))
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        depth -= 1
         handle(.end(XMLEventReader.localName(elementName)))
     }
 
