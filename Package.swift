@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "TheodoiOperationsTests",
             dependencies: [
-                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations",
+                "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiStoreSQL", "TheodoiOperations", "TheodoiExport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
