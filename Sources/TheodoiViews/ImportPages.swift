@@ -86,7 +86,8 @@ public struct CataloguePreviewPage: Sendable {
     public var dateText: String
     public var issuer: String
     public var title: String
-    public var declaredText: String
+    /// "119 dòng nhiệm vụ (94 nhiệm vụ, 25 nhiệm vụ con); văn bản ghi 95 nhiệm vụ".
+    public var countText: String
     /// "Tạo kế hoạch mới …" or "Cập nhật kế hoạch …".
     public var actionText: String
     public let createsPlan: Bool
@@ -97,7 +98,6 @@ public struct CataloguePreviewPage: Sendable {
     public var planHref: String
     public var parts: [PreviewPartRow]
     public let hasParts: Bool
-    public var countText: String
     public var findingCountText: String
     public var findings: [FindingRowModel]
     public let hasFindings: Bool
@@ -112,8 +112,8 @@ public struct CataloguePreviewPage: Sendable {
 
     public init(
         layout: Layout, csrf: String, fileName: String, formatText: String, sizeText: String, number: String,
-        dateText: String, issuer: String, title: String, declaredText: String, actionText: String, createsPlan: Bool,
-        isUnchanged: Bool, changes: [String], planHref: String, parts: [PreviewPartRow], countText: String,
+        dateText: String, issuer: String, title: String, countText: String, actionText: String, createsPlan: Bool,
+        isUnchanged: Bool, changes: [String], planHref: String, parts: [PreviewPartRow],
         findingCountText: String, findings: [FindingRowModel], rows: [PreviewAssignmentRow], rowsText: String,
         confirmAction: String, fileData: String, givenNumber: String, seal: String, againHref: String
     ) {
@@ -126,7 +126,6 @@ public struct CataloguePreviewPage: Sendable {
         self.dateText = dateText
         self.issuer = issuer
         self.title = title
-        self.declaredText = declaredText
         self.actionText = actionText
         self.createsPlan = createsPlan
         self.isUnchanged = isUnchanged

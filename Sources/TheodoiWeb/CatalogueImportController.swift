@@ -122,8 +122,11 @@ struct CatalogueImportController: Sendable {
             layout: Layout(title: "Xem trước danh mục", section: "import"), csrf: context.csrfToken, fileName: fileName,
             formatText: CatalogueImportController.formatName(catalogue.format),
             sizeText: ProgressController.sizeText(bytes.count),
-            number: preview.number, dateText: plan.date?.vietnameseShort ?? "chưa rõ", issuer: plan.issuer ?? "chưa rõ",
-            title: plan.title ?? "chưa rõ", declaredText: plan.declaredCount.map { "\($0) nhiệm vụ" } ?? "",
+            number: preview.number, dateText: plan.date?.vietnameseShort ?? "tệp không ghi",
+            issuer: plan.issuer ?? "tệp không ghi",
+            title: plan.title ?? "tệp không ghi",
+            countText: "\(catalogue.assignments.count) dòng nhiệm vụ (\(topLevel) nhiệm vụ, \(subs) nhiệm vụ con)"
+                + (plan.declaredCount.map { "; văn bản ghi \($0) nhiệm vụ" } ?? ""),
             actionText: CatalogueImportController.actionText(preview), createsPlan: preview.createsPlan,
             isUnchanged: preview.isUnchanged, changes: CatalogueImportController.changeLines(preview),
             planHref: SiteRoute.plan(slug: preview.slug).href,
@@ -132,7 +135,6 @@ struct CatalogueImportController: Sendable {
                     code: part.code, title: part.title, declared: part.declaredCount.map(String.init) ?? "—",
                     found: part.foundCount, mismatch: part.declaredCount.map { $0 != part.foundCount } ?? false)
             },
-            countText: "\(catalogue.assignments.count) dòng nhiệm vụ (\(topLevel) nhiệm vụ, \(subs) nhiệm vụ con)",
             findingCountText: findings.isEmpty
                 ? "Không có phát hiện nào."
                 : "\(findings.count) phát hiện (\(errors) lỗi, \(warnings) cảnh báo, \(findings.count - errors - warnings) thông tin). "
@@ -159,8 +161,28 @@ struct CatalogueImportController: Sendable {
             lead: names(assignment.lead, assignment.leadText),
             coordinators: names(assignment.coordinators, assignment.coordinatorsText),
             deadlineText: assignment.deadline.text.isEmpty ? "—" : assignment.deadline.text,
-            deadlineMeaning: Models.deadlineMeaning(assignment.deadline), deadlineUnknown: assignment.deadline.kind == .unknown,
+            deadlineMeaning: dueText(assignment.deadline), deadlineUnknown: assignment.deadline.kind == .unknown,
             output: assignment.output)
+    }
+
+    /// What a deadline was understood as, briefly: "hạn 31/10/2025", "hằng năm, kỳ đầu hạn 31/12/2025".
+    static func dueText(_ deadline: Deadline) -> String {
+        switch deadline.form {
+        case .recurring(let cadence?, _):
+            let every =
+                switch cadence {
+                case .monthly: "hằng tháng"
+                case .quarterly: "hằng quý"
+                case .halfYearly: "6 tháng một lần"
+                case .yearly: "hằng năm"
+                }
+            return "\(every), kỳ đầu hạn \(deadline.due?.vietnameseShort ?? "—")"
+        case .recurring(nil, _): return "thường xuyên, không có hạn cuối"
+        case .external: return "theo cơ quan khác: chưa có hạn"
+        case .none: return "không ghi thời hạn"
+        case .unknown: return "chưa hiểu được; giữ nguyên văn bản"
+        default: return deadline.due.map { "hạn \($0.vietnameseShort)" } ?? ""
+        }
     }
 
     static func actionText(_ preview: CataloguePreview) -> String {

@@ -71,11 +71,12 @@ struct CatalogueImportWebTests {
             #expect(body.contains("bảng tính Excel (XLSX)"))
             #expect(body.contains("Sẽ tạo kế hoạch mới 120/KH-UBND (mã 120-kh-ubnd) với 6 dòng nhiệm vụ."))
             #expect(body.contains("<dd>15/03/2025</dd>") && body.contains("<dd>Ủy ban nhân dân tỉnh</dd>"))
-            #expect(body.contains("6 dòng nhiệm vụ (5 nhiệm vụ, 1 nhiệm vụ con)"))
+            #expect(body.contains("<dd>6 dòng nhiệm vụ (5 nhiệm vụ, 1 nhiệm vụ con)</dd>"))
             #expect(body.contains("Không có phát hiện nào."))
             // Deadlines as read and as understood; 31/12/2025 was a date cell in the workbook.
-            #expect(body.contains("31/12/2025<small>Ngày 31/12/2025</small>"))
-            #expect(body.contains("6/2025<small>Tháng 6/2025: hạn cuối ngày 30/06/2025</small>"))
+            #expect(body.contains("31/12/2025<small>hạn 31/12/2025</small>"))
+            #expect(body.contains("6/2025<small>hạn 30/06/2025</small>"))
+            #expect(body.contains("Hằng năm<small>hằng năm, kỳ đầu hạn 31/12/2025</small>"))
             #expect(body.contains("<td class=\"c-lead\" data-label=\"Chủ trì\">Sở Khoa học và Công nghệ</td>"))
             #expect(body.contains(">Xác nhận nạp</button>"))
             #expect(try await Stored.read(world) == before)
@@ -91,6 +92,7 @@ struct CatalogueImportWebTests {
             #expect(update.body.contains("declared-count-mismatch"))
             #expect(update.body.contains("<td class=\"num\" data-label=\"Văn bản ghi\">52</td>"))
             #expect(update.body.contains("30 trong số 119 dòng"))
+            #expect(update.body.contains("119 dòng nhiệm vụ (94 nhiệm vụ, 25 nhiệm vụ con); văn bản ghi 95 nhiệm vụ"))
             #expect(try await Stored.read(world) == before)
         }
     }
