@@ -4,12 +4,12 @@
 # (first page of results), one assignment with its history, the API list and the dashboard counts,
 # prints p50/p99 latency and requests/s with one connection (latency as one user sees it) and with N
 # connections (throughput under load), and the server's memory; then sending progress reports through
-# the API as an officer. Usage: scripts/bench-web.sh [seconds per URL, default 10] [N, default 8]
+# the API as an officer, and the periodic report with its 10,000-row appendix (DOCX, XLSX, print page). Usage: scripts/bench-web.sh [seconds per URL, default 10] [N, default 8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
 connections=${2:-8}
-port=8099
+port=${THEODOI_BENCH_PORT:-8099}
 command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
 
 swift build -c release --product theodoi > /dev/null
@@ -143,6 +143,21 @@ for c in 1 "$connections"; do
 done
 curl -s -H "Cookie: $cookie" -o /dev/null -w 'plan page right after the writes (re-renders once): %{time_total}s\n' \
   "http://127.0.0.1:$port/plans/demo-10000"
+# The periodic report of the whole demo plan (10,000 rows in the appendix) since the plan began,
+# as of today: each file five times, the median and the slowest.
+echo "-- periodic report, demo plan of 10,000 assignments (5 runs each: median, max)"
+for path in "report.docx?period=&scope=all" "report.xlsx?period=&scope=all" "report/print?period=&scope=all" \
+  "report?period=&scope=all"; do
+  times=()
+  for _ in 1 2 3 4 5; do
+    times+=("$(curl -s -H "Cookie: $cookie" -o "$work/report.out" -w '%{http_code} %{time_total}' \
+      "http://127.0.0.1:$port/plans/demo-10000/$path")")
+  done
+  codes=$(printf '%s\n' "${times[@]}" | awk '{print $1}' | sort -u | tr '\n' ' ')
+  printf '%-34s median %ss  max %ss  size %s bytes  status %s\n' "$path" \
+    "$(printf '%s\n' "${times[@]}" | awk '{print $2}' | sort -n | sed -n 3p)" \
+    "$(printf '%s\n' "${times[@]}" | awk '{print $2}' | sort -n | tail -1)" "$(stat -c %s "$work/report.out")" "$codes"
+done
 rss=$(awk '/VmRSS/ {print $2 " " $3}' "/proc/$server/status")
 peak=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$server/status")
 echo "server memory: resident $rss, peak $peak (wrk: 1 thread, ${duration}s per URL and concurrency)"

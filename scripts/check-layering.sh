@@ -35,7 +35,7 @@ declare -A owner=(
   [ZIPFoundation]=TheodoiExport
   [Configuration]=TheodoiApp
 )
-test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle Synchronization ZIPFoundation FoundationXML"
+test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle Synchronization ZIPFoundation FoundationXML Yams"
 
 status=0
 imports_of() {

@@ -21,6 +21,10 @@ public struct AppConfiguration: Sendable, Equatable {
     public var trustProxy: Bool = false
     /// `BCRYPT_COST`: 10 to 15; default 12.
     public var bcryptCost: Int = 12
+    /// `SOFFICE`: LibreOffice's `soffice` for PDF reports; unset looks on the PATH, empty turns PDF off.
+    public var soffice: String?
+    /// `PATH`, where `soffice` is looked for when `SOFFICE` is unset.
+    public var searchPath: String = "/usr/local/bin:/usr/bin:/bin"
 
     /// The default SQLite file.
     public static let defaultDatabasePath = "data/theodoi.sqlite"
@@ -75,10 +79,16 @@ public struct AppConfiguration: Sendable, Equatable {
         if !(10...15).contains(bcryptCost) {
             problems.append("BCRYPT_COST must be a number from 10 to 15 (got “\(costText)”)")
         }
+        let soffice = reader.string(forKey: "soffice")
+        if let soffice, !soffice.isEmpty, !FileManager.default.isExecutableFile(atPath: soffice) {
+            problems.append("SOFFICE must be the path of LibreOffice's soffice, or empty to turn PDF off (got “\(soffice)”)")
+        }
+        let searchPath = reader.string(forKey: "path", default: "/usr/local/bin:/usr/bin:/bin")
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
             host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
-            secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost)
+            secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost, soffice: soffice,
+            searchPath: searchPath)
     }
 }
 

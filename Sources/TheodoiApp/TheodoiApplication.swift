@@ -23,7 +23,9 @@ public enum TheodoiApplication {
         let toolbox = Toolbox(
             store: client,
             importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
-            accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress)
+            accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
+            reports: store.reports,
+            converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath))
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }
             await store.shutdown()
@@ -77,7 +79,12 @@ public enum TheodoiApplication {
         let today: @Sendable () -> LocalDate = { LocalDate(vietnamAt: Date().timeIntervalSince1970) }
         let dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: views, today: today), importer: importer, today: today,
+            reporting: Reporting(progress: store.progress, views: views, today: today),
+            periodicReports: PeriodicReports(
+                views: views, reports: store.reports,
+                converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath),
+                today: today),
+            importer: importer, today: today,
             pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(
@@ -106,6 +113,10 @@ public struct Toolbox: Sendable {
     public var audit: AuditVerifier
     /// Reports, reviews and extensions.
     public var progress: ProgressStore
+    /// Report settings and issued reports.
+    public var reports: ReportStore
+    /// LibreOffice for PDF, where installed.
+    public var converter: OfficeConverter?
 }
 
 extension TheodoiApplication {

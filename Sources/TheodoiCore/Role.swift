@@ -37,6 +37,8 @@ public enum Capability: String, Sendable, CaseIterable {
     case editAgencies
     /// Read the audit log.
     case readAudit
+    /// Set a plan's report format and issue periodic reports.
+    case issueReports
 }
 
 extension Role {
@@ -44,7 +46,7 @@ extension Role {
     public func may(_ capability: Capability) -> Bool {
         switch capability {
         case .readAll: true
-        case .publishPlan, .importCatalogue, .readAudit: self == .admin || self == .monitor
+        case .publishPlan, .importCatalogue, .readAudit, .issueReports: self == .admin || self == .monitor
         case .manageUsers, .editAgencies: self == .admin
         }
     }

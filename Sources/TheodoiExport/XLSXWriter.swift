@@ -1,65 +1,24 @@
 import Foundation
 import TheodoiCore
-import ZIPFoundation
 
 /// An XLSX workbook of one sheet: SpreadsheetML parts zipped in memory. Text is written as inline
 /// strings (no shared-string table to keep in step), dates as real dates formatted dd/mm/yyyy, the
 /// header row bold, frozen and filterable.
 public enum XLSXWriter {
-    /// A workbook that could not be written (the ZIP library failed).
-    public struct WriteError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public static func bytes(_ table: ExportTable) throws -> [UInt8] {
-        let parts: [(String, String)] = [
+    public static func bytes(_ table: ExportTable) throws(OfficeFileError) -> [UInt8] {
+        let parts: [(path: String, text: String)] = [
             ("[Content_Types].xml", contentTypes), ("_rels/.rels", rootRelationships),
             ("xl/workbook.xml", workbook(sheetName(table.title))), ("xl/_rels/workbook.xml.rels", workbookRelationships),
             ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", sheet(table)),
             ("docProps/core.xml", core(table.title)),
         ]
-        do {
-            let archive = try Archive(accessMode: .create)
-            for (path, text) in parts {
-                let data = Data(text.utf8)
-                try archive.addEntry(
-                    with: path, type: .file, uncompressedSize: Int64(data.count),
-                    modificationDate: Date(timeIntervalSince1970: 1_735_689_600), compressionMethod: .deflate
-                ) { position, size in
-                    data.subdata(in: Int(position)..<Int(position) + size)
-                }
-            }
-            guard let data = archive.data else { throw WriteError(description: "the in-memory archive has no data") }
-            return [UInt8](data)
-        } catch let error as WriteError {
-            throw error
-        } catch {
-            throw WriteError(description: "could not write the XLSX archive: \(error)")
-        }
+        return try OfficePackage.zip(parts)
     }
 
     /// A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ].
     static func sheetName(_ title: String) -> String {
         let cleaned = String(title.map { ":\\/?*[]".contains($0) ? " " : $0 }).trimmingCharacters(in: .whitespaces)
         return cleaned.isEmpty ? "Sheet1" : String(cleaned.prefix(31))
-    }
-
-    /// XML text with &, <, >, " escaped and characters XML 1.0 forbids dropped.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in VietnameseText.nfc(text).unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 
     /// "A", "B", …, "Z", "AA", …
@@ -103,7 +62,7 @@ public enum XLSXWriter {
         xml += "</cols><sheetData>"
         xml += "<row r=\"1\">"
         for (index, header) in table.headers.enumerated() {
-            xml += "<c r=\"\(column(index))1\" t=\"inlineStr\" s=\"1\"><is><t>\(escaped(header))</t></is></c>"
+            xml += "<c r=\"\(column(index))1\" t=\"inlineStr\" s=\"1\"><is><t>\(OfficePackage.escaped(header))</t></is></c>"
         }
         xml += "</row>"
         for (rowIndex, row) in table.rows.enumerated() {
@@ -114,7 +73,7 @@ public enum XLSXWriter {
                 switch cell {
                 case .text(let text):
                     xml +=
-                        "<c r=\"\(reference)\" t=\"inlineStr\" s=\"3\"><is><t xml:space=\"preserve\">\(escaped(text))</t></is></c>"
+                        "<c r=\"\(reference)\" t=\"inlineStr\" s=\"3\"><is><t xml:space=\"preserve\">\(OfficePackage.escaped(text))</t></is></c>"
                 case .number(let value): xml += "<c r=\"\(reference)\"><v>\(value)</v></c>"
                 case .date(let date): xml += "<c r=\"\(reference)\" s=\"2\"><v>\(serial(date))</v></c>"
                 case .empty: break
@@ -149,7 +108,7 @@ public enum XLSXWriter {
     static func workbook(_ name: String) -> String {
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-            + "<sheets><sheet name=\"\(escaped(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets>" + "</workbook>"
+            + "<sheets><sheet name=\"\(OfficePackage.escaped(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets>" + "</workbook>"
     }
 
     static let workbookRelationships =
@@ -178,7 +137,7 @@ public enum XLSXWriter {
     static func core(_ title: String) -> String {
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">"#
-            + "<dc:title>\(escaped(title))</dc:title><dc:creator>theodoi</dc:creator></cp:coreProperties>"
+            + "<dc:title>\(OfficePackage.escaped(title))</dc:title><dc:creator>theodoi</dc:creator></cp:coreProperties>"
     }
 }
 

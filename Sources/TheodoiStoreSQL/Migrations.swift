@@ -9,7 +9,10 @@ struct Migration: Sendable {
 
 /// Every migration, in order. Add new ones at the end; never edit an applied one.
 enum Migrations {
-    static let all: [Migration] = [M001_CreateCatalogue.migration, M002_CreateAccounts.migration, M003_CreateProgress.migration]
+    static let all: [Migration] = [
+        M001_CreateCatalogue.migration, M002_CreateAccounts.migration, M003_CreateProgress.migration,
+        M004_CreateReports.migration,
+    ]
 
     /// Applies the migrations the database has not seen; returns the versions applied.
     @discardableResult

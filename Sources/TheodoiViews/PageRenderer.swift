@@ -6,12 +6,16 @@ public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     /// The stylesheet, served at `/static/app.css`.
     public let stylesheet: String
+    /// The stylesheet of formal documents (print page and preview), served at `/static/document.css`
+    /// and inlined into issued print pages.
+    public let documentStylesheet: String
 
     /// Every template a page needs; start-up fails if one is missing.
     static let templateNames = [
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
+        "periodic-report", "report-settings", "report-print",
         "catalogue-upload", "catalogue-preview", "catalogue-imported",
     ]
 
@@ -23,8 +27,11 @@ public struct PageRenderer: Sendable {
     /// Loads the templates and the stylesheet from the module's resources.
     public init() throws {
         guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
-            let css = Bundle.module.url(forResource: "Static/app", withExtension: "css")
-        else { throw LoadError(description: "TheodoiViews resources are missing (Templates/, Static/app.css)") }
+            let css = Bundle.module.url(forResource: "Static/app", withExtension: "css"),
+            let documentCSS = Bundle.module.url(forResource: "Static/document", withExtension: "css")
+        else {
+            throw LoadError(description: "TheodoiViews resources are missing (Templates/, Static/app.css, Static/document.css)")
+        }
         var loaded: [String: MustacheTemplate] = [:]
         for name in PageRenderer.templateNames {
             let url = templates.appendingPathComponent("\(name).mustache")
@@ -39,6 +46,7 @@ public struct PageRenderer: Sendable {
         }
         library = MustacheLibrary(templates: loaded)
         stylesheet = try String(contentsOf: css, encoding: .utf8)
+        documentStylesheet = try String(contentsOf: documentCSS, encoding: .utf8)
     }
 
     func render(_ object: Any, template: String) -> String {
@@ -67,6 +75,15 @@ public struct PageRenderer: Sendable {
     public func render(_ page: ScorecardPage) -> String { render(page, template: "scorecard") }
     public func render(_ page: ActionListPage) -> String { render(page, template: "action-list") }
     public func render(_ page: ChangesPage) -> String { render(page, template: "changes") }
+    public func render(_ page: ReportSettingsPage) -> String { render(page, template: "report-settings") }
+
+    public func render(_ page: PeriodicReportPage) -> String { render(page, template: "periodic-report") }
+
+    public func render(_ page: ReportPrintPage) -> String {
+        var page = page
+        page.inlineCSS = page.standalone ? documentStylesheet : nil
+        return render(page, template: "report-print")
+    }
     public func render(_ page: CatalogueUploadPage) -> String { render(page, template: "catalogue-upload") }
     public func render(_ page: CataloguePreviewPage) -> String { render(page, template: "catalogue-preview") }
     public func render(_ page: CatalogueImportedPage) -> String { render(page, template: "catalogue-imported") }

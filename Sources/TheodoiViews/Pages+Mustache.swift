@@ -17,6 +17,7 @@ extension Layout: MustacheParent {
         case "isPlans": isPlans
         case "isReview": isReview
         case "isDashboard": isDashboard
+        case "isReport": isReport
         default: nil
         }
     }

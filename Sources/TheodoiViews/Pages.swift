@@ -16,6 +16,7 @@ public struct Layout: Sendable {
     public let isPlans: Bool
     public let isReview: Bool
     public let isDashboard: Bool
+    public let isReport: Bool
 
     public init(title: String, section: String, planSlug: String? = nil, planNumber: String? = nil, dateQuery: String = "") {
         self.title = title
@@ -29,6 +30,7 @@ public struct Layout: Sendable {
         isPlans = section == "plans"
         isReview = section == "review"
         isDashboard = section == "dashboard"
+        isReport = section == "report"
     }
 }
 

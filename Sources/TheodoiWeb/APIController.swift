@@ -111,6 +111,14 @@ struct APIController: Sendable {
         return Responses.json(PlanDTO.json(plan))
     }
 
+    /// `GET /api/v1/openapi.yaml`: the hand-kept OpenAPI description of this API; public.
+    func openAPI(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        guard let document = APIDescription.yaml else { throw APIDescription.Missing() }
+        return Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
     func agencies(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.signedIn()
         let agencies = try await dependencies.store.agencies()
@@ -128,6 +136,16 @@ struct APIController: Sendable {
                 ),
                 ("total", .int(agencies.count)),
             ]))
+    }
+}
+
+/// The OpenAPI 3.1 description of `/api/v1` (`Resources/openapi.yaml`), read once.
+enum APIDescription {
+    /// The resource is not in the module's bundle (a packaging mistake): a 500, logged.
+    struct Missing: Error {}
+
+    static let yaml: String? = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap {
+        try? String(contentsOf: $0, encoding: .utf8)
     }
 }
 

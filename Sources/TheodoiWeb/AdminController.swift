@@ -363,6 +363,7 @@ enum AuditLabels {
         ("contribution.submit", "Gửi ý kiến phối hợp"), ("extension.request", "Đề nghị gia hạn"),
         ("extension.approve", "Đồng ý gia hạn"), ("extension.refuse", "Không đồng ý gia hạn"),
         ("deadline.set", "Xác định thời hạn"), ("demo.history", "Tạo diễn biến mẫu"),
+        ("report.issue", "Ban hành báo cáo định kỳ"), ("report.settings", "Đặt thể thức báo cáo"),
     ]
     private static let byCode = Dictionary(all, uniquingKeysWith: { first, _ in first })
 

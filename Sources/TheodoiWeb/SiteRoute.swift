@@ -48,6 +48,12 @@ enum SiteRoute {
     case apiScorecard(slug: String)
     case apiList(slug: String, list: String)
     case apiChanges(slug: String)
+    case periodicReport(slug: String, query: [(String, String)] = [])
+    case periodicReportFile(slug: String, format: String, query: [(String, String)])
+    case reportPrint(slug: String, query: [(String, String)])
+    case issueReport(slug: String)
+    case reportSettings(slug: String)
+    case issuedFile(id: IssuedFileInfo.ID)
     case catalogueImport
     case catalogueImportConfirm
 
@@ -61,6 +67,7 @@ enum SiteRoute {
         static let agencies = "/agencies"
         static let agency = "/agencies/:agency"
         static let stylesheet = "/static/app.css"
+        static let documentStylesheet = "/static/document.css"
         static let health = "/healthz"
         static let apiPlans = "/api/v1/plans"
         static let apiAssignments = "/api/v1/plans/:plan/assignments"
@@ -115,6 +122,15 @@ enum SiteRoute {
         static let apiScorecard = "/api/v1/plans/:plan/scorecard"
         static let apiList = "/api/v1/plans/:plan/lists/:list"
         static let apiChanges = "/api/v1/plans/:plan/changes"
+        static let periodicReport = "/plans/:plan/report"
+        static let reportDOCX = "/plans/:plan/report.docx"
+        static let reportXLSX = "/plans/:plan/report.xlsx"
+        static let reportPDF = "/plans/:plan/report.pdf"
+        static let reportPrint = "/plans/:plan/report/print"
+        static let issueReport = "/plans/:plan/report/issue"
+        static let reportSettings = "/plans/:plan/report/settings"
+        static let issuedFile = "/issued-files/:file"
+        static let apiDescription = "/api/v1/openapi.yaml"
         static let catalogueImport = "/catalogues/import"
         static let catalogueImportConfirm = "/catalogues/import/confirm"
     }
@@ -170,6 +186,13 @@ enum SiteRoute {
         case .actionList(let slug, let list, let asOf):
             return "/plans/\(escape(slug))/lists/\(escape(list))" + SiteRoute.queryString(asOf.map { [("asOf", $0.iso)] } ?? [])
         case .changes(let slug, let query): return "/plans/\(escape(slug))/changes" + SiteRoute.queryString(query)
+        case .periodicReport(let slug, let query): return "/plans/\(escape(slug))/report" + SiteRoute.queryString(query)
+        case .periodicReportFile(let slug, let format, let query):
+            return "/plans/\(escape(slug))/report.\(format)" + SiteRoute.queryString(query)
+        case .reportPrint(let slug, let query): return "/plans/\(escape(slug))/report/print" + SiteRoute.queryString(query)
+        case .issueReport(let slug): return "/plans/\(escape(slug))/report/issue"
+        case .reportSettings(let slug): return "/plans/\(escape(slug))/report/settings"
+        case .issuedFile(let id): return "/issued-files/\(id.rawValue)"
         case .apiScorecard(let slug): return "/api/v1/plans/\(escape(slug))/scorecard"
         case .apiList(let slug, let list): return "/api/v1/plans/\(escape(slug))/lists/\(escape(list))"
         case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"

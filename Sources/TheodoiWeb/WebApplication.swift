@@ -27,17 +27,20 @@ public struct WebDependencies: Sendable {
     public var trustForwardedFor: Bool
     /// Reports, reviews, extensions and attachments.
     public var reporting: Reporting
+    /// Periodic reports: composing, settings, issuing.
+    public var periodicReports: PeriodicReports
     /// Reads, previews and stores catalogue files.
     public var importer: CatalogueImporter
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
-        importer: CatalogueImporter, today: @escaping @Sendable () -> LocalDate,
+        periodicReports: PeriodicReports, importer: CatalogueImporter, today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
         self.importer = importer
         self.accounts = accounts
         self.reporting = reporting
+        self.periodicReports = periodicReports
         self.secureCookies = secureCookies
         self.trustForwardedFor = trustForwardedFor
         self.store = store
@@ -161,11 +164,23 @@ public enum WebServer {
         router.get(RouterPath(P.apiScorecard)) { request, context in try await monitoring.apiScorecard(request, context) }
         router.get(RouterPath(P.apiList)) { request, context in try await monitoring.apiList(request, context) }
         router.get(RouterPath(P.apiChanges)) { request, context in try await monitoring.apiChanges(request, context) }
-        router.get(RouterPath(P.stylesheet)) { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+        let reports = ReportController(dependencies: dependencies)
+        router.get(RouterPath(P.periodicReport)) { request, context in try await reports.page(request, context) }
+        router.get(RouterPath(P.reportDOCX)) { request, context in try await reports.file(request, context, format: "docx") }
+        router.get(RouterPath(P.reportXLSX)) { request, context in try await reports.file(request, context, format: "xlsx") }
+        router.get(RouterPath(P.reportPDF)) { request, context in try await reports.file(request, context, format: "pdf") }
+        router.get(RouterPath(P.reportPrint)) { request, context in try await reports.print(request, context) }
+        router.post(RouterPath(P.issueReport)) { request, context in try await reports.issue(request, context) }
+        router.get(RouterPath(P.reportSettings)) { request, context in try await reports.settings(request, context) }
+        router.post(RouterPath(P.reportSettings)) { request, context in try await reports.saveSettings(request, context) }
+        router.get(RouterPath(P.issuedFile)) { request, context in try await reports.issuedFile(request, context) }
+        for (path, css) in [(P.stylesheet, stylesheet), (P.documentStylesheet, dependencies.renderer.documentStylesheet)] {
+            router.get(RouterPath(path)) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                    body: .init(byteBuffer: ByteBuffer(string: css)))
+            }
         }
         router.get(RouterPath(P.health)) { request, context in try await api.health(request, context) }
         router.get(RouterPath(P.apiPlans)) { request, context in try await api.plans(request, context) }
@@ -175,6 +190,7 @@ public enum WebServer {
         router.get(RouterPath(P.apiSummary)) { request, context in try await api.summary(request, context) }
         router.put(RouterPath(P.apiPublication)) { request, context in try await api.publication(request, context) }
         router.get(RouterPath(P.apiAgencies)) { request, context in try await api.agencies(request, context) }
+        router.get(RouterPath(P.apiDescription)) { request, context in try api.openAPI(request, context) }
         return router
     }
 

@@ -115,3 +115,88 @@ struct ExportTests {
         #expect(sheet.contains("<c r=\"AD1\""))
     }
 }
+
+@Suite("DOCX writer")
+struct DOCXTests {
+    static let document = OfficialDocument(
+        format: .party, issuerLines: ["TỈNH ỦY GIA LAI"], number: "Số 15-BC/TU",
+        placeAndDate: "Gia Lai, ngày 05 tháng 02 năm 2026",
+        kind: "BÁO CÁO", subject: ["kết quả thực hiện Quyết định số 343-QĐ/TU", "quý IV/2025 (tính đến ngày 14/12/2025)"],
+        body: [
+            .section("I. TÌNH HÌNH TRIỂN KHAI"),
+            .paragraph([.init("Kết quả: ", bold: true), .init("Tổng số 94 nhiệm vụ; <đã> hoàn thành & \"đúng hạn\".")]),
+            .bullet([.init("Dòng một\nDòng hai\tcột")]),
+        ], signatureAuthority: ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"], signer: "Nguyễn Văn A",
+        recipients: ["Thường trực Tỉnh ủy (b/c)", "Lưu Văn phòng Tỉnh ủy"],
+        appendix: OfficialDocument.Appendix(
+            title: "PHỤ LỤC", subtitle: "(kèm theo báo cáo)", columns: ["STT", "Nội dung nhiệm vụ"], widths: [1, 5],
+            rows: [.group("A. NHÓM PHÁP LÝ"), .cells(["1", "Xây dựng Đề án chuyển đổi số"])]))
+
+    /// The text of each paragraph of the document part, in order.
+    final class ParagraphReader: NSObject, XMLParserDelegate {
+        var paragraphs: [String] = []
+        var current = ""
+        var inText = false
+        var sections: [String] = []
+
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            if name == "w:t" { inText = true }
+            if name == "w:br" { current += "\n" }
+            if name == "w:tab" { current += "\t" }
+            if name == "w:pgSz" { sections.append(attributes["w:orient"] ?? "portrait") }
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "w:t" { inText = false }
+            if name == "w:p" {
+                paragraphs.append(current)
+                current = ""
+            }
+        }
+    }
+
+    @Test("every part is well-formed XML; the text, breaks and sections come out as written")
+    func document() throws {
+        let bytes = try DOCXWriter.bytes(Self.document)
+        let parts = try ExportTests.parts(bytes)
+        #expect(
+            Set(parts.keys) == [
+                "[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml",
+                "word/settings.xml", "docProps/core.xml",
+            ])
+        for (path, data) in parts {
+            let parser = XMLParser(data: data)
+            #expect(parser.parse(), "\(path) is not well-formed: \(String(describing: parser.parserError))")
+        }
+        let reader = ParagraphReader()
+        let parser = XMLParser(data: try #require(parts["word/document.xml"]))
+        parser.delegate = reader
+        #expect(parser.parse())
+        let text = reader.paragraphs.filter { !$0.isEmpty }
+        #expect(
+            Array(text.prefix(11)) == [
+                "TỈNH ỦY GIA LAI", "*", "Số 15-BC/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", " ", "Gia Lai, ngày 05 tháng 02 năm 2026",
+                "BÁO CÁO",
+                "kết quả thực hiện Quyết định số 343-QĐ/TU", "quý IV/2025 (tính đến ngày 14/12/2025)", "-----",
+                "I. TÌNH HÌNH TRIỂN KHAI",
+            ])
+        #expect(text.contains("Kết quả: Tổng số 94 nhiệm vụ; <đã> hoàn thành & \"đúng hạn\"."))
+        #expect(text.contains("- Dòng một\nDòng hai\tcột"))
+        #expect(text.contains("- Lưu Văn phòng Tỉnh ủy."))
+        #expect(text.contains("- Thường trực Tỉnh ủy (b/c),"))
+        #expect(
+            Array(text.suffix(7)) == [
+                "PHỤ LỤC", "(kèm theo báo cáo)", "STT", "Nội dung nhiệm vụ", "A. NHÓM PHÁP LÝ", "1",
+                "Xây dựng Đề án chuyển đổi số",
+            ])
+        // The body on portrait A4, the appendix in a landscape section; Times New Roman 14 pt.
+        #expect(reader.sections == ["portrait", "landscape"])
+        let styles = String(decoding: try #require(parts["word/styles.xml"]), as: UTF8.self)
+        #expect(styles.contains("w:ascii=\"Times New Roman\"") && styles.contains("<w:sz w:val=\"28\"/>"))
+        // The same document gives the same bytes.
+        #expect(try DOCXWriter.bytes(Self.document) == bytes)
+    }
+}

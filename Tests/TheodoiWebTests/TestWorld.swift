@@ -53,6 +53,7 @@ struct World: Sendable {
     var otherAgency: AgencyRecord
     var progress: ProgressStore
     var views: PlanViews
+    var reports: ReportStore
 
     /// Signs in a new officer of the agency named `agencyName` (session token `session-<key>`).
     func officer(of agencyName: String, key: String) async throws -> TestSession {
@@ -120,7 +121,7 @@ extension World {
     /// A fresh world on `backend` with the seed loaded and one user per role, then an in-process server.
     static func run(
         backend: String = "sqlite", today: LocalDate = TestServer.today, throttle: LoginThrottle = LoginThrottle(),
-        _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
+        converter: OfficeConverter? = nil, _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
     ) async throws {
         // 09:40 in Vietnam on `today`; the server's today follows the clock, so tests can move days.
         let clock = TestClock(Date(timeIntervalSince1970: Double(today.daysSinceEpoch) * 86_400 + 9_600))
@@ -162,10 +163,14 @@ extension World {
             catalogue: catalogue, accountStore: store.accounts, accounts: accounts, importer: importer, clock: clock,
             sessions: sessions,
             officerAgency: science, otherAgency: finance, progress: store.progress,
-            views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)))
+            views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)),
+            reports: store.reports)
         let dependencies = WebDependencies(
             store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }), importer: importer,
+            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }),
+            periodicReports: PeriodicReports(
+                views: world.views, reports: store.reports, converter: converter, today: { world.today }),
+            importer: importer,
             today: { world.today },
             trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))

@@ -1,0 +1,255 @@
+import TheodoiCore
+
+/// A file of an issued report, as listed.
+public struct IssuedFileLink: Sendable {
+    public var label: String
+    public var href: String
+    public var sizeText: String
+    public var sha256: String
+
+    public init(label: String, href: String, sizeText: String, sha256: String) {
+        self.label = label
+        self.href = href
+        self.sizeText = sizeText
+        self.sha256 = sha256
+    }
+}
+
+/// One issued report in the list.
+public struct IssuedReportRow: Sendable {
+    public var number: String
+    public var title: String
+    public var scope: String
+    public var issuedBy: String
+    public var issuedAt: String
+    public var files: [IssuedFileLink]
+
+    public init(number: String, title: String, scope: String, issuedBy: String, issuedAt: String, files: [IssuedFileLink]) {
+        self.number = number
+        self.title = title
+        self.scope = scope
+        self.issuedBy = issuedBy
+        self.issuedAt = issuedAt
+        self.files = files
+    }
+}
+
+/// A download of the report being looked at.
+public struct DownloadLink: Sendable {
+    public var label: String
+    public var href: String
+    public var note: String
+
+    public init(label: String, href: String, note: String) {
+        self.label = label
+        self.href = href
+        self.note = note
+    }
+}
+
+/// `/plans/{plan}/report`: pick a period, a date and a scope, read the report, download it, issue it.
+public struct PeriodicReportPage: Sendable {
+    public var layout: Layout
+    public var csrf: String
+    public var planNumber: String
+    public var periods: [Option]
+    public var asOfISO: String
+    public var scopes: [Option]
+    public var number: String
+    public var numberSuffix: String
+    public var errors: [String]
+    public var notice: String?
+    /// The report rendered as the print page shows it; nil before a report is asked for or when the request is wrong.
+    public var documentHTML: String?
+    public var reportTitle: String
+    public var summary: String
+    public var downloads: [DownloadLink]
+    public var pdfMissing: Bool
+    public var canIssue: Bool
+    public var settingsHref: String
+    public var settingsText: String
+    public var settingsSaved: Bool
+    public var issued: [IssuedReportRow]
+    /// The query of the report looked at, for the issue form.
+    public var periodKey: String
+    public var scopeKey: String
+    public var issueHref: String
+    public let hasErrors: Bool
+    public let hasIssued: Bool
+
+    public init(
+        layout: Layout, csrf: String, planNumber: String, periods: [Option], asOfISO: String, scopes: [Option], number: String,
+        numberSuffix: String, errors: [String], notice: String?, documentHTML: String?, reportTitle: String, summary: String,
+        downloads: [DownloadLink], pdfMissing: Bool, canIssue: Bool, settingsHref: String, settingsText: String,
+        settingsSaved: Bool, issued: [IssuedReportRow], periodKey: String, scopeKey: String, issueHref: String
+    ) {
+        self.issueHref = issueHref
+        hasErrors = !errors.isEmpty
+        hasIssued = !issued.isEmpty
+        self.layout = layout
+        self.csrf = csrf
+        self.planNumber = planNumber
+        self.periods = periods
+        self.asOfISO = asOfISO
+        self.scopes = scopes
+        self.number = number
+        self.numberSuffix = numberSuffix
+        self.errors = errors
+        self.notice = notice
+        self.documentHTML = documentHTML
+        self.reportTitle = reportTitle
+        self.summary = summary
+        self.downloads = downloads
+        self.pdfMissing = pdfMissing
+        self.canIssue = canIssue
+        self.settingsHref = settingsHref
+        self.settingsText = settingsText
+        self.settingsSaved = settingsSaved
+        self.issued = issued
+        self.periodKey = periodKey
+        self.scopeKey = scopeKey
+    }
+}
+
+/// `/plans/{plan}/report/settings`: the issuing body's format, heading, signature and recipients.
+public struct ReportSettingsPage: Sendable {
+    public var layout: Layout
+    public var csrf: String
+    public var planNumber: String
+    public var formats: [Option]
+    public var issuerLines: String
+    public var numberSuffix: String
+    public var place: String
+    public var signatureAuthority: String
+    public var signer: String
+    public var recipients: String
+    public var errors: [String]
+    public var backHref: String
+    public let hasErrors: Bool
+
+    public init(
+        layout: Layout, csrf: String, planNumber: String, formats: [Option], issuerLines: String, numberSuffix: String,
+        place: String, signatureAuthority: String, signer: String, recipients: String, errors: [String], backHref: String
+    ) {
+        self.layout = layout
+        self.csrf = csrf
+        self.planNumber = planNumber
+        self.formats = formats
+        self.issuerLines = issuerLines
+        self.numberSuffix = numberSuffix
+        self.place = place
+        self.signatureAuthority = signatureAuthority
+        self.signer = signer
+        self.recipients = recipients
+        self.errors = errors
+        self.backHref = backHref
+        hasErrors = !errors.isEmpty
+    }
+}
+
+/// The print page of a report: A4, Times New Roman, the appendix on landscape pages. The issued copy
+/// is standalone (its stylesheet inline), so it reads the same offline years later.
+public struct ReportPrintPage: Sendable {
+    public var title: String
+    public var documentHTML: String
+    /// Inline the stylesheet (the issued copy, read offline) instead of linking it.
+    public var standalone: Bool
+    /// The inlined stylesheet, filled in by the renderer for a standalone page.
+    public internal(set) var inlineCSS: String?
+
+    public init(title: String, documentHTML: String, standalone: Bool) {
+        self.title = title
+        self.documentHTML = documentHTML
+        self.standalone = standalone
+    }
+}
+
+/// A formal document as HTML: the same blocks the DOCX writer lays out, every text escaped.
+public enum OfficialDocumentHTML {
+    public static func render(_ document: OfficialDocument) -> String {
+        var html = "<div class=\"document\"><section class=\"doc-body\">"
+        html += "<table class=\"doc-heading\"><tr><td class=\"doc-issuer\">"
+        for (index, line) in document.issuerLines.enumerated() {
+            let last = index == document.issuerLines.count - 1
+            let strong = document.format == .party || last
+            html += "<p\(document.format == .state && last ? " class=\"underline\"" : "")>"
+            html += strong ? "<strong>\(escape(line))</strong>" : escape(line)
+            html += "</p>"
+        }
+        if document.format == .party { html += "<p>*</p>" }
+        html += "<p class=\"doc-number\">\(escape(document.number))</p></td><td class=\"doc-motto\">"
+        let motto = document.mottoLines
+        for (index, line) in motto.enumerated() {
+            html +=
+                "<p class=\"\(index == motto.count - 1 ? "underline " : "")\(document.format == .party ? "party" : "state")\">"
+            html += "<strong>\(escape(line))</strong></p>"
+        }
+        html += "<p class=\"doc-date\"><em>\(escape(document.placeAndDate))</em></p></td></tr></table>"
+        html += "<p class=\"doc-kind\"><strong>\(escape(document.kind))</strong></p>"
+        for line in document.subject { html += "<p class=\"doc-subject\"><strong>\(escape(line))</strong></p>" }
+        html += "<p class=\"doc-rule\">\(document.format == .party ? "-----" : "")</p>"
+        for block in document.body {
+            switch block {
+            case .section(let text): html += "<h2 class=\"doc-section\">\(escape(text))</h2>"
+            case .subsection(let text): html += "<h3 class=\"doc-subsection\">\(escape(text))</h3>"
+            case .paragraph(let runs): html += "<p class=\"doc-p\">\(render(runs))</p>"
+            case .bullet(let runs): html += "<p class=\"doc-p\">- \(render(runs))</p>"
+            }
+        }
+        html += "<table class=\"doc-signature\"><tr><td class=\"doc-recipients\"><p><strong><em>Nơi nhận:</em></strong></p>"
+        for (index, recipient) in document.recipients.enumerated() {
+            html += "<p>- \(escape(recipient))\(index == document.recipients.count - 1 ? "." : ",")</p>"
+        }
+        html += "</td><td class=\"doc-signer\">"
+        for line in document.signatureAuthority { html += "<p><strong>\(escape(line))</strong></p>" }
+        html += "<p class=\"doc-sign-space\"></p><p><strong>\(escape(document.signer))</strong></p></td></tr></table></section>"
+        if let appendix = document.appendix {
+            html += "<section class=\"doc-appendix\"><p class=\"doc-kind\"><strong>\(escape(appendix.title))</strong></p>"
+            html += "<p class=\"doc-subject\"><em>\(escape(appendix.subtitle))</em></p><table class=\"doc-table\"><colgroup>"
+            let total = max(1, appendix.widths.reduce(0, +))
+            for width in appendix.widths { html += "<col width=\"\(width * 100 / total)%\">" }
+            html += "</colgroup><thead><tr>"
+            for column in appendix.columns { html += "<th>\(escape(column))</th>" }
+            html += "</tr></thead><tbody>"
+            for row in appendix.rows {
+                switch row {
+                case .group(let title):
+                    html += "<tr class=\"doc-group\"><td colspan=\"\(appendix.columns.count)\">\(escape(title))</td></tr>"
+                case .cells(let cells):
+                    html += "<tr>"
+                    for cell in cells { html += "<td>\(escape(cell))</td>" }
+                    html += "</tr>"
+                }
+            }
+            html += "</tbody></table></section>"
+        }
+        return html + "</div>"
+    }
+
+    static func render(_ runs: [OfficialDocument.Run]) -> String {
+        runs.map { run in
+            var text = escape(run.text)
+            if run.italic { text = "<em>\(text)</em>" }
+            if run.bold { text = "<strong>\(text)</strong>" }
+            return text
+        }.joined()
+    }
+
+    /// Text as HTML: `& < > " '` escaped, line breaks as `<br>`.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            case "\n", "\r\n": result += "<br>"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
