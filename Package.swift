@@ -43,7 +43,7 @@ let package = Package(
 
         // MARK: Catalogue import
 
-        /// Readers for catalogue formats (PDF text, CSV/TSV, Markdown, HTML) → catalogue + findings.
+        /// Readers for catalogue formats (PDF text, CSV/TSV, Markdown, HTML, tables of cells) → catalogue + findings.
         .target(
             name: "TheodoiCatalog",
             dependencies: ["TheodoiCore"],
@@ -85,7 +85,7 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
-        /// CSV (UTF-8 with BOM) and XLSX writers; bytes in memory.
+        /// CSV (UTF-8 with BOM) and XLSX writers, and the XLSX reader; bytes in memory.
         .target(
             name: "TheodoiExport",
             dependencies: ["TheodoiCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -175,6 +175,7 @@ let package = Package(
             dependencies: [
                 "TheodoiCore", "TheodoiExport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 declare -A allowed=(
   [TheodoiCore]="Foundation"
   [TheodoiCatalog]="Foundation TheodoiCore"
-  [TheodoiExport]="Foundation TheodoiCore ZIPFoundation"
+  [TheodoiExport]="Foundation FoundationXML TheodoiCore ZIPFoundation"
   [TheodoiStore]="Foundation TheodoiCore TheodoiCatalog"
   [TheodoiStoreSQL]="Foundation Synchronization TheodoiCore TheodoiCatalog TheodoiStore SQLKit SQLiteKit PostgresKit PostgresNIO SQLiteNIO NIOCore NIOPosix NIOSSL Logging ServiceLifecycle"
   [TheodoiViews]="Foundation TheodoiCore Mustache"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TheodoiCatalog
 import TheodoiCore
+import TheodoiOperations
 
 /// `theodoi catalog parse FILE [--json] [--format …]`: reads a catalogue and shows what it says.
 struct CatalogParseCommand: AsyncParsableCommand {
@@ -11,13 +12,13 @@ struct CatalogParseCommand: AsyncParsableCommand {
         discussion: "Trạng thái thoát 0 khi đọc được (kể cả có cảnh báo), 1 khi tệp không đọc được như một danh mục."
     )
 
-    @Argument(help: "Tệp danh mục (.txt trích từ PDF, .csv, .tsv, .md, .html).")
+    @Argument(help: "Tệp danh mục (.xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
     var file: String
 
     @Flag(help: "In JSON theo hợp đồng ổn định (DESIGN §4.5).")
     var json = false
 
-    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html.")
+    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html, xlsx.")
     var format: CatalogueFormat = .auto
 
     func run() async throws {
@@ -56,7 +57,8 @@ public enum CatalogParse {
         }
         let catalogue: Catalogue
         do {
-            catalogue = try CatalogueParser(directory: directory).parse(data, format: format)
+            catalogue = try CatalogueFile.parse(
+                data, fileName: path, format: format, parser: CatalogueParser(directory: directory))
         } catch {
             return Outcome(output: "", error: "Lỗi: “\(path)” không đọc được như một danh mục. \(error.message)\n", status: 1)
         }

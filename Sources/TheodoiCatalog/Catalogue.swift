@@ -96,9 +96,10 @@ public struct AgencyReference: Sendable, Hashable {
     }
 }
 
-/// The text formats a catalogue can come in (DESIGN §4.1).
+/// The formats a catalogue can come in (DESIGN §4.1). XLSX is read into a `CatalogueTable` outside
+/// this module (which has no ZIP reader) and parsed with `CatalogueParser.parse(table:)`.
 public enum CatalogueFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case auto
     case pdfText = "pdf-text"
-    case csv, tsv, markdown, html
+    case csv, tsv, markdown, html, xlsx
 }

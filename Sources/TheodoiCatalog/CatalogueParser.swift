@@ -26,6 +26,13 @@ public struct CatalogueParser: Sendable {
         return try parse(normalised: text, format: format)
     }
 
+    /// Parses a table of cells, such as a spreadsheet's first sheet, by the rules of a CSV file: the
+    /// same header names, headings, task numbers, agencies, deadlines and findings. Lines are rows.
+    public func parse(table: CatalogueTable, format: CatalogueFormat = .xlsx) throws(CatalogueReadError) -> Catalogue {
+        guard table.rows.contains(where: { $0.contains { !$0.allSatisfy(\.isWhitespace) } }) else { throw .empty }
+        return try interpret(TableReaders.table(table), format: format)
+    }
+
     private func parse(normalised text: String, format: CatalogueFormat) throws(CatalogueReadError) -> Catalogue {
         let resolved = format == .auto ? CatalogueParser.detectFormat(text) : format
         let rows: [SourceRow]
@@ -35,10 +42,16 @@ public struct CatalogueParser: Sendable {
         case .tsv: rows = TableReaders.delimited(text, separator: "\t")
         case .markdown: rows = TableReaders.markdown(text)
         case .html: rows = HTMLTableReader.rows(text)
+        case .xlsx: throw .spreadsheet
         }
+        return try interpret(rows, format: resolved)
+    }
+
+    /// Every format ends here: one interpreter, one assembly.
+    private func interpret(_ rows: [SourceRow], format: CatalogueFormat) throws(CatalogueReadError) -> Catalogue {
         let interpreter = try CatalogueInterpreter.read(rows)
         var assembly = CatalogueAssembly(interpreter: interpreter, resolver: resolver)
-        return assembly.catalogue(format: resolved)
+        return assembly.catalogue(format: format)
     }
 
     /// The format a text most likely is: HTML, Markdown, tab-separated (PDF text or TSV), or CSV.

@@ -14,14 +14,26 @@ public struct CatalogueReadError: Error, Sendable, Hashable, CustomStringConvert
 
     public var description: String { message }
 
+    /// A reason with its message (a spreadsheet reader outside this module reports its own).
+    public init(reason: Reason, message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
     static let empty = CatalogueReadError(reason: .empty, message: "Tệp rỗng: không có nội dung nào để đọc.")
     static let binary = CatalogueReadError(
         reason: .binary,
         message: "Tệp không phải văn bản (dữ liệu nhị phân). Hãy xuất danh mục ra văn bản (.txt), CSV, Markdown hoặc HTML.")
     static let spreadsheet = CatalogueReadError(
         reason: .spreadsheet,
-        message: "Tệp là bảng tính Excel (XLSX/XLS), chưa đọc được trực tiếp. Hãy lưu bảng tính dưới dạng CSV UTF-8 rồi nhập lại."
-    )
+        message:
+            "Tệp là bảng tính XLSX: cần bộ đọc bảng tính (lệnh theodoi catalog, trang Nạp danh mục nhiệm vụ), "
+            + "không đọc được như văn bản.")
+    static let legacySpreadsheet = CatalogueReadError(
+        reason: .spreadsheet,
+        message:
+            "Tệp là bảng tính Excel 97–2003 (.xls), chưa đọc được trực tiếp. "
+            + "Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx hoặc CSV UTF-8 rồi nhập lại.")
     static let pdf = CatalogueReadError(
         reason: .binary,
         message: "Tệp là PDF. Hãy trích văn bản của phụ lục ra tệp .txt (giữ các ô cách nhau bằng dấu tab) rồi nhập lại.")
@@ -43,9 +55,8 @@ enum CatalogueText {
     static func decode(_ data: Data) throws(CatalogueReadError) -> String {
         let bytes = [UInt8](data)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { throw .empty }
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw .spreadsheet
-        }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { throw .spreadsheet }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw .legacySpreadsheet }
         if bytes.starts(with: Array("%PDF".utf8)) { throw .pdf }
         let raw: String
         if let utf16 = decodeUTF16(bytes) {

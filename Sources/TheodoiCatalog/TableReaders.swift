@@ -18,9 +18,43 @@ enum TableReaders {
         return rows
     }
 
+    /// Records of cells with the line each starts on, as CSV, TSV and spreadsheets give them: cells
+    /// cleaned; a record of one cell is a line of text (a title or a heading), any other a table row.
+    static func records(_ records: [(line: Int, cells: [String])]) -> [SourceRow] {
+        records.map { SourceRow(line: $0.line, cells: $0.cells.map(CellText.clean), isText: $0.cells.count == 1) }
+    }
+
+    /// A grid of cells (a spreadsheet's sheet), row `i` on line `i + 1`. A cell merged down over the rows
+    /// of several tasks (one lead for sub-tasks 17.1–17.3) belongs to each of them; other merged cells
+    /// keep their text in the first cell, so a heading merged across the columns reads once.
+    static func table(_ table: CatalogueTable) -> [SourceRow] {
+        var grid = table.rows.map { $0.map(CatalogueText.normalise) }
+        fillMergedDown(&grid, table.mergedAreas)
+        return records(grid.enumerated().map { (line: $0.offset + 1, cells: $0.element) })
+    }
+
+    private static func fillMergedDown(_ grid: inout [[String]], _ areas: [CatalogueTable.MergedArea]) {
+        let vertical = areas.filter { $0.firstColumn == $0.lastColumn && $0.lastRow > $0.firstRow && $0.firstRow >= 0 }
+        guard !vertical.isEmpty,
+            let columns = grid.lazy.compactMap({ ColumnMap(header: $0.map(CellText.clean)) }).first
+        else { return }
+        func cell(_ row: Int, _ column: Int) -> String {
+            row < grid.count && column < grid[row].count ? CellText.clean(grid[row][column]) : ""
+        }
+        for area in vertical where area.firstColumn != columns.number {
+            let text = cell(area.firstRow, area.firstColumn)
+            guard !text.isEmpty else { continue }
+            for row in stride(from: area.firstRow + 1, through: min(area.lastRow, grid.count - 1), by: 1)
+            where CatalogueInterpreter.taskNumber(cell(row, columns.number)) != nil && cell(row, area.firstColumn).isEmpty {
+                while grid[row].count <= area.firstColumn { grid[row].append("") }
+                grid[row][area.firstColumn] = text
+            }
+        }
+    }
+
     /// CSV or TSV with RFC 4180 quoting (quoted cells may hold delimiters, quotes and line breaks).
     static func delimited(_ text: String, separator: Character) -> [SourceRow] {
-        var rows: [SourceRow] = []
+        var rows: [(line: Int, cells: [String])] = []
         var cells: [String] = []
         var cell = ""
         var inQuotes = false
@@ -31,9 +65,8 @@ enum TableReaders {
         var iterator = text.makeIterator()
         var pending: Character? = nil
         func endRow() {
-            cells.append(CellText.clean(cell))
-            let isText = cells.count == 1
-            rows.append(SourceRow(line: rowLine, cells: cells, isText: isText))
+            cells.append(cell)
+            rows.append((rowLine, cells))
             cells = []
             cell = ""
             quotedCell = false
@@ -62,7 +95,7 @@ enum TableReaders {
                 quotedCell = true
                 cell = ""
             case separator:
-                cells.append(CellText.clean(cell))
+                cells.append(cell)
                 cell = ""
                 quotedCell = false
                 cellHasText = false
@@ -76,7 +109,7 @@ enum TableReaders {
             }
         }
         if !cell.isEmpty || !cells.isEmpty { endRow() }
-        return rows
+        return records(rows)
     }
 
     /// The delimiter of a CSV file: whichever of `,` and `;` splits its first lines into more cells.

@@ -28,22 +28,86 @@ public struct CatalogueImporter: Sendable {
         }
     }
 
+    /// Reads a catalogue file of any supported format (XLSX included) without storing anything.
+    public func read(
+        _ data: Data, sourceName: String, format: CatalogueFormat = .auto
+    ) throws(ImportError) -> Catalogue {
+        do {
+            return try CatalogueFile.parse(data, fileName: sourceName, format: format, parser: parser)
+        } catch {
+            throw .unreadable(error)
+        }
+    }
+
     /// Parses and stores a catalogue; the same file twice changes nothing.
     public func importCatalogue(
-        _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil, isDemo: Bool = false
+        _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil, isDemo: Bool = false,
+        actor: AuditActor = .commandLine
     ) async throws -> ImportResult {
-        let catalogue: Catalogue
-        do {
-            catalogue = try parser.parse(data, format: format)
-        } catch {
-            throw ImportError.unreadable(error)
-        }
-        guard let number = number ?? catalogue.plan.number, !PlanRecord.slug(for: number).isEmpty else {
-            throw ImportError.noNumber
-        }
+        let catalogue = try read(data, sourceName: sourceName, format: format)
+        let number = try CatalogueImporter.number(number, catalogue)
         try await store.syncAgencyDirectory(parser.directory.entries)
         return try await store.importCatalogue(
-            ImportRequest(catalogue: catalogue, number: number, sourceName: sourceName, isDemo: isDemo))
+            ImportRequest(catalogue: catalogue, number: number, sourceName: sourceName, isDemo: isDemo, actor: actor))
+    }
+
+    /// What importing a file would do, worked out from what is stored; stores nothing.
+    public func preview(
+        _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil
+    ) async throws -> CataloguePreview {
+        let catalogue = try read(data, sourceName: sourceName, format: format)
+        let number = try CatalogueImporter.number(number, catalogue)
+        let slug = PlanRecord.slug(for: number)
+        guard let plan = try await store.plan(slug) else {
+            return CataloguePreview(
+                catalogue: catalogue, number: number, slug: slug, existing: nil, added: catalogue.assignments.map(\.code))
+        }
+        let stored = try await store.assignments(plan.id)
+        let storedByCode = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        var added: [String] = []
+        var changed: [ImportResult.Change] = []
+        for assignment in catalogue.assignments {
+            guard let record = storedByCode[assignment.code] else {
+                added.append(assignment.code)
+                continue
+            }
+            let fields = CatalogueChanges.differences(
+                CatalogueChanges.assignmentFieldNames, stored: CatalogueChanges.assignmentFields(record),
+                incoming: CatalogueChanges.assignmentFields(assignment))
+            if !fields.isEmpty { changed.append(ImportResult.Change(code: assignment.code, fields: fields)) }
+        }
+        let incoming = Set(catalogue.assignments.map(\.code))
+        var planChanges = CatalogueChanges.differences(
+            CatalogueChanges.planFieldNames, stored: CatalogueChanges.planFields(plan),
+            incoming: CatalogueChanges.planFields(number: number, header: catalogue.plan))
+        if try await structureDiffers(plan.id, catalogue) { planChanges.append("các phần, nhóm") }
+        return CataloguePreview(
+            catalogue: catalogue, number: number, slug: slug, existing: plan, added: added, changed: changed,
+            missing: stored.map(\.code).filter { !incoming.contains($0) }.sorted(), planChanges: planChanges)
+    }
+
+    /// The number to store the plan under: the one given, else the one the file names.
+    private static func number(_ given: String?, _ catalogue: Catalogue) throws(ImportError) -> String {
+        let given = given.map { VietnameseText.collapsingWhitespace($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard let number = given ?? catalogue.plan.number, !PlanRecord.slug(for: number).isEmpty else { throw .noNumber }
+        return number
+    }
+
+    /// Whether the parts and groups differ from the stored ones (the store replaces them then).
+    private func structureDiffers(_ plan: PlanRecord.ID, _ catalogue: Catalogue) async throws -> Bool {
+        let parts = try await store.parts(plan)
+        let loose = try await store.looseGroups(plan)
+        let storedParts = parts.map { [$0.code, $0.title, $0.declaredCount.map(String.init), String($0.foundCount)] }
+        let incomingParts = catalogue.parts.map {
+            [$0.code, $0.title, $0.declaredCount.map(String.init), String($0.foundCount)]
+        }
+        let storedGroups =
+            parts.flatMap { part in part.groups.map { [part.code, $0.code, $0.title] } }
+            + loose.map { ["", $0.code, $0.title] }
+        let incomingGroups =
+            catalogue.parts.flatMap { part in part.groups.map { [part.code, $0.code, $0.title] } }
+            + catalogue.groups.map { ["", $0.code, $0.title] }
+        return storedParts != incomingParts || storedGroups != incomingGroups
     }
 
     /// On a database with no real plan, imports the bundled 343-QĐ/TU catalogue; otherwise does

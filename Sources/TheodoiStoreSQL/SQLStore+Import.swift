@@ -90,16 +90,8 @@ private struct CatalogueImport {
     /// What is compared to decide whether a stored assignment changed, with its Vietnamese name.
     struct Fields: Equatable {
         var values: [String?]
-        static let names = [
-            "phần", "nhóm", "số thứ tự", "nhiệm vụ cha", "nội dung", "chủ trì", "phối hợp", "thời hạn", "sản phẩm",
-        ]
 
-        init(_ assignment: Catalogue.Assignment) {
-            values = [
-                assignment.part, assignment.group, assignment.number, assignment.parent, assignment.title,
-                assignment.leadText, assignment.coordinatorsText, assignment.deadline.text, assignment.output,
-            ]
-        }
+        init(_ assignment: Catalogue.Assignment) { values = CatalogueChanges.assignmentFields(assignment) }
 
         init(_ row: any SQLRow) throws {
             values = [
@@ -112,7 +104,7 @@ private struct CatalogueImport {
         }
 
         func differences(from other: Fields) -> [String] {
-            zip(Fields.names, zip(values, other.values)).filter { $0.1.0 != $0.1.1 }.map(\.0)
+            CatalogueChanges.differences(CatalogueChanges.assignmentFieldNames, stored: values, incoming: other.values)
         }
     }
 
@@ -130,13 +122,9 @@ private struct CatalogueImport {
                 try row.decode(column: "issuer", as: String?.self), try row.decode(column: "title", as: String?.self),
                 try row.decode(column: "declared_count", as: Int?.self).map(String.init),
             ]
-            let incoming: [String?] = [
-                request.number, header.date?.iso, header.issuer, header.title, header.declaredCount.map(String.init),
-            ]
-            outcome.planChanges = zip(
-                ["số hiệu", "ngày", "cơ quan ban hành", "tên", "số nhiệm vụ ghi trong văn bản"], zip(stored, incoming)
-            )
-            .filter { $0.1.0 != $0.1.1 }.map(\.0)
+            outcome.planChanges = CatalogueChanges.differences(
+                CatalogueChanges.planFieldNames, stored: stored,
+                incoming: CatalogueChanges.planFields(number: request.number, header: header))
             if !outcome.planChanges.isEmpty {
                 try await database.raw(
                     """

@@ -9,10 +9,12 @@ public struct ViewerModel: Sendable {
     public var csrf: String
     public let canManage: Bool
     public let canAudit: Bool
+    /// May load catalogues (the "Nạp danh mục" link).
+    public let canImport: Bool
 
     public init(
         signedIn: Bool, name: String = "", roleName: String = "", csrf: String = "", canManage: Bool = false,
-        canAudit: Bool = false
+        canAudit: Bool = false, canImport: Bool = false
     ) {
         self.signedIn = signedIn
         self.name = name
@@ -20,6 +22,7 @@ public struct ViewerModel: Sendable {
         self.csrf = csrf
         self.canManage = canManage
         self.canAudit = canAudit
+        self.canImport = canImport
     }
 }
 

@@ -16,6 +16,7 @@ public struct PageRenderer: Sendable {
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
         "periodic-report", "report-settings", "report-print",
+        "catalogue-upload", "catalogue-preview", "catalogue-imported",
     ]
 
     /// A template set that cannot be used.
@@ -83,6 +84,9 @@ public struct PageRenderer: Sendable {
         page.inlineCSS = page.standalone ? documentStylesheet : nil
         return render(page, template: "report-print")
     }
+    public func render(_ page: CatalogueUploadPage) -> String { render(page, template: "catalogue-upload") }
+    public func render(_ page: CataloguePreviewPage) -> String { render(page, template: "catalogue-preview") }
+    public func render(_ page: CatalogueImportedPage) -> String { render(page, template: "catalogue-imported") }
 
     /// The marker in the header where the viewer's navigation goes.
     public static let viewerMarker = "<!--theodoi:viewer-->"

@@ -311,6 +311,7 @@ extension PlansPage: MustacheParent {
         case "plans": plans
         case "isEmpty": isEmpty
         case "csrf": csrf
+        case "importHref": importHref
         default: nil
         }
     }

@@ -461,9 +461,12 @@ public struct PlansPage: Sendable {
     public let isEmpty: Bool
     /// The CSRF token of the publish forms.
     public var csrf: String
+    /// The catalogue upload page, for those who may load catalogues.
+    public var importHref: String?
 
-    public init(layout: Layout, plans: [PlanRowModel], csrf: String = "") {
+    public init(layout: Layout, plans: [PlanRowModel], csrf: String = "", importHref: String? = nil) {
         self.csrf = csrf
+        self.importHref = importHref
         self.layout = layout
         self.plans = plans
         isEmpty = plans.isEmpty

@@ -37,7 +37,8 @@ extension AppRequestContext {
             signedIn: true, name: identity.user.name,
             roleName: identity.user.name == identity.user.role.vietnamese ? "" : identity.user.role.vietnamese,
             csrf: identity.csrfToken ?? "",
-            canManage: identity.may(.manageUsers), canAudit: identity.may(.readAudit))
+            canManage: identity.may(.manageUsers), canAudit: identity.may(.readAudit),
+            canImport: identity.may(.importCatalogue))
     }
 }
 

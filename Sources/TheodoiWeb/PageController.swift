@@ -124,7 +124,9 @@ struct PageController: Sendable {
         }
         return page(
             renderer.render(
-                PlansPage(layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows, csrf: context.csrfToken)),
+                PlansPage(
+                    layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows, csrf: context.csrfToken,
+                    importHref: identity.may(.importCatalogue) ? SiteRoute.catalogueImport.href : nil)),
             context)
     }
 

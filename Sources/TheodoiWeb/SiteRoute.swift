@@ -54,6 +54,8 @@ enum SiteRoute {
     case issueReport(slug: String)
     case reportSettings(slug: String)
     case issuedFile(id: IssuedFileInfo.ID)
+    case catalogueImport
+    case catalogueImportConfirm
 
     /// Router patterns.
     enum Pattern {
@@ -129,6 +131,8 @@ enum SiteRoute {
         static let reportSettings = "/plans/:plan/report/settings"
         static let issuedFile = "/issued-files/:file"
         static let apiDescription = "/api/v1/openapi.yaml"
+        static let catalogueImport = "/catalogues/import"
+        static let catalogueImportConfirm = "/catalogues/import/confirm"
     }
 
     /// The path with its query string, escaped.
@@ -192,6 +196,8 @@ enum SiteRoute {
         case .apiScorecard(let slug): return "/api/v1/plans/\(escape(slug))/scorecard"
         case .apiList(let slug, let list): return "/api/v1/plans/\(escape(slug))/lists/\(escape(list))"
         case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"
+        case .catalogueImport: return Pattern.catalogueImport
+        case .catalogueImportConfirm: return Pattern.catalogueImportConfirm
         }
     }
 

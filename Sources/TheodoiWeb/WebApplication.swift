@@ -29,12 +29,15 @@ public struct WebDependencies: Sendable {
     public var reporting: Reporting
     /// Periodic reports: composing, settings, issuing.
     public var periodicReports: PeriodicReports
+    /// Reads, previews and stores catalogue files.
+    public var importer: CatalogueImporter
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
-        periodicReports: PeriodicReports, today: @escaping @Sendable () -> LocalDate,
+        periodicReports: PeriodicReports, importer: CatalogueImporter, today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
+        self.importer = importer
         self.accounts = accounts
         self.reporting = reporting
         self.periodicReports = periodicReports
@@ -98,6 +101,10 @@ public enum WebServer {
         router.post(RouterPath(P.directoryAgency)) { request, context in try await admin.updateAgency(request, context) }
         router.post(RouterPath(P.mergeAgency)) { request, context in try await admin.mergeAgency(request, context) }
         router.get(RouterPath(P.audit)) { request, context in try await admin.audit(request, context) }
+        let catalogues = CatalogueImportController(dependencies: dependencies)
+        router.get(RouterPath(P.catalogueImport)) { request, context in try await catalogues.form(request, context) }
+        router.post(RouterPath(P.catalogueImport)) { request, context in try await catalogues.preview(request, context) }
+        router.post(RouterPath(P.catalogueImportConfirm)) { request, context in try await catalogues.confirm(request, context) }
         router.get(RouterPath(P.reportForm)) { request, context in try await progress.reportForm(request, context, kind: .report)
         }
         router.post(RouterPath(P.reportForm)) { request, context in try await progress.saveReport(request, context, kind: .report)

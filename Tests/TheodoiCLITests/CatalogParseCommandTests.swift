@@ -66,6 +66,26 @@ struct CatalogParseCommandTests {
         assertSnapshot(outcome.output, named: "ke-hoach-120.json")
     }
 
+    @Test("an Excel workbook through the same command, with the same catalogue as its CSV")
+    func workbook() throws {
+        let xlsx = PackagePaths.root.appendingPathComponent("Tests/TheodoiExportTests/Fixtures/ke-hoach-120-libreoffice.xlsx")
+        let outcome = CatalogParse.run(path: xlsx.path, format: .auto, json: false)
+        #expect(outcome.status == 0)
+        #expect(outcome.output.contains("Văn bản số 120/KH-UBND ngày 15/03/2025 của Ủy ban nhân dân tỉnh"))
+        #expect(outcome.output.contains("Định dạng: xlsx"))
+        #expect(outcome.output.contains("6 dòng nhiệm vụ: 5 nhiệm vụ, 1 nhiệm vụ con."))
+        let json = CatalogParse.run(path: xlsx.path, format: .auto, json: true)
+        let csv = CatalogParse.run(path: PackagePaths.catalogFixture("ke-hoach-120.csv"), format: .auto, json: true)
+        let assignments = { (output: String) throws -> [String] in
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+            return (root["assignments"] as? [[String: Any]] ?? []).map {
+                "\($0["code"] ?? "") \(($0["deadline"] as? [String: Any])?["due"] ?? "")"
+            }
+        }
+        #expect(try assignments(json.output) == (try assignments(csv.output)))
+        #expect(try assignments(json.output).count == 6)
+    }
+
     @Test("files that are not catalogues exit with status 1 and one clear message")
     func failures() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-cli-\(UUID().uuidString)")
@@ -75,6 +95,8 @@ struct CatalogParseCommandTests {
         try Data().write(to: empty)
         let binary = folder.appendingPathComponent("image.png")
         try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(to: binary)
+        let fakeWorkbook = folder.appendingPathComponent("danh-muc.xlsx")
+        try Data("TT,Nội dung\n".utf8).write(to: fakeWorkbook)
 
         let cases: [(String, CatalogueFormat, String)] = [
             (empty.path, .auto, "Tệp rỗng"),
@@ -82,6 +104,8 @@ struct CatalogParseCommandTests {
             (folder.appendingPathComponent("missing.txt").path, .auto, "tệp không tồn tại"),
             (folder.path, .auto, "không có quyền đọc hoặc là thư mục"),
             (PackagePaths.seed, .csv, "Không tìm thấy bảng nhiệm vụ"),
+            (fakeWorkbook.path, .auto, "không phải bảng tính XLSX"),
+            (PackagePaths.seed, .xlsx, "không phải bảng tính XLSX"),
         ]
         for (path, format, message) in cases {
             let outcome = CatalogParse.run(path: path, format: format, json: false)
@@ -95,7 +119,8 @@ struct CatalogParseCommandTests {
 
     @Test("the command line is parsed as documented")
     func arguments() throws {
-        #expect(throws: (any Error).self) { try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.txt", "--format", "xlsx"]) }
+        #expect(throws: (any Error).self) { try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.txt", "--format", "xls"]) }
+        _ = try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.xlsx", "--format", "xlsx"])
         #expect(throws: (any Error).self) { try TheodoiCommand.parseAsRoot(["catalog", "parse"]) }
         let command = try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.txt", "--json", "--format", "markdown"])
         #expect(String(describing: type(of: command)) == "CatalogParseCommand")

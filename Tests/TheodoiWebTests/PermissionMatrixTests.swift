@@ -135,6 +135,21 @@ struct PermissionMatrixTests {
             name: "publish a plan (page)", allowed: [.admin, .monitor],
             perform: formPost({ _ in "/plans/343-qd-tu/publish" }) { _ in [("published", "1")] }),
         Action(
+            name: "import a catalogue (page)", allowed: [.admin, .monitor],
+            perform: { world, client, who in
+                // Preview, then confirm what the preview carries; a refused preview still tries the confirmation.
+                let visitor = world.client(client, as: who)
+                let csrf = world.session(who)?.csrf ?? "forged"
+                let preview = try await HTTP.multipart(
+                    visitor, CatalogueImportWebTests.upload, [("_csrf", csrf)],
+                    files: [("file", "ke-hoach-120.xlsx", try CatalogueImportWebTests.workbook())])
+                let fields =
+                    preview.status == .ok
+                    ? try CatalogueImportWebTests.confirmation(preview.body, csrf: csrf)
+                    : [("_csrf", csrf), ("fileName", "ke-hoach-120.xlsx"), ("file", "UEsDBA=="), ("seal", "")]
+                return try await HTTP.multipart(visitor, CatalogueImportWebTests.confirm, fields).status
+            }),
+        Action(
             name: "change one's own password", allowed: [.admin, .monitor, .officer, .otherOfficer, .leader],
             perform: formPost({ _ in "/account/password" }) { _ in
                 [("current", World.password), ("new", "Matkhau-moi-2026"), ("confirmation", "Matkhau-moi-2026")]

@@ -170,6 +170,7 @@ extension World {
             reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }),
             periodicReports: PeriodicReports(
                 views: world.views, reports: store.reports, converter: converter, today: { world.today }),
+            importer: importer,
             today: { world.today },
             trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))

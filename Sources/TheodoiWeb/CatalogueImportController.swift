@@ -1,0 +1,291 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TheodoiCatalog
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+import TheodoiViews
+
+/// Nạp danh mục nhiệm vụ (monitors and administrators): upload a file → preview what was read and
+/// what importing would do → confirm. Nothing is stored before the confirmation. The preview carries
+/// the file to the confirmation in its own form (base64 and a seal), not in server memory, so any
+/// instance can take the confirmation.
+struct CatalogueImportController: Sendable {
+    let dependencies: WebDependencies
+    var renderer: PageRenderer { dependencies.renderer }
+    var importer: CatalogueImporter { dependencies.importer }
+
+    /// The largest catalogue file accepted (an appendix is tens of KB; the preview page carries it back).
+    static let maximumFileBytes = 10 << 20
+    /// Assignment rows shown in the preview.
+    static let previewRows = 30
+
+    func form(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.importCatalogue)
+        return uploadPage(context, number: "", error: nil, status: .ok)
+    }
+
+    func preview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.importCatalogue)
+        let form = context.form
+        let number = form.text("number") ?? ""
+        guard let file = form.files.first(where: { $0.field == "file" })?.file else {
+            return uploadPage(
+                context, number: number, error: "Hãy chọn một tệp danh mục để đọc.", status: .unprocessableContent)
+        }
+        let name = CatalogueImportController.fileName(file.fileName)
+        if let refusal = CatalogueImportController.refusal(name: name, size: file.bytes.count) {
+            return uploadPage(context, number: number, error: refusal, status: .unprocessableContent)
+        }
+        let data = Data(file.bytes)
+        let preview: CataloguePreview
+        do {
+            preview = try await importer.preview(data, sourceName: name, number: number.isEmpty ? nil : number)
+        } catch let error as CatalogueImporter.ImportError {
+            return uploadPage(
+                context, number: number, error: CatalogueImportController.message(error, fileName: name),
+                status: .unprocessableContent)
+        }
+        let seal = CatalogueImportController.seal(file.bytes, fileName: name, number: number, key: context.csrfToken)
+        let page = previewPage(preview, fileName: name, bytes: file.bytes, number: number, seal: seal, context: context)
+        return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
+    func confirm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.importCatalogue)
+        let form = context.form
+        let name = CatalogueImportController.fileName(form["fileName"] ?? "")
+        let number = form.text("number") ?? ""
+        guard let data = Data(base64Encoded: form["file"] ?? ""), !data.isEmpty,
+            CatalogueImportController.refusal(name: name, size: data.count) == nil,
+            let sent = form["seal"],
+            CSRFMiddleware.equal(
+                sent, CatalogueImportController.seal([UInt8](data), fileName: name, number: number, key: context.csrfToken))
+        else {
+            return uploadPage(
+                context, number: number,
+                error:
+                    "Dữ liệu xác nhận không khớp với tệp đã xem trước (trang xem trước đã bị sửa hoặc thuộc phiên đăng nhập khác). "
+                    + "Hãy chọn tệp và xem trước lại.",
+                status: .badRequest)
+        }
+        let result: ImportResult
+        do {
+            result = try await importer.importCatalogue(
+                data, sourceName: name, number: number.isEmpty ? nil : number, actor: context.auditActor)
+        } catch let error as CatalogueImporter.ImportError {
+            return uploadPage(
+                context, number: number, error: CatalogueImportController.message(error, fileName: name),
+                status: .unprocessableContent)
+        }
+        let plan = result.plan
+        let heading =
+            result.created
+            ? "Đã nạp danh mục \(plan.number)"
+            : result.isUnchanged ? "Danh mục \(plan.number) không thay đổi" : "Đã cập nhật danh mục \(plan.number)"
+        let page = CatalogueImportedPage(
+            layout: Layout(title: heading, section: "import", planSlug: plan.slug, planNumber: plan.number),
+            heading: heading, lines: result.report.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) },
+            planHref: SiteRoute.plan(slug: plan.slug).href, findingsHref: SiteRoute.findings(slug: plan.slug).href,
+            importHref: SiteRoute.catalogueImport.href)
+        return PageController.page(renderer.render(page), context, renderer: renderer, status: result.created ? .created : .ok)
+    }
+
+    // MARK: Pages
+
+    private func uploadPage(
+        _ context: AppRequestContext, number: String, error: String?, status: HTTPResponse.Status
+    ) -> Response {
+        let page = CatalogueUploadPage(
+            layout: Layout(title: "Nạp danh mục nhiệm vụ", section: "import"), csrf: context.csrfToken, number: number,
+            error: error, accept: CatalogueFile.extensions.map { "." + $0 }.joined(separator: ","),
+            formatsText:
+                "bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html)",
+            maximumSizeText: "\(CatalogueImportController.maximumFileBytes >> 20) MB")
+        return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
+    }
+
+    private func previewPage(
+        _ preview: CataloguePreview, fileName: String, bytes: [UInt8], number: String, seal: String,
+        context: AppRequestContext
+    ) -> CataloguePreviewPage {
+        let catalogue = preview.catalogue
+        let plan = catalogue.plan
+        let topLevel = catalogue.assignments.filter { !$0.isSubAssignment }.count
+        let subs = catalogue.assignments.count - topLevel
+        let findings = catalogue.findings
+        let warnings = findings.filter { $0.severity == .warning }.count
+        let errors = findings.filter { $0.severity == .error }.count
+        let shown = catalogue.assignments.prefix(CatalogueImportController.previewRows)
+        return CataloguePreviewPage(
+            layout: Layout(title: "Xem trước danh mục", section: "import"), csrf: context.csrfToken, fileName: fileName,
+            formatText: CatalogueImportController.formatName(catalogue.format),
+            sizeText: ProgressController.sizeText(bytes.count),
+            number: preview.number, dateText: plan.date?.vietnameseShort ?? "tệp không ghi",
+            issuer: plan.issuer ?? "tệp không ghi",
+            title: plan.title ?? "tệp không ghi",
+            countText: "\(catalogue.assignments.count) dòng nhiệm vụ (\(topLevel) nhiệm vụ, \(subs) nhiệm vụ con)"
+                + (plan.declaredCount.map { "; văn bản ghi \($0) nhiệm vụ" } ?? ""),
+            actionText: CatalogueImportController.actionText(preview), createsPlan: preview.createsPlan,
+            isUnchanged: preview.isUnchanged, changes: CatalogueImportController.changeLines(preview),
+            planHref: SiteRoute.plan(slug: preview.slug).href,
+            parts: catalogue.parts.map { part in
+                PreviewPartRow(
+                    code: part.code, title: part.title, declared: part.declaredCount.map(String.init) ?? "—",
+                    found: part.foundCount, mismatch: part.declaredCount.map { $0 != part.foundCount } ?? false)
+            },
+            findingCountText: findings.isEmpty
+                ? "Không có phát hiện nào."
+                : "\(findings.count) phát hiện (\(errors) lỗi, \(warnings) cảnh báo, \(findings.count - errors - warnings) thông tin). "
+                    + "Dữ liệu vẫn được nạp đầy đủ như văn bản ghi; các phát hiện được lưu kèm kế hoạch.",
+            findings: findings.map {
+                FindingRowModel(
+                    line: $0.line == 0 ? "—" : String($0.line), severity: $0.severity.vietnamese,
+                    severityCode: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message)
+            },
+            rows: shown.map(CatalogueImportController.row),
+            rowsText: shown.count < catalogue.assignments.count
+                ? "\(shown.count) trong số \(catalogue.assignments.count) dòng; các dòng còn lại xem trong danh mục sau khi nạp."
+                : "Tất cả \(catalogue.assignments.count) dòng.",
+            confirmAction: SiteRoute.catalogueImportConfirm.href, fileData: Data(bytes).base64EncodedString(),
+            givenNumber: number, seal: seal, againHref: SiteRoute.catalogueImport.href)
+    }
+
+    static func row(_ assignment: Catalogue.Assignment) -> PreviewAssignmentRow {
+        func names(_ references: [AgencyReference], _ text: String) -> String {
+            references.isEmpty ? text : references.map(\.name).joined(separator: "; ")
+        }
+        return PreviewAssignmentRow(
+            code: assignment.code, isSub: assignment.isSubAssignment, title: assignment.title,
+            lead: names(assignment.lead, assignment.leadText),
+            coordinators: names(assignment.coordinators, assignment.coordinatorsText),
+            deadlineText: assignment.deadline.text.isEmpty ? "—" : assignment.deadline.text,
+            deadlineMeaning: dueText(assignment.deadline), deadlineUnknown: assignment.deadline.kind == .unknown,
+            output: assignment.output)
+    }
+
+    /// What a deadline was understood as, briefly: "hạn 31/10/2025", "hằng năm, kỳ đầu hạn 31/12/2025".
+    static func dueText(_ deadline: Deadline) -> String {
+        switch deadline.form {
+        case .recurring(let cadence?, _):
+            let every =
+                switch cadence {
+                case .monthly: "hằng tháng"
+                case .quarterly: "hằng quý"
+                case .halfYearly: "6 tháng một lần"
+                case .yearly: "hằng năm"
+                }
+            return "\(every), kỳ đầu hạn \(deadline.due?.vietnameseShort ?? "—")"
+        case .recurring(nil, _): return "thường xuyên, không có hạn cuối"
+        case .external: return "theo cơ quan khác: chưa có hạn"
+        case .none: return "không ghi thời hạn"
+        case .unknown: return "chưa hiểu được; giữ nguyên văn bản"
+        default: return deadline.due.map { "hạn \($0.vietnameseShort)" } ?? ""
+        }
+    }
+
+    static func actionText(_ preview: CataloguePreview) -> String {
+        guard let plan = preview.existing else {
+            return
+                "Sẽ tạo kế hoạch mới \(preview.number) (mã \(preview.slug)) với \(preview.catalogue.assignments.count) dòng nhiệm vụ."
+        }
+        if preview.isUnchanged {
+            return "Kế hoạch \(plan.number) đã có và giống hệt tệp này: nạp lại không thay đổi gì."
+        }
+        return
+            "Sẽ cập nhật kế hoạch đã có \(plan.number) (nạp từ tệp “\(plan.sourceName)”, \(plan.assignmentCount) dòng nhiệm vụ) theo mã nhiệm vụ; "
+            + "báo cáo tiến độ đã có được giữ nguyên."
+    }
+
+    static func changeLines(_ preview: CataloguePreview) -> [String] {
+        guard preview.existing != nil else { return [] }
+        var lines: [String] = []
+        if !preview.planChanges.isEmpty {
+            lines.append("Thông tin kế hoạch thay đổi: \(preview.planChanges.joined(separator: ", ")).")
+        }
+        if !preview.added.isEmpty {
+            lines.append("Thêm \(preview.added.count) nhiệm vụ: \(list(preview.added)).")
+        }
+        for change in preview.changed.prefix(30) {
+            lines.append("\(change.code): đổi \(change.fields.joined(separator: ", ")).")
+        }
+        if preview.changed.count > 30 { lines.append("… và \(preview.changed.count - 30) nhiệm vụ khác thay đổi.") }
+        if !preview.missing.isEmpty {
+            lines.append(
+                "\(preview.missing.count) nhiệm vụ không còn trong tệp nhưng vẫn được giữ nguyên (không xóa): \(list(preview.missing))."
+            )
+        }
+        return lines
+    }
+
+    private static func list(_ codes: [String]) -> String {
+        codes.count <= 20 ? codes.joined(separator: ", ") : codes.prefix(20).joined(separator: ", ") + "…"
+    }
+
+    static func formatName(_ format: CatalogueFormat) -> String {
+        switch format {
+        case .xlsx: "bảng tính Excel (XLSX)"
+        case .csv: "CSV"
+        case .tsv: "TSV"
+        case .markdown: "Markdown"
+        case .html: "HTML"
+        case .pdfText, .auto: "văn bản trích từ PDF"
+        }
+    }
+
+    // MARK: Checks
+
+    /// The name as uploaded, without a folder (some browsers send one) and at most 200 characters.
+    static func fileName(_ raw: String) -> String {
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let name = VietnameseText.collapsingWhitespace(last)
+        return String(name.prefix(200))
+    }
+
+    /// Why a file is refused before reading it, or nil.
+    static func refusal(name: String, size: Int) -> String? {
+        let lowered = name.lowercased()
+        guard CatalogueFile.extensions.contains(where: { lowered.hasSuffix("." + $0) }) else {
+            return "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), "
+                + "văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html). "
+                + "Bảng tính Excel 97–2003 (.xls) hãy lưu lại dưới dạng .xlsx."
+        }
+        guard size <= maximumFileBytes else {
+            return "Tệp “\(name)” nặng \(Reporting.megabytes(size)), vượt giới hạn \(maximumFileBytes >> 20) MB của một danh mục."
+        }
+        guard size > 0 else { return "Tệp “\(name)” rỗng: không có nội dung nào để đọc." }
+        return nil
+    }
+
+    static func message(_ error: CatalogueImporter.ImportError, fileName: String) -> String {
+        switch error {
+        case .unreadable(let reason): "Không đọc được tệp “\(fileName)” như một danh mục nhiệm vụ. \(reason.message)"
+        case .noNumber:
+            "Tệp “\(fileName)” không ghi số hiệu văn bản giao nhiệm vụ (ví dụ “kèm theo Quyết định số 343-QĐ/TU …” ở đầu tệp). "
+                + "Hãy nhập số hiệu vào ô “Số hiệu văn bản” rồi đọc lại."
+        }
+    }
+
+    /// HMAC-SHA256 of what the confirmation will import, keyed by the session's CSRF token: the
+    /// confirmation imports exactly the file that was previewed, in the same session.
+    static func seal(_ bytes: [UInt8], fileName: String, number: String, key: String) -> String {
+        var content = SHA256()
+        content.update(bytes)
+        let message = Array("theodoi catalogue import\n\(fileName)\n\(number)\n".utf8) + content.finalize()
+        var keyBytes = Array(key.utf8)
+        if keyBytes.count > 64 {
+            var hashed = SHA256()
+            hashed.update(keyBytes)
+            keyBytes = hashed.finalize()
+        }
+        keyBytes += [UInt8](repeating: 0, count: 64 - keyBytes.count)
+        var inner = SHA256()
+        inner.update(keyBytes.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(keyBytes.map { $0 ^ 0x5C })
+        outer.update(inner.finalize())
+        return Hex.encode(outer.finalize())
+    }
+}
