@@ -47,9 +47,11 @@ struct ReportWebTests {
         _ = try await send("A.17.4", .inProgress, on: "2025-11-20", difficulties: "Thiếu kinh phí mua sắm thiết bị")
     }
 
-    @Test("Quý IV/2025 to 14/12/2025: page, DOCX, XLSX and print agree; issued files stay byte-identical a month later")
-    func doneMeans() async throws {
-        try await World.run(today: Self.date("2025-12-15")) { world, client in
+    @Test(
+        "Quý IV/2025 to 14/12/2025: page, DOCX, XLSX and print agree; issued files stay byte-identical a month later",
+        arguments: WebBackends.all)
+    func doneMeans(backend: String) async throws {
+        try await World.run(backend: backend, today: Self.date("2025-12-15")) { world, client in
             try await Self.history(world)
             let monitor = world.client(client, as: .monitor)
             let query = "period=quarter-2025-4&asOf=2025-12-14&scope=all&number=215"
