@@ -44,6 +44,7 @@ trap 'kill $server 2> /dev/null || true; [[ -n "${THEODOI_BENCH_WORK:-}" ]] || r
 # measured request carries a real session: the session lookup is part of what is measured.
 sign_in() {
   local base="http://127.0.0.1:$port" jar="$work/jar" first csrf
+  rm -f "$jar"
   first=$(awk '/Mật khẩu:/ {print $3}' "$work/server.log")
   if [[ -z "$first" ]]; then   # a kept database: the password was chosen on an earlier run
     curl -s -c "$jar" -b "$jar" "$base/sign-in" -o "$work/form.html"
