@@ -45,7 +45,14 @@ struct ReportController: Sendable {
         if !asked {
             form.period = ReportingPeriod.containing(dependencies.today(), kind: .quarter)?.key ?? ""
         }
-        return try await render(snapshot, form: form, compose: asked, identity: identity, context: context, notice: nil)
+        var notice: String?
+        if let raw = parameters["issued"], let id = Int(raw),
+            let issued = try await reports.reports.issuedReports(snapshot.plan.id).first(where: { $0.id.rawValue == id })
+        {
+            notice =
+                "Đã ban hành “\(issued.title)” (\(issued.number)) với \(issued.files.count) tệp; các tệp ở danh sách cuối trang."
+        }
+        return try await render(snapshot, form: form, compose: asked, identity: identity, context: context, notice: notice)
     }
 
     func render(
@@ -238,9 +245,9 @@ struct ReportController: Sendable {
             let issued = try await reports.issue(
                 slug: snapshot.plan.slug, form: form, actor: context.auditActor,
                 html: { Array(Self.printHTML($0, renderer: renderer, standalone: true).utf8) })
-            return try await render(
-                snapshot, form: form, compose: false, identity: identity, context: context,
-                notice: "Đã ban hành “\(issued.title)” (\(issued.number)) với \(issued.files.count) tệp.")
+            // Post/redirect/get: reloading the page shows the notice again, it never issues twice.
+            return Responses.redirect(
+                SiteRoute.periodicReport(slug: snapshot.plan.slug, query: [("issued", String(issued.id.rawValue))]).href)
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await render(
                 snapshot, form: form, compose: true, identity: identity, context: context,
