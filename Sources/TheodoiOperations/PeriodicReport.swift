@@ -52,35 +52,6 @@ public struct PeriodicReportRequest: Sendable, Hashable {
     }
 }
 
-extension ReportingPeriod {
-    /// "quarter-2025-4", "month-2025-10", "six-months-2026", "nine-months-2026", "year-2026".
-    public var key: String {
-        switch kind {
-        case .month, .quarter: "\(kind.rawValue)-\(year)-\(index)"
-        case .sixMonths, .nineMonths, .year: "\(kind.rawValue)-\(year)"
-        }
-    }
-
-    /// The period a key names; nil for anything else.
-    public init?(key: String) {
-        for kind in Kind.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count }) {
-            let prefix = kind.rawValue + "-"
-            guard key.hasPrefix(prefix) else { continue }
-            let numbers = key.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
-            switch kind {
-            case .month, .quarter:
-                guard numbers.count == 2, let year = Int(numbers[0]), let index = Int(numbers[1]) else { return nil }
-                self.init(kind: kind, year: year, index: index)
-            case .sixMonths, .nineMonths, .year:
-                guard numbers.count == 1, let year = Int(numbers[0]) else { return nil }
-                self.init(kind: kind, year: year)
-            }
-            return
-        }
-        return nil
-    }
-}
-
 /// Báo cáo định kỳ: the office's periodic report on a plan, composed from the statuses as of a date
 /// and what agencies reported, as a formal document with its appendix (DESIGN §5, §6).
 public struct PeriodicReport: Sendable {

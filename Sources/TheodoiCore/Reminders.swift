@@ -1,0 +1,292 @@
+/// Ngày làm việc: Monday to Friday, except the public holidays the administrator lists.
+public struct WorkingCalendar: Sendable, Hashable {
+    public var holidays: Set<LocalDate>
+
+    public init(holidays: Set<LocalDate> = []) {
+        self.holidays = holidays
+    }
+
+    /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
+    public static func weekday(_ date: LocalDate) -> Int {
+        ((date.daysSinceEpoch % 7) + 7 + 4) % 7
+    }
+
+    public func isWorkingDay(_ date: LocalDate) -> Bool {
+        let weekday = WorkingCalendar.weekday(date)
+        return weekday != 0 && weekday != 6 && !holidays.contains(date)
+    }
+
+    /// The date itself when it is a working day, else the last working day before it.
+    public func workingDay(onOrBefore date: LocalDate) -> LocalDate {
+        var day = date
+        for _ in 0..<400 where !isWorkingDay(day) { day = day.adding(days: -1) }
+        return day
+    }
+
+    /// The date itself when it is a working day, else the first working day after it.
+    public func workingDay(onOrAfter date: LocalDate) -> LocalDate {
+        var day = date
+        for _ in 0..<400 where !isWorkingDay(day) { day = day.adding(days: 1) }
+        return day
+    }
+
+    /// The working day `count` working days after `date` (not counting `date` itself).
+    public func adding(workingDays count: Int, to date: LocalDate) -> LocalDate {
+        var day = date
+        var left = count
+        var guardDays = 0
+        while left > 0 && guardDays < 4000 {
+            day = day.adding(days: 1)
+            if isWorkingDay(day) { left -= 1 }
+            guardDays += 1
+        }
+        return day
+    }
+}
+
+/// Quy tắc nhắc việc of a plan: the monitor may change each one; zero turns a rule off.
+public struct ReminderSettings: Sendable, Hashable, Codable {
+    /// Nhắc trước hạn: days before the effective due date (default 7 and 1).
+    public var daysBefore: [Int]
+    /// Nhắc đúng ngày đến hạn.
+    public var onTheDay: Bool
+    /// Nhắc khi quá hạn: every so many days while overdue (default weekly).
+    public var overdueEveryDays: Int
+    /// Đơn vị im lặng: no report from the lead agency for so many days on an open task.
+    public var quietDays: Int
+    /// Nhiệm vụ thường xuyên: days before the period's cut-off when this period is not reported yet.
+    public var recurringDaysBefore: Int
+    /// Tell the lead agency when the office returns its report.
+    public var returnedReport: Bool
+    /// Báo cáo chờ xem xét: tell the office after so many working days.
+    public var reviewWaitWorkingDays: Int
+    /// Báo cáo lãnh đạo: overdue by more than so many days.
+    public var escalateAfterDays: Int
+
+    public init(
+        daysBefore: [Int] = [7, 1], onTheDay: Bool = true, overdueEveryDays: Int = 7, quietDays: Int = 30,
+        recurringDaysBefore: Int = 7, returnedReport: Bool = true, reviewWaitWorkingDays: Int = 3, escalateAfterDays: Int = 30
+    ) {
+        self.daysBefore = daysBefore
+        self.onTheDay = onTheDay
+        self.overdueEveryDays = overdueEveryDays
+        self.quietDays = quietDays
+        self.recurringDaysBefore = recurringDaysBefore
+        self.returnedReport = returnedReport
+        self.reviewWaitWorkingDays = reviewWaitWorkingDays
+        self.escalateAfterDays = escalateAfterDays
+    }
+
+    /// Settings a monitor may save; Vietnamese messages otherwise.
+    public var problems: [String] {
+        var problems: [String] = []
+        if daysBefore.contains(where: { !(1...90).contains($0) }) || daysBefore.count > 5 {
+            problems.append("Số ngày nhắc trước hạn phải từ 1 đến 90, tối đa 5 mốc.")
+        }
+        for (value, name) in [
+            (overdueEveryDays, "Chu kỳ nhắc khi quá hạn"), (quietDays, "Số ngày im lặng"),
+            (recurringDaysBefore, "Số ngày nhắc trước kỳ báo cáo"), (reviewWaitWorkingDays, "Số ngày làm việc chờ xem xét"),
+            (escalateAfterDays, "Số ngày quá hạn báo lãnh đạo"),
+        ] where !(0...365).contains(value) {
+            problems.append("\(name) phải từ 0 đến 365 (0 là tắt).")
+        }
+        return problems
+    }
+}
+
+/// Loại nhắc việc.
+public enum ReminderKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case dueSoon = "due-soon"
+    case dueToday = "due-today"
+    case overdue
+    case quiet
+    case recurring
+    case returned
+    case awaitingReview = "awaiting-review"
+    case escalation
+
+    /// Who is told: the lead agency's officers, the monitoring office, or the leaders.
+    public var audience: Role {
+        switch self {
+        case .dueSoon, .dueToday, .overdue, .quiet, .recurring, .returned: .officer
+        case .awaitingReview: .monitor
+        case .escalation: .leader
+        }
+    }
+
+    /// The label officials read.
+    public var vietnamese: String {
+        switch self {
+        case .dueSoon: "Sắp đến hạn"
+        case .dueToday: "Đến hạn hôm nay"
+        case .overdue: "Quá hạn"
+        case .quiet: "Lâu chưa báo cáo"
+        case .recurring: "Sắp hết kỳ báo cáo"
+        case .returned: "Báo cáo bị trả lại"
+        case .awaitingReview: "Báo cáo chờ xem xét"
+        case .escalation: "Quá hạn kéo dài"
+        }
+    }
+}
+
+/// Một lần nhắc: what is due about one assignment, on which day, for whom. The key is unique for
+/// the occasion, so a reminder claimed once is never sent again (STYLE rule 5).
+public struct ReminderOccasion: Sendable, Hashable {
+    public var key: String
+    public var kind: ReminderKind
+    public var code: String
+    /// The day the reminder is due to go out (a working day).
+    public var sendOn: LocalDate
+    /// The effective due date it is about, when there is one.
+    public var dueOn: LocalDate?
+    /// Days before the due date (due soon), or overdue, or quiet, or waiting, as of `sendOn`.
+    public var days: Int?
+    /// The report it is about (returned, awaiting review).
+    public var reportID: Int?
+    /// The reporting period (recurring).
+    public var period: ReportingPeriod?
+
+    public init(
+        key: String, kind: ReminderKind, code: String, sendOn: LocalDate, dueOn: LocalDate? = nil, days: Int? = nil,
+        reportID: Int? = nil, period: ReportingPeriod? = nil
+    ) {
+        self.key = key
+        self.kind = kind
+        self.code = code
+        self.sendOn = sendOn
+        self.dueOn = dueOn
+        self.days = days
+        self.reportID = reportID
+        self.period = period
+    }
+}
+
+/// Quyết định nhắc gì hôm nay: for one assignment, the reminders due as of `today`. Each rule is a
+/// series of occasions; the latest occasion on or before today is the one due, as long as it still
+/// applies, so a pass missed on one day sends the latest reminder the next time it runs, once.
+public enum ReminderPlanner {
+    /// What one assignment needs reminding of today. `status` is as of today; `history` its events;
+    /// `hasChildren` parents are reminded through their sub-tasks.
+    public static func occasions(
+        code: String, deadline: Deadline, status: AssignmentStatus, history: AssignmentHistory, hasChildren: Bool,
+        planDate: LocalDate?, settings: ReminderSettings, calendar: WorkingCalendar, today: LocalDate
+    ) -> [ReminderOccasion] {
+        guard !hasChildren, !status.timeliness.isDone else { return [] }
+        var result: [ReminderOccasion] = []
+        let start = planDate ?? LocalDate(daysSinceEpoch: 0)
+        let lastReport = history.reports.filter { $0.submittedOn <= today }.last
+        let waitingForOffice = status.stage == .awaitingReview
+
+        // The deadline series: before, on the day, then every so often while overdue.
+        if status.timeliness != .recurring, let due = status.effectiveDue, !waitingForOffice {
+            var series: [ReminderOccasion] = []
+            for days in Set(settings.daysBefore).sorted(by: >) {
+                let day = calendar.workingDay(onOrBefore: due.adding(days: -days))
+                series.append(
+                    ReminderOccasion(
+                        key: "due-soon:\(code):\(due.iso):\(days)", kind: .dueSoon, code: code, sendOn: day, dueOn: due,
+                        days: day.days(to: due)))
+            }
+            if settings.onTheDay {
+                series.append(
+                    ReminderOccasion(
+                        key: "due-today:\(code):\(due.iso)", kind: .dueToday, code: code,
+                        sendOn: calendar.workingDay(onOrBefore: due), dueOn: due, days: 0))
+            }
+            if settings.overdueEveryDays > 0, due < today {
+                var step = settings.overdueEveryDays
+                while due.adding(days: step) <= today {
+                    let day = calendar.workingDay(onOrAfter: due.adding(days: step))
+                    series.append(
+                        ReminderOccasion(
+                            key: "overdue:\(code):\(due.iso):\(step)", kind: .overdue, code: code, sendOn: day, dueOn: due,
+                            days: due.days(to: day)))
+                    step += settings.overdueEveryDays
+                }
+            }
+            // The latest occasion due; before-deadline ones only until the deadline passes.
+            if let latest = series.filter({ $0.sendOn <= today && $0.sendOn >= start }).max(by: { order($0, $1) }),
+                latest.kind == .overdue ? status.timeliness == .openOverdue : today <= due
+            {
+                result.append(latest)
+            }
+            // Escalation to the leaders, once per due date.
+            if settings.escalateAfterDays > 0, status.timeliness == .openOverdue {
+                let day = calendar.workingDay(onOrAfter: due.adding(days: settings.escalateAfterDays + 1))
+                if day <= today {
+                    result.append(
+                        ReminderOccasion(
+                            key: "escalation:\(code):\(due.iso)", kind: .escalation, code: code, sendOn: day, dueOn: due,
+                            days: due.days(to: today)))
+                }
+            }
+        }
+
+        // Quiet: no report from the lead agency for so many days on an open, non-recurring task.
+        if settings.quietDays > 0, status.timeliness != .recurring, !waitingForOffice, result.isEmpty {
+            let since = max(lastReport?.submittedOn ?? start, start)
+            var step = settings.quietDays
+            var latest: ReminderOccasion?
+            while since.adding(days: step) <= today {
+                let day = calendar.workingDay(onOrAfter: since.adding(days: step))
+                if day <= today {
+                    latest = ReminderOccasion(
+                        key: "quiet:\(code):\(since.iso):\(step)", kind: .quiet, code: code, sendOn: day,
+                        dueOn: status.effectiveDue,
+                        days: since.days(to: day))
+                }
+                step += settings.quietDays
+            }
+            if let latest { result.append(latest) }
+        }
+
+        // Recurring: the period's cut-off approaches and nothing was reported in it.
+        if settings.recurringDaysBefore > 0, status.timeliness == .recurring, status.reportedThisPeriod == false,
+            let period = ReportingPeriod.containing(today, kind: deadline.reportingPeriodKind)
+        {
+            let day = calendar.workingDay(onOrBefore: period.end.adding(days: -settings.recurringDaysBefore))
+            if day <= today, today <= period.end, day >= start {
+                result.append(
+                    ReminderOccasion(
+                        key: "recurring:\(code):\(period.key)", kind: .recurring, code: code, sendOn: day, dueOn: period.end,
+                        days: today.days(to: period.end), period: period))
+            }
+        }
+
+        // The office returned the latest report: tell the lead agency, once.
+        if settings.returnedReport, status.stage == .returned, let report = lastReport,
+            let review = history.reviews.last(where: { $0.reportID == report.id && $0.decidedOn <= today })
+        {
+            result.append(
+                ReminderOccasion(
+                    key: "returned:\(report.id)", kind: .returned, code: code, sendOn: review.decidedOn,
+                    dueOn: status.effectiveDue, reportID: report.id))
+        }
+
+        // A completion claim waiting for the office over so many working days.
+        if settings.reviewWaitWorkingDays > 0, waitingForOffice, let report = lastReport {
+            let day = calendar.adding(workingDays: settings.reviewWaitWorkingDays + 1, to: report.submittedOn)
+            if day <= today {
+                result.append(
+                    ReminderOccasion(
+                        key: "awaiting-review:\(report.id)", kind: .awaitingReview, code: code, sendOn: day,
+                        dueOn: status.effectiveDue, days: report.submittedOn.days(to: today), reportID: report.id))
+            }
+        }
+        return result
+    }
+
+    /// Occasions of one series in the order they go out; on the same day the later rule wins.
+    static func order(_ lhs: ReminderOccasion, _ rhs: ReminderOccasion) -> Bool {
+        if lhs.sendOn != rhs.sendOn { return lhs.sendOn < rhs.sendOn }
+        return rank(lhs) < rank(rhs)
+    }
+
+    static func rank(_ occasion: ReminderOccasion) -> Int {
+        switch occasion.kind {
+        case .dueSoon: 100 - (occasion.days ?? 0)
+        case .dueToday: 200
+        default: 300 + (occasion.days ?? 0)
+        }
+    }
+}
