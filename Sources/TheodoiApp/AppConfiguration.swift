@@ -23,6 +23,9 @@ public struct AppConfiguration: Sendable, Equatable {
     public var bcryptCost: Int = 12
     /// `SOFFICE`: LibreOffice's `soffice` for PDF reports; unset looks on the PATH, empty turns PDF off.
     public var soffice: String?
+    /// `REMINDER_INTERVAL`: minutes between reminder passes in `serve`; default 15, 0 turns them off
+    /// (then run `theodoi send-reminders` from cron).
+    public var reminderMinutes: Int = 15
     /// `PATH`, where `soffice` is looked for when `SOFFICE` is unset.
     public var searchPath: String = "/usr/local/bin:/usr/bin:/bin"
 
@@ -84,11 +87,16 @@ public struct AppConfiguration: Sendable, Equatable {
             problems.append("SOFFICE must be the path of LibreOffice's soffice, or empty to turn PDF off (got “\(soffice)”)")
         }
         let searchPath = reader.string(forKey: "path", default: "/usr/local/bin:/usr/bin:/bin")
+        let reminderText = reader.string(forKey: "reminder.interval", default: "15")
+        let reminderMinutes = Int(reminderText) ?? -1
+        if !(0...1440).contains(reminderMinutes) {
+            problems.append("REMINDER_INTERVAL must be minutes from 0 (off) to 1440 (got “\(reminderText)”)")
+        }
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
             host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
             secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost, soffice: soffice,
-            searchPath: searchPath)
+            reminderMinutes: reminderMinutes, searchPath: searchPath)
     }
 }
 

@@ -24,7 +24,7 @@ public enum TheodoiApplication {
             store: client,
             importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
             accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
-            reports: store.reports,
+            reports: store.reports, reminders: store.reminders,
             converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath))
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }
@@ -90,7 +90,14 @@ public enum TheodoiApplication {
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
         let server = StartupThenServe(
-            store: client, importer: importer, accounts: accounts, web: web, logger: logger, announceAdmin: announceAdmin)
+            store: client, importer: importer, accounts: accounts, web: web,
+            reminders: configuration.reminderMinutes == 0
+                ? nil
+                : ReminderTimer(
+                    pass: ReminderPass(
+                        store: client, users: store.accounts.users, reminders: store.reminders, snapshots: snapshots),
+                    interval: .seconds(configuration.reminderMinutes * 60), logger: logger),
+            logger: logger, announceAdmin: announceAdmin)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let database = store.service { services.append(.init(service: database)) }
         services.append(
@@ -115,6 +122,8 @@ public struct Toolbox: Sendable {
     public var progress: ProgressStore
     /// Report settings and issued reports.
     public var reports: ReportStore
+    /// Reminder rules, holidays, claims and notifications.
+    public var reminders: ReminderStore
     /// LibreOffice for PDF, where installed.
     public var converter: OfficeConverter?
 }
@@ -141,6 +150,8 @@ struct StartupThenServe: Service {
     let importer: CatalogueImporter
     let accounts: Accounts
     let web: any Service
+    /// The reminder timer; nil when `REMINDER_INTERVAL` is 0.
+    let reminders: ReminderTimer?
     let logger: Logger
     let announceAdmin: @Sendable (String, String) async -> Void
 
@@ -154,6 +165,38 @@ struct StartupThenServe: Service {
         if let admin = try await accounts.bootstrapAdmin() {
             await announceAdmin(admin.email, admin.password)
         }
-        try await web.run()
+        guard let reminders else { return try await web.run() }
+        // The reminder pass runs beside the server on a timer and stops with it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await web.run() }
+            group.addTask { try await cancelWhenGracefulShutdown { try await reminders.loop() } }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// The reminder pass every `interval`, as `serve` runs it; a failed pass is logged and retried at
+/// the next tick. The same pass as `theodoi send-reminders`, so both may run at once.
+struct ReminderTimer: Sendable {
+    let pass: ReminderPass
+    let interval: Duration
+    let logger: Logger
+
+    func loop() async throws {
+        while !Task.isCancelled {
+            let now = Date()
+            do {
+                let outcome = try await pass.run(today: LocalDate(vietnamAt: now.timeIntervalSince1970), at: now.ISO8601Format())
+                if outcome.claimed > 0 || outcome.unaddressed > 0 {
+                    logger.info("reminder pass", metadata: ["outcome": "\(outcome.summary)"])
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("reminder pass failed", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: interval)
+        }
     }
 }

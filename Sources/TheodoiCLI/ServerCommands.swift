@@ -138,3 +138,33 @@ func fail(_ message: String) -> ExitCode {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     return ExitCode.failure
 }
+
+/// `theodoi send-reminders [--date dd/MM/yyyy]`: one reminder pass, safe to run from cron beside
+/// `serve` and other instances (each reminder is claimed once in the database).
+struct SendRemindersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send-reminders",
+        abstract: "Chạy một lượt nhắc việc: tính các nhắc việc đến lượt hôm nay, gửi mỗi nhắc việc đúng một lần.")
+
+    @Option(help: "Ngày tính nhắc việc (dd/MM/yyyy; mặc định hôm nay theo giờ Việt Nam).") var date: String?
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if let date, LocalDate(vietnamese: date) == nil && LocalDate(iso: date) == nil {
+            throw ValidationError("--date “\(date)” không phải ngày (dd/MM/yyyy).")
+        }
+    }
+
+    func run() async throws {
+        let now = Date()
+        let today =
+            date.flatMap { LocalDate(vietnamese: $0) ?? LocalDate(iso: $0) } ?? LocalDate(vietnamAt: now.timeIntervalSince1970)
+        let outcome = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
+            try await ReminderPass(
+                store: toolbox.store, users: toolbox.accounts.store.users, reminders: toolbox.reminders,
+                snapshots: PlanSnapshots(store: toolbox.store, progress: toolbox.progress)
+            ).run(today: today, at: now.ISO8601Format())
+        }
+        print("Ngày \(today.vietnameseShort): \(outcome.summary)")
+    }
+}
