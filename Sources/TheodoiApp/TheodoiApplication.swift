@@ -84,7 +84,7 @@ public enum TheodoiApplication {
                 views: views, reports: store.reports,
                 converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath),
                 today: today),
-            importer: importer, today: today,
+            importer: importer, reminders: store.reminders, today: today,
             pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(

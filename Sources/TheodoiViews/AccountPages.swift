@@ -11,11 +11,16 @@ public struct ViewerModel: Sendable {
     public let canAudit: Bool
     /// May load catalogues (the "Nạp danh mục" link).
     public let canImport: Bool
+    /// Unread notifications (the bell's number).
+    public let unread: Int
+    public let hasUnread: Bool
 
     public init(
         signedIn: Bool, name: String = "", roleName: String = "", csrf: String = "", canManage: Bool = false,
-        canAudit: Bool = false, canImport: Bool = false
+        canAudit: Bool = false, canImport: Bool = false, unread: Int = 0
     ) {
+        self.unread = unread
+        hasUnread = unread > 0
         self.signedIn = signedIn
         self.name = name
         self.roleName = roleName

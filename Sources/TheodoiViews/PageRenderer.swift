@@ -15,7 +15,7 @@ public struct PageRenderer: Sendable {
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
-        "periodic-report", "report-settings", "report-print",
+        "periodic-report", "report-settings", "report-print", "notifications",
         "catalogue-upload", "catalogue-preview", "catalogue-imported",
     ]
 
@@ -76,6 +76,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: ActionListPage) -> String { render(page, template: "action-list") }
     public func render(_ page: ChangesPage) -> String { render(page, template: "changes") }
     public func render(_ page: ReportSettingsPage) -> String { render(page, template: "report-settings") }
+    public func render(_ page: NotificationsPage) -> String { render(page, template: "notifications") }
 
     public func render(_ page: PeriodicReportPage) -> String { render(page, template: "periodic-report") }
 

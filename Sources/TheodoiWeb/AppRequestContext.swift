@@ -17,6 +17,8 @@ public struct AppRequestContext: AuthRequestContext, RequestContext {
     var form: FormData
     /// The CSRF token an anonymous form must carry (the double-submit cookie's value).
     var anonymousCSRF: String?
+    /// The signed-in user's unread notifications (the bell's number), read for pages only.
+    var unreadNotifications = 0
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -38,7 +38,7 @@ extension AppRequestContext {
             roleName: identity.user.name == identity.user.role.vietnamese ? "" : identity.user.role.vietnamese,
             csrf: identity.csrfToken ?? "",
             canManage: identity.may(.manageUsers), canAudit: identity.may(.readAudit),
-            canImport: identity.may(.importCatalogue))
+            canImport: identity.may(.importCatalogue), unread: unreadNotifications)
     }
 }
 

@@ -38,6 +38,8 @@ enum CookieName {
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: Accounts
+    /// A user's unread notifications, for the header's bell.
+    let unread: @Sendable (UserRecord.ID) async throws -> Int
     let trustForwardedFor: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
@@ -61,6 +63,10 @@ struct IdentityMiddleware: RouterMiddleware {
         }
         if let token = request.cookies[CookieName.session]?.value, !token.isEmpty {
             context.identity = try await accounts.identity(sessionToken: token)
+            // Pages show the bell's number; static files and posts do not need it.
+            if let user = context.identity?.user, request.method == .get, !request.uri.path.hasPrefix("/static/") {
+                context.unreadNotifications = try await unread(user.id)
+            }
         }
         context.anonymousCSRF = request.cookies[CookieName.csrf]?.value
         return try await next(request, context)

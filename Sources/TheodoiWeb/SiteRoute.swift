@@ -54,6 +54,9 @@ enum SiteRoute {
     case issueReport(slug: String)
     case reportSettings(slug: String)
     case issuedFile(id: IssuedFileInfo.ID)
+    case notifications(page: Int)
+    case openNotification(id: NotificationRecord.ID)
+    case readNotifications
     case catalogueImport
     case catalogueImportConfirm
 
@@ -130,6 +133,9 @@ enum SiteRoute {
         static let issueReport = "/plans/:plan/report/issue"
         static let reportSettings = "/plans/:plan/report/settings"
         static let issuedFile = "/issued-files/:file"
+        static let notifications = "/notifications"
+        static let openNotification = "/notifications/:notification/open"
+        static let readNotifications = "/notifications/read"
         static let apiDescription = "/api/v1/openapi.yaml"
         static let catalogueImport = "/catalogues/import"
         static let catalogueImportConfirm = "/catalogues/import/confirm"
@@ -193,6 +199,9 @@ enum SiteRoute {
         case .issueReport(let slug): return "/plans/\(escape(slug))/report/issue"
         case .reportSettings(let slug): return "/plans/\(escape(slug))/report/settings"
         case .issuedFile(let id): return "/issued-files/\(id.rawValue)"
+        case .notifications(let page): return Pattern.notifications + (page > 1 ? "?page=\(page)" : "")
+        case .openNotification(let id): return "/notifications/\(id.rawValue)/open"
+        case .readNotifications: return Pattern.readNotifications
         case .apiScorecard(let slug): return "/api/v1/plans/\(escape(slug))/scorecard"
         case .apiList(let slug, let list): return "/api/v1/plans/\(escape(slug))/lists/\(escape(list))"
         case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"

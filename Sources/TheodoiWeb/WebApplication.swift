@@ -31,13 +31,17 @@ public struct WebDependencies: Sendable {
     public var periodicReports: PeriodicReports
     /// Reads, previews and stores catalogue files.
     public var importer: CatalogueImporter
+    /// Reminder rules, holidays and every user's notifications.
+    public var reminders: ReminderStore
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
-        periodicReports: PeriodicReports, importer: CatalogueImporter, today: @escaping @Sendable () -> LocalDate,
+        periodicReports: PeriodicReports, importer: CatalogueImporter, reminders: ReminderStore,
+        today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
         self.importer = importer
+        self.reminders = reminders
         self.accounts = accounts
         self.reporting = reporting
         self.periodicReports = periodicReports
@@ -62,7 +66,9 @@ public enum WebServer {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(
-            middleware: IdentityMiddleware(accounts: dependencies.accounts, trustForwardedFor: dependencies.trustForwardedFor))
+            middleware: IdentityMiddleware(
+                accounts: dependencies.accounts, unread: { try await dependencies.reminders.counts($0).unread },
+                trustForwardedFor: dependencies.trustForwardedFor))
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(middleware: CSRFMiddleware())
         router.add(middleware: PasswordChangeGate())
@@ -174,6 +180,10 @@ public enum WebServer {
         router.get(RouterPath(P.reportSettings)) { request, context in try await reports.settings(request, context) }
         router.post(RouterPath(P.reportSettings)) { request, context in try await reports.saveSettings(request, context) }
         router.get(RouterPath(P.issuedFile)) { request, context in try await reports.issuedFile(request, context) }
+        let notifications = NotificationController(dependencies: dependencies)
+        router.get(RouterPath(P.notifications)) { request, context in try await notifications.list(request, context) }
+        router.post(RouterPath(P.openNotification)) { request, context in try await notifications.open(request, context) }
+        router.post(RouterPath(P.readNotifications)) { request, context in try await notifications.readAll(request, context) }
         for (path, css) in [(P.stylesheet, stylesheet), (P.documentStylesheet, dependencies.renderer.documentStylesheet)] {
             router.get(RouterPath(path)) { _, _ in
                 Response(
