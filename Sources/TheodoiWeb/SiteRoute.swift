@@ -57,6 +57,9 @@ enum SiteRoute {
     case notifications(page: Int)
     case openNotification(id: NotificationRecord.ID)
     case readNotifications
+    case reminderSettings(slug: String)
+    case holidays
+    case removeHoliday(day: LocalDate)
     case catalogueImport
     case catalogueImportConfirm
 
@@ -136,6 +139,9 @@ enum SiteRoute {
         static let notifications = "/notifications"
         static let openNotification = "/notifications/:notification/open"
         static let readNotifications = "/notifications/read"
+        static let reminderSettings = "/plans/:plan/reminders"
+        static let holidays = "/admin/holidays"
+        static let removeHoliday = "/admin/holidays/:day/remove"
         static let apiDescription = "/api/v1/openapi.yaml"
         static let catalogueImport = "/catalogues/import"
         static let catalogueImportConfirm = "/catalogues/import/confirm"
@@ -202,6 +208,9 @@ enum SiteRoute {
         case .notifications(let page): return Pattern.notifications + (page > 1 ? "?page=\(page)" : "")
         case .openNotification(let id): return "/notifications/\(id.rawValue)/open"
         case .readNotifications: return Pattern.readNotifications
+        case .reminderSettings(let slug): return "/plans/\(escape(slug))/reminders"
+        case .holidays: return Pattern.holidays
+        case .removeHoliday(let day): return "/admin/holidays/\(day.iso)/remove"
         case .apiScorecard(let slug): return "/api/v1/plans/\(escape(slug))/scorecard"
         case .apiList(let slug, let list): return "/api/v1/plans/\(escape(slug))/lists/\(escape(list))"
         case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"

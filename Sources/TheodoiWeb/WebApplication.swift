@@ -184,6 +184,12 @@ public enum WebServer {
         router.get(RouterPath(P.notifications)) { request, context in try await notifications.list(request, context) }
         router.post(RouterPath(P.openNotification)) { request, context in try await notifications.open(request, context) }
         router.post(RouterPath(P.readNotifications)) { request, context in try await notifications.readAll(request, context) }
+        let reminderPages = ReminderController(dependencies: dependencies)
+        router.get(RouterPath(P.reminderSettings)) { request, context in try await reminderPages.settings(request, context) }
+        router.post(RouterPath(P.reminderSettings)) { request, context in try await reminderPages.save(request, context) }
+        router.get(RouterPath(P.holidays)) { request, context in try await reminderPages.holidays(request, context) }
+        router.post(RouterPath(P.holidays)) { request, context in try await reminderPages.addHoliday(request, context) }
+        router.post(RouterPath(P.removeHoliday)) { request, context in try await reminderPages.removeHoliday(request, context) }
         for (path, css) in [(P.stylesheet, stylesheet), (P.documentStylesheet, dependencies.renderer.documentStylesheet)] {
             router.get(RouterPath(path)) { _, _ in
                 Response(
