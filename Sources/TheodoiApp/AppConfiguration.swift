@@ -26,6 +26,15 @@ public struct AppConfiguration: Sendable, Equatable {
     /// `REMINDER_INTERVAL`: minutes between reminder passes in `serve`; default 15, 0 turns them off
     /// (then run `theodoi send-reminders` from cron).
     public var reminderMinutes: Int = 15
+    /// `SENDMAIL`: the sendmail command reminders go through (msmtp, postfix…), with its arguments;
+    /// default `/usr/sbin/sendmail -t -oi` when that exists; empty turns e-mail off.
+    public var sendmail: [String] = []
+    /// `MAIL_FROM`: the From address of reminder e-mails; default `theodoi@localhost`.
+    public var mailFrom: String = "theodoi@localhost"
+    /// `PUBLIC_URL`: the site's address in e-mail links; default `http://HOST:PORT`.
+    public var publicURL: String = "http://127.0.0.1:8080"
+    /// `DIGEST_HOUR`: the hour (Vietnam, 0–23) from which daily digests go out; default 7.
+    public var digestHour: Int = 7
     /// `PATH`, where `soffice` is looked for when `SOFFICE` is unset.
     public var searchPath: String = "/usr/local/bin:/usr/bin:/bin"
 
@@ -92,11 +101,34 @@ public struct AppConfiguration: Sendable, Equatable {
         if !(0...1440).contains(reminderMinutes) {
             problems.append("REMINDER_INTERVAL must be minutes from 0 (off) to 1440 (got “\(reminderText)”)")
         }
+        var sendmail: [String] = []
+        if let command = reader.string(forKey: "sendmail") {
+            sendmail = command.split(separator: " ").map(String.init)
+            if let executable = sendmail.first, !FileManager.default.isExecutableFile(atPath: executable) {
+                problems.append(
+                    "SENDMAIL must start with the path of a sendmail program, or be empty to send no e-mail (got “\(command)”)")
+            }
+        } else if FileManager.default.isExecutableFile(atPath: "/usr/sbin/sendmail") {
+            sendmail = ["/usr/sbin/sendmail", "-t", "-oi"]
+        }
+        let mailFrom = reader.string(forKey: "mail.from", default: "theodoi@localhost")
+        if !mailFrom.contains("@") || mailFrom.contains(" ") || mailFrom.contains("<") {
+            problems.append("MAIL_FROM must be an e-mail address (got “\(mailFrom)”)")
+        }
+        let publicURL = reader.string(forKey: "public.url", default: "http://\(host):\(port)")
+        if !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            problems.append("PUBLIC_URL must start with http:// or https:// (got “\(publicURL)”)")
+        }
+        let digestText = reader.string(forKey: "digest.hour", default: "7")
+        let digestHour = Int(digestText) ?? -1
+        if !(0...23).contains(digestHour) { problems.append("DIGEST_HOUR must be an hour from 0 to 23 (got “\(digestText)”)") }
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
             host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
             secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost, soffice: soffice,
-            reminderMinutes: reminderMinutes, searchPath: searchPath)
+            reminderMinutes: reminderMinutes, sendmail: sendmail, mailFrom: mailFrom,
+            publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL, digestHour: digestHour,
+            searchPath: searchPath)
     }
 }
 

@@ -24,7 +24,7 @@ public enum TheodoiApplication {
             store: client,
             importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
             accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
-            reports: store.reports, reminders: store.reminders,
+            reports: store.reports, reminders: store.reminders, outbox: store.outbox, email: email(store, configuration),
             converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath))
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }
@@ -95,7 +95,8 @@ public enum TheodoiApplication {
                 ? nil
                 : ReminderTimer(
                     pass: ReminderPass(
-                        store: client, users: store.accounts.users, reminders: store.reminders, snapshots: snapshots),
+                        store: client, users: store.accounts.users, reminders: store.reminders, snapshots: snapshots,
+                        email: email(store, configuration)),
                     interval: .seconds(configuration.reminderMinutes * 60), logger: logger),
             logger: logger, announceAdmin: announceAdmin)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -124,11 +125,25 @@ public struct Toolbox: Sendable {
     public var reports: ReportStore
     /// Reminder rules, holidays, claims and notifications.
     public var reminders: ReminderStore
+    /// E-mail preferences and the outbox.
+    public var outbox: OutboxStore
+    /// The reminder pass's e-mail channel; nil when `SENDMAIL` is empty (or no sendmail exists).
+    public var email: ReminderPass.Email?
     /// LibreOffice for PDF, where installed.
     public var converter: OfficeConverter?
 }
 
 extension TheodoiApplication {
+    /// The e-mail channel of reminders, as configured.
+    static func email(_ store: SQLStore, _ configuration: AppConfiguration) -> ReminderPass.Email? {
+        guard !configuration.sendmail.isEmpty else { return nil }
+        return ReminderPass.Email(
+            outbox: store.outbox,
+            settings: MailSettings(
+                from: configuration.mailFrom, publicURL: configuration.publicURL, digestHour: configuration.digestHour),
+            mailer: .sendmail(configuration.sendmail))
+    }
+
     /// Accounts over the live store, with bcrypt at the configured cost and the real clock.
     static func accounts(_ store: SQLStore, _ configuration: AppConfiguration) -> Accounts {
         Accounts(

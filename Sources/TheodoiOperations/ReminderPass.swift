@@ -11,15 +11,32 @@ public struct ReminderPass: Sendable {
     public var users: @Sendable () async throws -> [UserRecord]
     public var reminders: ReminderStore
     public var snapshots: PlanSnapshots
+    /// E-mail: the outbox, how mail is written, and the mailer that delivers it; nil sends no e-mail.
+    public var email: Email?
+
+    /// The e-mail channel of a pass.
+    public struct Email: Sendable {
+        public var outbox: OutboxStore
+        public var settings: MailSettings
+        /// Delivers the outbox; nil only queues (another instance or a later pass delivers).
+        public var mailer: Mailer?
+
+        public init(outbox: OutboxStore, settings: MailSettings, mailer: Mailer?) {
+            self.outbox = outbox
+            self.settings = settings
+            self.mailer = mailer
+        }
+    }
 
     public init(
         store: StoreClient, users: @escaping @Sendable () async throws -> [UserRecord], reminders: ReminderStore,
-        snapshots: PlanSnapshots
+        snapshots: PlanSnapshots, email: Email? = nil
     ) {
         self.store = store
         self.users = users
         self.reminders = reminders
         self.snapshots = snapshots
+        self.email = email
     }
 
     /// What one pass did.
@@ -33,6 +50,11 @@ public struct ReminderPass: Sendable {
         public var notifications = 0
         /// Reminders due with nobody to tell (no active account in the agency or role); tried again next pass.
         public var unaddressed = 0
+        /// E-mails queued (one per reminder and recipient who wants them at once) and digests queued.
+        public var emailsQueued = 0
+        public var digestsQueued = 0
+        /// What the outbox delivery did.
+        public var delivery = OutboxDelivery.Outcome()
         public var byKind: [ReminderKind: Int] = [:]
 
         public init() {}
@@ -43,7 +65,10 @@ public struct ReminderPass: Sendable {
             return
                 "Đã gửi \(claimed) nhắc việc (\(notifications) thông báo) trên \(plans) kế hoạch; \(due) nhắc việc đến lượt hôm nay"
                 + (kinds.isEmpty ? "" : " (mới gửi: \(kinds.joined(separator: ", ")))")
-                + (unaddressed > 0 ? "; \(unaddressed) chưa có người nhận (đơn vị chưa có tài khoản)" : "") + "."
+                + (unaddressed > 0 ? "; \(unaddressed) chưa có người nhận (đơn vị chưa có tài khoản)" : "")
+                + "; thư: xếp hàng \(emailsQueued) thư và \(digestsQueued) thư tổng hợp, đã gửi \(delivery.sent)"
+                + (delivery.retrying > 0 ? ", \(delivery.retrying) sẽ gửi lại" : "")
+                + (delivery.failed > 0 ? ", \(delivery.failed) gửi không được" : "") + "."
         }
     }
 
@@ -56,6 +81,8 @@ public struct ReminderPass: Sendable {
         for user in active where user.role == .officer {
             if let agency = user.agencyID { officers[agency, default: []].append(user.id) }
         }
+        let byID = Dictionary(active.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let modes = try await email?.outbox.emailModes() ?? [:]
         let monitors = active.filter { $0.role == .monitor }.map(\.id)
         let leaders = active.filter { $0.role == .leader }.map(\.id)
         for plan in try await store.plans() where !plan.isDemo {
@@ -83,17 +110,47 @@ public struct ReminderPass: Sendable {
                         continue
                     }
                     let message = ReminderMessage(occasion: occasion, assignment: assignment, plan: plan)
+                    var emails: [OutboxMessage] = []
+                    if let email {
+                        for recipient in recipients where (modes[recipient] ?? .immediate) == .immediate {
+                            guard let user = byID[recipient], user.email.contains("@") else { continue }
+                            emails.append(
+                                OutboxMessage(
+                                    userID: user.id, to: user.email, subject: message.title,
+                                    body: message.emailBody(settings: email.settings, plan: plan)))
+                        }
+                    }
                     let won = try await reminders.claim(
                         ReminderClaim(
                             key: occasion.key, planID: plan.id, assignmentID: assignment.id, kind: occasion.kind,
                             sendOn: occasion.sendOn, recipients: recipients, title: message.title, body: message.body,
-                            link: message.link), at)
+                            link: message.link, emails: emails), at)
                     claimed.insert(occasion.key)
                     guard won else { continue }
                     outcome.claimed += 1
                     outcome.notifications += recipients.count
+                    outcome.emailsQueued += emails.count
                     outcome.byKind[occasion.kind, default: 0] += 1
                 }
+            }
+        }
+        if let email {
+            let instant = (try? Date(at, strategy: .iso8601)) ?? Date()
+            // The daily digest, from the configured hour, for those who chose it; once a day by its key.
+            if VietnamTime(iso: at).map({ $0.hour >= email.settings.digestHour }) ?? true {
+                for (user, mode) in modes where mode == .digest {
+                    guard let account = byID[user], account.email.contains("@") else { continue }
+                    let waiting = try await email.outbox.undigested(user)
+                    guard !waiting.isEmpty else { continue }
+                    let digest = ReminderMessage.digest(waiting, day: today, settings: email.settings, to: account)
+                    if try await email.outbox.queueDigest("digest:\(user):\(today.iso)", digest, waiting.map(\.id), at) {
+                        outcome.digestsQueued += 1
+                    }
+                }
+            }
+            if let mailer = email.mailer {
+                outcome.delivery = try await OutboxDelivery(outbox: email.outbox, mailer: mailer, settings: email.settings)
+                    .deliver(now: instant)
             }
         }
         return outcome
@@ -102,6 +159,28 @@ public struct ReminderPass: Sendable {
 
 /// The Vietnamese text of a reminder: what is due, by when, and where to act.
 public struct ReminderMessage: Sendable, Hashable {
+    /// The e-mail's body: the reminder, the link to act on, and how to change what one receives.
+    public func emailBody(settings: MailSettings, plan: PlanRecord) -> String {
+        "\(title)\n\n\(body)\n\nMở trên hệ thống: \(settings.publicURL)\(link)\n\n--\n"
+            + "Thư tự động của hệ thống theo dõi nhiệm vụ theo \(plan.number). "
+            + "Đổi cách nhận thư nhắc việc: \(settings.publicURL)/notifications"
+    }
+
+    /// One e-mail with a day's reminders for someone who chose the daily digest.
+    public static func digest(
+        _ notifications: [NotificationRecord], day: LocalDate, settings: MailSettings, to user: UserRecord
+    ) -> OutboxMessage {
+        var body = "Tổng hợp \(notifications.count) nhắc việc đến ngày \(day.vietnameseShort):\n"
+        for (index, item) in notifications.enumerated() {
+            body += "\n\(index + 1). \(item.title)\n   \(item.body)\n   \(settings.publicURL)\(item.link)\n"
+        }
+        body +=
+            "\n--\nThư tổng hợp hằng ngày của hệ thống theo dõi nhiệm vụ. Đổi cách nhận thư: \(settings.publicURL)/notifications"
+        return OutboxMessage(
+            userID: user.id, to: user.email,
+            subject: "Tổng hợp nhắc việc ngày \(day.vietnameseShort): \(notifications.count) việc", body: body)
+    }
+
     public var title: String
     public var body: String
     /// The page to open: the assignment, or the report waiting for review.

@@ -146,6 +146,10 @@ extension SQLStore {
                         """
                     ).run()
                 }
+                // E-mails wait in the outbox, committed with the claim: a crash after this delays them, never loses them.
+                for email in claim.emails {
+                    try await SQLStore.enqueue(email, reminderID: reminderID, digestKey: nil, at: at, on: database)
+                }
                 return true
             }
         }

@@ -1,0 +1,182 @@
+import Foundation
+import TheodoiCore
+import TheodoiStore
+
+/// How theodoi writes e-mail: who it is from, where links point, when the daily digest goes.
+public struct MailSettings: Sendable, Hashable {
+    /// The From address ("theodoi@tinhuy.gialai.gov.vn").
+    public var from: String
+    /// The site's address as users reach it, for links in e-mails ("https://theodoi.gialai.gov.vn").
+    public var publicURL: String
+    /// The hour (Vietnam) from which the daily digest goes out.
+    public var digestHour: Int
+
+    public init(from: String, publicURL: String, digestHour: Int = 7) {
+        self.from = from
+        self.publicURL = publicURL
+        self.digestHour = digestHour
+    }
+}
+
+/// Hands a message to the mail system (STYLE rule 2: a side effect as a client).
+public struct Mailer: Sendable {
+    /// Sends one RFC 5322 message (bytes) to `recipient`; throws with what the mail system said.
+    public var send: @Sendable (_ message: [UInt8], _ recipient: String) async throws -> Void
+
+    public init(send: @escaping @Sendable ([UInt8], String) async throws -> Void) {
+        self.send = send
+    }
+
+    /// A failed hand-over, with the mail system's words.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    /// The system's `sendmail` interface (msmtp, postfix, exim…): `command` with its arguments, the
+    /// message on standard input, recipients read from the headers (`-t`).
+    public static func sendmail(_ command: [String]) -> Mailer {
+        Mailer { message, _ in
+            guard let executable = command.first else { throw Failure(description: "no sendmail command configured") }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = Array(command.dropFirst())
+            let input = Pipe()
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = output
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                process.terminationHandler = { _ in continuation.resume() }
+                do {
+                    try process.run()
+                    input.fileHandleForWriting.write(Data(message))
+                    try input.fileHandleForWriting.close()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: Failure(description: "could not run \(executable): \(error)"))
+                }
+            }
+            let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            guard process.terminationStatus == 0 else {
+                throw Failure(
+                    description: "\(executable) exited with \(process.terminationStatus): "
+                        + said.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+            }
+        }
+    }
+}
+
+/// An e-mail as RFC 5322 bytes: UTF-8 headers as RFC 2047 encoded words, the body base64.
+public enum MailFormat {
+    public static func message(
+        _ outbox: OutboxRecord, from: String, date: Date
+    ) -> [UInt8] {
+        var lines = [
+            "From: \(encodedWords("theodoi")) <\(from)>",
+            "To: \(outbox.message.to)",
+            "Subject: \(encodedWords(outbox.message.subject))",
+            "Date: \(rfc5322Date(date))",
+            "Message-ID: <outbox-\(outbox.id).\(Int(date.timeIntervalSince1970))@theodoi>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding: base64",
+            "Auto-Submitted: auto-generated",
+            "",
+        ]
+        let body = Data(VietnameseText.nfc(outbox.message.body).utf8).base64EncodedString()
+        var index = body.startIndex
+        while index < body.endIndex {
+            let end = body.index(index, offsetBy: 76, limitedBy: body.endIndex) ?? body.endIndex
+            lines.append(String(body[index..<end]))
+            index = end
+        }
+        return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// RFC 2047: ASCII text as it is; anything else as `=?UTF-8?B?…?=` words of at most 45 bytes
+    /// each (never splitting a character), folded onto continuation lines.
+    public static func encodedWords(_ text: String) -> String {
+        let text = VietnameseText.nfc(text)
+        if text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0 != "=" && $0 != "?" }) { return text }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// "Mon, 29 Sep 2025 08:00:00 +0700".
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+}
+
+/// The outbox's delivery: leases due messages, hands each to the mailer, records the result, and
+/// backs off after a failure (1 min, 5 min, 30 min, 2 h, 6 h), then keeps it visible as failed.
+public struct OutboxDelivery: Sendable {
+    public var outbox: OutboxStore
+    public var mailer: Mailer
+    public var settings: MailSettings
+
+    public static let backoff: [TimeInterval] = [60, 300, 1_800, 7_200, 21_600]
+
+    public init(outbox: OutboxStore, mailer: Mailer, settings: MailSettings) {
+        self.outbox = outbox
+        self.mailer = mailer
+        self.settings = settings
+    }
+
+    /// What one delivery round did.
+    public struct Outcome: Sendable, Hashable {
+        public var sent = 0
+        public var retrying = 0
+        public var failed = 0
+        public init() {}
+    }
+
+    /// Delivers what is due at `now`, at most `limit` messages.
+    public func deliver(now: Date, limit: Int = 500) async throws -> Outcome {
+        var outcome = Outcome()
+        var left = limit
+        while left > 0 {
+            let leased = try await outbox.lease(
+                now.ISO8601Format(), now.addingTimeInterval(600).ISO8601Format(), min(50, left))
+            if leased.isEmpty { break }
+            left -= leased.count
+            for message in leased {
+                do {
+                    try await mailer.send(MailFormat.message(message, from: settings.from, date: now), message.message.to)
+                    try await outbox.finish(message.id, .sent(at: now.ISO8601Format()))
+                    outcome.sent += 1
+                } catch {
+                    let reason = String(describing: error).prefix(1000)
+                    if message.attempts > OutboxDelivery.backoff.count {
+                        try await outbox.finish(message.id, .failed(error: String(reason)))
+                        outcome.failed += 1
+                    } else {
+                        let wait = OutboxDelivery.backoff[max(0, message.attempts - 1)]
+                        try await outbox.finish(
+                            message.id, .retry(at: now.addingTimeInterval(wait).ISO8601Format(), error: String(reason)))
+                        outcome.retrying += 1
+                    }
+                }
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+import Testing
+import TheodoiCatalog
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+import TheodoiStoreSQL
+
+/// Reminder e-mail on every backend: queued with the claim, delivered once, the daily digest once a
+/// day, failures retried with back-off and then kept visible as failed.
+@Suite("Reminder e-mail")
+struct ReminderEmailTests {
+    static func date(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
+    static let settings = MailSettings(from: "theodoi@tinhuy.gialai.gov.vn", publicURL: "https://theodoi.gialai.gov.vn")
+
+    /// A mailer that keeps what it was given, or fails while `failing` is set.
+    final class Outbox: Sendable {
+        let sent = Mutex<[(String, String)]>([])
+        let failing = Mutex(false)
+
+        var mailer: Mailer {
+            Mailer { [self] bytes, recipient in
+                if failing.withLock({ $0 }) { throw Mailer.Failure(description: "msmtp: cannot connect to 127.0.0.1:2525") }
+                sent.withLock { $0.append((recipient, String(decoding: bytes, as: UTF8.self))) }
+            }
+        }
+    }
+
+    @Test("queued with the claim, sent once; a digest once a day; failures back off, then stay visible", arguments: Backends.all)
+    func email(backend: String) async throws {
+        try await Backends.withSQLStore(backend) { store in
+            let users = try await ReminderPassTests.setUp(store)
+            try await store.outbox.setEmailMode(users.science.id, .digest, .system)
+            let mail = Outbox()
+            let pass = ReminderPass(
+                store: store.client, users: store.accounts.users, reminders: store.reminders,
+                snapshots: PlanSnapshots(store: store.client, progress: store.progress),
+                email: ReminderPass.Email(outbox: store.outbox, settings: Self.settings, mailer: mail.mailer))
+            // 06:00 in Vietnam: the reminders and their e-mails go at once; the digest waits for 07:00.
+            let first = try await pass.run(today: Self.date("2025-09-29"), at: "2025-09-28T23:00:00Z")
+            let education = try await store.reminders.notifications(users.education.id, 500, 0)
+            #expect(first.emailsQueued == education.count && first.digestsQueued == 0)
+            #expect(first.delivery.sent == education.count)
+            let sent = mail.sent.withLock { $0 }
+            #expect(sent.allSatisfy { $0.0 == "canbo@sgddt.gov.vn" })
+            let a174 = try #require(
+                sent.first {
+                    $0.1.contains("Subject: " + MailFormat.encodedWords("Nhiệm vụ A.17.4 còn 1 ngày đến hạn (30/09/2025)"))
+                })
+            #expect(a174.1.contains("Content-Type: text/plain; charset=UTF-8"))
+            let body = try #require(Self.decodedBody(a174.1))
+            #expect(body.contains("Mở trên hệ thống: https://theodoi.gialai.gov.vn/plans/343-qd-tu/assignments/A.17.4"))
+            // 08:00: the digest of Sở KH&CN's reminders, once; a second pass sends nothing more.
+            let second = try await pass.run(today: Self.date("2025-09-29"), at: "2025-09-29T01:00:00Z")
+            #expect(second.claimed == 0 && second.digestsQueued == 1 && second.delivery.sent == 1)
+            let digest = try #require(mail.sent.withLock { $0.last })
+            #expect(digest.0 == "canbo@skhcn.gov.vn")
+            let science = try await store.reminders.notifications(users.science.id, 500, 0)
+            #expect(
+                try #require(Self.decodedBody(digest.1)).hasPrefix("Tổng hợp \(science.count) nhắc việc đến ngày 29/09/2025:"))
+            let third = try await pass.run(today: Self.date("2025-09-29"), at: "2025-09-29T02:00:00Z")
+            #expect(third.digestsQueued == 0 && third.delivery.sent == 0)
+            #expect(mail.sent.withLock { $0.count } == education.count + 1)
+
+            // The next day the mail system is down: the e-mail waits, with the error, and backs off.
+            mail.failing.withLock { $0 = true }
+            let down = try await pass.run(today: Self.date("2025-09-30"), at: "2025-09-30T01:00:00Z")
+            // Its e-mails and Sở KH&CN's digest of the day.
+            let queued = down.emailsQueued + down.digestsQueued
+            #expect(down.emailsQueued > 0 && down.digestsQueued == 1)
+            #expect(down.delivery.retrying == queued && down.delivery.sent == 0)
+            let waiting = try await store.outbox.list(.pending, 100)
+            #expect(waiting.count == queued)
+            #expect(waiting.allSatisfy { $0.lastError == "msmtp: cannot connect to 127.0.0.1:2525" && $0.attempts == 1 })
+            #expect(waiting.allSatisfy { $0.nextAttemptAt == "2025-09-30T01:01:00Z" })
+            // Too early for the next attempt: nothing leased.
+            #expect(try await store.outbox.lease("2025-09-30T01:00:30Z", "2025-09-30T01:10:30Z", 10).isEmpty)
+            // Six failed attempts in all, each after its back-off, and it is marked failed.
+            var now = try #require(try? Date("2025-09-30T01:00:00Z", strategy: .iso8601))
+            let delivery = OutboxDelivery(outbox: store.outbox, mailer: mail.mailer, settings: Self.settings)
+            for wait in OutboxDelivery.backoff {
+                now = now.addingTimeInterval(wait)
+                _ = try await delivery.deliver(now: now)
+            }
+            let failed = try await store.outbox.list(.failed, 100)
+            #expect(failed.count == queued && failed.allSatisfy { $0.attempts == 6 })
+            // Someone retries one once the mail system is back: it goes.
+            mail.failing.withLock { $0 = false }
+            let one = try #require(failed.first)
+            #expect(try await store.outbox.retry(one.id, now.ISO8601Format(), .system))
+            #expect(try await !store.outbox.retry(one.id, now.ISO8601Format(), .system))
+            #expect(try await delivery.deliver(now: now.addingTimeInterval(1)).sent == 1)
+            #expect(try await store.outbox.list(.failed, 100).count == failed.count - 1)
+        }
+    }
+
+    @Test("two deliveries at once send each message once", arguments: Backends.all)
+    func concurrentDelivery(backend: String) async throws {
+        try await Backends.withSQLStore(backend) { store in
+            _ = try await ReminderPassTests.setUp(store)
+            let mail = Outbox()
+            let queueOnly = ReminderPass(
+                store: store.client, users: store.accounts.users, reminders: store.reminders,
+                snapshots: PlanSnapshots(store: store.client, progress: store.progress),
+                email: ReminderPass.Email(outbox: store.outbox, settings: Self.settings, mailer: nil))
+            let queued = try await queueOnly.run(today: Self.date("2025-09-29"), at: "2025-09-29T01:00:00Z").emailsQueued
+            #expect(queued > 0)
+            let delivery = OutboxDelivery(outbox: store.outbox, mailer: mail.mailer, settings: Self.settings)
+            let now = try #require(try? Date("2025-09-29T01:00:01Z", strategy: .iso8601))
+            let sent = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await delivery.deliver(now: now, limit: 3).sent } }
+                var total = 0
+                while let next = try await group.next() { total += next }
+                return total
+            }
+            let rest = try await delivery.deliver(now: now).sent
+            #expect(sent + rest == queued)
+            #expect(mail.sent.withLock { $0.count } == queued)
+            let ids = mail.sent.withLock { $0.compactMap { $0.1.firstMatch(of: /Message-ID: <outbox-(\d+)\./)?.output.1 } }
+            #expect(Set(ids).count == queued)
+        }
+    }
+
+    /// The base64 body of a message, decoded.
+    static func decodedBody(_ message: String) -> String? {
+        guard let range = message.range(of: "\r\n\r\n") else { return nil }
+        let encoded = message[range.upperBound...].replacingOccurrences(of: "\r\n", with: "")
+        return Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
