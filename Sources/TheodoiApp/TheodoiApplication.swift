@@ -84,7 +84,8 @@ public enum TheodoiApplication {
                 views: views, reports: store.reports,
                 converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath),
                 today: today),
-            importer: importer, reminders: store.reminders, today: today,
+            importer: importer, reminders: store.reminders, outbox: store.outbox,
+            emailEnabled: !configuration.sendmail.isEmpty, today: today,
             pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
         let web = WebServer.application(

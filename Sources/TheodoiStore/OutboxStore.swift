@@ -106,6 +106,8 @@ public struct OutboxStore: Sendable {
     public var finish: @Sendable (_ id: OutboxRecord.ID, _ result: DeliveryResult) async throws -> Void
     /// The outbox, newest first, optionally one state only.
     public var list: @Sendable (_ state: OutboxRecord.State?, _ limit: Int) async throws -> [OutboxRecord]
+    /// How many messages are in each state.
+    public var counts: @Sendable () async throws -> [OutboxRecord.State: Int]
     /// Puts a failed message back in the queue at once (audited as `outbox.retry`); false when it is not failed.
     public var retry: @Sendable (_ id: OutboxRecord.ID, _ now: String, _ actor: AuditActor) async throws -> Bool
 
@@ -117,6 +119,7 @@ public struct OutboxStore: Sendable {
         lease: @escaping @Sendable (String, String, Int) async throws -> [OutboxRecord],
         finish: @escaping @Sendable (OutboxRecord.ID, DeliveryResult) async throws -> Void,
         list: @escaping @Sendable (OutboxRecord.State?, Int) async throws -> [OutboxRecord],
+        counts: @escaping @Sendable () async throws -> [OutboxRecord.State: Int],
         retry: @escaping @Sendable (OutboxRecord.ID, String, AuditActor) async throws -> Bool
     ) {
         self.emailModes = emailModes
@@ -126,6 +129,7 @@ public struct OutboxStore: Sendable {
         self.lease = lease
         self.finish = finish
         self.list = list
+        self.counts = counts
         self.retry = retry
     }
 }

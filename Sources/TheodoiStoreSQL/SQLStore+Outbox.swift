@@ -49,6 +49,17 @@ extension SQLStore {
                     return try rows.map(SQLStore.outboxRecord)
                 }
             },
+            counts: { [self] in
+                try await read {
+                    var counts: [OutboxRecord.State: Int] = [:]
+                    for row in try await $0.raw("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state").all() {
+                        if let state = OutboxRecord.State(rawValue: try row.decode(column: "state", as: String.self)) {
+                            counts[state] = try row.decode(column: "n", as: Int.self)
+                        }
+                    }
+                    return counts
+                }
+            },
             retry: { [self] id, now, actor in try await retryOutbox(id, now: now, actor: actor) })
     }
 

@@ -15,7 +15,7 @@ public struct PageRenderer: Sendable {
         "header", "footer", "plans", "plan", "assignment", "agencies", "agency", "findings", "error", "status-badge",
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
-        "periodic-report", "report-settings", "report-print", "notifications", "reminder-settings", "holidays",
+        "periodic-report", "report-settings", "report-print", "notifications", "reminder-settings", "holidays", "outbox",
         "catalogue-upload", "catalogue-preview", "catalogue-imported",
     ]
 
@@ -79,6 +79,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: NotificationsPage) -> String { render(page, template: "notifications") }
     public func render(_ page: ReminderSettingsPage) -> String { render(page, template: "reminder-settings") }
     public func render(_ page: HolidaysPage) -> String { render(page, template: "holidays") }
+    public func render(_ page: OutboxPage) -> String { render(page, template: "outbox") }
 
     public func render(_ page: PeriodicReportPage) -> String { render(page, template: "periodic-report") }
 

@@ -57,6 +57,9 @@ enum SiteRoute {
     case notifications(page: Int)
     case openNotification(id: NotificationRecord.ID)
     case readNotifications
+    case notificationPreferences
+    case outbox(state: String?)
+    case retryOutbox(id: OutboxRecord.ID)
     case reminderSettings(slug: String)
     case holidays
     case removeHoliday(day: LocalDate)
@@ -139,6 +142,9 @@ enum SiteRoute {
         static let notifications = "/notifications"
         static let openNotification = "/notifications/:notification/open"
         static let readNotifications = "/notifications/read"
+        static let notificationPreferences = "/notifications/preferences"
+        static let outbox = "/admin/outbox"
+        static let retryOutbox = "/admin/outbox/:message/retry"
         static let reminderSettings = "/plans/:plan/reminders"
         static let holidays = "/admin/holidays"
         static let removeHoliday = "/admin/holidays/:day/remove"
@@ -208,6 +214,9 @@ enum SiteRoute {
         case .notifications(let page): return Pattern.notifications + (page > 1 ? "?page=\(page)" : "")
         case .openNotification(let id): return "/notifications/\(id.rawValue)/open"
         case .readNotifications: return Pattern.readNotifications
+        case .notificationPreferences: return Pattern.notificationPreferences
+        case .outbox(let state): return Pattern.outbox + SiteRoute.queryString(state.map { [("state", $0)] } ?? [])
+        case .retryOutbox(let id): return "/admin/outbox/\(id.rawValue)/retry"
         case .reminderSettings(let slug): return "/plans/\(escape(slug))/reminders"
         case .holidays: return Pattern.holidays
         case .removeHoliday(let day): return "/admin/holidays/\(day.iso)/remove"

@@ -33,15 +33,21 @@ public struct WebDependencies: Sendable {
     public var importer: CatalogueImporter
     /// Reminder rules, holidays and every user's notifications.
     public var reminders: ReminderStore
+    /// E-mail preferences and the outbox.
+    public var outbox: OutboxStore
+    /// Whether reminder e-mails are sent at all (a sendmail is configured).
+    public var emailEnabled: Bool
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
-        periodicReports: PeriodicReports, importer: CatalogueImporter, reminders: ReminderStore,
-        today: @escaping @Sendable () -> LocalDate,
+        periodicReports: PeriodicReports, importer: CatalogueImporter, reminders: ReminderStore, outbox: OutboxStore,
+        emailEnabled: Bool, today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
     ) {
         self.importer = importer
         self.reminders = reminders
+        self.outbox = outbox
+        self.emailEnabled = emailEnabled
         self.accounts = accounts
         self.reporting = reporting
         self.periodicReports = periodicReports
@@ -184,6 +190,11 @@ public enum WebServer {
         router.get(RouterPath(P.notifications)) { request, context in try await notifications.list(request, context) }
         router.post(RouterPath(P.openNotification)) { request, context in try await notifications.open(request, context) }
         router.post(RouterPath(P.readNotifications)) { request, context in try await notifications.readAll(request, context) }
+        router.post(RouterPath(P.notificationPreferences)) { request, context in
+            try await notifications.savePreferences(request, context)
+        }
+        router.get(RouterPath(P.outbox)) { request, context in try await notifications.outbox(request, context) }
+        router.post(RouterPath(P.retryOutbox)) { request, context in try await notifications.retry(request, context) }
         let reminderPages = ReminderController(dependencies: dependencies)
         router.get(RouterPath(P.reminderSettings)) { request, context in try await reminderPages.settings(request, context) }
         router.post(RouterPath(P.reminderSettings)) { request, context in try await reminderPages.save(request, context) }

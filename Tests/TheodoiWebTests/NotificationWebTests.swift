@@ -53,3 +53,50 @@ struct NotificationWebTests {
         }
     }
 }
+
+@Suite("E-mail choice and outbox pages")
+struct OutboxWebTests {
+    @Test("a user picks how e-mail comes; the office sees failed e-mails with their error and sends them again")
+    func outbox() async throws {
+        try await World.run(today: LocalDate(iso: "2025-09-29")!) { world, client in
+            let officer = world.client(client, as: .officer)
+            let user = try #require(world.session(.officer)).user
+            let page = try await HTTP.get(officer, "/notifications")
+            #expect(page.body.contains("<option value=\"immediate\" selected>Gửi thư ngay mỗi lần nhắc</option>"))
+            let bad = try await HTTP.post(
+                officer, "/notifications/preferences", [("_csrf", "csrf-officer"), ("emailMode", "weekly")])
+            #expect(bad.status == .badRequest)
+            let saved = try await HTTP.post(
+                officer, "/notifications/preferences", [("_csrf", "csrf-officer"), ("emailMode", "digest")])
+            #expect(saved.status == .found)
+            #expect(try await world.outbox.emailModes()[user.id] == .digest)
+            #expect(try await HTTP.get(officer, "/notifications?saved=1").body.contains("Đã lưu cách nhận thư nhắc việc."))
+
+            // A message that could not be sent six times is failed, with its error, on the office's page.
+            let pass = ReminderPass(
+                store: world.catalogue, users: world.accountStore.users, reminders: world.reminders,
+                snapshots: world.views.snapshots,
+                email: ReminderPass.Email(
+                    outbox: world.outbox, settings: MailSettings(from: "theodoi@localhost", publicURL: "http://localhost"),
+                    mailer: nil))
+            let outcome = try await pass.run(today: world.today, at: "2025-09-29T02:00:00Z")
+            #expect(outcome.digestsQueued == 1)
+            let leased = try await world.outbox.lease("2025-09-29T02:00:01Z", "2025-09-29T02:10:00Z", 10)
+            let message = try #require(leased.first)
+            try await world.outbox.finish(message.id, .failed(error: "msmtp: host 10.0.0.5 refused the connection"))
+            #expect(try await HTTP.get(officer, "/admin/outbox").status == .forbidden)
+            let monitor = world.client(client, as: .monitor)
+            let list = try await HTTP.get(monitor, "/admin/outbox?state=failed")
+            #expect(list.status == .ok)
+            #expect(list.body.contains("Gửi không được (1)"))
+            #expect(list.body.contains("msmtp: host 10.0.0.5 refused the connection"))
+            #expect(list.body.contains("Tổng hợp nhắc việc ngày 29/09/2025"))
+            let retried = try await HTTP.post(monitor, "/admin/outbox/\(message.id)/retry", [("_csrf", "csrf-monitor")])
+            #expect(retried.status == .found)
+            #expect(try await world.outbox.list(.failed, 10).isEmpty)
+            #expect(
+                try await HTTP.post(monitor, "/admin/outbox/\(message.id)/retry", [("_csrf", "csrf-monitor")]).status == .notFound
+            )
+        }
+    }
+}

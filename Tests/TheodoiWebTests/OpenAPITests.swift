@@ -30,7 +30,8 @@ struct OpenAPITests {
             store: world.catalogue, views: world.views, renderer: try PageRenderer(), accounts: world.accounts,
             reporting: Reporting(progress: world.progress, views: world.views, today: { world.today }),
             periodicReports: PeriodicReports(views: world.views, reports: world.reports, converter: nil, today: { world.today }),
-            importer: world.importer, reminders: world.reminders, today: { world.today })
+            importer: world.importer, reminders: world.reminders, outbox: world.outbox, emailEnabled: true,
+            today: { world.today })
         return Set(
             WebServer.router(dependencies).routes.map {
                 OpenAPIDescription.Operation(method: $0.method.rawValue, path: "\($0.path)")

@@ -55,6 +55,7 @@ struct World: Sendable {
     var views: PlanViews
     var reports: ReportStore
     var reminders: ReminderStore
+    var outbox: OutboxStore
 
     /// Signs in a new officer of the agency named `agencyName` (session token `session-<key>`).
     func officer(of agencyName: String, key: String) async throws -> TestSession {
@@ -165,13 +166,13 @@ extension World {
             sessions: sessions,
             officerAgency: science, otherAgency: finance, progress: store.progress,
             views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)),
-            reports: store.reports, reminders: store.reminders)
+            reports: store.reports, reminders: store.reminders, outbox: store.outbox)
         let dependencies = WebDependencies(
             store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
             reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }),
             periodicReports: PeriodicReports(
                 views: world.views, reports: store.reports, converter: converter, today: { world.today }),
-            importer: importer, reminders: store.reminders,
+            importer: importer, reminders: store.reminders, outbox: store.outbox, emailEnabled: true,
             today: { world.today },
             trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))
