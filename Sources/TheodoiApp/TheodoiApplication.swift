@@ -128,21 +128,22 @@ public struct Toolbox: Sendable {
     public var reminders: ReminderStore
     /// E-mail preferences and the outbox.
     public var outbox: OutboxStore
-    /// The reminder pass's e-mail channel; nil when `SENDMAIL` is empty (or no sendmail exists).
+    /// The reminder pass's outbound channels (e-mail when `SENDMAIL` is set, webhooks).
     public var email: ReminderPass.Email?
     /// LibreOffice for PDF, where installed.
     public var converter: OfficeConverter?
 }
 
 extension TheodoiApplication {
-    /// The e-mail channel of reminders, as configured.
+    /// The outbound channels of reminders, as configured: e-mail through `SENDMAIL` when set, and
+    /// the plans' webhooks.
     static func email(_ store: SQLStore, _ configuration: AppConfiguration) -> ReminderPass.Email? {
-        guard !configuration.sendmail.isEmpty else { return nil }
-        return ReminderPass.Email(
+        ReminderPass.Email(
             outbox: store.outbox,
             settings: MailSettings(
                 from: configuration.mailFrom, publicURL: configuration.publicURL, digestHour: configuration.digestHour),
-            mailer: .sendmail(configuration.sendmail))
+            mailer: configuration.sendmail.isEmpty ? nil : .sendmail(configuration.sendmail),
+            sendsEmail: !configuration.sendmail.isEmpty, webhook: .live)
     }
 
     /// Accounts over the live store, with bcrypt at the configured cost and the real clock.

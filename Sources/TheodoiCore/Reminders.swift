@@ -62,11 +62,18 @@ public struct ReminderSettings: Sendable, Hashable, Codable {
     public var reviewWaitWorkingDays: Int
     /// Báo cáo lãnh đạo: overdue by more than so many days.
     public var escalateAfterDays: Int
+    /// Webhook: every reminder of the plan is also POSTed as JSON to this URL ("" for none).
+    public var webhookURL: String
+    /// The key of the webhook's HMAC-SHA256 signature (`X-Theodoi-Signature`).
+    public var webhookSecret: String
 
     public init(
         daysBefore: [Int] = [7, 1], onTheDay: Bool = true, overdueEveryDays: Int = 7, quietDays: Int = 30,
-        recurringDaysBefore: Int = 7, returnedReport: Bool = true, reviewWaitWorkingDays: Int = 3, escalateAfterDays: Int = 30
+        recurringDaysBefore: Int = 7, returnedReport: Bool = true, reviewWaitWorkingDays: Int = 3, escalateAfterDays: Int = 30,
+        webhookURL: String = "", webhookSecret: String = ""
     ) {
+        self.webhookURL = webhookURL
+        self.webhookSecret = webhookSecret
         self.daysBefore = daysBefore
         self.onTheDay = onTheDay
         self.overdueEveryDays = overdueEveryDays
@@ -77,9 +84,36 @@ public struct ReminderSettings: Sendable, Hashable, Codable {
         self.escalateAfterDays = escalateAfterDays
     }
 
+    /// Reads saved settings, taking the default for any rule saved before it existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ReminderSettings()
+        self.init(
+            daysBefore: try container.decodeIfPresent([Int].self, forKey: .daysBefore) ?? defaults.daysBefore,
+            onTheDay: try container.decodeIfPresent(Bool.self, forKey: .onTheDay) ?? defaults.onTheDay,
+            overdueEveryDays: try container.decodeIfPresent(Int.self, forKey: .overdueEveryDays) ?? defaults.overdueEveryDays,
+            quietDays: try container.decodeIfPresent(Int.self, forKey: .quietDays) ?? defaults.quietDays,
+            recurringDaysBefore: try container.decodeIfPresent(Int.self, forKey: .recurringDaysBefore)
+                ?? defaults.recurringDaysBefore,
+            returnedReport: try container.decodeIfPresent(Bool.self, forKey: .returnedReport) ?? defaults.returnedReport,
+            reviewWaitWorkingDays: try container.decodeIfPresent(Int.self, forKey: .reviewWaitWorkingDays)
+                ?? defaults.reviewWaitWorkingDays,
+            escalateAfterDays: try container.decodeIfPresent(Int.self, forKey: .escalateAfterDays) ?? defaults.escalateAfterDays,
+            webhookURL: try container.decodeIfPresent(String.self, forKey: .webhookURL) ?? "",
+            webhookSecret: try container.decodeIfPresent(String.self, forKey: .webhookSecret) ?? "")
+    }
+
     /// Settings a monitor may save; Vietnamese messages otherwise.
     public var problems: [String] {
         var problems: [String] = []
+        if !webhookURL.isEmpty {
+            if !(webhookURL.hasPrefix("https://") || webhookURL.hasPrefix("http://")) || webhookURL.contains(" ")
+                || webhookURL.count > 500
+            {
+                problems.append("Địa chỉ webhook phải bắt đầu bằng https:// (hoặc http://), không có dấu cách.")
+            }
+            if webhookSecret.count < 16 { problems.append("Khóa ký webhook cần ít nhất 16 ký tự.") }
+        }
         if daysBefore.contains(where: { !(1...90).contains($0) }) || daysBefore.count > 5 {
             problems.append("Số ngày nhắc trước hạn phải từ 1 đến 90, tối đa 5 mốc.")
         }

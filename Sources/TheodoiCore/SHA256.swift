@@ -58,6 +58,25 @@ public struct SHA256: Sendable {
     /// The digest of `text`'s UTF-8 bytes as 64 lower-case hex digits.
     public static func hex(_ text: String) -> String { hex(bytes: Array(text.utf8)) }
 
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`, as 64 lower-case hex digits: how webhook
+    /// receivers check a payload came from theodoi.
+    public static func hmacHex(key: [UInt8], message: [UInt8]) -> String {
+        var block = key
+        if block.count > 64 {
+            var hasher = SHA256()
+            hasher.update(block)
+            block = hasher.finalize()
+        }
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256()
+        inner.update(block.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(block.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return Hex.encode(outer.finalize())
+    }
+
     /// The digest of `bytes` as 64 lower-case hex digits.
     public static func hex<Bytes: Sequence>(bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hasher = SHA256()

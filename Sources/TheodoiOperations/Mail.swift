@@ -2,6 +2,10 @@ import Foundation
 import TheodoiCore
 import TheodoiStore
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// How theodoi writes e-mail: who it is from, where links point, when the daily digest goes.
 public struct MailSettings: Sendable, Hashable {
     /// The From address ("theodoi@tinhuy.gialai.gov.vn").
@@ -130,14 +134,18 @@ public enum MailFormat {
 /// backs off after a failure (1 min, 5 min, 30 min, 2 h, 6 h), then keeps it visible as failed.
 public struct OutboxDelivery: Sendable {
     public var outbox: OutboxStore
-    public var mailer: Mailer
+    /// Delivers e-mail; nil when this process sends none (the message waits for one that does).
+    public var mailer: Mailer?
+    /// Delivers webhooks.
+    public var webhook: WebhookPoster?
     public var settings: MailSettings
 
     public static let backoff: [TimeInterval] = [60, 300, 1_800, 7_200, 21_600]
 
-    public init(outbox: OutboxStore, mailer: Mailer, settings: MailSettings) {
+    public init(outbox: OutboxStore, mailer: Mailer?, webhook: WebhookPoster? = nil, settings: MailSettings) {
         self.outbox = outbox
         self.mailer = mailer
+        self.webhook = webhook
         self.settings = settings
     }
 
@@ -160,7 +168,22 @@ public struct OutboxDelivery: Sendable {
             left -= leased.count
             for message in leased {
                 do {
-                    try await mailer.send(MailFormat.message(message, from: settings.from, date: now), message.message.to)
+                    switch message.message.channel {
+                    case .email:
+                        guard let mailer else {
+                            throw Mailer.Failure(description: "this server sends no e-mail (SENDMAIL is empty)")
+                        }
+                        try await mailer.send(MailFormat.message(message, from: settings.from, date: now), message.message.to)
+                    case .webhook:
+                        guard let webhook else { throw Mailer.Failure(description: "this server posts no webhooks") }
+                        try await webhook.post(
+                            message.message.to, Array(message.message.body.utf8),
+                            [
+                                ("Content-Type", "application/json; charset=utf-8"), ("User-Agent", "theodoi"),
+                                ("X-Theodoi-Event", "reminder"), ("X-Theodoi-Delivery", String(message.id.rawValue)),
+                                ("X-Theodoi-Signature", message.message.signature ?? ""),
+                            ])
+                    }
                     try await outbox.finish(message.id, .sent(at: now.ISO8601Format()))
                     outcome.sent += 1
                 } catch {
@@ -178,5 +201,32 @@ public struct OutboxDelivery: Sendable {
             }
         }
         return outcome
+    }
+}
+
+/// POSTs a webhook's JSON (STYLE rule 2: a side effect as a client).
+public struct WebhookPoster: Sendable {
+    /// POSTs `body` to `url` with `headers`; throws unless the answer is 2xx.
+    public var post: @Sendable (_ url: String, _ body: [UInt8], _ headers: [(String, String)]) async throws -> Void
+
+    public init(post: @escaping @Sendable (String, [UInt8], [(String, String)]) async throws -> Void) {
+        self.post = post
+    }
+
+    /// Foundation's URLSession, 20 seconds per request.
+    public static var live: WebhookPoster {
+        WebhookPoster { url, body, headers in
+            guard let target = URL(string: url) else { throw Mailer.Failure(description: "not a URL: \(url)") }
+            var request = URLRequest(url: target, timeoutInterval: 20)
+            request.httpMethod = "POST"
+            request.httpBody = Data(body)
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            guard (200..<300).contains(status) else {
+                throw Mailer.Failure(
+                    description: "HTTP \(status) from \(url): \(String(decoding: data.prefix(300), as: UTF8.self))")
+            }
+        }
     }
 }

@@ -12,11 +12,17 @@ public struct ReminderSettingsForm: Sendable, Hashable {
     public var returnedReport: Bool
     public var reviewWaitWorkingDays: String
     public var escalateAfterDays: String
+    public var webhookURL: String
+    /// A new secret; empty keeps the saved one.
+    public var webhookSecret: String
 
     public init(
         daysBefore: String, onTheDay: Bool, overdueEveryDays: String, quietDays: String, recurringDaysBefore: String,
-        returnedReport: Bool, reviewWaitWorkingDays: String, escalateAfterDays: String
+        returnedReport: Bool, reviewWaitWorkingDays: String, escalateAfterDays: String, webhookURL: String = "",
+        webhookSecret: String = ""
     ) {
+        self.webhookURL = webhookURL
+        self.webhookSecret = webhookSecret
         self.daysBefore = daysBefore
         self.onTheDay = onTheDay
         self.overdueEveryDays = overdueEveryDays
@@ -33,7 +39,8 @@ public struct ReminderSettingsForm: Sendable, Hashable {
             daysBefore: settings.daysBefore.map(String.init).joined(separator: ", "), onTheDay: settings.onTheDay,
             overdueEveryDays: String(settings.overdueEveryDays), quietDays: String(settings.quietDays),
             recurringDaysBefore: String(settings.recurringDaysBefore), returnedReport: settings.returnedReport,
-            reviewWaitWorkingDays: String(settings.reviewWaitWorkingDays), escalateAfterDays: String(settings.escalateAfterDays))
+            reviewWaitWorkingDays: String(settings.reviewWaitWorkingDays), escalateAfterDays: String(settings.escalateAfterDays),
+            webhookURL: settings.webhookURL)
     }
 }
 
@@ -57,6 +64,7 @@ public struct ReminderAdmin: Sendable {
     @discardableResult
     public func saveSettings(slug: String, form: ReminderSettingsForm, actor: AuditActor) async throws -> ReminderSettings {
         let plan = try await plan(slug)
+        let saved = try await reminders.settings(plan.id)
         var problems: [String] = []
         func number(_ text: String, _ name: String) -> Int {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -81,7 +89,9 @@ public struct ReminderAdmin: Sendable {
             recurringDaysBefore: number(form.recurringDaysBefore, "Số ngày nhắc trước kỳ báo cáo"),
             returnedReport: form.returnedReport,
             reviewWaitWorkingDays: number(form.reviewWaitWorkingDays, "Số ngày làm việc chờ xem xét"),
-            escalateAfterDays: number(form.escalateAfterDays, "Số ngày quá hạn báo lãnh đạo"))
+            escalateAfterDays: number(form.escalateAfterDays, "Số ngày quá hạn báo lãnh đạo"),
+            webhookURL: form.webhookURL.trimmingCharacters(in: .whitespaces),
+            webhookSecret: form.webhookSecret.isEmpty ? saved?.webhookSecret ?? "" : form.webhookSecret)
         problems += settings.problems
         guard problems.isEmpty else {
             throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: problems.joined(separator: " "))

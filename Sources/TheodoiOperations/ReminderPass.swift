@@ -18,13 +18,21 @@ public struct ReminderPass: Sendable {
     public struct Email: Sendable {
         public var outbox: OutboxStore
         public var settings: MailSettings
-        /// Delivers the outbox; nil only queues (another instance or a later pass delivers).
+        /// Delivers the outbox's e-mail; nil only queues (another instance or a later pass delivers).
         public var mailer: Mailer?
+        /// Queue e-mails at all (false when no sendmail is configured: webhooks and in-app only).
+        public var sendsEmail: Bool
+        /// Delivers the plans' webhooks.
+        public var webhook: WebhookPoster?
 
-        public init(outbox: OutboxStore, settings: MailSettings, mailer: Mailer?) {
+        public init(
+            outbox: OutboxStore, settings: MailSettings, mailer: Mailer?, sendsEmail: Bool = true, webhook: WebhookPoster? = nil
+        ) {
             self.outbox = outbox
             self.settings = settings
             self.mailer = mailer
+            self.sendsEmail = sendsEmail
+            self.webhook = webhook
         }
     }
 
@@ -111,7 +119,7 @@ public struct ReminderPass: Sendable {
                     }
                     let message = ReminderMessage(occasion: occasion, assignment: assignment, plan: plan)
                     var emails: [OutboxMessage] = []
-                    if let email {
+                    if let email, email.sendsEmail {
                         for recipient in recipients where (modes[recipient] ?? .immediate) == .immediate {
                             guard let user = byID[recipient], user.email.contains("@") else { continue }
                             emails.append(
@@ -120,11 +128,18 @@ public struct ReminderPass: Sendable {
                                     body: message.emailBody(settings: email.settings, plan: plan)))
                         }
                     }
+                    var messages = emails
+                    if let email, !settings.webhookURL.isEmpty {
+                        messages.append(
+                            message.webhook(
+                                occasion: occasion, plan: plan, recipients: recipients.count, at: at, settings: settings,
+                                mail: email.settings))
+                    }
                     let won = try await reminders.claim(
                         ReminderClaim(
                             key: occasion.key, planID: plan.id, assignmentID: assignment.id, kind: occasion.kind,
                             sendOn: occasion.sendOn, recipients: recipients, title: message.title, body: message.body,
-                            link: message.link, emails: emails), at)
+                            link: message.link, messages: messages), at)
                     claimed.insert(occasion.key)
                     guard won else { continue }
                     outcome.claimed += 1
@@ -148,9 +163,10 @@ public struct ReminderPass: Sendable {
                     }
                 }
             }
-            if let mailer = email.mailer {
-                outcome.delivery = try await OutboxDelivery(outbox: email.outbox, mailer: mailer, settings: email.settings)
-                    .deliver(now: instant)
+            if email.mailer != nil || email.webhook != nil {
+                outcome.delivery = try await OutboxDelivery(
+                    outbox: email.outbox, mailer: email.mailer, webhook: email.webhook, settings: email.settings
+                ).deliver(now: instant)
             }
         }
         return outcome
@@ -164,6 +180,22 @@ public struct ReminderMessage: Sendable, Hashable {
         "\(title)\n\n\(body)\n\nMở trên hệ thống: \(settings.publicURL)\(link)\n\n--\n"
             + "Thư tự động của hệ thống theo dõi nhiệm vụ theo \(plan.number). "
             + "Đổi cách nhận thư nhắc việc: \(settings.publicURL)/notifications"
+    }
+
+    /// The webhook's JSON for a claimed reminder, signed with the plan's secret.
+    public func webhook(
+        occasion: ReminderOccasion, plan: PlanRecord, recipients: Int, at: String, settings: ReminderSettings,
+        mail: MailSettings
+    ) -> OutboxMessage {
+        let json = JSONValue.object([
+            ("event", .string("reminder")), ("key", .string(occasion.key)), ("kind", .string(occasion.kind.rawValue)),
+            ("plan", .string(plan.slug)), ("assignment", .string(occasion.code)), ("title", .string(title)),
+            ("body", .string(body)), ("link", .string(mail.publicURL + link)), ("sendOn", .string(occasion.sendOn.iso)),
+            ("dueOn", .string(occasion.dueOn?.iso)), ("recipients", .int(recipients)), ("at", .string(at)),
+        ]).serialized(pretty: false)
+        return OutboxMessage(
+            channel: .webhook, userID: nil, to: settings.webhookURL, subject: title, body: json,
+            signature: "sha256=" + SHA256.hmacHex(key: Array(settings.webhookSecret.utf8), message: Array(json.utf8)))
     }
 
     /// One e-mail with a day's reminders for someone who chose the daily digest.

@@ -17,18 +17,32 @@ public enum EmailMode: String, Sendable, Hashable, CaseIterable, Codable {
     }
 }
 
-/// A message to put in the outbox.
+/// A message to put in the outbox: an e-mail, or a webhook's JSON POST.
 public struct OutboxMessage: Sendable, Hashable {
-    public var userID: UserRecord.ID?
-    public var to: String
-    public var subject: String
-    public var body: String
+    public enum Channel: String, Sendable, Hashable, CaseIterable, Codable {
+        case email, webhook
+    }
 
-    public init(userID: UserRecord.ID?, to: String, subject: String, body: String) {
+    public var channel: Channel
+    public var userID: UserRecord.ID?
+    /// The e-mail address, or the webhook's URL.
+    public var to: String
+    /// The e-mail's subject, or the reminder's title for a webhook.
+    public var subject: String
+    /// The e-mail's text, or the webhook's JSON.
+    public var body: String
+    /// A webhook's `sha256=<HMAC of the body>` under the plan's secret.
+    public var signature: String?
+
+    public init(
+        channel: Channel = .email, userID: UserRecord.ID?, to: String, subject: String, body: String, signature: String? = nil
+    ) {
+        self.channel = channel
         self.userID = userID
         self.to = to
         self.subject = subject
         self.body = body
+        self.signature = signature
     }
 }
 

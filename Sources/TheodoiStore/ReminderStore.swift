@@ -24,14 +24,14 @@ public struct ReminderClaim: Sendable, Hashable {
     public var body: String
     /// The page the notification opens (a path on this site).
     public var link: String
-    /// E-mails to queue with the claim (recipients who want them at once).
-    public var emails: [OutboxMessage]
+    /// Outbox messages to queue with the claim: e-mails to recipients who want them at once, the webhook.
+    public var messages: [OutboxMessage]
 
     public init(
         key: String, planID: PlanRecord.ID, assignmentID: AssignmentRecord.ID?, kind: ReminderKind, sendOn: LocalDate,
-        recipients: [UserRecord.ID], title: String, body: String, link: String, emails: [OutboxMessage] = []
+        recipients: [UserRecord.ID], title: String, body: String, link: String, messages: [OutboxMessage] = []
     ) {
-        self.emails = emails
+        self.messages = messages
         self.key = key
         self.planID = planID
         self.assignmentID = assignmentID

@@ -1,5 +1,6 @@
-/// E-mail: each user's choice (off, at once, a daily digest), and the outbox that hands messages to
-/// the system's `sendmail` with retries; notifications remember when a digest took them.
+/// E-mail and webhooks: each user's choice (off, at once, a daily digest), and the outbox that hands
+/// messages to the system's `sendmail` or POSTs them to a plan's webhook, with retries;
+/// notifications remember when a digest took them.
 enum M006_CreateOutbox {
     static let migration = Migration(version: 6, name: "create outbox") { backend in
         let id =
@@ -20,9 +21,11 @@ enum M006_CreateOutbox {
                 user_id \(reference) REFERENCES users(id),
                 reminder_id \(reference) REFERENCES reminders(id),
                 digest_key TEXT UNIQUE,
+                channel TEXT NOT NULL,
                 to_address TEXT NOT NULL,
                 subject TEXT NOT NULL,
                 body TEXT NOT NULL,
+                signature TEXT,
                 state TEXT NOT NULL,
                 attempts INTEGER NOT NULL,
                 next_attempt_at TEXT NOT NULL,

@@ -64,16 +64,18 @@ extension SQLStore {
     }
 
     static let outboxColumns =
-        "id, user_id, to_address, subject, body, state, attempts, next_attempt_at, last_error, created_at, sent_at"
+        "id, channel, user_id, to_address, subject, body, signature, state, attempts, next_attempt_at, last_error, created_at, sent_at"
 
     static func outboxRecord(_ row: any SQLRow) throws -> OutboxRecord {
         OutboxRecord(
             id: OutboxRecord.ID(try row.decode(column: "id", as: Int.self)),
             message: OutboxMessage(
+                channel: OutboxMessage.Channel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .email,
                 userID: try row.decode(column: "user_id", as: Int?.self).map { UserRecord.ID($0) },
                 to: try row.decode(column: "to_address", as: String.self),
                 subject: try row.decode(column: "subject", as: String.self),
-                body: try row.decode(column: "body", as: String.self)),
+                body: try row.decode(column: "body", as: String.self),
+                signature: try row.decode(column: "signature", as: String?.self)),
             state: OutboxRecord.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .pending,
             attempts: try row.decode(column: "attempts", as: Int.self),
             nextAttemptAt: try row.decode(column: "next_attempt_at", as: String.self),
@@ -87,10 +89,11 @@ extension SQLStore {
     ) async throws {
         try await database.raw(
             """
-            INSERT INTO outbox (user_id, reminder_id, digest_key, to_address, subject, body, state, attempts,
-                next_attempt_at, created_at)
-            VALUES (\(bind: message.userID?.rawValue), \(bind: reminderID), \(bind: digestKey), \(bind: message.to),
-                \(bind: message.subject), \(bind: message.body), 'pending', 0, \(bind: at), \(bind: at))
+            INSERT INTO outbox (channel, user_id, reminder_id, digest_key, to_address, subject, body, signature, state,
+                attempts, next_attempt_at, created_at)
+            VALUES (\(bind: message.channel.rawValue), \(bind: message.userID?.rawValue), \(bind: reminderID),
+                \(bind: digestKey), \(bind: message.to), \(bind: message.subject), \(bind: message.body),
+                \(bind: message.signature), 'pending', 0, \(bind: at), \(bind: at))
             """
         ).run()
     }
@@ -136,10 +139,10 @@ extension SQLStore {
                 guard
                     try await database.raw(
                         """
-                        INSERT INTO outbox (user_id, digest_key, to_address, subject, body, state, attempts, next_attempt_at,
-                            created_at)
-                        VALUES (\(bind: message.userID?.rawValue), \(bind: key), \(bind: message.to), \(bind: message.subject),
-                            \(bind: message.body), 'pending', 0, \(bind: at), \(bind: at))
+                        INSERT INTO outbox (channel, user_id, digest_key, to_address, subject, body, state, attempts,
+                            next_attempt_at, created_at)
+                        VALUES ('email', \(bind: message.userID?.rawValue), \(bind: key), \(bind: message.to),
+                            \(bind: message.subject), \(bind: message.body), 'pending', 0, \(bind: at), \(bind: at))
                         ON CONFLICT (digest_key) DO NOTHING RETURNING id
                         """
                     ).first() != nil

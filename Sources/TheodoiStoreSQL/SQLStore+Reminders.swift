@@ -147,7 +147,7 @@ extension SQLStore {
                     ).run()
                 }
                 // E-mails wait in the outbox, committed with the claim: a crash after this delays them, never loses them.
-                for email in claim.emails {
+                for email in claim.messages {
                     try await SQLStore.enqueue(email, reminderID: reminderID, digestKey: nil, at: at, on: database)
                 }
                 return true
@@ -205,7 +205,8 @@ extension SQLStore {
             ("overdueEveryDays", .int(settings.overdueEveryDays)), ("quietDays", .int(settings.quietDays)),
             ("recurringDaysBefore", .int(settings.recurringDaysBefore)), ("returnedReport", .bool(settings.returnedReport)),
             ("reviewWaitWorkingDays", .int(settings.reviewWaitWorkingDays)),
-            ("escalateAfterDays", .int(settings.escalateAfterDays)),
+            ("escalateAfterDays", .int(settings.escalateAfterDays)), ("webhookURL", .string(settings.webhookURL)),
+            ("webhookSecretSet", .bool(!settings.webhookSecret.isEmpty)),
         ])
     }
 }

@@ -11,6 +11,8 @@ public struct ReminderSettingsPage: Sendable {
     public var returnedReport: Bool
     public var reviewWaitWorkingDays: String
     public var escalateAfterDays: String
+    public var webhookURL: String
+    public var webhookSecretSet: Bool
     public var errors: [String]
     public var notice: String?
     public var holidaysHref: String
@@ -20,8 +22,11 @@ public struct ReminderSettingsPage: Sendable {
     public init(
         layout: Layout, csrf: String, planNumber: String, daysBefore: String, onTheDay: Bool, overdueEveryDays: String,
         quietDays: String, recurringDaysBefore: String, returnedReport: Bool, reviewWaitWorkingDays: String,
-        escalateAfterDays: String, errors: [String], notice: String?, holidaysHref: String, holidayCount: Int
+        escalateAfterDays: String, webhookURL: String, webhookSecretSet: Bool, errors: [String], notice: String?,
+        holidaysHref: String, holidayCount: Int
     ) {
+        self.webhookURL = webhookURL
+        self.webhookSecretSet = webhookSecretSet
         self.layout = layout
         self.csrf = csrf
         self.planNumber = planNumber

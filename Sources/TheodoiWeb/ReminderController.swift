@@ -19,8 +19,8 @@ struct ReminderController: Sendable {
         let (plan, settings) = try await admin.settings(slug: slug)
         let saved = QueryParameters(request.uri.query)["saved"] != nil
         return try await page(
-            plan, form: ReminderSettingsForm(settings), errors: [], notice: saved ? "Đã lưu quy tắc nhắc việc." : nil,
-            context: context)
+            plan, form: ReminderSettingsForm(settings), secretSet: !settings.webhookSecret.isEmpty, errors: [],
+            notice: saved ? "Đã lưu quy tắc nhắc việc." : nil, context: context)
     }
 
     /// `POST /plans/{plan}/reminders`.
@@ -32,19 +32,22 @@ struct ReminderController: Sendable {
             overdueEveryDays: context.form["overdueEveryDays"] ?? "", quietDays: context.form["quietDays"] ?? "",
             recurringDaysBefore: context.form["recurringDaysBefore"] ?? "", returnedReport: context.form["returnedReport"] == "1",
             reviewWaitWorkingDays: context.form["reviewWaitWorkingDays"] ?? "",
-            escalateAfterDays: context.form["escalateAfterDays"] ?? "")
+            escalateAfterDays: context.form["escalateAfterDays"] ?? "", webhookURL: context.form["webhookURL"] ?? "",
+            webhookSecret: context.form["webhookSecret"] ?? "")
         do {
             try await admin.saveSettings(slug: slug, form: form, actor: context.auditActor)
             return Responses.redirect(SiteRoute.reminderSettings(slug: slug).href + "?saved=1")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-            let (plan, _) = try await admin.settings(slug: slug)
+            let (plan, settings) = try await admin.settings(slug: slug)
             return try await page(
-                plan, form: form, errors: [refusal.message], notice: nil, context: context, status: .unprocessableContent)
+                plan, form: form, secretSet: !settings.webhookSecret.isEmpty, errors: [refusal.message], notice: nil,
+                context: context, status: .unprocessableContent)
         }
     }
 
     func page(
-        _ plan: PlanRecord, form: ReminderSettingsForm, errors: [String], notice: String?, context: AppRequestContext,
+        _ plan: PlanRecord, form: ReminderSettingsForm, secretSet: Bool, errors: [String], notice: String?,
+        context: AppRequestContext,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let model = ReminderSettingsPage(
@@ -52,7 +55,8 @@ struct ReminderController: Sendable {
             csrf: context.csrfToken, planNumber: plan.number, daysBefore: form.daysBefore, onTheDay: form.onTheDay,
             overdueEveryDays: form.overdueEveryDays, quietDays: form.quietDays, recurringDaysBefore: form.recurringDaysBefore,
             returnedReport: form.returnedReport, reviewWaitWorkingDays: form.reviewWaitWorkingDays,
-            escalateAfterDays: form.escalateAfterDays, errors: errors, notice: notice, holidaysHref: SiteRoute.holidays.href,
+            escalateAfterDays: form.escalateAfterDays, webhookURL: form.webhookURL, webhookSecretSet: secretSet, errors: errors,
+            notice: notice, holidaysHref: SiteRoute.holidays.href,
             holidayCount: try await dependencies.reminders.holidays().count)
         return PageController.page(
             dependencies.renderer.render(model), context, renderer: dependencies.renderer, status: status)

@@ -122,6 +122,57 @@ struct ReminderEmailTests {
         }
     }
 
+    @Test("a plan's webhook gets each reminder once as signed JSON; a failing receiver is retried", arguments: Backends.all)
+    func webhook(backend: String) async throws {
+        try await Backends.withSQLStore(backend) { store in
+            let users = try await ReminderPassTests.setUp(store)
+            let plan = try #require(try await store.client.plan("343-qd-tu"))
+            let secret = "khoa-bi-mat-0123456789"
+            try await store.reminders.saveSettings(
+                plan.id, ReminderSettings(webhookURL: "https://chat.gialai.gov.vn/hooks/theodoi", webhookSecret: secret), .system)
+            let received = Mutex<[(String, String, [String: String])]>([])
+            let down = Mutex(true)
+            let poster = WebhookPoster { url, body, headers in
+                if down.withLock({ $0 }) { throw Mailer.Failure(description: "HTTP 503 from \(url): bảo trì") }
+                received.withLock {
+                    $0.append((url, String(decoding: body, as: UTF8.self), Dictionary(headers, uniquingKeysWith: { a, _ in a })))
+                }
+            }
+            let pass = ReminderPass(
+                store: store.client, users: store.accounts.users, reminders: store.reminders,
+                snapshots: PlanSnapshots(store: store.client, progress: store.progress),
+                email: ReminderPass.Email(
+                    outbox: store.outbox, settings: Self.settings, mailer: nil, sendsEmail: false, webhook: poster))
+            let first = try await pass.run(today: Self.date("2025-09-29"), at: "2025-09-29T01:00:00Z")
+            #expect(first.emailsQueued == 0 && first.delivery.retrying == first.claimed)
+            #expect(
+                try await store.outbox.list(.pending, 500).allSatisfy {
+                    $0.lastError == "HTTP 503 from https://chat.gialai.gov.vn/hooks/theodoi: bảo trì"
+                })
+            down.withLock { $0 = false }
+            let later = try #require(try? Date("2025-09-29T01:01:00Z", strategy: .iso8601))
+            let delivered = try await OutboxDelivery(outbox: store.outbox, mailer: nil, webhook: poster, settings: Self.settings)
+                .deliver(now: later)
+            #expect(delivered.sent == first.claimed)
+            let all = received.withLock { $0 }
+            #expect(all.count == first.claimed)
+            let a174 = try #require(all.first { $0.1.contains("\"assignment\":\"A.17.4\"") })
+            #expect(a174.0 == "https://chat.gialai.gov.vn/hooks/theodoi")
+            #expect(
+                a174.2["X-Theodoi-Signature"] == "sha256=" + SHA256.hmacHex(key: Array(secret.utf8), message: Array(a174.1.utf8)))
+            #expect(a174.2["Content-Type"] == "application/json; charset=utf-8")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(a174.1.utf8)) as? [String: Any])
+            #expect(json["title"] as? String == "Nhiệm vụ A.17.4 còn 1 ngày đến hạn (30/09/2025)")
+            #expect(json["link"] as? String == "https://theodoi.gialai.gov.vn/plans/343-qd-tu/assignments/A.17.4")
+            #expect(json["kind"] as? String == "due-soon" && json["dueOn"] as? String == "2025-09-30")
+            // The audit log keeps the URL, never the secret.
+            let audit = try await store.accounts.auditLog(AuditFilter(action: "reminder.settings"))
+            #expect(audit.entries.count == 1)
+            #expect(!(audit.entries.first.map { "\($0)" } ?? "").contains(secret))
+            _ = users
+        }
+    }
+
     /// The base64 body of a message, decoded.
     static func decodedBody(_ message: String) -> String? {
         guard let range = message.range(of: "\r\n\r\n") else { return nil }
