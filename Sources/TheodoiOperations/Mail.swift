@@ -141,6 +141,10 @@ public struct OutboxDelivery: Sendable {
     public var settings: MailSettings
 
     public static let backoff: [TimeInterval] = [60, 300, 1_800, 7_200, 21_600]
+    /// Messages leased at a time: a pass that dies holds at most this many until their lease lapses.
+    public static let batch = 5
+    /// How long a lease lasts: longer than a batch takes to hand over.
+    public static let lease: TimeInterval = 300
 
     public init(outbox: OutboxStore, mailer: Mailer?, webhook: WebhookPoster? = nil, settings: MailSettings) {
         self.outbox = outbox
@@ -163,7 +167,8 @@ public struct OutboxDelivery: Sendable {
         var left = limit
         while left > 0 {
             let leased = try await outbox.lease(
-                now.ISO8601Format(), now.addingTimeInterval(600).ISO8601Format(), min(50, left))
+                now.ISO8601Format(), now.addingTimeInterval(OutboxDelivery.lease).ISO8601Format(),
+                min(OutboxDelivery.batch, left))
             if leased.isEmpty { break }
             left -= leased.count
             for message in leased {
