@@ -92,6 +92,8 @@ public struct ReminderStore: Sendable {
     public var claim: @Sendable (_ claim: ReminderClaim, _ at: String) async throws -> Bool
     /// A user's notifications, newest first.
     public var notifications: @Sendable (_ user: UserRecord.ID, _ limit: Int, _ offset: Int) async throws -> [NotificationRecord]
+    /// How many of a user's notifications are unread (the bell; read on every page, kept cheap).
+    public var unread: @Sendable (_ user: UserRecord.ID) async throws -> Int
     /// How many of a user's notifications are unread, and how many there are.
     public var counts: @Sendable (_ user: UserRecord.ID) async throws -> (unread: Int, total: Int)
     /// Marks a user's notifications read (the given ones, or all when nil); returns how many changed.
@@ -106,6 +108,7 @@ public struct ReminderStore: Sendable {
         claimedKeys: @escaping @Sendable (PlanRecord.ID) async throws -> Set<String>,
         claim: @escaping @Sendable (ReminderClaim, String) async throws -> Bool,
         notifications: @escaping @Sendable (UserRecord.ID, Int, Int) async throws -> [NotificationRecord],
+        unread: @escaping @Sendable (UserRecord.ID) async throws -> Int,
         counts: @escaping @Sendable (UserRecord.ID) async throws -> (unread: Int, total: Int),
         markRead: @escaping @Sendable (UserRecord.ID, [NotificationRecord.ID]?, String) async throws -> Int
     ) {
@@ -117,6 +120,7 @@ public struct ReminderStore: Sendable {
         self.claimedKeys = claimedKeys
         self.claim = claim
         self.notifications = notifications
+        self.unread = unread
         self.counts = counts
         self.markRead = markRead
     }
@@ -134,6 +138,7 @@ extension ReminderStore {
             claimedKeys: { _ in throw UnimplementedStoreCall(name: "claimedKeys") },
             claim: { _, _ in throw UnimplementedStoreCall(name: "claim") },
             notifications: { _, _, _ in throw UnimplementedStoreCall(name: "notifications") },
+            unread: { _ in throw UnimplementedStoreCall(name: "unread") },
             counts: { _ in throw UnimplementedStoreCall(name: "counts") },
             markRead: { _, _, _ in throw UnimplementedStoreCall(name: "markRead") })
     }

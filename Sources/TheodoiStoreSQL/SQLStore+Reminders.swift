@@ -38,6 +38,14 @@ extension SQLStore {
                     ).all().map(SQLStore.notification)
                 }
             },
+            unread: { [self] user in
+                // The partial index on unread rows answers this without reading the read ones.
+                try await read {
+                    try await $0.raw(
+                        "SELECT COUNT(*) AS n FROM notifications WHERE user_id = \(bind: user.rawValue) AND read_at IS NULL"
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0
+                }
+            },
             counts: { [self] user in
                 try await read { database in
                     let row = try await database.raw(

@@ -73,7 +73,7 @@ public enum WebServer {
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(
             middleware: IdentityMiddleware(
-                accounts: dependencies.accounts, unread: { try await dependencies.reminders.counts($0).unread },
+                accounts: dependencies.accounts, unread: { try await dependencies.reminders.unread($0) },
                 trustForwardedFor: dependencies.trustForwardedFor))
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(middleware: CSRFMiddleware())

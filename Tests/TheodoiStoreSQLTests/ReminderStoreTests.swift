@@ -55,6 +55,7 @@ struct ReminderStoreTests {
             let others = try await reminders.notifications(users[1].id, 10, 0).map(\.id)
             #expect(try await reminders.markRead(users[0].id, others, "2025-08-29T03:00:00Z") == 0)
             #expect(try await reminders.counts(users[0].id) == (unread: 1, total: 2))
+            #expect(try await reminders.unread(users[0].id) == 1)
             #expect(try await reminders.markRead(users[0].id, nil, "2025-08-29T03:00:00Z") == 1)
             #expect(try await reminders.counts(users[0].id) == (unread: 0, total: 2))
             #expect(try await reminders.counts(users[1].id) == (unread: 2, total: 2))
