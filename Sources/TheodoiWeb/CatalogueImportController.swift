@@ -273,19 +273,6 @@ struct CatalogueImportController: Sendable {
         var content = SHA256()
         content.update(bytes)
         let message = Array("theodoi catalogue import\n\(fileName)\n\(number)\n".utf8) + content.finalize()
-        var keyBytes = Array(key.utf8)
-        if keyBytes.count > 64 {
-            var hashed = SHA256()
-            hashed.update(keyBytes)
-            keyBytes = hashed.finalize()
-        }
-        keyBytes += [UInt8](repeating: 0, count: 64 - keyBytes.count)
-        var inner = SHA256()
-        inner.update(keyBytes.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(keyBytes.map { $0 ^ 0x5C })
-        outer.update(inner.finalize())
-        return Hex.encode(outer.finalize())
+        return SHA256.hmacHex(key: Array(key.utf8), message: message)
     }
 }
