@@ -255,11 +255,6 @@ public struct PeriodicReports: Sendable {
     public static let docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     public static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    /// The plan's issued reports, newest first.
-    public func issued(slug: String) async throws -> [IssuedReportRecord] {
-        try await reports.issuedReports(try await planSnapshot(slug).plan.id)
-    }
-
     func planSnapshot(_ slug: String) async throws -> PlanSnapshot {
         guard let snapshot = try await views.snapshots.snapshot(slug: slug) else {
             throw NotFound(message: "Không có kế hoạch “\(slug)”.", apiMessage: "no plan \(slug)")

@@ -38,12 +38,10 @@ public struct IssuedReportRow: Sendable {
 public struct DownloadLink: Sendable {
     public var label: String
     public var href: String
-    public var note: String
 
-    public init(label: String, href: String, note: String) {
+    public init(label: String, href: String) {
         self.label = label
         self.href = href
-        self.note = note
     }
 }
 
@@ -235,21 +233,9 @@ public enum OfficialDocumentHTML {
         }.joined()
     }
 
-    /// Text as HTML: `& < > " '` escaped, line breaks as `<br>`.
+    /// Text as HTML (escaped as the charts escape it), line breaks as `<br>`.
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\n", "\r\n": result += "<br>"
-            default: result.append(character)
-            }
-        }
-        return result
+        Charts.escaped(text).split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+            .joined(separator: "<br>")
     }
 }

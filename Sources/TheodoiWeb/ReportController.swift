@@ -82,18 +82,16 @@ struct ReportController: Sendable {
             downloads = [
                 DownloadLink(
                     label: "Báo cáo (Word .docx)",
-                    href: SiteRoute.periodicReportFile(slug: slug, format: "docx", query: query).href,
-                    note: ""),
+                    href: SiteRoute.periodicReportFile(slug: slug, format: "docx", query: query).href),
                 DownloadLink(
                     label: "Phụ lục (Excel .xlsx)",
-                    href: SiteRoute.periodicReportFile(slug: slug, format: "xlsx", query: query).href,
-                    note: ""),
-                DownloadLink(label: "Bản in (A4)", href: SiteRoute.reportPrint(slug: slug, query: query).href, note: ""),
+                    href: SiteRoute.periodicReportFile(slug: slug, format: "xlsx", query: query).href),
+                DownloadLink(label: "Bản in (A4)", href: SiteRoute.reportPrint(slug: slug, query: query).href),
             ]
             if reports.converter != nil {
                 downloads.append(
                     DownloadLink(
-                        label: "PDF", href: SiteRoute.periodicReportFile(slug: slug, format: "pdf", query: query).href, note: ""))
+                        label: "PDF", href: SiteRoute.periodicReportFile(slug: slug, format: "pdf", query: query).href))
             }
         }
         let page = PeriodicReportPage(
