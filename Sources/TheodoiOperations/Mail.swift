@@ -45,30 +45,17 @@ public struct Mailer: Sendable {
     public static func sendmail(_ command: [String]) -> Mailer {
         Mailer { message, _ in
             guard let executable = command.first else { throw Failure(description: "no sendmail command configured") }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = Array(command.dropFirst())
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = output
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                do {
-                    try process.run()
-                    input.fileHandleForWriting.write(Data(message))
-                    try input.fileHandleForWriting.close()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: Failure(description: "could not run \(executable): \(error)"))
-                }
+            let result: ExternalCommand.Result
+            do {
+                result = try await ExternalCommand.run(
+                    executable, Array(command.dropFirst()), input: message, timeout: .seconds(60))
+            } catch {
+                throw Failure(description: "\(error)")
             }
-            let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            guard process.terminationStatus == 0 else {
+            guard result.status == 0 else {
                 throw Failure(
-                    description: "\(executable) exited with \(process.terminationStatus): "
-                        + said.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+                    description: "\(executable) exited with \(result.status): "
+                        + result.output.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
             }
         }
     }

@@ -40,37 +40,15 @@ public struct OfficeConverter: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("document.\(fileExtension)")
         try Data(bytes).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", folder.path, input.path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        // Process is not Sendable; the watchdog only stops it, after the timeout.
-        nonisolated(unsafe) let running = process
-        let limit = timeout
-        let watchdog = Task {
-            try await Task.sleep(for: limit)
-            if running.isRunning { running.terminate() }
-        }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        watchdog.cancel()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let result = try await ExternalCommand.run(
+            executable,
+            [
+                "-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--norestore", "--nolockcheck",
+                "--convert-to", "pdf", "--outdir", folder.path, input.path,
+            ], timeout: timeout)
         let pdf = folder.appendingPathComponent("document.pdf")
-        guard process.terminationStatus == 0, let data = try? Data(contentsOf: pdf), data.starts(with: Array("%PDF".utf8))
-        else {
-            throw Failure(description: "LibreOffice gave no PDF (exit \(process.terminationStatus)): \(said.prefix(500))")
+        guard result.status == 0, let data = try? Data(contentsOf: pdf), data.starts(with: Array("%PDF".utf8)) else {
+            throw Failure(description: "LibreOffice gave no PDF (exit \(result.status)): \(result.output.prefix(500))")
         }
         return [UInt8](data)
     }
