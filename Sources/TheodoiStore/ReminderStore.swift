@@ -92,6 +92,8 @@ public struct ReminderStore: Sendable {
     public var claim: @Sendable (_ claim: ReminderClaim, _ at: String) async throws -> Bool
     /// A user's notifications, newest first.
     public var notifications: @Sendable (_ user: UserRecord.ID, _ limit: Int, _ offset: Int) async throws -> [NotificationRecord]
+    /// One of a user's notifications; nil when it is not theirs or does not exist.
+    public var notification: @Sendable (_ user: UserRecord.ID, _ id: NotificationRecord.ID) async throws -> NotificationRecord?
     /// How many of a user's notifications are unread (the bell; read on every page, kept cheap).
     public var unread: @Sendable (_ user: UserRecord.ID) async throws -> Int
     /// How many of a user's notifications are unread, and how many there are.
@@ -108,6 +110,7 @@ public struct ReminderStore: Sendable {
         claimedKeys: @escaping @Sendable (PlanRecord.ID) async throws -> Set<String>,
         claim: @escaping @Sendable (ReminderClaim, String) async throws -> Bool,
         notifications: @escaping @Sendable (UserRecord.ID, Int, Int) async throws -> [NotificationRecord],
+        notification: @escaping @Sendable (UserRecord.ID, NotificationRecord.ID) async throws -> NotificationRecord?,
         unread: @escaping @Sendable (UserRecord.ID) async throws -> Int,
         counts: @escaping @Sendable (UserRecord.ID) async throws -> (unread: Int, total: Int),
         markRead: @escaping @Sendable (UserRecord.ID, [NotificationRecord.ID]?, String) async throws -> Int
@@ -120,6 +123,7 @@ public struct ReminderStore: Sendable {
         self.claimedKeys = claimedKeys
         self.claim = claim
         self.notifications = notifications
+        self.notification = notification
         self.unread = unread
         self.counts = counts
         self.markRead = markRead
@@ -138,6 +142,7 @@ extension ReminderStore {
             claimedKeys: { _ in throw UnimplementedStoreCall(name: "claimedKeys") },
             claim: { _, _ in throw UnimplementedStoreCall(name: "claim") },
             notifications: { _, _, _ in throw UnimplementedStoreCall(name: "notifications") },
+            notification: { _, _ in throw UnimplementedStoreCall(name: "notification") },
             unread: { _ in throw UnimplementedStoreCall(name: "unread") },
             counts: { _ in throw UnimplementedStoreCall(name: "counts") },
             markRead: { _, _, _ in throw UnimplementedStoreCall(name: "markRead") })

@@ -38,6 +38,16 @@ extension SQLStore {
                     ).all().map(SQLStore.notification)
                 }
             },
+            notification: { [self] user, id in
+                try await read {
+                    try await $0.raw(
+                        """
+                        SELECT id, kind, title, body, link, created_at, read_at FROM notifications
+                        WHERE id = \(bind: id.rawValue) AND user_id = \(bind: user.rawValue)
+                        """
+                    ).first().map(SQLStore.notification)
+                }
+            },
             unread: { [self] user in
                 // The partial index on unread rows answers this without reading the read ones.
                 try await read {

@@ -42,8 +42,7 @@ struct NotificationController: Sendable {
         let raw = try context.parameters.require("notification")
         // Only the user's own notifications are found; another's id is "no such notification".
         guard let number = Int(raw),
-            let item = try await dependencies.reminders.notifications(identity.user.id, 1_000, 0)
-                .first(where: { $0.id.rawValue == number })
+            let item = try await dependencies.reminders.notification(identity.user.id, NotificationRecord.ID(number))
         else {
             throw WebError.notFound("Không có thông báo số “\(raw)”.", api: "no notification \(raw)")
         }

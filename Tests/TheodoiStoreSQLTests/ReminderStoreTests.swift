@@ -56,6 +56,8 @@ struct ReminderStoreTests {
             #expect(try await reminders.markRead(users[0].id, others, "2025-08-29T03:00:00Z") == 0)
             #expect(try await reminders.counts(users[0].id) == (unread: 1, total: 2))
             #expect(try await reminders.unread(users[0].id) == 1)
+            #expect(try await reminders.notification(users[0].id, newest.id)?.title == newest.title)
+            #expect(try await reminders.notification(users[1].id, newest.id) == nil)
             #expect(try await reminders.markRead(users[0].id, nil, "2025-08-29T03:00:00Z") == 1)
             #expect(try await reminders.counts(users[0].id) == (unread: 0, total: 2))
             #expect(try await reminders.counts(users[1].id) == (unread: 2, total: 2))
