@@ -24,7 +24,7 @@ public enum TheodoiApplication {
             store: client,
             importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
             accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
-            reports: store.reports, reminders: store.reminders, outbox: store.outbox, email: email(store, configuration),
+            reports: store.reports, reminders: store.reminders, outbox: store.outbox, outbound: outbound(store, configuration),
             converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath))
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }
@@ -97,7 +97,7 @@ public enum TheodoiApplication {
                 : ReminderTimer(
                     pass: ReminderPass(
                         store: client, users: store.accounts.users, reminders: store.reminders, snapshots: snapshots,
-                        email: email(store, configuration)),
+                        outbound: outbound(store, configuration)),
                     interval: .seconds(configuration.reminderMinutes * 60), logger: logger),
             logger: logger, announceAdmin: announceAdmin)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -129,7 +129,7 @@ public struct Toolbox: Sendable {
     /// E-mail preferences and the outbox.
     public var outbox: OutboxStore
     /// The reminder pass's outbound channels (e-mail when `SENDMAIL` is set, webhooks).
-    public var email: ReminderPass.Email?
+    public var outbound: ReminderPass.Outbound?
     /// LibreOffice for PDF, where installed.
     public var converter: OfficeConverter?
 }
@@ -137,8 +137,8 @@ public struct Toolbox: Sendable {
 extension TheodoiApplication {
     /// The outbound channels of reminders, as configured: e-mail through `SENDMAIL` when set, and
     /// the plans' webhooks.
-    static func email(_ store: SQLStore, _ configuration: AppConfiguration) -> ReminderPass.Email? {
-        ReminderPass.Email(
+    static func outbound(_ store: SQLStore, _ configuration: AppConfiguration) -> ReminderPass.Outbound? {
+        ReminderPass.Outbound(
             outbox: store.outbox,
             settings: MailSettings(
                 from: configuration.mailFrom, publicURL: configuration.publicURL, digestHour: configuration.digestHour),

@@ -162,7 +162,7 @@ struct SendRemindersCommand: AsyncParsableCommand {
         let outcome = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
             try await ReminderPass(
                 store: toolbox.store, users: toolbox.accounts.store.users, reminders: toolbox.reminders,
-                snapshots: PlanSnapshots(store: toolbox.store, progress: toolbox.progress), email: toolbox.email
+                snapshots: PlanSnapshots(store: toolbox.store, progress: toolbox.progress), outbound: toolbox.outbound
             ).run(today: today, at: now.ISO8601Format())
         }
         print("Ngày \(today.vietnameseShort): \(outcome.summary)")

@@ -11,11 +11,11 @@ public struct ReminderPass: Sendable {
     public var users: @Sendable () async throws -> [UserRecord]
     public var reminders: ReminderStore
     public var snapshots: PlanSnapshots
-    /// E-mail: the outbox, how mail is written, and the mailer that delivers it; nil sends no e-mail.
-    public var email: Email?
+    /// E-mail and webhooks: the outbox, how mail is written, what delivers it; nil tells people in the app only.
+    public var outbound: Outbound?
 
-    /// The e-mail channel of a pass.
-    public struct Email: Sendable {
+    /// The outbound channels of a pass: e-mail and the plans' webhooks, through the outbox.
+    public struct Outbound: Sendable {
         public var outbox: OutboxStore
         public var settings: MailSettings
         /// Delivers the outbox's e-mail; nil only queues (another instance or a later pass delivers).
@@ -38,13 +38,13 @@ public struct ReminderPass: Sendable {
 
     public init(
         store: StoreClient, users: @escaping @Sendable () async throws -> [UserRecord], reminders: ReminderStore,
-        snapshots: PlanSnapshots, email: Email? = nil
+        snapshots: PlanSnapshots, outbound: Outbound? = nil
     ) {
         self.store = store
         self.users = users
         self.reminders = reminders
         self.snapshots = snapshots
-        self.email = email
+        self.outbound = outbound
     }
 
     /// What one pass did.
@@ -90,7 +90,7 @@ public struct ReminderPass: Sendable {
             if let agency = user.agencyID { officers[agency, default: []].append(user.id) }
         }
         let byID = Dictionary(active.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let modes = try await email?.outbox.emailModes() ?? [:]
+        let modes = try await outbound?.outbox.emailModes() ?? [:]
         let monitors = active.filter { $0.role == .monitor }.map(\.id)
         let leaders = active.filter { $0.role == .leader }.map(\.id)
         for plan in try await store.plans() where !plan.isDemo {
@@ -119,21 +119,21 @@ public struct ReminderPass: Sendable {
                     }
                     let message = ReminderMessage(occasion: occasion, assignment: assignment, plan: plan)
                     var emails: [OutboxMessage] = []
-                    if let email, email.sendsEmail {
+                    if let outbound, outbound.sendsEmail {
                         for recipient in recipients where (modes[recipient] ?? .immediate) == .immediate {
                             guard let user = byID[recipient], user.email.contains("@") else { continue }
                             emails.append(
                                 OutboxMessage(
                                     userID: user.id, to: user.email, subject: message.title,
-                                    body: message.emailBody(settings: email.settings, plan: plan)))
+                                    body: message.emailBody(settings: outbound.settings, plan: plan)))
                         }
                     }
                     var messages = emails
-                    if let email, !settings.webhookURL.isEmpty {
+                    if let outbound, !settings.webhookURL.isEmpty {
                         messages.append(
                             message.webhook(
                                 occasion: occasion, plan: plan, recipients: recipients.count, at: at, settings: settings,
-                                mail: email.settings))
+                                mail: outbound.settings))
                     }
                     let won = try await reminders.claim(
                         ReminderClaim(
@@ -149,23 +149,23 @@ public struct ReminderPass: Sendable {
                 }
             }
         }
-        if let email {
+        if let outbound {
             let instant = (try? Date(at, strategy: .iso8601)) ?? Date()
             // The daily digest, from the configured hour, for those who chose it; once a day by its key.
-            if VietnamTime(iso: at).map({ $0.hour >= email.settings.digestHour }) ?? true {
+            if VietnamTime(iso: at).map({ $0.hour >= outbound.settings.digestHour }) ?? true {
                 for (user, mode) in modes where mode == .digest {
                     guard let account = byID[user], account.email.contains("@") else { continue }
-                    let waiting = try await email.outbox.undigested(user)
+                    let waiting = try await outbound.outbox.undigested(user)
                     guard !waiting.isEmpty else { continue }
-                    let digest = ReminderMessage.digest(waiting, day: today, settings: email.settings, to: account)
-                    if try await email.outbox.queueDigest("digest:\(user):\(today.iso)", digest, waiting.map(\.id), at) {
+                    let digest = ReminderMessage.digest(waiting, day: today, settings: outbound.settings, to: account)
+                    if try await outbound.outbox.queueDigest("digest:\(user):\(today.iso)", digest, waiting.map(\.id), at) {
                         outcome.digestsQueued += 1
                     }
                 }
             }
-            if email.mailer != nil || email.webhook != nil {
+            if outbound.mailer != nil || outbound.webhook != nil {
                 outcome.delivery = try await OutboxDelivery(
-                    outbox: email.outbox, mailer: email.mailer, webhook: email.webhook, settings: email.settings
+                    outbox: outbound.outbox, mailer: outbound.mailer, webhook: outbound.webhook, settings: outbound.settings
                 ).deliver(now: instant)
             }
         }

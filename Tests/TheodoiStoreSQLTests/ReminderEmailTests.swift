@@ -36,7 +36,7 @@ struct ReminderEmailTests {
             let pass = ReminderPass(
                 store: store.client, users: store.accounts.users, reminders: store.reminders,
                 snapshots: PlanSnapshots(store: store.client, progress: store.progress),
-                email: ReminderPass.Email(outbox: store.outbox, settings: Self.settings, mailer: mail.mailer))
+                outbound: ReminderPass.Outbound(outbox: store.outbox, settings: Self.settings, mailer: mail.mailer))
             // 06:00 in Vietnam: the reminders and their e-mails go at once; the digest waits for 07:00.
             let first = try await pass.run(today: Self.date("2025-09-29"), at: "2025-09-28T23:00:00Z")
             let education = try await store.reminders.notifications(users.education.id, 500, 0)
@@ -103,7 +103,7 @@ struct ReminderEmailTests {
             let queueOnly = ReminderPass(
                 store: store.client, users: store.accounts.users, reminders: store.reminders,
                 snapshots: PlanSnapshots(store: store.client, progress: store.progress),
-                email: ReminderPass.Email(outbox: store.outbox, settings: Self.settings, mailer: nil))
+                outbound: ReminderPass.Outbound(outbox: store.outbox, settings: Self.settings, mailer: nil))
             let queued = try await queueOnly.run(today: Self.date("2025-09-29"), at: "2025-09-29T01:00:00Z").emailsQueued
             #expect(queued > 0)
             let delivery = OutboxDelivery(outbox: store.outbox, mailer: mail.mailer, settings: Self.settings)
@@ -141,7 +141,7 @@ struct ReminderEmailTests {
             let pass = ReminderPass(
                 store: store.client, users: store.accounts.users, reminders: store.reminders,
                 snapshots: PlanSnapshots(store: store.client, progress: store.progress),
-                email: ReminderPass.Email(
+                outbound: ReminderPass.Outbound(
                     outbox: store.outbox, settings: Self.settings, mailer: nil, sendsEmail: false, webhook: poster))
             let first = try await pass.run(today: Self.date("2025-09-29"), at: "2025-09-29T01:00:00Z")
             #expect(first.emailsQueued == 0 && first.delivery.retrying == first.claimed)

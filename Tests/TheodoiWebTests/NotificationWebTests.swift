@@ -76,7 +76,7 @@ struct OutboxWebTests {
             let pass = ReminderPass(
                 store: world.catalogue, users: world.accountStore.users, reminders: world.reminders,
                 snapshots: world.views.snapshots,
-                email: ReminderPass.Email(
+                outbound: ReminderPass.Outbound(
                     outbox: world.outbox, settings: MailSettings(from: "theodoi@localhost", publicURL: "http://localhost"),
                     mailer: nil))
             let outcome = try await pass.run(today: world.today, at: "2025-09-29T02:00:00Z")
