@@ -202,14 +202,7 @@ public enum DOCXWriter {
                 }
                 previousWasReturn = scalar == "\r"
                 continue
-            case "&": piece += "&amp;"
-            case "<": piece += "&lt;"
-            case ">": piece += "&gt;"
-            case "\"": piece += "&quot;"
-            default:
-                // Characters XML 1.0 forbids are dropped.
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { break }
-                piece.unicodeScalars.append(scalar)
+            default: OfficePackage.append(scalar, to: &piece)
             }
             if !open {
                 xml += "<w:t xml:space=\"preserve\">"

@@ -8,19 +8,22 @@ enum OfficePackage {
     /// XML text with &, <, >, " escaped and characters XML 1.0 forbids dropped.
     static func escaped(_ text: String) -> String {
         var result = ""
-        for scalar in VietnameseText.nfc(text).unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
+        for scalar in VietnameseText.nfc(text).unicodeScalars { append(scalar, to: &result) }
         return result
+    }
+
+    /// One scalar of XML text, escaped (or dropped when XML 1.0 forbids it).
+    static func append(_ scalar: Unicode.Scalar, to result: inout String) {
+        switch scalar {
+        case "&": result += "&amp;"
+        case "<": result += "&lt;"
+        case ">": result += "&gt;"
+        case "\"": result += "&quot;"
+        case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+        default:
+            if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { return }
+            result.unicodeScalars.append(scalar)
+        }
     }
 
     /// The parts, in order, zipped with deflate.
