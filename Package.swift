@@ -13,7 +13,9 @@ let package = Package(
     name: "theodoi",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "theodoi", targets: ["theodoi"])
+        .executable(name: "theodoi", targets: ["theodoi"]),
+        // For the fuzz targets in Fuzz/ (their own package, built with libFuzzer): the parsers of untrusted bytes.
+        .library(name: "TheodoiParsers", targets: ["TheodoiCore", "TheodoiCatalog", "TheodoiExport", "TheodoiForms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
-        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
@@ -76,6 +77,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Request bytes
+
+        /// Request bytes into values: multipart and url-encoded forms, bounded numbers. Never traps.
+        .target(
+            name: "TheodoiForms",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Use cases and presentation
 
         /// Use cases shared by web, CLI and scheduler: import, plan views, dashboard, demo data.
@@ -105,10 +115,10 @@ let package = Package(
             name: "TheodoiWeb",
             dependencies: [
                 "TheodoiCore", "TheodoiCatalog", "TheodoiStore", "TheodoiOperations", "TheodoiViews", "TheodoiExport",
+                "TheodoiForms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],

@@ -1,59 +1,18 @@
 import Foundation
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+// The XML parts of a workbook, each read with one pass of `XMLTokenizer`, which returns errors on
+// malformed or non-UTF-8 input (Foundation's XMLParser stopped the process on some). Element names
+// are taken without their namespace prefix ("x:c" is "c"): some writers use one.
 
-// The XML parts of a workbook, each read with one pass of Foundation's streaming XMLParser.
-// Element names are taken without their namespace prefix ("x:c" is "c"): some writers use one.
-
-/// One event of a streaming parse.
-enum XMLEvent {
-    case start(String, [String: String])
-    case end(String)
-    case text(String)
-}
-
-/// Feeds XMLParser's callbacks to a closure.
-final class XMLEventReader: NSObject, XMLParserDelegate {
-    private let handle: (XMLEvent) -> Void
-    /// Open elements: a parser that recovers from a missing end tag must not pass it off as whole.
-    private var depth = 0
-    var balanced: Bool { depth == 0 }
-
-    init(_ handle: @escaping (XMLEvent) -> Void) { self.handle = handle }
-
-    /// Parses `data`, or fails naming the part.
-    static func parse(_ data: Data, part: String, _ handle: @escaping (XMLEvent) -> Void) throws(XLSXReadError) {
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        let reader = XMLEventReader(handle)
-        parser.delegate = reader
-        guard parser.parse(), parser.parserError == nil, reader.balanced else {
-            let line = parser.lineNumber
-            throw .malformed(part, "XML sai cấu trúc ở dòng \(line)")
+/// Parses a part, or fails naming it.
+enum XMLEventReader {
+    static func parse(_ data: Data, part: String, _ handle: (XMLEvent) -> Void) throws(XLSXReadError) {
+        do {
+            try XMLTokenizer.parse([UInt8](data), handle)
+        } catch {
+            throw .malformed(part, "XML sai cấu trúc ở dòng \(error.line): \(error.reason)")
         }
     }
-
-    static func localName(_ name: String) -> String {
-        guard let colon = name.lastIndex(of: ":") else { return name }
-        return String(name[name.index(after: colon)...])
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        depth += 1
-        handle(.start(XMLEventReader.localName(elementName), attributes))
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        depth -= 1
-        handle(.end(XMLEventReader.localName(elementName)))
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { handle(.text(string)) }
 }
 
 /// `xl/workbook.xml`: the sheets in order and the date system.
@@ -190,13 +149,16 @@ struct WorksheetPart {
         try XMLEventReader.parse(data, part: part) { event in
             switch event {
             case .start("row", let attributes):
-                row = attributes["r"].flatMap(Int.init).map { $0 - 1 } ?? row + 1
+                // Row numbers are Excel's (1 to 1,048,576); anything else is where a row would follow.
+                let numbered = attributes["r"].flatMap { Int($0.trimmingSpaces) }
+                    .flatMap { (1...CellReference.maximumRow + 1).contains($0) ? $0 - 1 : nil }
+                row = numbered ?? min(row + 1, CellReference.maximumRow)
                 column = -1
             case .start("c", let attributes):
                 // A cell without a reference follows the one before it.
                 let reference = attributes["r"].flatMap(CellReference.init)
                 if let reference { row = reference.row }
-                column = reference?.column ?? column + 1
+                column = reference?.column ?? min(column + 1, CellReference.maximumColumn)
                 type = attributes["t"] ?? "n"
                 style = attributes["s"].flatMap(Int.init) ?? 0
                 value = ""

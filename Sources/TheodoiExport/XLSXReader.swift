@@ -1,6 +1,5 @@
 import Foundation
 import TheodoiCore
-import ZIPFoundation
 
 /// Reads the first worksheet of an XLSX workbook into rows of cell text, as a person sees them:
 /// shared and inline strings (rich-text runs joined), numbers without a spurious ".0", booleans, and
@@ -132,20 +131,22 @@ public struct XLSXReadError: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// The ZIP package of a workbook, read part by part within the size budget.
 struct Package {
-    private let archive: Archive
-    private var entries: [String: Entry] = [:]
+    private let archive: ZipReader
+    private var entries: [String: ZipReader.Entry] = [:]
     private var budget = XLSXReader.maximumUncompressedBytes
 
     init(_ data: Data) throws(XLSXReadError) {
         do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
+            archive = try ZipReader([UInt8](data))
+        } catch .tooLarge {
+            throw .tooLarge
+        } catch .notZip {
             throw .notZip
+        } catch {
+            throw .malformed("ZIP", "cấu trúc tệp nén bị hỏng")
         }
-        var count = 0
-        for entry in archive {
-            count += 1
-            if count > XLSXReader.maximumEntries { throw .tooLarge }
+        guard archive.entries.count <= XLSXReader.maximumEntries else { throw .tooLarge }
+        for entry in archive.entries where entries[entry.path.lowercased()] == nil {
             entries[entry.path.lowercased()] = entry
         }
         if entries.isEmpty { throw .notZip }
@@ -153,23 +154,19 @@ struct Package {
 
     /// The uncompressed bytes of a part, nil when the package has none of that name.
     mutating func part(_ path: String) throws(XLSXReadError) -> Data? {
-        guard let entry = entries[path.lowercased()], entry.type == .file else { return nil }
-        guard entry.uncompressedSize <= UInt64(budget) else { throw .tooLarge }
-        var data = Data()
-        let limit = budget
+        guard let entry = entries[path.lowercased()], !entry.isDirectory else { return nil }
+        let bytes: [UInt8]
         do {
-            // The declared size may lie: the running total is checked too.
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                guard data.count + chunk.count <= limit else { throw XLSXReadError.tooLarge }
-                data.append(chunk)
-            }
-        } catch let error as XLSXReadError {
-            throw error
+            bytes = try archive.extract(entry, limit: budget)
+        } catch .tooLarge {
+            throw .tooLarge
+        } catch .unsupported(let detail) where detail.hasPrefix("encrypted") {
+            throw .encrypted
         } catch {
             throw .malformed(path, "không giải nén được")
         }
-        budget -= data.count
-        return data
+        budget -= bytes.count
+        return Data(bytes)
     }
 
     /// The workbook part the package's root relationships name, or the usual `xl/workbook.xml`.

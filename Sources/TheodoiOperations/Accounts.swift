@@ -41,26 +41,58 @@ public struct AccountError: Error, Equatable, CustomStringConvertible {
     public var description: String { apiMessage }
 }
 
-/// Sign-in throttling limits: failures allowed per account and per address inside the window.
+/// Sign-in throttling that an attacker cannot turn against the owner: progressive delays, not a
+/// lock. Failures are counted per account *and* address; from an address the account has signed in
+/// from before, the wait never passes `knownAddressMaximumDelay`, whatever happens elsewhere.
+/// Only unknown addresses also wait for failures on the whole account or from the whole address.
 public struct LoginThrottle: Sendable {
+    /// Failures older than this are forgotten.
     public var window: TimeInterval
+    /// Failures on one account from one address before waits begin.
+    public var freeAttempts: Int
+    /// The first wait; each further failure doubles it.
+    public var firstDelay: TimeInterval
+    /// The longest wait from an address the account has signed in from.
+    public var knownAddressMaximumDelay: TimeInterval
+    /// The longest wait from anywhere else.
+    public var maximumDelay: TimeInterval
+    /// Failures on an account (any address) before unknown addresses wait.
     public var perAccount: Int
+    /// Failures from an address (any account) before it waits on accounts it does not know.
     public var perAddress: Int
 
-    public init(window: TimeInterval = 15 * 60, perAccount: Int = 5, perAddress: Int = 20) {
+    public init(
+        window: TimeInterval = 15 * 60, freeAttempts: Int = 3, firstDelay: TimeInterval = 2,
+        knownAddressMaximumDelay: TimeInterval = 60, maximumDelay: TimeInterval = 15 * 60, perAccount: Int = 10,
+        perAddress: Int = 30
+    ) {
         self.window = window
+        self.freeAttempts = freeAttempts
+        self.firstDelay = firstDelay
+        self.knownAddressMaximumDelay = knownAddressMaximumDelay
+        self.maximumDelay = maximumDelay
         self.perAccount = perAccount
         self.perAddress = perAddress
     }
 
-    /// When sign-in opens again, given the failures inside the window; nil when it is open now.
-    func lockedUntil(_ failures: LoginFailures) -> Date? {
-        func until(_ times: [String], limit: Int) -> Date? {
-            guard times.count >= limit, let oldest = Accounts.date(times[times.count - limit]) else { return nil }
-            return oldest.addingTimeInterval(window)
+    /// When this attempt may go ahead, given the failures before it; nil when it may now.
+    public func waitUntil(_ attempt: SignInAttempt, now: Date) -> Date? {
+        func until(_ times: [String], free: Int, cap: TimeInterval) -> Date? {
+            guard times.count >= free, let last = times.last.flatMap(Accounts.date) else { return nil }
+            let doublings = min(times.count - free, 30)
+            let delay = min(firstDelay * Double(1 << doublings), cap)
+            return last.addingTimeInterval(delay)
         }
-        return [until(failures.forAccount, limit: perAccount), until(failures.forAddress, limit: perAddress)]
-            .compactMap { $0 }.max()
+        var limits: [Date?] = [
+            until(
+                attempt.forPair, free: freeAttempts, cap: attempt.knownAddress ? knownAddressMaximumDelay : maximumDelay)
+        ]
+        if !attempt.knownAddress {
+            limits.append(until(attempt.forAccount, free: perAccount, cap: maximumDelay))
+            limits.append(until(attempt.forAddress, free: perAddress, cap: maximumDelay))
+        }
+        guard let latest = limits.compactMap({ $0 }).max(), latest > now else { return nil }
+        return latest
     }
 }
 
@@ -120,8 +152,8 @@ public struct Accounts: Sendable {
         case refused
         /// The account is disabled (said only to someone who knows the password).
         case disabled
-        /// Too many failures: sign-in opens again after this many minutes.
-        case throttled(minutes: Int)
+        /// Too many failures just now: the next attempt may come after this many seconds.
+        case throttled(seconds: Int)
     }
 
     /// Checks the throttle, then the password; records failures and successes in the audit log.
@@ -129,10 +161,12 @@ public struct Accounts: Sendable {
         let email = UserRecord.normalizedEmail(rawEmail)
         let actor = AuditActor(userID: nil, label: email.isEmpty ? "(trống)" : email, address: address)
         let now = now()
-        let failures = try await store.loginFailures(email, address, now.addingTimeInterval(-throttle.window).ISO8601Format())
-        if let until = throttle.lockedUntil(failures) {
+        // The attempt is counted before the password is checked: parallel guesses all count.
+        let attempt = try await store.beginSignInAttempt(email, address, now.addingTimeInterval(-throttle.window).ISO8601Format())
+        if let until = throttle.waitUntil(attempt, now: now) {
+            try await store.cancelSignInAttempt(attempt.id)
             try await store.appendAudit("session.sign-in-throttled", "email:\(email)", nil, nil, actor)
-            return .throttled(minutes: max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up))))
+            return .throttled(seconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
         }
         guard let credentials = try await store.credentials(email) else {
             // The same work as a real check, so timing does not tell which e-mails exist.

@@ -76,7 +76,7 @@ public struct PlanView: Sendable {
     /// Counts over the plan's top-level assignments (DESIGN §5 counting unit), unfiltered.
     public var summary: StatusSummary
 
-    public var pageCount: Int { max(1, (total + query.perPage - 1) / query.perPage) }
+    public var pageCount: Int { max(1, total / max(query.perPage, 1) + (total % max(query.perPage, 1) == 0 ? 0 : 1)) }
 }
 
 /// Queries over plan snapshots.
@@ -154,8 +154,11 @@ public struct PlanViews: Sendable {
             }
             selected.append(position)
         }
-        let start = (query.page - 1) * query.perPage
-        let pageRows = start < selected.count ? Array(selected[start..<min(selected.count, start + query.perPage)]) : []
+        // Checked arithmetic: the page comes from a request (bounded there too).
+        let (product, overflow) = (max(query.page, 1) - 1).multipliedReportingOverflow(by: max(query.perPage, 1))
+        let start = overflow ? Int.max : product
+        let pageRows =
+            start < selected.count ? Array(selected[start..<(start + min(selected.count - start, max(query.perPage, 1)))]) : []
         let summary = await snapshots.dashboard(of: snapshot, asOf: query.asOf).summary
         return PlanView(
             snapshot: snapshot, query: query,

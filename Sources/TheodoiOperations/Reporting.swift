@@ -305,7 +305,11 @@ public struct Reporting: Sendable {
             throw ProgressRefusal(.forbidden, "Tài khoản chưa gắn với đơn vị nào.", api: "the user has no agency")
         }
         let attachments = try files.map(Reporting.checkedAttachment)
-        let kept = (existing?.attachments.count ?? 0) - removing.count
+        // Only the report's own files can be removed, each once: ids of other reports' files, or of
+        // none, neither count against the limit nor reach the store.
+        let own = Set((existing?.attachments ?? []).map(\.id))
+        let removing = Array(Set(removing).intersection(own))
+        let kept = own.count - removing.count
         if kept + attachments.count > Reporting.maximumAttachments {
             throw ProgressRefusal(
                 .invalid, "Mỗi báo cáo đính kèm tối đa \(Reporting.maximumAttachments) tệp.",

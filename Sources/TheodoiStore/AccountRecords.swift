@@ -131,14 +131,26 @@ public struct APITokenRecord: Sendable, Hashable, Identifiable {
     }
 }
 
-/// Failed sign-ins inside a window, for throttling: their times (ISO 8601), oldest first.
-public struct LoginFailures: Sendable, Hashable {
+/// A sign-in attempt, counted before the password is checked (so parallel guesses are all
+/// counted), with the earlier failures inside the throttling window: times ISO 8601, oldest first.
+public struct SignInAttempt: Sendable, Hashable {
+    /// The attempt's row; it stays as a failure unless the attempt succeeds or is throttled.
+    public var id: Int
+    /// Earlier failures on this account from this address.
+    public var forPair: [String]
+    /// Earlier failures on this account from any address.
     public var forAccount: [String]
+    /// Earlier failures from this address on any account.
     public var forAddress: [String]
+    /// Whether this account has signed in from this address before.
+    public var knownAddress: Bool
 
-    public init(forAccount: [String], forAddress: [String]) {
+    public init(id: Int, forPair: [String], forAccount: [String], forAddress: [String], knownAddress: Bool) {
+        self.id = id
+        self.forPair = forPair
         self.forAccount = forAccount
         self.forAddress = forAddress
+        self.knownAddress = knownAddress
     }
 }
 

@@ -29,8 +29,12 @@ public struct AccountStore: Sendable {
     public var deleteSession: @Sendable (_ tokenDigest: String, _ actor: AuditActor) async throws -> Void
     /// Records a failed sign-in (audited; the password is never written).
     public var recordLoginFailure: @Sendable (_ email: String, _ reason: String, _ actor: AuditActor) async throws -> Void
+    /// Counts a sign-in attempt before its password is checked, atomically with reading the
+    /// failures since `since` (attempts on one account are serialised).
+    public var beginSignInAttempt: @Sendable (_ email: String, _ address: String, _ since: String) async throws -> SignInAttempt
+    /// Forgets an attempt that was throttled before its password was checked.
+    public var cancelSignInAttempt: @Sendable (_ id: Int) async throws -> Void
     /// Failed sign-ins since `since` (ISO 8601) for the account and for the address.
-    public var loginFailures: @Sendable (_ email: String, _ address: String, _ since: String) async throws -> LoginFailures
     /// Creates an API token for a user.
     public var createAPIToken:
         @Sendable (_ user: UserRecord.ID, _ label: String, _ tokenDigest: String, _ prefix: String, _ actor: AuditActor)
@@ -64,7 +68,8 @@ public struct AccountStore: Sendable {
         session: @escaping @Sendable (String, String) async throws -> SessionRecord?,
         deleteSession: @escaping @Sendable (String, AuditActor) async throws -> Void,
         recordLoginFailure: @escaping @Sendable (String, String, AuditActor) async throws -> Void,
-        loginFailures: @escaping @Sendable (String, String, String) async throws -> LoginFailures,
+        beginSignInAttempt: @escaping @Sendable (String, String, String) async throws -> SignInAttempt,
+        cancelSignInAttempt: @escaping @Sendable (Int) async throws -> Void,
         createAPIToken: @escaping @Sendable (UserRecord.ID, String, String, String, AuditActor) async throws -> APITokenRecord,
         apiTokenUser: @escaping @Sendable (String) async throws -> UserRecord?,
         apiTokens: @escaping @Sendable (UserRecord.ID) async throws -> [APITokenRecord],
@@ -84,7 +89,8 @@ public struct AccountStore: Sendable {
         self.session = session
         self.deleteSession = deleteSession
         self.recordLoginFailure = recordLoginFailure
-        self.loginFailures = loginFailures
+        self.beginSignInAttempt = beginSignInAttempt
+        self.cancelSignInAttempt = cancelSignInAttempt
         self.createAPIToken = createAPIToken
         self.apiTokenUser = apiTokenUser
         self.apiTokens = apiTokens
@@ -123,7 +129,8 @@ extension AccountStore {
             session: { _, _ in throw UnimplementedStoreCall(name: "session") },
             deleteSession: { _, _ in throw UnimplementedStoreCall(name: "deleteSession") },
             recordLoginFailure: { _, _, _ in throw UnimplementedStoreCall(name: "recordLoginFailure") },
-            loginFailures: { _, _, _ in throw UnimplementedStoreCall(name: "loginFailures") },
+            beginSignInAttempt: { _, _, _ in throw UnimplementedStoreCall(name: "beginSignInAttempt") },
+            cancelSignInAttempt: { _ in throw UnimplementedStoreCall(name: "cancelSignInAttempt") },
             createAPIToken: { _, _, _, _, _ in throw UnimplementedStoreCall(name: "createAPIToken") },
             apiTokenUser: { _ in throw UnimplementedStoreCall(name: "apiTokenUser") },
             apiTokens: { _ in throw UnimplementedStoreCall(name: "apiTokens") },

@@ -44,7 +44,17 @@ extension SQLStore {
                         VALUES (\(bind: digest), \(bind: user.id.rawValue), \(bind: csrf), \(bind: now), \(bind: expires))
                         """
                     ).run()
-                    try await database.raw("DELETE FROM login_failures WHERE email = \(bind: user.email)").run()
+                    // Success clears this address's failures on the account (not other addresses') and
+                    // makes the address known to the throttle.
+                    try await database.raw(
+                        "DELETE FROM login_failures WHERE email = \(bind: user.email) AND address = \(bind: actor.address)"
+                    ).run()
+                    try await database.raw(
+                        """
+                        INSERT INTO sign_in_addresses (email, address, last_at) VALUES (\(bind: user.email), \(bind: actor.address), \(bind: now))
+                        ON CONFLICT (email, address) DO UPDATE SET last_at = excluded.last_at
+                        """
+                    ).run()
                     try await database.raw("DELETE FROM sessions WHERE expires_at < \(bind: now)").run()
                     return ((), AuditEntryDraft(action: "session.sign-in", subject: "user:\(user.id)", before: nil, after: nil))
                 }
@@ -76,12 +86,9 @@ extension SQLStore {
                 }
             },
             recordLoginFailure: { [self] email, reason, actor in
-                let now = now()
+                // The attempt's row was written before the check (`beginSignInAttempt`); this audits it.
                 let dayAgo = clock().addingTimeInterval(-86_400).ISO8601Format()
                 try await audited(actor) { database in
-                    try await database.raw(
-                        "INSERT INTO login_failures (email, address, at) VALUES (\(bind: email), \(bind: actor.address), \(bind: now))"
-                    ).run()
                     try await database.raw("DELETE FROM login_failures WHERE at < \(bind: dayAgo)").run()
                     return (
                         (),
@@ -91,16 +98,9 @@ extension SQLStore {
                     )
                 }
             },
-            loginFailures: { [self] email, address, since in
-                try await read { database in
-                    let account = try await database.raw(
-                        "SELECT at FROM login_failures WHERE email = \(bind: email) AND at >= \(bind: since) ORDER BY at"
-                    ).all().map { try $0.decode(column: "at", as: String.self) }
-                    let fromAddress = try await database.raw(
-                        "SELECT at FROM login_failures WHERE address = \(bind: address) AND at >= \(bind: since) ORDER BY at"
-                    ).all().map { try $0.decode(column: "at", as: String.self) }
-                    return LoginFailures(forAccount: account, forAddress: fromAddress)
-                }
+            beginSignInAttempt: { [self] email, address, since in try await beginSignInAttempt(email, address, since: since) },
+            cancelSignInAttempt: { [self] id in
+                try await sessions.withSession { try await $0.raw("DELETE FROM login_failures WHERE id = \(bind: id)").run() }
             },
             createAPIToken: { [self] userID, label, digest, prefix, actor in
                 let now = now()
@@ -235,7 +235,10 @@ extension SQLStore {
                 """
             ).run()
             if change.disabled {
+                // A disabled account loses its sessions and API tokens for good: enabling it again
+                // brings back neither.
                 try await database.raw("DELETE FROM sessions WHERE user_id = \(bind: id.rawValue)").run()
+                try await SQLStore.revokeTokens(of: id, at: now, on: database)
             }
             guard let after = try await SQLStore.user(id, on: database) else { throw AccountStoreError.noSuchUser(id) }
             guard before != after else { return (after, nil) }
@@ -259,6 +262,8 @@ extension SQLStore {
             try await database.raw(
                 "DELETE FROM sessions WHERE user_id = \(bind: id.rawValue) AND token_digest <> \(bind: keepSession ?? "")"
             ).run()
+            // A new password ends every other way in: sessions elsewhere and API tokens.
+            try await SQLStore.revokeTokens(of: id, at: now, on: database)
             // The hash is never logged: only that the password changed, and who must change it next.
             return (
                 (),
@@ -266,6 +271,50 @@ extension SQLStore {
                     action: mustChange ? "user.reset-password" : "user.change-password", subject: "user:\(id)", before: nil,
                     after: .object([("password", .string("đã đổi")), ("mustChangePassword", .bool(mustChange))]))
             )
+        }
+    }
+}
+
+extension SQLStore {
+    /// The advisory lock key that serialises sign-in attempts on PostgreSQL.
+    static let signInLockKey = 7_466_002
+
+    static func revokeTokens(of user: UserRecord.ID, at now: String, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            "UPDATE api_tokens SET revoked_at = \(bind: now) WHERE user_id = \(bind: user.rawValue) AND revoked_at IS NULL"
+        ).run()
+    }
+
+    /// Writes the attempt and reads the failures before it in one serialised transaction (SQLite's
+    /// `BEGIN IMMEDIATE`; an advisory lock on PostgreSQL), so parallel guesses each see the others.
+    func beginSignInAttempt(_ email: String, _ address: String, since: String) async throws -> SignInAttempt {
+        let backend = sessions.backend
+        let now = now()
+        return try await sessions.withSession { database in
+            try await Transaction.run(on: database, backend: backend) { database in
+                if backend == .postgres {
+                    try await database.raw("SELECT pg_advisory_xact_lock(\(bind: SQLStore.signInLockKey))").run()
+                }
+                func times(_ condition: SQLQueryString) async throws -> [String] {
+                    try await database.raw(
+                        "SELECT at FROM login_failures WHERE \(condition) AND at >= \(bind: since) ORDER BY at, id"
+                    )
+                    .all().map { try $0.decode(column: "at", as: String.self) }
+                }
+                let pair = try await times("email = \(bind: email) AND address = \(bind: address)")
+                let account = try await times("email = \(bind: email)")
+                let fromAddress = try await times("address = \(bind: address)")
+                let known =
+                    try await database.raw(
+                        "SELECT 1 AS one FROM sign_in_addresses WHERE email = \(bind: email) AND address = \(bind: address)"
+                    ).first() != nil
+                let row = try await database.raw(
+                    "INSERT INTO login_failures (email, address, at) VALUES (\(bind: email), \(bind: address), \(bind: now)) RETURNING id"
+                ).first()
+                return SignInAttempt(
+                    id: try row?.decode(column: "id", as: Int.self) ?? 0, forPair: pair, forAccount: account,
+                    forAddress: fromAddress, knownAddress: known)
+            }
         }
     }
 }

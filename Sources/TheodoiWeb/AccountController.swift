@@ -37,6 +37,11 @@ struct AccountController: Sendable {
                 Cookie(
                     name: CookieName.session, value: token, maxAge: Int(accounts.sessionLifetime), path: "/",
                     secure: secure(request), httpOnly: true, sameSite: .lax))
+            // The pre-sign-in form token has done its job; signed-in forms carry the session's own.
+            response.setCookie(
+                Cookie(
+                    name: CookieName.csrf, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true,
+                    sameSite: .strict))
             return response
         case .refused:
             return try await signInResponse(
@@ -47,11 +52,14 @@ struct AccountController: Sendable {
                 request, context, email: email, next: next,
                 error: "Tài khoản này đã bị khóa. Hãy liên hệ quản trị hệ thống nếu bạn cần dùng lại.", notice: nil,
                 status: .forbidden)
-        case .throttled(let minutes):
-            return try await signInResponse(
+        case .throttled(let seconds):
+            let wait = seconds < 90 ? "\(seconds) giây" : "\((seconds + 59) / 60) phút"
+            var response = try await signInResponse(
                 request, context, email: email, next: next,
-                error: "Đăng nhập sai quá nhiều lần. Vì an toàn, hãy thử lại sau \(minutes) phút.", notice: nil,
+                error: "Đăng nhập sai nhiều lần liền. Vì an toàn, hãy chờ \(wait) rồi thử lại.", notice: nil,
                 status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
     }
 
@@ -126,9 +134,14 @@ struct AccountController: Sendable {
     }
 
     /// A local path to return to after signing in; anything else (another site, a scheme) is dropped.
+    /// Browsers strip tabs and line breaks from URLs and read `\\` as `/`, so `/\t/evil.example`
+    /// would leave the site: any control character, white space or backslash refuses the path.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\n"),
-            next != SiteRoute.Pattern.signIn, next.count < 2_000
+        guard let next, next.utf8.count < 2_000, next.hasPrefix("/"), !next.hasPrefix("//"),
+            !next.unicodeScalars.contains(where: {
+                $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || $0.properties.isWhitespace
+            }),
+            next != SiteRoute.Pattern.signIn
         else { return nil }
         return next
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 import TheodoiViews
@@ -28,7 +29,7 @@ struct AdminController: Sendable {
         _ = try context.require(.manageUsers)
         let form = context.form
         let values = UserFormValues(email: form["email"] ?? "", name: form["name"] ?? "")
-        let agency = form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init)
+        let agency = form.text("agency").flatMap(RequestNumber.id).map(AgencyRecord.ID.init)
         guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
             return try await usersPage(
                 context, form: values, role: .officer, agency: agency, errors: ["Hãy chọn một vai trò trong danh sách."],
@@ -89,7 +90,7 @@ struct AdminController: Sendable {
         do {
             let updated = try await accounts.updateUser(
                 user.id, name: form["name"] ?? "", role: role,
-                agencyID: form.text("agency").flatMap(Int.init).map(AgencyRecord.ID.init),
+                agencyID: form.text("agency").flatMap(RequestNumber.id).map(AgencyRecord.ID.init),
                 disabled: form["disabled"] == "1", by: context.auditActor)
             return try await userPage(context, user: updated, errors: [], notice: "Đã lưu thay đổi.", secret: nil, status: .ok)
         } catch let error as AccountError {
@@ -126,7 +127,7 @@ struct AdminController: Sendable {
 
     func revokeToken(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
-        guard let id = context.parameters.get("token").flatMap(Int.init).map(APITokenRecord.ID.init) else {
+        guard let id = context.parameters.get("token").flatMap(RequestNumber.id).map(APITokenRecord.ID.init) else {
             throw WebError.notFound("Không có mã truy cập này.", api: "no such token")
         }
         var owner: UserRecord?
@@ -143,7 +144,7 @@ struct AdminController: Sendable {
     }
 
     private func requireUser(_ context: AppRequestContext) async throws -> UserRecord {
-        guard let id = context.parameters.get("user").flatMap(Int.init),
+        guard let id = context.parameters.get("user").flatMap(RequestNumber.id),
             let user = try await accounts.store.user(UserRecord.ID(id))
         else {
             throw WebError.notFound("Không có người dùng này.", api: "no such user")
@@ -228,7 +229,7 @@ struct AdminController: Sendable {
     func mergeAgency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.editAgencies)
         let agency = try await requireAgency(context)
-        guard let target = context.form.text("target").flatMap(Int.init).map(AgencyRecord.ID.init) else {
+        guard let target = context.form.text("target").flatMap(RequestNumber.id).map(AgencyRecord.ID.init) else {
             return try await agencyPage(
                 context, agency: agency, form: nil, kind: agency.kind, errors: ["Hãy chọn cơ quan sẽ giữ lại."], notice: nil,
                 status: .unprocessableContent)
@@ -247,7 +248,7 @@ struct AdminController: Sendable {
     }
 
     private func requireAgency(_ context: AppRequestContext) async throws -> AgencyRecord {
-        guard let id = context.parameters.get("agency").flatMap(Int.init),
+        guard let id = context.parameters.get("agency").flatMap(RequestNumber.id),
             let agency = try await dependencies.store.agencies().first(where: { $0.id.rawValue == id })
         else { throw WebError.notFound("Không có cơ quan này (có thể đã được gộp vào cơ quan khác).", api: "no such agency") }
         return agency
@@ -282,32 +283,35 @@ struct AdminController: Sendable {
         if let action, AuditLabels.label(action) == nil {
             throw WebError.badRequest("Không có hành động “\(action)” trong nhật ký.", api: "unknown action \(action)")
         }
-        let page = max(1, Int(parameters["page"] ?? "1") ?? 1)
+        let page = try parameters.page()
         let perPage = 50
         // The filter dates are Vietnamese calendar days; entries are stored in UTC (7 hours behind).
         let filter = AuditFilter(
             actor: parameters["actor"], action: action, from: from.map { AdminController.utcStart(of: $0) },
-            to: to.map { AdminController.utcEnd(of: $0) }, limit: perPage, offset: (page - 1) * perPage)
+            to: to.map { AdminController.utcEnd(of: $0) }, limit: perPage,
+            offset: RequestNumber.offset(page: page, perPage: perPage))
         let result = try await accounts.store.auditLog(filter)
         let rows = result.entries.map { entry in
             AuditRowModel(
                 sequence: entry.sequence, atText: AdminController.timeText(entry.at), address: entry.address, actor: entry.actor,
                 action: entry.action, actionLabel: AuditLabels.label(entry.action) ?? entry.action, subject: entry.subject,
-                before: entry.before ?? "", after: entry.after ?? "")
+                before: AuditLabels.visible(entry.before, action: entry.action),
+                after: AuditLabels.visible(entry.after, action: entry.action))
         }
         let base: [(String, String)] = [
             ("actor", parameters["actor"] ?? ""), ("action", action ?? ""), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""),
         ]
-        let shownFrom = result.total == 0 ? 0 : (page - 1) * perPage + 1
+        let start = RequestNumber.offset(page: page, perPage: perPage)
+        let shownFrom = result.total == 0 ? 0 : start + 1
         let model = AuditLogPage(
             layout: Layout(title: "Nhật ký thay đổi", section: "audit"),
             filter: AuditFilterValues(actor: parameters["actor"] ?? "", from: from?.iso ?? "", to: to?.iso ?? ""),
             actions: AuditLabels.all.map { Option(value: $0.0, label: $0.1, selected: $0.0 == action) },
             resultText: "\(result.total) mục"
-                + (result.total > 0 ? "; đang xem \(shownFrom)–\((page - 1) * perPage + rows.count)" : ""),
+                + (result.total > 0 ? "; đang xem \(shownFrom)–\(start + rows.count)" : ""),
             entries: rows,
             previousHref: page > 1 ? SiteRoute.audit(query: base + [("page", String(page - 1))]).href : nil,
-            nextHref: page * perPage < result.total ? SiteRoute.audit(query: base + [("page", String(page + 1))]).href : nil)
+            nextHref: start + perPage < result.total ? SiteRoute.audit(query: base + [("page", String(page + 1))]).href : nil)
         return self.page(renderer.render(model), context)
     }
 
@@ -348,6 +352,16 @@ struct AdminController: Sendable {
 
 /// Vietnamese names of the audit log's actions.
 enum AuditLabels {
+    /// Drafts belong to the agency writing them until sent (every other page keeps them so): the
+    /// log records who saved a draft and when, but shows its text only once it is sent.
+    static let draftActions: Set<String> = ["report.create", "report.update", "contribution.create", "contribution.update"]
+    static let draftHidden = "(nội dung bản nháp chỉ đơn vị soạn thảo xem được; hiện ở mục “Gửi báo cáo” khi được gửi)"
+
+    static func visible(_ value: String?, action: String) -> String {
+        guard let value, !value.isEmpty else { return "" }
+        return draftActions.contains(action) ? draftHidden : value
+    }
+
     static let all: [(String, String)] = [
         ("session.sign-in", "Đăng nhập"), ("session.sign-in-failed", "Đăng nhập thất bại"),
         ("session.sign-in-throttled", "Đăng nhập bị tạm chặn"), ("session.sign-out", "Đăng xuất"),

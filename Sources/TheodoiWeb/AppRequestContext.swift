@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
-import MultipartKit
 import NIOCore
+import TheodoiForms
 import TheodoiOperations
 
 /// The request context of every route: who is asking, from where, and the form they posted.
@@ -32,9 +32,6 @@ public struct AppRequestContext: AuthRequestContext, RequestContext {
     var csrfToken: String { identity?.csrfToken ?? anonymousCSRF ?? "" }
 }
 
-/// A multipart body without its closing delimiter.
-struct IncompleteMultipart: Error {}
-
 /// A posted form (url-encoded or multipart): its fields and, for multipart, its files.
 struct FormData: Sendable {
     private var values: [String: [String]] = [:]
@@ -43,80 +40,26 @@ struct FormData: Sendable {
 
     init() {}
 
-    /// A `multipart/form-data` body; throws when it is not well formed.
-    init(multipart body: ByteBuffer, boundary: String) throws {
-        let parser = MultipartParser(boundary: boundary)
-        var headers: [(String, String)] = []
-        var data: [UInt8] = []
-        var parts: [(headers: [(String, String)], data: [UInt8])] = []
-        parser.onHeader = { name, value in headers.append((name, value)) }
-        parser.onBody = { buffer in data.append(contentsOf: buffer.readableBytesView) }
-        parser.onPartComplete = {
-            parts.append((headers, data))
-            headers = []
-            data = []
-        }
-        // A body cut short (a dropped connection) lacks the closing delimiter: refuse it whole.
-        let closing = Array("--\(boundary)--".utf8)
-        let tail = Array(body.readableBytesView.suffix(4096))
-        guard tail.count >= closing.count,
-            (0...(tail.count - closing.count)).contains(where: { tail[$0..<$0 + closing.count].elementsEqual(closing) })
-        else { throw IncompleteMultipart() }
-        try parser.execute(body)
-        for part in parts {
-            guard
-                let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1,
-                let name = FormData.parameter("name", in: disposition)
-            else { continue }
-            if let fileName = FormData.parameter("filename", in: disposition) {
-                if fileName.isEmpty && part.data.isEmpty { continue }
-                files.append((name, UploadedFile(fileName: fileName, bytes: part.data)))
+    /// A `multipart/form-data` body; throws when it is not well formed or was cut short.
+    init(multipart body: [UInt8], boundary: String) throws(MultipartError) {
+        for part in try MultipartParser.parse(body, boundary: boundary) {
+            guard let name = part.name else { continue }
+            if let fileName = part.fileName {
+                if fileName.isEmpty && part.body.isEmpty { continue }
+                files.append((name, UploadedFile(fileName: fileName, bytes: part.body)))
             } else {
-                values[name, default: []].append(String(decoding: part.data, as: UTF8.self))
+                values[name, default: []].append(String(decoding: part.body, as: UTF8.self))
             }
         }
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    init(_ text: String) {
+        for (name, value) in URLEncodedForm.pairs(text) { values[name, default: []].append(value) }
     }
 
     /// Every value of a repeated field, in order.
     func all(_ key: String) -> [String] { values[key] ?? [] }
-
-    /// A parameter of a `Content-Disposition` header (`name="…"`), unquoted.
-    static func parameter(_ key: String, in header: String) -> String? {
-        var rest = Substring(header)
-        while let range = rest.range(of: key + "=") {
-            let before = rest[..<range.lowerBound].last
-            rest = rest[range.upperBound...]
-            guard before == nil || before == ";" || before == " " else { continue }
-            if rest.first == "\"" {
-                var value = ""
-                var escaped = false
-                for character in rest.dropFirst() {
-                    if escaped {
-                        value.append(character)
-                        escaped = false
-                    } else if character == "\\" {
-                        escaped = true
-                    } else if character == "\"" {
-                        return value
-                    } else {
-                        value.append(character)
-                    }
-                }
-                return value
-            }
-            return String(rest.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces)
-        }
-        return nil
-    }
-
-    init(_ text: String) {
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = FormData.decode(parts[0])
-            let value = parts.count > 1 ? FormData.decode(parts[1]) : ""
-            values[key, default: []].append(value)
-        }
-    }
 
     subscript(_ key: String) -> String? { values[key]?.first }
 
@@ -124,10 +67,5 @@ struct FormData: Sendable {
     func text(_ key: String) -> String? {
         guard let value = self[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
         return value
-    }
-
-    private static func decode(_ text: Substring) -> String {
-        let plus = text.replacingOccurrences(of: "+", with: " ")
-        return plus.removingPercentEncoding ?? plus
     }
 }

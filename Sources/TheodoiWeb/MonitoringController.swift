@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 import TheodoiViews
@@ -361,9 +362,7 @@ struct MonitoringController: Sendable {
     ) async throws -> String {
         let slug = snapshot.plan.slug
         let perPage = 200
-        guard let page = Int(parameters["page"] ?? "1"), page >= 1 else {
-            throw WebError.badRequest("Số trang không hợp lệ.", api: "page must be a positive integer")
-        }
+        let page = try parameters.page()
         guard let kind = ListKind(rawValue: raw) else {
             throw WebError.notFound(
                 "Không có danh sách “\(raw)”.",
@@ -372,7 +371,7 @@ struct MonitoringController: Sendable {
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
         let all = kind.entries(monitoring)
-        let start = min(all.count, (page - 1) * perPage)
+        let start = min(all.count, RequestNumber.offset(page: page, perPage: perPage))
         let rows = all[start..<min(all.count, start + perPage)].map { entry in
             Self.actionRow(
                 snapshot, statuses, entry.position, slug: slug, asOf: explicit ? asOf : nil,

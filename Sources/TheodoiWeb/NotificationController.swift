@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 import TheodoiViews
@@ -13,10 +14,11 @@ struct NotificationController: Sendable {
     /// `GET /notifications?page=`.
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
-        let page = max(1, Int(QueryParameters(request.uri.query)["page"] ?? "") ?? 1)
+        let page = try QueryParameters(request.uri.query).page()
         let reminders = dependencies.reminders
         let counts = try await reminders.counts(identity.user.id)
-        let items = try await reminders.notifications(identity.user.id, Self.pageSize, (page - 1) * Self.pageSize)
+        let items = try await reminders.notifications(
+            identity.user.id, Self.pageSize, RequestNumber.offset(page: page, perPage: Self.pageSize))
         let mode = try await dependencies.outbox.emailModes()[identity.user.id] ?? .immediate
         let rows = items.map { item in
             NotificationRow(
@@ -28,7 +30,8 @@ struct NotificationController: Sendable {
             layout: Layout(title: "Thông báo", section: "notifications"), csrf: context.csrfToken, rows: rows,
             unread: counts.unread, total: counts.total, readAllHref: SiteRoute.readNotifications.href,
             previousHref: page > 1 ? SiteRoute.notifications(page: page - 1).href : nil,
-            nextHref: page * Self.pageSize < counts.total ? SiteRoute.notifications(page: page + 1).href : nil,
+            nextHref: RequestNumber.offset(page: page + 1, perPage: Self.pageSize) < counts.total
+                ? SiteRoute.notifications(page: page + 1).href : nil,
             emailModes: EmailMode.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: $0 == mode) },
             email: identity.user.email, emailEnabled: dependencies.emailEnabled,
             preferencesHref: SiteRoute.notificationPreferences.href,
@@ -41,7 +44,7 @@ struct NotificationController: Sendable {
         let identity = try context.signedIn()
         let raw = try context.parameters.require("notification")
         // Only the user's own notifications are found; another's id is "no such notification".
-        guard let number = Int(raw),
+        guard let number = RequestNumber.id(raw),
             let item = try await dependencies.reminders.notification(identity.user.id, NotificationRecord.ID(number))
         else {
             throw WebError.notFound("Không có thông báo số “\(raw)”.", api: "no notification \(raw)")
@@ -106,7 +109,7 @@ struct NotificationController: Sendable {
     func retry(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.readAudit)
         let raw = try context.parameters.require("message")
-        guard let number = Int(raw),
+        guard let number = RequestNumber.id(raw),
             try await dependencies.outbox.retry(OutboxRecord.ID(number), Date().ISO8601Format(), context.auditActor)
         else {
             throw WebError.notFound("Không có thư gửi không được số “\(raw)”.", api: "no failed message \(raw)")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import TheodoiCatalog
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 import TheodoiViews
@@ -378,7 +379,7 @@ struct PageController: Sendable {
         let parameters = QueryParameters(request.uri.query)
         let raw = try context.parameters.require("agency")
         let agencies = try await dependencies.store.agencies()
-        guard let id = Int(raw), let agency = agencies.first(where: { $0.id.rawValue == id }) else {
+        guard let id = RequestNumber.id(raw), let agency = agencies.first(where: { $0.id.rawValue == id }) else {
             throw WebError.notFound("Không có cơ quan mã “\(raw)”.", api: "no agency \(raw)")
         }
         let (snapshot, asOf) = try await planAndDate(parameters)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 
@@ -76,26 +77,25 @@ struct ProgressAPIController: Sendable {
                 status: .unsupportedMediaType, message: "Cần gửi tệp dạng multipart/form-data.",
                 apiMessage: "send the files as multipart/form-data")
         }
+        guard MultipartParser.isValidBoundary(boundary) else { throw CSRFMiddleware.malformedMultipart }
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: CSRFMiddleware.maximumUploadBytes)
+            body = try await request.collectBody(upTo: BodyPolicy.maximumUploadBytes)
         } catch {
-            throw WebError(
-                status: .contentTooLarge, message: "Tệp gửi lên quá lớn.",
-                apiMessage: "body larger than \(CSRFMiddleware.maximumUploadBytes) bytes; each file may be at most 20 MB")
+            throw BodyPolicy.tooLarge(.upload(maximumBytes: BodyPolicy.maximumUploadBytes))
         }
         let form: FormData
         do {
-            form = try FormData(multipart: body, boundary: boundary)
+            form = try FormData(multipart: Array(body.readableBytesView), boundary: boundary)
         } catch {
-            throw WebError.badRequest("Dữ liệu gửi lên bị hỏng.", api: "malformed multipart body")
+            throw CSRFMiddleware.malformedMultipart
         }
         guard !form.files.isEmpty else {
             throw WebError(status: .unprocessableContent, message: "Chưa có tệp nào.", apiMessage: "no file part in the body")
         }
         let report = try await reporting.updateReport(
-            try reportID(context), form: nil, version: form.text("version").flatMap(Int.init), submit: false,
+            try reportID(context), form: nil, version: form.text("version").flatMap(RequestNumber.version), submit: false,
             files: form.files.map(\.file), identity: identity, actor: context.auditActor)
         return Responses.json(ReportDTO.json(report, code: nil), status: .created)
     }
@@ -104,7 +104,7 @@ struct ProgressAPIController: Sendable {
     func attachment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let raw = try context.parameters.require("attachment")
-        guard let number = Int(raw) else { throw WebError.notFound("Không có tệp.", api: "no attachment \(raw)") }
+        guard let number = RequestNumber.id(raw) else { throw WebError.notFound("Không có tệp.", api: "no attachment \(raw)") }
         let file = try await reporting.attachment(AttachmentInfo.ID(number), identity: identity)
         return ProgressController.download(file.info, bytes: file.bytes)
     }
@@ -124,7 +124,9 @@ struct ProgressAPIController: Sendable {
     func decideExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let raw = try context.parameters.require("extension")
-        guard let number = Int(raw) else { throw WebError.notFound("Không có đề nghị.", api: "no extension request \(raw)") }
+        guard let number = RequestNumber.id(raw) else {
+            throw WebError.notFound("Không có đề nghị.", api: "no extension request \(raw)")
+        }
         let body = try await JSONBody.read(request)
         guard let approve = try body.bool("approve") else {
             throw WebError(
@@ -183,7 +185,7 @@ struct ProgressAPIController: Sendable {
 
     private func reportID(_ context: AppRequestContext) throws -> ReportRecord.ID {
         let raw = try context.parameters.require("report")
-        guard let number = Int(raw) else { throw WebError.notFound("Không có báo cáo.", api: "no report \(raw)") }
+        guard let number = RequestNumber.id(raw) else { throw WebError.notFound("Không có báo cáo.", api: "no report \(raw)") }
         return ReportRecord.ID(number)
     }
 }

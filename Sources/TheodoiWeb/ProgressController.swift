@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 import TheodoiViews
@@ -47,11 +48,11 @@ struct ProgressController: Sendable {
         let (slug, code) = try route(context)
         let form = context.form
         let reportForm = ProgressController.reportForm(from: form)
-        let reportID = form.text("report").flatMap(Int.init).map(ReportRecord.ID.init)
-        let version = form.text("version").flatMap(Int.init)
+        let reportID = form.text("report").flatMap(RequestNumber.id).map(ReportRecord.ID.init)
+        let version = form.text("version").flatMap(RequestNumber.version)
         let submit = form["do"] == "submit"
         let files = form.files.filter { $0.field == "files" }.map(\.file)
-        let removing = form.all("remove").compactMap(Int.init).map(AttachmentInfo.ID.init)
+        let removing = form.all("remove").compactMap(RequestNumber.id).map(AttachmentInfo.ID.init)
         do {
             let report = try await reporting.saveReport(
                 reportForm, kind: kind, slug: slug, code: code, reportID: reportID, version: version, submit: submit,
@@ -235,7 +236,7 @@ struct ProgressController: Sendable {
     func decideExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let raw = try context.parameters.require("extension")
-        guard let number = Int(raw) else {
+        guard let number = RequestNumber.id(raw) else {
             throw WebError.notFound("Không có đề nghị gia hạn số “\(raw)”.", api: "no extension request \(raw)")
         }
         let id = ExtensionRecord.ID(number)
@@ -274,7 +275,7 @@ struct ProgressController: Sendable {
     func attachment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let raw = try context.parameters.require("attachment")
-        guard let number = Int(raw) else {
+        guard let number = RequestNumber.id(raw) else {
             throw WebError.notFound("Không có tệp đính kèm số “\(raw)”.", api: "no attachment \(raw)")
         }
         let file = try await reporting.attachment(AttachmentInfo.ID(number), identity: identity)
@@ -285,7 +286,7 @@ struct ProgressController: Sendable {
     static func download(_ info: AttachmentInfo, bytes: [UInt8]) -> Response {
         Responses.download(
             bytes, contentType: info.contentType, fileName: info.fileName,
-            headers: [.contentSecurityPolicy: "default-src 'none'; sandbox", .eTag: "\"\(info.sha256)\""])
+            headers: [.contentSecurityPolicy: SecurityHeadersMiddleware.downloadPolicy, .eTag: "\"\(info.sha256)\""])
     }
 
     func queue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -575,7 +576,9 @@ struct ProgressController: Sendable {
 
     private func reportID(_ context: AppRequestContext) throws -> ReportRecord.ID {
         let raw = try context.parameters.require("report")
-        guard let number = Int(raw) else { throw WebError.notFound("Không có báo cáo số “\(raw)”.", api: "no report \(raw)") }
+        guard let number = RequestNumber.id(raw) else {
+            throw WebError.notFound("Không có báo cáo số “\(raw)”.", api: "no report \(raw)")
+        }
         return ReportRecord.ID(number)
     }
 

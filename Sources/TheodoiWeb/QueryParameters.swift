@@ -1,5 +1,6 @@
 import Foundation
 import TheodoiCore
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 
@@ -9,17 +10,17 @@ struct QueryParameters {
 
     init(_ rawQuery: String?) {
         guard let rawQuery else { return }
-        for pair in rawQuery.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = QueryParameters.decode(parts[0])
-            let value = parts.count > 1 ? QueryParameters.decode(parts[1]) : ""
-            if values[key] == nil { values[key] = value }
-        }
+        for (key, value) in URLEncodedForm.pairs(rawQuery) where values[key] == nil { values[key] = value }
     }
 
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+    /// `page`: 1 when absent; a whole number from 1 to `RequestNumber.maximumPage`, else a 400 saying so.
+    func page() throws -> Int {
+        guard let page = RequestNumber.page(self["page"]) else {
+            throw WebError.badRequest(
+                "Số trang “\(self["page"] ?? "")” không hợp lệ (từ 1 đến \(RequestNumber.maximumPage)).",
+                api: "page must be an integer from 1 to \(RequestNumber.maximumPage) (got \"\(self["page"] ?? "")\")")
+        }
+        return page
     }
 
     /// The trimmed value, or nil when absent or empty (an empty form field means "no filter").
@@ -59,7 +60,7 @@ struct QueryParameters {
             query.text = text
         }
         if let agency = self["agency"] {
-            guard let id = Int(agency), snapshot.agencies.contains(where: { $0.id.rawValue == id }) else {
+            guard let id = RequestNumber.id(agency), snapshot.agencies.contains(where: { $0.id.rawValue == id }) else {
                 throw WebError.badRequest(
                     "Không có cơ quan mã “\(agency)” trong kế hoạch này. Hãy chọn cơ quan trong danh sách.",
                     api: "agency must be the id of an agency this plan names, from /api/v1/agencies (got \"\(agency)\")")
@@ -122,15 +123,9 @@ struct QueryParameters {
             }
             query.topLevelOnly = level == "top"
         }
-        if let page = self["page"] {
-            guard let value = Int(page), value >= 1 else {
-                throw WebError.badRequest(
-                    "Số trang “\(page)” không hợp lệ.", api: "page must be a positive integer (got \"\(page)\")")
-            }
-            query.page = value
-        }
+        query.page = try page()
         if let perPage = self["perPage"] {
-            guard let value = Int(perPage), (1...1000).contains(value) else {
+            guard let value = RequestNumber.parse(perPage, in: 1...1000) else {
                 throw WebError.badRequest(
                     "Số dòng mỗi trang phải từ 1 đến 1000.", api: "perPage must be an integer from 1 to 1000 (got \"\(perPage)\")"
                 )

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import TheodoiCore
 import TheodoiExport
+import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
 import TheodoiViews
@@ -46,7 +47,7 @@ struct ReportController: Sendable {
             form.period = ReportingPeriod.containing(dependencies.today(), kind: .quarter)?.key ?? ""
         }
         var notice: String?
-        if let raw = parameters["issued"], let id = Int(raw),
+        if let raw = parameters["issued"], let id = RequestNumber.id(raw),
             let issued = try await reports.reports.issuedReports(snapshot.plan.id).first(where: { $0.id.rawValue == id })
         {
             notice =
@@ -257,12 +258,14 @@ struct ReportController: Sendable {
     func issuedFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.signedIn()
         let raw = try context.parameters.require("file")
-        guard let number = Int(raw), let (info, bytes) = try await reports.reports.issuedFile(IssuedFileInfo.ID(number)) else {
+        guard let number = RequestNumber.id(raw),
+            let (info, bytes) = try await reports.reports.issuedFile(IssuedFileInfo.ID(number))
+        else {
             throw WebError.notFound("Không có tệp báo cáo số “\(raw)”.", api: "no issued file \(raw)")
         }
         return Responses.download(
             bytes, contentType: info.contentType, fileName: info.fileName,
-            headers: [.eTag: "\"\(info.sha256)\"", .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'"])
+            headers: [.eTag: "\"\(info.sha256)\"", .contentSecurityPolicy: SecurityHeadersMiddleware.issuedPagePolicy])
     }
 
     /// `GET /plans/{plan}/report/settings`.

@@ -221,7 +221,9 @@ enum HTTP {
     ) async throws -> (status: HTTPResponse.Status, body: String, location: String?, headers: HTTPFields) {
         let boundary = "----theodoiTestBoundary7MA4YWxkTrZu0gW"
         var body: [UInt8] = []
-        for (name, value) in fields {
+        // As a browser sends our forms: the `_csrf` field first (it is first in every form template).
+        let ordered = fields.filter { $0.0 == "_csrf" } + fields.filter { $0.0 != "_csrf" }
+        for (name, value) in ordered {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
         for file in files {
