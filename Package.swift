@@ -181,6 +181,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TheodoiFormsTests",
+            dependencies: ["TheodoiForms"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TheodoiExportTests",
             dependencies: [
                 "TheodoiCore", "TheodoiExport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
