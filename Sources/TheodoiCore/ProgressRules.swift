@@ -224,14 +224,14 @@ public enum ProgressRules {
         case .setDue:
             if facts.hasChildren {
                 return ProgressRefusal(
-                    .invalid, "Nhiệm vụ này có nhiệm vụ con: hãy xác định thời hạn của từng nhiệm vụ con.",
+                    .conflict, "Nhiệm vụ này có nhiệm vụ con: hãy xác định thời hạn của từng nhiệm vụ con.",
                     api: "the assignment has sub-assignments")
             }
             switch facts.deadlineKind {
             case .external, .none, .unknown: break
             default:
                 return ProgressRefusal(
-                    .invalid,
+                    .conflict,
                     "Chỉ xác định thời hạn cho nhiệm vụ chưa có hạn (theo kế hoạch của cơ quan khác); hạn đã có thì dùng gia hạn.",
                     api: "only assignments without a due date (external, none, unknown) take a set due date")
             }

@@ -38,7 +38,8 @@ struct APIController: Sendable {
         do {
             view = try await dependencies.views.view(snapshot, query: query)
         } catch let error as PlanViews.UnknownFilter {
-            throw WebError.badRequest(error.message, api: error.message)
+            // A part or group the plan does not have: the thing named is not there.
+            throw WebError.notFound(error.message, api: error.message)
         }
         return Responses.json(
             .object([
@@ -96,11 +97,14 @@ struct APIController: Sendable {
     func publication(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.publishPlan)
         let slug = try context.parameters.require("plan")
-        var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-            let published = object["published"] as? Bool
-        else {
+        // A JSON boolean only: `0`, `"true"` and the like are refused (JSONSerialization would read 0 as false).
+        let body: JSONBody
+        do {
+            body = try await JSONBody.read(request)
+        } catch let error as WebError where error.status == .badRequest {
+            body = JSONBody(object: [:])
+        }
+        guard let published = try body.bool("published") else {
             throw WebError(
                 status: .unprocessableContent, message: "Dữ liệu không hợp lệ.",
                 apiMessage: "body must be a JSON object {\"published\": true|false}")

@@ -45,7 +45,8 @@ struct ExportController: Sendable {
         do {
             view = try await dependencies.views.view(snapshot, query: query)
         } catch let error as PlanViews.UnknownFilter {
-            throw WebError.badRequest(error.message, api: error.message)
+            // A part or group the plan does not have: the thing named is not there.
+            throw WebError.notFound(error.message, api: error.message)
         }
         let table = ExportTables.plan(snapshot, rows: view.rows)
         return try Self.file(table, name: "\(slug)-danh-muc-\(query.asOf.iso)", format: format)

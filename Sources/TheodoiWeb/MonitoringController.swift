@@ -459,10 +459,8 @@ struct MonitoringController: Sendable {
         }
         let to = try date("to", today)
         let from = try date("from", LocalDate(daysSinceEpoch: to.daysSinceEpoch - 30))
-        guard from < to else {
-            throw WebError.badRequest("“Từ ngày” phải trước “đến ngày”.", api: "from must be before to")
-        }
-        return (from, to)
+        // Two dates given in the other order still name one period: the earlier is its start.
+        return (min(from, to), max(from, to))
     }
 
     // MARK: API

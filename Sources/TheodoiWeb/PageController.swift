@@ -148,7 +148,8 @@ struct PageController: Sendable {
         do {
             view = try await dependencies.views.view(snapshot, query: query)
         } catch let error as PlanViews.UnknownFilter {
-            throw WebError.badRequest(error.message, api: error.message)
+            // A part or group the plan does not have: the thing named is not there.
+            throw WebError.notFound(error.message, api: error.message)
         }
         let plan = snapshot.plan
 

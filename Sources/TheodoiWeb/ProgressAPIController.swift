@@ -33,7 +33,7 @@ struct ProgressAPIController: Sendable {
     func updateReport(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let body = try await JSONBody.read(request)
-        guard let version = try body.int("version") else {
+        guard let version = try body.version() else {
             throw WebError(
                 status: .unprocessableContent, message: "Thiếu phiên bản của bản nháp.",
                 apiMessage: "version is required: send the version you read, so a concurrent edit is not overwritten")
@@ -49,7 +49,7 @@ struct ProgressAPIController: Sendable {
         let identity = try context.signedIn()
         let body = try await JSONBody.read(request, allowEmpty: true)
         let report = try await reporting.updateReport(
-            try reportID(context), form: nil, version: try body.int("version"), submit: true, identity: identity,
+            try reportID(context), form: nil, version: try body.version(), submit: true, identity: identity,
             actor: context.auditActor)
         return Responses.json(ReportDTO.json(report, code: nil))
     }
@@ -256,6 +256,17 @@ struct JSONBody {
         case .number(let value)? where value == value.rounded() && abs(value) < 1e12: return Int(value)
         default: throw wrongType(key, "an integer")
         }
+    }
+
+    /// `version`: the draft's version as read, 0 to `Int32.max`.
+    func version() throws -> Int? {
+        guard let value = try int("version") else { return nil }
+        guard (0...Int(Int32.max)).contains(value) else {
+            throw WebError(
+                status: .unprocessableContent, message: "Phiên bản không hợp lệ.",
+                apiMessage: "version must be an integer from 0 to \(Int32.max)")
+        }
+        return value
     }
 
     /// The report fields of DESIGN §8: stage, percent, result, achievedOn, evidence, difficulties, proposals.

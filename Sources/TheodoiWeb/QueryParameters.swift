@@ -13,6 +13,14 @@ struct QueryParameters {
         for (key, value) in URLEncodedForm.pairs(rawQuery) where values[key] == nil { values[key] = value }
     }
 
+    /// The first parameter name that occurs more than once in a query, if any.
+    static func repeatedName(_ rawQuery: String?) -> String? {
+        guard let rawQuery else { return nil }
+        var seen: Set<String> = []
+        for (name, _) in URLEncodedForm.pairs(rawQuery) where !seen.insert(name).inserted { return name }
+        return nil
+    }
+
     /// `page`: 1 when absent; a whole number from 1 to `RequestNumber.maximumPage`, else a 400 saying so.
     func page() throws -> Int {
         guard let page = RequestNumber.page(self["page"]) else {
@@ -60,8 +68,13 @@ struct QueryParameters {
             query.text = text
         }
         if let agency = self["agency"] {
-            guard let id = RequestNumber.id(agency), snapshot.agencies.contains(where: { $0.id.rawValue == id }) else {
+            guard let id = RequestNumber.id(agency) else {
                 throw WebError.badRequest(
+                    "Mã cơ quan “\(agency)” không hợp lệ. Hãy chọn cơ quan trong danh sách.",
+                    api: "agency must be a positive integer, the id of an agency from /api/v1/agencies (got \"\(agency)\")")
+            }
+            guard snapshot.agencies.contains(where: { $0.id.rawValue == id }) else {
+                throw WebError.notFound(
                     "Không có cơ quan mã “\(agency)” trong kế hoạch này. Hãy chọn cơ quan trong danh sách.",
                     api: "agency must be the id of an agency this plan names, from /api/v1/agencies (got \"\(agency)\")")
             }
@@ -98,8 +111,8 @@ struct QueryParameters {
         func month(_ name: String) throws -> (year: Int, month: Int)? {
             guard let month = self[name] else { return nil }
             let parts = month.split(separator: "-")
-            guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let number = Int(parts[1]),
-                (1...12).contains(number)
+            guard parts.count == 2, parts[0].count == 4, let year = RequestNumber.parse(String(parts[0]), in: 1...9999),
+                parts[1].count <= 2, let number = RequestNumber.parse(String(parts[1]), in: 1...12)
             else {
                 throw WebError.badRequest(
                     "Tháng “\(month)” không hợp lệ (dạng yyyy-MM, ví dụ 2025-10).",

@@ -197,8 +197,8 @@ struct CSRFMiddleware: RouterMiddleware {
     {
         var request = request
         var context = context
-        let method = request.method
-        guard method != .get && method != .head else { return try await next(request, context) }
+        // Only methods that change something carry a body to check; others go on (and get 405 when the path does not take them).
+        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
         let policy = BodyPolicy.forPath(request.uri.path, signedIn: context.identity != nil)
         try policy.checkDeclaredLength(request)
         if request.uri.path.hasPrefix("/api/") {

@@ -126,7 +126,7 @@ struct ProgressRulesTests {
         StateCase(action: .setDue, facts: ProgressFacts(deadlineKind: .external), expected: nil, name: "external"),
         StateCase(action: .setDue, facts: ProgressFacts(deadlineKind: .unknown), expected: nil, name: "unreadable"),
         StateCase(action: .setDue, facts: ProgressFacts(deadlineKind: .none), expected: nil, name: "empty"),
-        StateCase(action: .setDue, facts: ProgressFacts(deadlineKind: month), expected: .invalid, name: "dated"),
+        StateCase(action: .setDue, facts: ProgressFacts(deadlineKind: month), expected: .conflict, name: "dated"),
         StateCase(
             action: .setDue, facts: ProgressFacts(deadlineKind: .external, accepted: true), expected: .conflict, name: "done"),
     ]

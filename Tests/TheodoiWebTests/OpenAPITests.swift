@@ -270,7 +270,7 @@ struct OpenAPITests {
                 expect: .forbidden)
             try await api.send(
                 .put, a177 + "/due", token: monitor, json: #"{"newDue": "2026-03-31", "reason": "x"}"#,
-                expect: .unprocessableContent)
+                expect: .conflict)
             let due = try await api.send(
                 .put, plan + "/assignments/\(external)/due", token: monitor,
                 json: #"{"newDue": "31/03/2026", "reason": "Kế hoạch số 02-KH/BCĐTW"}"#, expect: .ok)

@@ -177,8 +177,8 @@ struct PageTests {
             ("/plans/343-qd-tu/assignments/Z.9", .notFound, "không có nhiệm vụ mã “Z.9”"),
             ("/plans/343-qd-tu?asOf=2025-13-40", .badRequest, "Ngày “2025-13-40” không hợp lệ"),
             ("/plans/343-qd-tu?timeliness=xyz", .badRequest, "Tình trạng “xyz” không hợp lệ"),
-            ("/plans/343-qd-tu?part=Z", .badRequest, "Kế hoạch không có phần “Z”"),
-            ("/plans/343-qd-tu?agency=99999", .badRequest, "Không có cơ quan mã “99999”"),
+            ("/plans/343-qd-tu?part=Z", .notFound, "Kế hoạch không có phần “Z”"),
+            ("/plans/343-qd-tu?agency=99999", .notFound, "Không có cơ quan mã “99999”"),
         ])
     func errors(uri: String, expected: HTTPResponse.Status, message: String) async throws {
         try await TestServer.run { client in
