@@ -8,20 +8,9 @@ cd "$(dirname "$0")/.."
 bin=${1:-$(swift build --show-bin-path)/theodoi}
 seconds=${2:-60}
 command -v st > /dev/null || pip install --quiet schemathesis
-work=$(mktemp -d /tmp/theodoi-api.XXXXXX)
-pid=
-stop() {
-  [[ -n "$pid" ]] || return 0
-  kill "$pid" 2> /dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2> /dev/null || true
-}
-trap 'stop; rm -rf "$work"' EXIT
-port=${API_CHECK_PORT:-8098}
-export DATABASE_URL="sqlite:$work/db.sqlite" REMINDER_INTERVAL=0 SOFFICE=
-(cd "$work" && "$bin" serve --port "$port" > server.log 2>&1) &
-pid=$!
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+source scripts/server-lib.sh
+export REMINDER_INTERVAL=0 SOFFICE=
+server_start "$bin" "${API_CHECK_PORT:-8098}"
 "$bin" user add --email admin2@check.local --name "Quản trị" --role admin > /dev/null
 "$bin" user add --email monitor@check.local --name "Theo dõi" --role monitor > /dev/null
 "$bin" user add --email officer@check.local --name "Cán bộ" --role officer --agency "Sở Giáo dục và Đào tạo" > /dev/null
@@ -31,7 +20,7 @@ for role in admin2 monitor officer leader; do
   token=$("$bin" user token --email "$role@check.local" --label schemathesis)
   echo "== schemathesis as $role (${seconds}s)"
   run() {
-    st --config-file scripts/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.yaml" -H "Authorization: Bearer $token" \
+    st --config-file scripts/schemathesis.toml run "$base_url/api/v1/openapi.yaml" -H "Authorization: Bearer $token" \
       --max-time "$seconds" --workers 2 --seed "$1" --suppress-health-check all --warnings off > "$work/st-$role.log" 2>&1
   }
   if ! run 14; then

@@ -5,26 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-$(swift build -c release --show-bin-path)/theodoi}
-work=$(mktemp -d /tmp/theodoi-hardening.XXXXXX)
-pid=
-stop() {
-  [[ -n "$pid" ]] || return 0
-  kill "$pid" 2> /dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2> /dev/null || true
-}
-trap 'stop; rm -rf "$work"' EXIT
+source scripts/server-lib.sh
 port=${HARDENING_PORT:-8097}
-if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
-  echo "port $port is already taken by another server; stop it first" >&2
-  exit 1
-fi
-export DATABASE_URL="sqlite:$work/db.sqlite" BCRYPT_COST=10 REMINDER_INTERVAL=0 TRUST_PROXY=true SOFFICE=
+export BCRYPT_COST=10 REMINDER_INTERVAL=0 TRUST_PROXY=true SOFFICE=
+server_start "$bin" "$port"
 cd "$work"
-# The server loads the bundled catalogue on its first start; the accounts come after (their agency is in it).
-"$bin" serve --port "$port" > server.log 2>&1 &
-pid=$!
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
 "$bin" user add --email officer@check.local --name "Cán bộ thử" --role officer --agency "Sở Giáo dục và Đào tạo" | tail -n 1 > officer.password
 "$bin" user add --email monitor@check.local --name "Theo dõi thử" --role monitor | tail -n 1 > monitor.password
 "$bin" user add --email leader@check.local --name "Lãnh đạo thử" --role leader | tail -n 1 > leader.password

@@ -5,24 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-$(swift build --show-bin-path)/theodoi}
-work=$(mktemp -d /tmp/theodoi-upload.XXXXXX)
-pid=
-stop() {
-  [[ -n "$pid" ]] || return 0
-  kill "$pid" 2> /dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2> /dev/null || true
-}
-trap 'stop; rm -rf "$work"' EXIT
+source scripts/server-lib.sh
 port=8096
-if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
-  echo "port $port is already taken by another server; stop it first" >&2
-  exit 1
-fi
-export DATABASE_URL="sqlite:$work/db.sqlite"
-"$bin" serve --port $port > "$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+server_start "$bin" "$port"
 "$bin" user add --email canbo@sgddt.gialai.gov.vn --name "Cán bộ thử" --role officer --agency "Sở Giáo dục và Đào tạo" > /dev/null
 token=$("$bin" user token --email canbo@sgddt.gialai.gov.vn --label upload-test)
 base="http://127.0.0.1:$port/api/v1"

@@ -207,3 +207,29 @@ enum CRC32 {
         return crc ^ 0xFFFF_FFFF
     }
 }
+
+/// A ZIP of stored (uncompressed) entries with their CRC-32, written byte for byte: for tests and
+/// fuzz targets that need exactly the bytes they choose inside a package.
+public enum StoredZip {
+    public static func bytes(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
+        func le16(_ value: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8)] }
+        func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * UInt32($0))) } }
+        var output: [UInt8] = []
+        var directory: [UInt8] = []
+        for (name, data) in entries {
+            let nameBytes = Array(name.utf8)
+            let offset = UInt32(truncatingIfNeeded: output.count)
+            let size = le32(UInt32(truncatingIfNeeded: data.count))
+            let common =
+                le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(CRC32.checksum(data)) + size + size
+                + le16(nameBytes.count) + le16(0)
+            output += le32(0x0403_4B50) + common + nameBytes + data
+            directory += le32(0x0201_4B50) + le16(20) + common + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
+        }
+        let directoryOffset = UInt32(truncatingIfNeeded: output.count)
+        output += directory
+        output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
+        output += le32(UInt32(truncatingIfNeeded: directory.count)) + le32(directoryOffset) + le16(0)
+        return output
+    }
+}

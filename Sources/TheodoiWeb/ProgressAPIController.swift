@@ -260,13 +260,15 @@ struct JSONBody {
 
     /// `version`: the draft's version as read, 0 to `Int32.max`.
     func version() throws -> Int? {
-        guard let value = try int("version") else { return nil }
-        guard (0...Int(Int32.max)).contains(value) else {
+        switch object["version"] {
+        case nil, .null?: return nil
+        case .number(let value)? where value == value.rounded() && value >= 0 && value <= Double(Int32.max):
+            return Int(value)
+        default:
             throw WebError(
                 status: .unprocessableContent, message: "Phiên bản không hợp lệ.",
                 apiMessage: "version must be an integer from 0 to \(Int32.max)")
         }
-        return value
     }
 
     /// The report fields of DESIGN §8: stage, percent, result, achievedOn, evidence, difficulties, proposals.

@@ -292,7 +292,7 @@ public enum WebServer {
         router.post(RouterPath(P.removeHoliday)) { request, context in try await reminderPages.removeHoliday(request, context) }
         for (path, css) in [(P.stylesheet, stylesheet), (P.documentStylesheet, dependencies.renderer.documentStylesheet)] {
             routes.add(.get, path)
-        router.get(RouterPath(path)) { _, _ in
+            router.get(RouterPath(path)) { _, _ in
                 Response(
                     status: .ok,
                     headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import TheodoiCore
+import TheodoiExport
 import TheodoiOperations
 import TheodoiStore
 
@@ -128,7 +129,7 @@ struct HardeningTests {
             let monitor = try #require(world.session(.monitor))
             let workbook =
                 Array(#"<?xml version="1.0"?><workbook><sheets><"#.utf8) + [0xFF, 0xFE] + Array("/></sheets></workbook>".utf8)
-            let bytes = XLSXFixtures.stored([
+            let bytes = StoredZip.bytes([
                 ("[Content_Types].xml", Array("<Types/>".utf8)), ("xl/workbook.xml", workbook),
             ])
             let response = try await HTTP.multipart(
@@ -279,37 +280,37 @@ struct HardeningTests {
             #expect(try await HTTP.get(client, "/api/v1/plans", headers: bearer(second)).status == .unauthorized)
         }
     }
-}
 
-/// Workbooks built byte by byte (stored entries), to put exactly the bytes a test needs in a part.
-enum XLSXFixtures {
-    static func crc(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
+    @Test("the API holds to its description: 405 with Allow, one value a parameter, JSON booleans, versions in range")
+    func apiContract() async throws {
+        try await World.run { world, client in
+            let leader = try #require(world.session(.leader))
+            let (_, token) = try await world.accounts.createAPIToken(for: leader.user, label: "t", by: .commandLine)
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            for (method, path) in [(HTTPRequest.Method.trace, "/api/v1/plans"), (.put, "/healthz"), (.delete, "/api/v1/plans")] {
+                let response = try await client.execute(uri: path, method: method, headers: bearer) { ($0.status, $0.headers) }
+                #expect(response.0 == .methodNotAllowed)
+                #expect(response.1[.allow] == "GET, HEAD")
+            }
+            let repeated = try await HTTP.get(client, "/api/v1/plans/343-qd-tu/assignments?perPage=&perPage=5", headers: bearer)
+            #expect(repeated.status == .badRequest)
+            #expect(repeated.body == #"{"error":{"message":"query parameter perPage is given more than once"}}"#)
 
-    static func stored(_ entries: [(String, [UInt8])]) -> [UInt8] {
-        func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)] }
-        func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8((value >> (8 * UInt32($0))) & 0xFF) } }
-        var output: [UInt8] = []
-        var directory: [UInt8] = []
-        for (name, data) in entries {
-            let nameBytes = Array(name.utf8)
-            let offset = UInt32(output.count)
-            let common =
-                le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc(data)) + le32(UInt32(data.count))
-                + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0)
-            output += le32(0x0403_4B50) + common + nameBytes + data
-            directory += le32(0x0201_4B50) + le16(20) + common + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
+            let monitor = try #require(world.session(.monitor))
+            let (_, monitorToken) = try await world.accounts.createAPIToken(for: monitor.user, label: "t", by: .commandLine)
+            for body in [#"{"published": 0}"#, #"{"published": "true"}"#, "not json"] {
+                let published = try await HTTP.json(
+                    client, .put, "/api/v1/plans/343-qd-tu/publication", body, token: monitorToken)
+                #expect(published.status == .unprocessableContent)
+            }
+            #expect(try await world.catalogue.plan("343-qd-tu")?.published == false)
+
+            let officer = try #require(world.session(.officer))
+            let (_, officerToken) = try await world.accounts.createAPIToken(for: officer.user, label: "t", by: .commandLine)
+            let stale = try await HTTP.json(
+                client, .put, "/api/v1/reports/1", #"{"version": -3274034524573}"#, token: officerToken)
+            #expect(stale.status == .unprocessableContent)
+            #expect(stale.body.contains("version must be an integer from 0 to 2147483647"))
         }
-        let directoryOffset = UInt32(output.count)
-        output += directory
-        output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
-        output += le32(UInt32(directory.count)) + le32(directoryOffset) + le16(0)
-        return output
     }
 }

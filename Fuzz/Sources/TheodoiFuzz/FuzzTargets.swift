@@ -115,44 +115,6 @@ extension FuzzTarget {
     }
 }
 
-/// A ZIP of stored (uncompressed) entries with their CRC-32, written here so the harness depends on
-/// nothing but the parsers.
-enum StoredZip {
-    static let table: [UInt32] = (0..<256).map { index -> UInt32 in
-        var value = UInt32(index)
-        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
-    }
-
-    static func crc(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
-    }
-
-    static func bytes(_ entries: [(String, [UInt8])]) -> [UInt8] {
-        func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)] }
-        func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8((value >> (8 * UInt32($0))) & 0xFF) } }
-        var output: [UInt8] = []
-        var directory: [UInt8] = []
-        for (name, data) in entries {
-            let nameBytes = Array(name.utf8)
-            let offset = UInt32(output.count)
-            let common =
-                le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc(data)) + le32(UInt32(data.count))
-                + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0)
-            output += le32(0x0403_4B50) + common + nameBytes + data
-            directory += le32(0x0201_4B50) + le16(20) + common + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
-        }
-        let directoryOffset = UInt32(output.count)
-        output += directory
-        output +=
-            le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
-            + le32(UInt32(directory.count)) + le32(directoryOffset) + le16(0)
-        return output
-    }
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzTarget.selected.run(Array(UnsafeBufferPointer(start: data, count: size)))
