@@ -18,7 +18,7 @@ case "$action" in
     if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; fi
     as_postgres "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 --locale=C.UTF-8 > /dev/null
     as_postgres "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w start \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" > /dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=500" > /dev/null
     as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres theodoi_test
     echo "postgres://postgres@127.0.0.1:$port/theodoi_test?tlsmode=disable"
     ;;
