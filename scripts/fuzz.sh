@@ -18,8 +18,17 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 
 echo "== building the fuzz targets (release, address + fuzzer sanitizers)"
-(cd Fuzz && swift build -c release --product TheodoiFuzz --sanitize=address --sanitize=fuzzer 2>&1 | tail -n 3)
-binary="$(cd Fuzz && swift build -c release --product TheodoiFuzz --sanitize=address --sanitize=fuzzer --show-bin-path)/TheodoiFuzz"
+# SwiftPM passes its sanitizers to swiftc in no fixed order, and `-sanitize=fuzzer` before
+# `-sanitize=address` compiles without coverage (libFuzzer then mutates blindly): the coverage
+# options are given explicitly, and the binary is checked for its counters.
+flags=(-c release --product TheodoiFuzz --sanitize=address --sanitize=fuzzer
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,trace-cmp,pc-table)
+(cd Fuzz && swift build "${flags[@]}" 2>&1 | grep -v "Cannot export local symbol" | tail -n 2)
+binary="$(cd Fuzz && swift build "${flags[@]}" --show-bin-path)/TheodoiFuzz"
+if ! objdump -h "$binary" | grep -q __sancov_cntrs; then
+  echo "the fuzz binary has no coverage counters; libFuzzer would run blind" >&2
+  exit 1
+fi
 
 artifacts=${FUZZ_ARTIFACTS:-/tmp/theodoi-fuzz-artifacts}
 mkdir -p "$artifacts"
@@ -37,6 +46,10 @@ for target in "${targets[@]}"; do
     -artifact_prefix="$artifacts/$target-" -print_final_stats=1 >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz $target: FAILED; the input is in $artifacts" >&2
+    exit 1
+  fi
+  if grep -q "Is the code instrumented for coverage" "$log"; then
+    echo "fuzz $target: libFuzzer saw no coverage" >&2
     exit 1
   fi
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
