@@ -448,6 +448,8 @@ struct ErrorMiddleware: RouterMiddleware {
         case .forbidden: heading = "Không có quyền"
         case .conflict: heading = "Chưa thực hiện được"
         case .tooManyRequests: heading = "Thử lại sau"
+        case .contentTooLarge: heading = "Dữ liệu gửi lên quá lớn"
+        case .methodNotAllowed, .unsupportedMediaType: heading = "Yêu cầu không được hỗ trợ"
         default: heading = "Đã xảy ra lỗi"
         }
         let page = ErrorPage(
