@@ -13,11 +13,23 @@ struct QueryParameters {
         for (key, value) in URLEncodedForm.pairs(rawQuery) where values[key] == nil { values[key] = value }
     }
 
-    /// The first parameter name that occurs more than once in a query, if any.
-    static func repeatedName(_ rawQuery: String?) -> String? {
+    /// What makes an API query ambiguous, if anything: a parameter given twice, or a value with white
+    /// space around it (pages forgive both; the API answers exactly what its description says). The
+    /// search text `q` is free text and keeps its tolerance.
+    static func apiProblem(_ rawQuery: String?) -> (message: String, api: String)? {
         guard let rawQuery else { return nil }
         var seen: Set<String> = []
-        for (name, _) in URLEncodedForm.pairs(rawQuery) where !seen.insert(name).inserted { return name }
+        for (name, value) in URLEncodedForm.pairs(rawQuery) {
+            if !seen.insert(name).inserted {
+                return ("Tham số “\(name)” được gửi nhiều lần.", "query parameter \(name) is given more than once")
+            }
+            if name != "q", value.trimmingCharacters(in: .whitespacesAndNewlines) != value {
+                return (
+                    "Giá trị của “\(name)” có khoảng trắng thừa ở đầu hoặc cuối.",
+                    "query parameter \(name) has white space around its value"
+                )
+            }
+        }
         return nil
     }
 

@@ -469,10 +469,9 @@ struct MethodMiddleware: RouterMiddleware {
         guard allowed.isEmpty || allowed.contains(request.method.rawValue) else {
             throw MethodNotAllowed(allowed: allowed)
         }
-        // Every API query parameter takes one value: a second one is refused, not silently dropped.
-        if request.uri.path.hasPrefix("/api/"), let repeated = QueryParameters.repeatedName(request.uri.query) {
-            throw WebError.badRequest(
-                "Tham số “\(repeated)” được gửi nhiều lần.", api: "query parameter \(repeated) is given more than once")
+        // Every API query parameter takes one value, as sent: a second one, or spaces around it, are refused.
+        if request.uri.path.hasPrefix("/api/"), let problem = QueryParameters.apiProblem(request.uri.query) {
+            throw WebError.badRequest(problem.message, api: problem.api)
         }
         return try await next(request, context)
     }

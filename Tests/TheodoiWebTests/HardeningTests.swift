@@ -295,6 +295,11 @@ struct HardeningTests {
             let repeated = try await HTTP.get(client, "/api/v1/plans/343-qd-tu/assignments?perPage=&perPage=5", headers: bearer)
             #expect(repeated.status == .badRequest)
             #expect(repeated.body == #"{"error":{"message":"query parameter perPage is given more than once"}}"#)
+            let padded = try await HTTP.get(client, "/api/v1/plans/343-qd-tu/lists/overdue?asOf=+", headers: bearer)
+            #expect(padded.status == .badRequest)
+            #expect(padded.body == #"{"error":{"message":"query parameter asOf has white space around its value"}}"#)
+            let search = try await HTTP.get(client, "/api/v1/plans/343-qd-tu/assignments?q=+kho+", headers: bearer)
+            #expect(search.status == .ok)
 
             let monitor = try #require(world.session(.monitor))
             let (_, monitorToken) = try await world.accounts.createAPIToken(for: monitor.user, label: "t", by: .commandLine)
