@@ -14,8 +14,9 @@ struct QueryParameters {
     }
 
     /// What makes an API query ambiguous, if anything: a parameter given twice, or a value with white
-    /// space around it (pages forgive both; the API answers exactly what its description says). The
-    /// search text `q` is free text and keeps its tolerance.
+    /// space around it where the description constrains the value (pages forgive both; the API
+    /// answers exactly what its description says). Free-text parameters (`q`, `part`, `group`) keep
+    /// their tolerance: trimmed, and blank means no filter.
     static func apiProblem(_ rawQuery: String?) -> (message: String, api: String)? {
         guard let rawQuery else { return nil }
         var seen: Set<String> = []
@@ -23,7 +24,7 @@ struct QueryParameters {
             if !seen.insert(name).inserted {
                 return ("Tham số “\(name)” được gửi nhiều lần.", "query parameter \(name) is given more than once")
             }
-            if name != "q", value.trimmingCharacters(in: .whitespacesAndNewlines) != value {
+            if !["q", "part", "group"].contains(name), value.trimmingCharacters(in: .whitespacesAndNewlines) != value {
                 return (
                     "Giá trị của “\(name)” có khoảng trắng thừa ở đầu hoặc cuối.",
                     "query parameter \(name) has white space around its value"
