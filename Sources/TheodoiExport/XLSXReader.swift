@@ -13,8 +13,6 @@ public enum XLSXReader {
     public static let maximumUncompressedBytes = 50 << 20
     /// The most cells (empty ones up to the last filled cell of each row included) a sheet may have.
     public static let maximumCells = 2_000_000
-    /// The most entries the ZIP may list.
-    static let maximumEntries = 10_000
 
     /// Whether `bytes` start like a ZIP archive (an XLSX is one).
     public static func looksLikeZip(_ bytes: some Collection<UInt8>) -> Bool {
@@ -145,7 +143,6 @@ struct Package {
         } catch {
             throw .malformed("ZIP", "cấu trúc tệp nén bị hỏng")
         }
-        guard archive.entries.count <= XLSXReader.maximumEntries else { throw .tooLarge }
         for entry in archive.entries where entries[entry.path.lowercased()] == nil {
             entries[entry.path.lowercased()] = entry
         }
