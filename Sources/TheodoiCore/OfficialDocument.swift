@@ -20,16 +20,29 @@ public struct OfficialDocument: Sendable, Hashable {
         }
     }
 
+    /// Where a statement about a task comes from: every sentence and appendix row that states a
+    /// fact about a task names its source, so the preview links to it and a test can check it.
+    public enum Source: Sendable, Hashable {
+        /// A sent report or contribution (its id): what the agency wrote, and the office's decision on it.
+        case report(Int)
+        /// The task itself (its code): its status as of the report's date, from its deadline,
+        /// extensions and accepted reports.
+        case task(String)
+    }
+
     /// A run of text with its emphasis.
     public struct Run: Sendable, Hashable {
         public var text: String
         public var bold: Bool
         public var italic: Bool
+        /// Where the statement in this run comes from, when it states a fact about a task.
+        public var source: Source?
 
-        public init(_ text: String, bold: Bool = false, italic: Bool = false) {
+        public init(_ text: String, bold: Bool = false, italic: Bool = false, source: Source? = nil) {
             self.text = text
             self.bold = bold
             self.italic = italic
+            self.source = source
         }
     }
 
@@ -50,7 +63,8 @@ public struct OfficialDocument: Sendable, Hashable {
         public enum Row: Sendable, Hashable {
             /// A heading row spanning every column ("A. NHÓM NHIỆM VỤ …").
             case group(String)
-            case cells([String])
+            /// A task's row, with the task it states facts about.
+            case cells([String], source: Source? = nil)
         }
 
         public var title: String
@@ -66,6 +80,45 @@ public struct OfficialDocument: Sendable, Hashable {
             self.columns = columns
             self.widths = widths
             self.rows = rows
+        }
+
+        /// Column widths by content, in thousandths of the table: every column at least as wide as
+        /// its longest word (a date such as 31/03/2027 never breaks), the rest shared by the square
+        /// root of the column's text per row, which keeps rows short; an empty column stays narrow.
+        /// `tableEm` is the table's width in ems of the cell text (a landscape A4 page at 11 pt: 67).
+        public static func fittedWidths(columns: [String], rows: [[String]], tableEm: Double = 67) -> [Int] {
+            guard !columns.isEmpty else { return [] }
+            let charEm = 0.56
+            let paddingEm = 0.7
+            var minimum: [Double] = []
+            var weight: [Double] = []
+            for index in columns.indices {
+                var longestWord = 0
+                var characters = 0
+                for text in [columns[index]] + rows.map({ index < $0.count ? $0[index] : "" }) {
+                    for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+                        longestWord = max(longestWord, min(word.count, 16))
+                    }
+                }
+                for row in rows where index < row.count { characters += row[index].count }
+                minimum.append(Double(longestWord) * charEm + paddingEm)
+                weight.append((Double(characters) / Double(max(1, rows.count))).squareRoot())
+            }
+            // The widest scale k at which max(minimum, k·weight) still fits the table.
+            func total(_ scale: Double) -> Double { zip(minimum, weight).map { max($0, scale * $1) }.reduce(0, +) }
+            var low = 0.0
+            var high = tableEm
+            for _ in 0..<50 {
+                let middle = (low + high) / 2
+                if total(middle) <= tableEm { low = middle } else { high = middle }
+            }
+            let widths = zip(minimum, weight).map { max($0, low * $1) }
+            let sum = widths.reduce(0, +)
+            var thousandths = widths.map { Int(($0 / sum * 1_000).rounded(.down)) }
+            if let widest = thousandths.indices.max(by: { thousandths[$0] < thousandths[$1] }) {
+                thousandths[widest] += 1_000 - thousandths.reduce(0, +)
+            }
+            return thousandths
         }
     }
 
@@ -114,6 +167,32 @@ public struct OfficialDocument: Sendable, Hashable {
         }
     }
 
+    /// A "Nơi nhận" line as printed. Each begins with a dash; a Party document ends every line but
+    /// the last with a comma (Hướng dẫn 36-HD/VPTW, mục 9), a State document with a semicolon
+    /// (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.9); the last line ends with a full stop.
+    public func recipientLine(_ index: Int) -> String {
+        let last = index == recipients.count - 1
+        let ending = last ? "." : format == .party ? "," : ";"
+        return "- " + (recipients.indices.contains(index) ? recipients[index] : "") + ending
+    }
+
+    /// Every statement about a task with its source, in document order: the body's runs and the
+    /// appendix's rows. What a test walks to check each against the store.
+    public var sourcedStatements: [(text: String, source: Source)] {
+        var statements: [(text: String, source: Source)] = []
+        for block in body {
+            switch block {
+            case .paragraph(let runs), .bullet(let runs):
+                for run in runs { if let source = run.source { statements.append((run.text, source)) } }
+            case .section, .subsection: break
+            }
+        }
+        for row in appendix?.rows ?? [] {
+            if case .cells(let cells, let source?) = row { statements.append((cells.joined(separator: " | "), source)) }
+        }
+        return statements
+    }
+
     /// The document as plain text, for golden-file tests and for reading it in a terminal.
     public var plainText: String {
         var lines: [String] = []
@@ -139,7 +218,7 @@ public struct OfficialDocument: Sendable, Hashable {
         lines.append(signer)
         lines.append("")
         lines.append("Nơi nhận:")
-        lines += recipients.map { "- " + $0 }
+        lines += recipients.indices.map(recipientLine)
         if let appendix {
             lines.append("")
             lines.append(appendix.title)
@@ -148,7 +227,7 @@ public struct OfficialDocument: Sendable, Hashable {
             for row in appendix.rows {
                 switch row {
                 case .group(let title): lines.append(title)
-                case .cells(let cells): lines.append(cells.joined(separator: " | "))
+                case .cells(let cells, _): lines.append(cells.joined(separator: " | "))
                 }
             }
         }

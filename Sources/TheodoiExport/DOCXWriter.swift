@@ -30,10 +30,14 @@ public enum DOCXWriter {
             #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>"#
         xml += heading(document)
-        xml += paragraph([Text(document.kind, bold: true)], align: "center", before: 240)
+        // Tên loại: 15–16 pt bold (Party), 13–14 pt bold (State); the subject bold under it.
+        xml += paragraph(
+            [Text(document.kind, bold: true, size: document.format == .party ? 32 : 28)], align: "center", before: 240)
         for line in document.subject { xml += paragraph([Text(line, bold: true)], align: "center") }
         xml += paragraph([Text(document.format == .party ? "-----" : "__________", bold: false)], align: "center", after: 240)
-        for block in document.body {
+        for (index, block) in document.body.enumerated() {
+            // The closing paragraph stays with the signature: the signature never stands alone on a page.
+            let closing = index == document.body.count - 1
             switch block {
             case .section(let text):
                 xml += paragraph([Text(text, bold: true)], align: "both", firstLine: 567, before: 120, after: 60, keepNext: true)
@@ -41,11 +45,12 @@ public enum DOCXWriter {
                 xml += paragraph([Text(text, bold: true)], align: "both", firstLine: 567, before: 60, after: 60, keepNext: true)
             case .paragraph(let runs):
                 xml += paragraph(
-                    runs.map { Text($0.text, bold: $0.bold, italic: $0.italic) }, align: "both", firstLine: 567, after: 60)
+                    runs.map { Text($0.text, bold: $0.bold, italic: $0.italic) }, align: "both", firstLine: 567, after: 60,
+                    keepNext: closing)
             case .bullet(let runs):
                 xml += paragraph(
                     [Text("- ")] + runs.map { Text($0.text, bold: $0.bold, italic: $0.italic) }, align: "both", firstLine: 567,
-                    after: 60)
+                    after: 60, keepNext: closing)
             }
         }
         xml += signature(document)
@@ -59,38 +64,51 @@ public enum DOCXWriter {
         return xml + "</w:body></w:document>"
     }
 
-    /// The two-column heading: the issuing body, its number on the left; the motto, place and date on the right.
+    /// The heading as one borderless table of rows, so what faces each other stands on one
+    /// baseline: the issuing body and the motto, (Party) the star, then the number and the place
+    /// and date. Sizes follow Hướng dẫn 36-HD/VPTW (Party: body 14 pt bold, its superior 14 pt,
+    /// "ĐẢNG CỘNG SẢN VIỆT NAM" 15 pt bold underlined, number 14 pt) and Nghị định 30/2020/NĐ-CP,
+    /// Phụ lục I (State: issuer and motto 13 pt, number 13 pt); the place and date 14 pt italic.
     static func heading(_ document: OfficialDocument) -> String {
+        let party = document.format == .party
         let left = portraitText * 42 / 100
         let right = portraitText - left
-        var leftCell = ""
+        let issuerSize = party ? 28 : 26
+        var issuer = ""
         for (index, line) in document.issuerLines.enumerated() {
             let isLast = index == document.issuerLines.count - 1
-            let bold = document.format == .party || isLast
-            leftCell += paragraph(
-                [Text(line, bold: bold, underline: document.format == .state && isLast, size: 26)], align: "center")
+            issuer += paragraph(
+                [Text(line, bold: isLast, underline: !party && isLast, size: issuerSize)], align: "center")
         }
-        if document.format == .party { leftCell += paragraph([Text("*", size: 26)], align: "center") }
-        leftCell += paragraph([Text(document.number, size: 26)], align: "center", before: 120)
-        var rightCell = ""
-        let motto = document.mottoLines
-        for (index, line) in motto.enumerated() {
-            let isLast = index == motto.count - 1
-            rightCell += paragraph(
-                [Text(line, bold: true, underline: isLast, size: document.format == .party ? 30 : 26)], align: "center")
+        var motto = ""
+        let mottoLines = document.mottoLines
+        for (index, line) in mottoLines.enumerated() {
+            let isLast = index == mottoLines.count - 1
+            motto += paragraph(
+                [Text(line, bold: true, underline: isLast, size: party ? 30 : (isLast ? 28 : 26))], align: "center")
         }
-        if document.format == .party { rightCell += paragraph([Text(" ", size: 26)], align: "center") }
-        rightCell += paragraph([Text(document.placeAndDate, italic: true, size: 28)], align: "center", before: 120)
-        return borderlessTable(widths: [left, right], cells: [leftCell, rightCell])
+        var rows = [[issuer, motto]]
+        if party { rows.append([paragraph([Text("*", size: 28)], align: "center"), paragraph([Text("", size: 28)], align: "center")]) }
+        rows.append([
+            paragraph([Text(document.number, size: issuerSize)], align: "center", before: party ? 0 : 120),
+            paragraph([Text(document.placeAndDate, italic: true, size: 28)], align: "center", before: party ? 0 : 120),
+        ])
+        return borderlessTable(widths: [left, right], rows: rows)
     }
 
-    /// "Nơi nhận" on the left, the signature block on the right.
+    /// "Nơi nhận" on the left, the signature block on the right, on one page. Party: "Nơi nhận:"
+    /// 14 pt underlined, the lines 12 pt (Hướng dẫn 36-HD/VPTW, mục 9); State: "Nơi nhận:" 12 pt bold
+    /// italic, the lines 11 pt (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.9). The signing authority
+    /// and title in capitals bold, the name bold, 14 pt.
     static func signature(_ document: OfficialDocument) -> String {
+        let party = document.format == .party
         let half = portraitText / 2
-        var leftCell = paragraph([Text("Nơi nhận:", bold: true, italic: true, size: 24)], align: "left", before: 240)
-        for (index, recipient) in document.recipients.enumerated() {
-            let end = index == document.recipients.count - 1 ? "." : ","
-            leftCell += paragraph([Text("- " + recipient + end, size: 22)], align: "left")
+        var leftCell =
+            party
+            ? paragraph([Text("Nơi nhận:", underline: true, size: 28)], align: "left", before: 240)
+            : paragraph([Text("Nơi nhận:", bold: true, italic: true, size: 24)], align: "left", before: 240)
+        for index in document.recipients.indices {
+            leftCell += paragraph([Text(document.recipientLine(index), size: party ? 24 : 22)], align: "left")
         }
         var rightCell = ""
         for (index, line) in document.signatureAuthority.enumerated() {
@@ -98,7 +116,7 @@ public enum DOCXWriter {
         }
         rightCell += paragraph([Text(" ")], align: "center", after: 1_200)
         rightCell += paragraph([Text(document.signer, bold: true)], align: "center")
-        return borderlessTable(widths: [half, portraitText - half], cells: [leftCell, rightCell], keepTogether: true)
+        return borderlessTable(widths: [half, portraitText - half], rows: [[leftCell, rightCell]], keepTogether: true)
     }
 
     static func appendixTable(_ appendix: OfficialDocument.Appendix) -> String {
@@ -129,7 +147,7 @@ public enum DOCXWriter {
                     "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"\(landscapeText)\" w:type=\"dxa\"/>"
                     + "<w:gridSpan w:val=\"\(widths.count)\"/></w:tcPr>"
                     + paragraph([Text(title, bold: true, size: 22)], align: "left", keepNext: true) + "</w:tc></w:tr>"
-            case .cells(let cells):
+            case .cells(let cells, _):
                 // Data cells take their look from the "TableText" styles: ten thousand rows stay small.
                 xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
                 for index in widths.indices {
@@ -223,17 +241,21 @@ public enum DOCXWriter {
             + "<w:vAlign w:val=\"\(shade ? "center" : "top")\"/></w:tcPr>\(content)</w:tc>"
     }
 
-    static func borderlessTable(widths: [Int], cells: [String], keepTogether: Bool = false) -> String {
+    static func borderlessTable(widths: [Int], rows: [[String]], keepTogether: Bool = false) -> String {
         var xml =
             "<w:tbl><w:tblPr><w:tblW w:w=\"\(widths.reduce(0, +))\" w:type=\"dxa\"/><w:tblBorders>"
             + ["top", "left", "bottom", "right", "insideH", "insideV"].map { "<w:\($0) w:val=\"nil\"/>" }.joined()
             + "</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>"
-            + widths.map { "<w:gridCol w:w=\"\($0)\"/>" }.joined() + "</w:tblGrid><w:tr>"
-        if keepTogether { xml += "<w:trPr><w:cantSplit/></w:trPr>" }
-        for (width, content) in zip(widths, cells) {
-            xml += "<w:tc><w:tcPr><w:tcW w:w=\"\(width)\" w:type=\"dxa\"/></w:tcPr>\(content)</w:tc>"
+            + widths.map { "<w:gridCol w:w=\"\($0)\"/>" }.joined() + "</w:tblGrid>"
+        for cells in rows {
+            xml += "<w:tr>"
+            if keepTogether { xml += "<w:trPr><w:cantSplit/></w:trPr>" }
+            for (width, content) in zip(widths, cells) {
+                xml += "<w:tc><w:tcPr><w:tcW w:w=\"\(width)\" w:type=\"dxa\"/></w:tcPr>\(content)</w:tc>"
+            }
+            xml += "</w:tr>"
         }
-        return xml + "</w:tr></w:tbl>"
+        return xml + "</w:tbl>"
     }
 
     static func sectionProperties(landscape: Bool) -> String {

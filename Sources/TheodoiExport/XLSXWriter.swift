@@ -8,7 +8,7 @@ public enum XLSXWriter {
     public static func bytes(_ table: ExportTable) throws(OfficeFileError) -> [UInt8] {
         let parts: [(path: String, text: String)] = [
             ("[Content_Types].xml", contentTypes), ("_rels/.rels", rootRelationships),
-            ("xl/workbook.xml", workbook(sheetName(table.title))), ("xl/_rels/workbook.xml.rels", workbookRelationships),
+            ("xl/workbook.xml", workbook(sheetName(table.title), headerRow: table.heading.count + 1)), ("xl/_rels/workbook.xml.rels", workbookRelationships),
             ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", sheet(table)),
             ("docProps/core.xml", core(table.title)),
         ]
@@ -48,33 +48,56 @@ public enum XLSXWriter {
                 widths.append(min(60, max(8, longest + 2)))
             }
         }
-        let lastCell = "\(column(columns - 1))\(table.rows.count + 1)"
+        // The heading lines, then the header row, then the data; Excel rows count from 1.
+        let headerRow = table.heading.count + 1
+        let lastColumn = column(columns - 1)
+        let lastCell = "\(lastColumn)\(headerRow + table.rows.count)"
         var xml =
             #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
             + #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#
             + "<dimension ref=\"A1:\(lastCell)\"/>"
-            + #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#
+            + "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"\(headerRow)\" topLeftCell=\"A\(headerRow + 1)\" "
+            + "activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
             + "<cols>"
         for (index, width) in widths.prefix(columns).enumerated() {
             xml += "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(width)\" customWidth=\"1\"/>"
         }
         xml += "</cols><sheetData>"
-        xml += "<row r=\"1\">"
+        var merged: [String] = []
+        for (index, line) in table.heading.enumerated() {
+            let number = index + 1
+            xml +=
+                "<row r=\"\(number)\" ht=\"\(index == 0 ? 21 : 33)\" customHeight=\"1\"><c r=\"A\(number)\" t=\"inlineStr\" "
+                + "s=\"\(index == 0 ? 5 : 6)\"><is><t xml:space=\"preserve\">\(OfficePackage.escaped(line))</t></is></c></row>"
+            if columns > 1 { merged.append("A\(number):\(lastColumn)\(number)") }
+        }
+        xml += "<row r=\"\(headerRow)\">"
         for (index, header) in table.headers.enumerated() {
-            xml += "<c r=\"\(column(index))1\" t=\"inlineStr\" s=\"1\"><is><t>\(OfficePackage.escaped(header))</t></is></c>"
+            xml +=
+                "<c r=\"\(column(index))\(headerRow)\" t=\"inlineStr\" s=\"1\"><is><t>\(OfficePackage.escaped(header))</t></is></c>"
         }
         xml += "</row>"
         for (rowIndex, row) in table.rows.enumerated() {
-            let number = rowIndex + 2
+            let number = headerRow + 1 + rowIndex
+            let emphasized = table.emphasizedRows.contains(rowIndex)
             xml += "<row r=\"\(number)\">"
+            if emphasized {
+                // A part's or group's title: bold, across the table, whichever cell holds it.
+                let title = row.map(ExportTable.text).filter { !$0.isEmpty }.joined(separator: " ")
+                xml +=
+                    "<c r=\"A\(number)\" t=\"inlineStr\" s=\"4\"><is><t xml:space=\"preserve\">\(OfficePackage.escaped(title))</t></is></c>"
+                if columns > 1 { merged.append("A\(number):\(lastColumn)\(number)") }
+                xml += "</row>"
+                continue
+            }
             for (index, cell) in row.enumerated() {
                 let reference = "\(column(index))\(number)"
                 switch cell {
                 case .text(let text):
                     xml +=
                         "<c r=\"\(reference)\" t=\"inlineStr\" s=\"3\"><is><t xml:space=\"preserve\">\(OfficePackage.escaped(text))</t></is></c>"
-                case .number(let value): xml += "<c r=\"\(reference)\"><v>\(value)</v></c>"
+                case .number(let value): xml += "<c r=\"\(reference)\" s=\"7\"><v>\(value)</v></c>"
                 case .date(let date): xml += "<c r=\"\(reference)\" s=\"2\"><v>\(serial(date))</v></c>"
                 case .empty: break
                 }
@@ -82,7 +105,11 @@ public enum XLSXWriter {
             xml += "</row>"
         }
         xml += "</sheetData>"
-        if !table.rows.isEmpty { xml += "<autoFilter ref=\"A1:\(lastCell)\"/>" }
+        if !table.rows.isEmpty { xml += "<autoFilter ref=\"A\(headerRow):\(lastCell)\"/>" }
+        if !merged.isEmpty {
+            xml += "<mergeCells count=\"\(merged.count)\">" + merged.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
+        }
+        xml += #"<pageMargins left="0.5" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>"#
         xml += #"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#
         return xml + "</worksheet>"
     }
@@ -105,10 +132,14 @@ public enum XLSXWriter {
         + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"#
         + "</Relationships>"
 
-    static func workbook(_ name: String) -> String {
-        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+    /// The workbook, with the header row repeated at the top of every printed page.
+    static func workbook(_ name: String, headerRow: Int = 1) -> String {
+        let quoted = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
+        return #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-            + "<sheets><sheet name=\"\(OfficePackage.escaped(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets>" + "</workbook>"
+            + "<sheets><sheet name=\"\(OfficePackage.escaped(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets>"
+            + "<definedNames><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
+            + "\(OfficePackage.escaped(quoted))!$\(headerRow):$\(headerRow)</definedName></definedNames>" + "</workbook>"
     }
 
     static let workbookRelationships =
@@ -118,19 +149,26 @@ public enum XLSXWriter {
         + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
         + "</Relationships>"
 
-    /// Styles: 0 default, 1 bold header with a fill and border, 2 date dd/mm/yyyy, 3 wrapped text.
+    /// Styles: 0 default, 1 bold header with a fill and border, 2 date dd/mm/yyyy, 3 wrapped text,
+    /// 4 a bold title row, 5 the heading's bold centred title, 6 its centred wrapped subtitle,
+    /// 7 a number at the top of its cell.
     static let styles =
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
         + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
         + #"<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>"#
-        + #"<fonts count="2"><font><sz val="11"/><name val="Times New Roman"/></font><font><b/><sz val="11"/><name val="Times New Roman"/></font></fonts>"#
+        + #"<fonts count="4"><font><sz val="11"/><name val="Times New Roman"/></font><font><b/><sz val="11"/><name val="Times New Roman"/></font>"#
+        + #"<font><b/><sz val="13"/><name val="Times New Roman"/></font><font><i/><sz val="11"/><name val="Times New Roman"/></font></fonts>"#
         + #"<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFEEF1F4"/><bgColor indexed="64"/></patternFill></fill></fills>"#
         + #"<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style="thin"><color rgb="FF9AA4B1"/></bottom><diagonal/></border></borders>"#
         + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
-        + #"<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+        + #"<cellXfs count="8"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
         + #"<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>"#
         + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs>"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>"#
+        + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>"#
+        + #"<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>"#
+        + #"<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="top" wrapText="1"/></xf>"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment horizontal="center" vertical="top"/></xf></cellXfs>"#
         + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
         + "</styleSheet>"
 

@@ -42,18 +42,38 @@ public struct PeriodicReportRequest: Sendable, Hashable {
     public var number: String
     /// The date written in the heading ("Gia Lai, ngày …"): the day it is made.
     public var documentDate: LocalDate
+    /// The issued report this one replaces, named in its opening.
+    public var replaces: Replaced?
 
-    public init(period: ReportingPeriod?, asOf: LocalDate, scope: Scope, number: String, documentDate: LocalDate) {
+    /// An issued report as a new one cites it: "Báo cáo số 125-BC/TU ngày 15/12/2025".
+    public struct Replaced: Sendable, Hashable {
+        public var number: String
+        public var issuedOn: LocalDate
+
+        public init(number: String, issuedOn: LocalDate) {
+            self.number = number
+            self.issuedOn = issuedOn
+        }
+    }
+
+    public init(
+        period: ReportingPeriod?, asOf: LocalDate, scope: Scope, number: String, documentDate: LocalDate,
+        replaces: Replaced? = nil
+    ) {
         self.period = period
         self.asOf = asOf
         self.scope = scope
         self.number = number
         self.documentDate = documentDate
+        self.replaces = replaces
     }
 }
 
 /// Báo cáo định kỳ: the office's periodic report on a plan, composed from the statuses as of a date
 /// and what agencies reported, as a formal document with its appendix (DESIGN §5, §6).
+///
+/// Only what the office accepted is a result; a returned or pending report is outstanding and
+/// said so. Every sentence about a task names its source (`OfficialDocument.Source`).
 public struct PeriodicReport: Sendable {
     public let document: OfficialDocument
     /// The appendix as a spreadsheet table (the same rows as the document's appendix).
@@ -69,12 +89,15 @@ public struct PeriodicReport: Sendable {
         "STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Sản phẩm", "Kết quả thực hiện",
         "Tình trạng", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị",
     ]
-    static let appendixWidths = [5, 24, 11, 11, 9, 14, 22, 10, 12, 12]
     /// Room to write the number by hand: non-breaking spaces, which no page or file collapses.
     static let blankNumber = String(repeating: "\u{00A0}", count: 8)
+    /// How many of the longest-overdue tasks section III names (the full list is in the appendix).
+    static let longestOverdueNamed = 5
+    /// Overdue by more than this many days: reported to leaders (the reminders' default).
+    static let escalationDays = 30
 
     /// Composes the report. `statuses` are the snapshot's rows as of `request.asOf`, `before` as of
-    /// the day before the period starts; `digests` what was sent by then (`ReportStore.digests`).
+    /// the day before the period starts; `digests` every report sent by then (`ReportStore.digests`).
     public init(
         snapshot: PlanSnapshot, statuses: [AssignmentStatus], before: [AssignmentStatus], digests: [ReportDigest],
         settings: ReportSettings, request: PeriodicReportRequest
@@ -84,26 +107,14 @@ public struct PeriodicReport: Sendable {
         let from = PeriodicReport.start(of: request, plan: plan)
         let inScope = PeriodicReport.scopeMask(snapshot: snapshot, scope: request.scope)
         // Statistics count top-level rows, or rows whose parent is outside the scope (an agency's sub-tasks).
-        var counted: [AssignmentStatus] = []
-        for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
-            let parentIn = assignment.parent.flatMap { snapshot.index[$0] }.map { inScope[$0] } ?? false
-            if !parentIn { counted.append(statuses[position]) }
+        func isCounted(_ position: Int) -> Bool {
+            guard inScope[position] else { return false }
+            let parentIn = snapshot.assignments[position].parent.flatMap { snapshot.index[$0] }.map { inScope[$0] } ?? false
+            return !parentIn
         }
-        let summary = StatusSummary(counted)
+        let summary = StatusSummary(snapshot.assignments.indices.filter(isCounted).map { statuses[$0] })
         self.summary = summary
-
-        var leadReport: [AssignmentRecord.ID: ReportDigest] = [:]
-        var contributions: [AssignmentRecord.ID: [ReportDigest]] = [:]
-        for digest in digests {
-            switch digest.kind {
-            case .report:
-                if let current = leadReport[digest.assignmentID], current.reportID.rawValue > digest.reportID.rawValue {
-                    continue
-                }
-                leadReport[digest.assignmentID] = digest
-            case .contribution: contributions[digest.assignmentID, default: []].append(digest)
-            }
-        }
+        let history = History(digests: digests, from: from)
 
         let scopeLabel: String
         let scopeLine: String?
@@ -133,12 +144,21 @@ public struct PeriodicReport: Sendable {
         case .party: number = "Số \(typed.isEmpty ? PeriodicReport.blankNumber : typed)\(settings.numberSuffix)"
         case .state: number = "Số: \(typed.isEmpty ? PeriodicReport.blankNumber : typed)\(settings.numberSuffix)"
         }
-        var subject = ["kết quả thực hiện \(decision)"]
+        var subject = ["kết quả thực hiện \(PeriodicReport.citation(plan, withIssuer: false))"]
+        if let issuer = plan.issuer, !issuer.isEmpty { subject.append("của \(PeriodicReport.unbreakable(issuer))") }
         if let scopeLine { subject.append(scopeLine) }
         subject.append((request.period.map { $0.vietnameseName + " " } ?? "") + "(\(asOfText))")
 
         // MARK: I. Tình hình triển khai
         var body: [OfficialDocument.Block] = [.section("I. TÌNH HÌNH TRIỂN KHAI")]
+        if let replaced = request.replaces {
+            body.append(
+                .paragraph([
+                    .init(
+                        "Báo cáo này thay thế Báo cáo \(replaced.number) ngày \(replaced.issuedOn.vietnameseShort).",
+                        italic: true)
+                ]))
+        }
         let agencyCount = Set(
             snapshot.assignments.enumerated().filter { inScope[$0.offset] }.flatMap { $0.element.lead.compactMap(\.agencyID) }
         ).count
@@ -159,140 +179,144 @@ public struct PeriodicReport: Sendable {
         let periodText =
             request.period.map { "Trong \($0.vietnameseName) (từ ngày \(from.vietnameseShort) đến ngày \(asOf.vietnameseShort))" }
             ?? "Từ ngày \(from.vietnameseShort) đến ngày \(asOf.vietnameseShort)"
-        var completedInPeriod: [Int] = []
-        var reportedInPeriod: [Int] = []
-        for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
-            let status = statuses[position]
-            // Newly done: accepted by the report's date and not yet done the day before the period.
-            if status.timeliness.isDone, !before[position].timeliness.isDone, snapshot.children[assignment.code] == nil {
-                completedInPeriod.append(position)
-            } else if let report = leadReport[assignment.id], report.submittedOn >= from {
-                reportedInPeriod.append(position)
-            }
+        // Newly done: accepted by the report's date and not yet done the day before the period.
+        let completedInPeriod = snapshot.assignments.indices.filter { position in
+            inScope[position] && statuses[position].timeliness.isDone && !before[position].timeliness.isDone
+                && snapshot.children[snapshot.assignments[position].code] == nil
         }
-        let contributed = digests.filter {
-            $0.kind == .contribution && $0.submittedOn >= from
-                && (snapshot.idIndex[$0.assignmentID].map { inScope[$0] } ?? false)
-        }.count
-        let reportedTasks = snapshot.assignments.enumerated().filter {
-            inScope[$0.offset] && (leadReport[$0.element.id].map { $0.submittedOn >= from } ?? false)
-        }.count
-        body.append(
-            .paragraph([
-                .init(
-                    "\(periodText), có \(completedInPeriod.count) nhiệm vụ, nhiệm vụ con được xác nhận hoàn thành; "
-                        + "\(reportedTasks) nhiệm vụ có báo cáo của đơn vị chủ trì và \(contributed) ý kiến của đơn vị phối hợp.")
-            ]))
+        let completedSet = Set(completedInPeriod)
+        let sentInScope = history.sentInPeriod.filter { digest in
+            snapshot.idIndex[digest.assignmentID].map { inScope[$0] } ?? false
+        }
+        let leadSent = sentInScope.filter { $0.kind == .report }
+        let accepted = leadSent.filter { $0.decision == .accept }.count
+        let returned = leadSent.filter { $0.decision == .return }.count
+        let pending = leadSent.count - accepted - returned
+        let contributed = sentInScope.count - leadSent.count
+        var activity = "\(periodText), các cơ quan, đơn vị chủ trì gửi \(leadSent.count) báo cáo"
+        if !leadSent.isEmpty {
+            activity +=
+                " về \(Set(leadSent.map(\.assignmentID)).count) nhiệm vụ (Văn phòng đã ghi nhận, xác nhận \(accepted); "
+                + "trả lại để bổ sung \(returned); đang chờ xem xét \(pending))"
+        }
+        activity += ", các đơn vị phối hợp gửi \(contributed) ý kiến; "
+        activity += "có \(completedInPeriod.count) nhiệm vụ, nhiệm vụ con được xác nhận hoàn thành."
+        body.append(.paragraph([.init(activity)]))
 
         // MARK: II. Kết quả thực hiện
         body.append(.section("II. KẾT QUẢ THỰC HIỆN"))
         let sections = PeriodicReport.sections(snapshot: snapshot, inScope: inScope)
         var partNumber = 0
-        var groupLetter = 0
-        var currentPart: String?
-        for section in sections {
-            if section.part != currentPart || currentPart == nil {
-                currentPart = section.part
-                partNumber += 1
-                groupLetter = 0
-                let partPositions = sections.filter { $0.part == section.part }.flatMap(\.positions)
-                let partStatuses = partPositions.filter { position in
-                    let parent = snapshot.assignments[position].parent.flatMap { snapshot.index[$0] }
-                    return parent.map { !inScope[$0] } ?? true
-                }.map { statuses[$0] }
-                body.append(.subsection("\(partNumber). \(section.partTitle ?? section.groupTitle ?? "Nhiệm vụ")"))
-                body.append(.paragraph([.init(StatusSummary(partStatuses).sentence)]))
-            }
-            if section.partTitle != nil, let groupTitle = section.groupTitle {
-                let letter = Character(UnicodeScalar(UInt8(97 + groupLetter % 26)))
-                groupLetter += 1
-                body.append(.paragraph([.init("\(letter)) \(groupTitle)", bold: true, italic: true)]))
-            }
-            let positions = Set(section.positions)
-            let done = completedInPeriod.filter(positions.contains)
-            let progress = reportedInPeriod.filter(positions.contains)
-            if done.isEmpty && progress.isEmpty {
-                body.append(.paragraph([.init("Trong kỳ chưa có kết quả mới được báo cáo.", italic: true)]))
-                continue
-            }
-            for position in done {
-                let assignment = snapshot.assignments[position]
-                let status = statuses[position]
-                var text = "\(PeriodicReport.name(assignment)): "
-                text += PeriodicReport.clause(leadReport[assignment.id]?.result, fallback: "đã hoàn thành")
-                text += " (xác nhận hoàn thành; ngày hoàn thành \(status.completedOn?.vietnameseShort ?? ""), "
-                text += status.timeliness == .doneOnTime ? "đúng hạn)." : "quá hạn)."
-                body.append(.bullet([.init(text)]))
-            }
-            for position in progress {
-                let assignment = snapshot.assignments[position]
-                guard let report = leadReport[assignment.id] else { continue }
-                var text = "\(PeriodicReport.name(assignment)): "
-                let result = PeriodicReport.clause(report.result, fallback: "")
-                if statuses[position].stage == .awaitingReview {
-                    text += "đơn vị báo cáo đã hoàn thành ngày \(report.submittedOn.vietnameseShort), đang chờ xác nhận"
-                } else {
-                    text += "đạt \(report.percent)% (báo cáo ngày \(report.submittedOn.vietnameseShort))"
+        var partStart = 0
+        while partStart < sections.count {
+            let part = sections[partStart].part
+            var partEnd = partStart
+            while partEnd < sections.count, sections[partEnd].part == part { partEnd += 1 }
+            let partSections = sections[partStart..<partEnd]
+            partStart = partEnd
+            partNumber += 1
+            let partPositions = partSections.flatMap(\.positions)
+            let first = partSections[partSections.startIndex]
+            body.append(.subsection("\(partNumber). \(first.partTitle ?? first.groupTitle ?? "Nhiệm vụ")"))
+            body.append(.paragraph([.init(StatusSummary(partPositions.filter(isCounted).map { statuses[$0] }).sentence)]))
+            // What the office accepted in the period, group by group; groups with nothing new are left out.
+            var groupLetter = 0
+            var any = false
+            for section in partSections {
+                var bullets: [OfficialDocument.Block] = []
+                for position in section.positions {
+                    let assignment = snapshot.assignments[position]
+                    if completedSet.contains(position) {
+                        let status = statuses[position]
+                        let report = history.acceptedLead(assignment.id)
+                        var text = "\(PeriodicReport.name(assignment)): "
+                        text += PeriodicReport.clause(report?.result, fallback: "đã hoàn thành")
+                        text += "; hoàn thành ngày \(status.completedOn?.vietnameseShort ?? "")"
+                        text += status.timeliness == .doneOnTime ? ", đúng hạn" : ", quá hạn"
+                        if let decided = report?.decidedOn { text += " (Văn phòng xác nhận ngày \(decided.vietnameseShort))" }
+                        bullets.append(.bullet([.init(text + ".", source: report.map { .report($0.reportID.rawValue) } ?? .task(assignment.code))]))
+                    } else if let report = history.acceptedLeadInPeriod(assignment.id) {
+                        var text = "\(PeriodicReport.name(assignment)): đạt \(report.percent)% "
+                        text += "(báo cáo ngày \(report.submittedOn.vietnameseShort)"
+                        if let decided = report.decidedOn { text += ", Văn phòng ghi nhận ngày \(decided.vietnameseShort)" }
+                        text += ")"
+                        let result = PeriodicReport.clause(report.result, fallback: "")
+                        text += result.isEmpty ? "." : ". \(result)."
+                        bullets.append(.bullet([.init(text, source: .report(report.reportID.rawValue))]))
+                    }
                 }
-                text += result.isEmpty ? "." : ". \(result)."
-                body.append(.bullet([.init(text)]))
+                guard !bullets.isEmpty else { continue }
+                any = true
+                if section.partTitle != nil, let groupTitle = section.groupTitle {
+                    let letter = Character(UnicodeScalar(UInt8(97 + groupLetter % 26)))
+                    groupLetter += 1
+                    body.append(.paragraph([.init("\(letter)) \(groupTitle)", bold: true, italic: true)]))
+                }
+                body += bullets
+            }
+            if !any {
+                body.append(.paragraph([.init("Trong kỳ chưa có kết quả mới được Văn phòng ghi nhận.", italic: true)]))
             }
         }
 
         // MARK: III. Tồn tại, hạn chế
         body.append(.section("III. TỒN TẠI, HẠN CHẾ"))
-        let overdue = snapshot.assignments.indices.filter {
-            inScope[$0] && statuses[$0].timeliness == .openOverdue && snapshot.children[snapshot.assignments[$0].code] == nil
-        }.sorted { (statuses[$0].effectiveDue ?? asOf) < (statuses[$1].effectiveDue ?? asOf) }
-        if overdue.isEmpty {
-            body.append(.paragraph([.init("Không có nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText).")]))
-        } else {
-            let rowsNote =
-                overdue.count == summary.count(.openOverdue)
-                ? "" : " (gồm \(overdue.count) nhiệm vụ, nhiệm vụ con)"
-            body.append(
-                .paragraph([
-                    .init(
-                        "Còn \(summary.count(.openOverdue)) nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText)\(rowsNote), cụ thể:")
-                ]))
-            for position in overdue {
-                let assignment = snapshot.assignments[position]
-                let status = statuses[position]
-                let due = status.effectiveDue
-                let days = due.map { asOf.daysSinceEpoch - $0.daysSinceEpoch } ?? 0
-                var text = "\(PeriodicReport.name(assignment)), hạn \(due?.vietnameseShort ?? assignment.deadline.text)"
-                if let original = status.originalDue, original != due { text += " (hạn ban đầu \(original.vietnameseShort))" }
-                text += ", quá hạn \(days) ngày"
-                if let report = leadReport[assignment.id], status.stage == .awaitingReview {
-                    text += "; đơn vị đã báo cáo hoàn thành ngày \(report.submittedOn.vietnameseShort), đang chờ xác nhận."
-                } else if let report = leadReport[assignment.id] {
-                    text += "; báo cáo gần nhất ngày \(report.submittedOn.vietnameseShort), đạt \(report.percent)%."
+        body += PeriodicReport.overdueSummary(
+            snapshot: snapshot, statuses: statuses, inScope: inScope, isCounted: isCounted, summary: summary, history: history,
+            asOf: asOf, asOfText: asOfText)
+        var returnedBullets: [OfficialDocument.Block] = []
+        var pendingBullets: [OfficialDocument.Block] = []
+        for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
+            guard let latest = history.latestLead(assignment.id), !completedSet.contains(position),
+                !statuses[position].timeliness.isDone
+            else { continue }
+            switch latest.decision {
+            case .return?:
+                var text = "\(PeriodicReport.name(assignment)): đã báo cáo ngày \(latest.submittedOn.vietnameseShort)"
+                text += latest.claimedStage == .done ? " (báo cáo hoàn thành)" : " (đạt \(latest.percent)%)"
+                text += ", bị trả lại"
+                if let decided = latest.decidedOn { text += " ngày \(decided.vietnameseShort)" }
+                text += " để bổ sung"
+                let reason = PeriodicReport.clause(latest.decisionReason, fallback: "")
+                text += reason.isEmpty ? "; chưa gửi lại." : " (\(reason)); chưa gửi lại."
+                returnedBullets.append(.bullet([.init(text, source: .report(latest.reportID.rawValue))]))
+            case nil:
+                var text = "\(PeriodicReport.name(assignment)): "
+                if latest.claimedStage == .done {
+                    text += "đơn vị báo cáo đã hoàn thành ngày \((latest.achievedOn ?? latest.submittedOn).vietnameseShort)"
+                    text += " (báo cáo ngày \(latest.submittedOn.vietnameseShort)), đang chờ xác nhận."
                 } else {
-                    text += "; chưa có báo cáo."
+                    text += "báo cáo ngày \(latest.submittedOn.vietnameseShort), đạt \(latest.percent)%, đang chờ ghi nhận."
                 }
-                body.append(.bullet([.init(text)]))
+                pendingBullets.append(.bullet([.init(text, source: .report(latest.reportID.rawValue))]))
+            case .accept?: continue
             }
         }
-        let reported = PeriodicReport.statements(
-            snapshot: snapshot, inScope: inScope, leadReport: leadReport, contributions: contributions, from: from,
-            text: \.difficulties)
-        if reported.isEmpty {
+        if !returnedBullets.isEmpty {
+            body.append(.paragraph([.init("Báo cáo bị trả lại để bổ sung, đơn vị chưa gửi lại (\(returnedBullets.count)):")]))
+            body += returnedBullets
+        }
+        if !pendingBullets.isEmpty {
+            body.append(.paragraph([.init("Báo cáo đang chờ Văn phòng xem xét (\(pendingBullets.count)):")]))
+            body += pendingBullets
+        }
+        let difficulties = PeriodicReport.statements(
+            snapshot: snapshot, inScope: inScope, history: history, text: \.difficulties)
+        if difficulties.isEmpty {
             body.append(.paragraph([.init("Trong kỳ, các cơ quan, đơn vị chưa nêu khó khăn, vướng mắc.")]))
         } else {
             body.append(.paragraph([.init("Khó khăn, vướng mắc các cơ quan, đơn vị nêu trong kỳ:")]))
-            body += reported.map { .bullet([.init($0)]) }
+            body += difficulties.map { .bullet([$0]) }
         }
 
         // MARK: IV. Đề xuất, kiến nghị
         body.append(.section("IV. ĐỀ XUẤT, KIẾN NGHỊ"))
-        let proposals = PeriodicReport.statements(
-            snapshot: snapshot, inScope: inScope, leadReport: leadReport, contributions: contributions, from: from,
-            text: \.proposals)
+        let proposals = PeriodicReport.statements(snapshot: snapshot, inScope: inScope, history: history, text: \.proposals)
         if proposals.isEmpty {
             body.append(.paragraph([.init("Trong kỳ, các cơ quan, đơn vị chưa có đề xuất, kiến nghị.")]))
         } else {
             body.append(.paragraph([.init("Các cơ quan, đơn vị đề xuất, kiến nghị:")]))
-            body += proposals.map { .bullet([.init($0)]) }
+            body += proposals.map { .bullet([$0]) }
         }
         body.append(
             .paragraph([
@@ -304,32 +328,43 @@ public struct PeriodicReport: Sendable {
         // MARK: Phụ lục
         var rows: [OfficialDocument.Appendix.Row] = []
         var tableRows: [[ExportTable.Cell]] = []
+        var groupRows: [Int] = []
         var appendixPart: String?
         for section in sections {
             if let partTitle = section.partTitle, section.part != appendixPart {
                 appendixPart = section.part
                 let title = "\(section.part ?? ""). \(partTitle)"
                 rows.append(.group(title))
+                groupRows.append(tableRows.count)
                 tableRows.append([.empty, .text(title)])
             }
             if let groupTitle = section.groupTitle {
                 let title = "\(section.group ?? ""). \(groupTitle)"
                 rows.append(.group(title))
+                groupRows.append(tableRows.count)
                 tableRows.append([.empty, .text(title)])
             }
             for position in section.positions {
                 let assignment = snapshot.assignments[position]
-                let status = statuses[position]
-                let cells = PeriodicReport.appendixCells(
-                    assignment, status: status, lead: leadReport[assignment.id], contributions: contributions[assignment.id] ?? []
-                )
-                rows.append(.cells(cells))
-                tableRows.append(cells.map { $0.isEmpty ? .empty : .text($0) })
+                let cells = PeriodicReport.appendixCells(assignment, status: statuses[position], history: history)
+                rows.append(.cells(cells, source: .task(assignment.code)))
+                tableRows.append(
+                    cells.enumerated().map { index, cell in
+                        if cell.isEmpty { return .empty }
+                        // STT as a number where it is one ("12"), as text where it is not ("12.1").
+                        if index == 0, let value = Int(cell) { return .number(value) }
+                        return .text(cell)
+                    })
             }
         }
         let appendixTitle = "PHỤ LỤC"
         let appendixSubtitle =
             "Kết quả thực hiện các nhiệm vụ theo \(decision)" + (scopeLine.map { " (\($0))" } ?? "") + ", \(asOfText)"
+        let cellRows = rows.compactMap { row -> [String]? in
+            if case .cells(let cells, _) = row { return cells }
+            return nil
+        }
+        let widths = OfficialDocument.Appendix.fittedWidths(columns: PeriodicReport.appendixColumns, rows: cellRows)
         document = OfficialDocument(
             format: settings.format, issuerLines: settings.issuerLines, number: number,
             placeAndDate: "\(settings.place), \(request.documentDate.vietnameseFormal)", kind: "BÁO CÁO", subject: subject,
@@ -337,10 +372,105 @@ public struct PeriodicReport: Sendable {
             recipients: settings.recipients,
             appendix: OfficialDocument.Appendix(
                 title: appendixTitle, subtitle: "(\(appendixSubtitle))", columns: PeriodicReport.appendixColumns,
-                widths: PeriodicReport.appendixWidths, rows: rows))
+                widths: widths, rows: rows))
         appendixTable = ExportTable(
             title: "Phụ lục", headers: PeriodicReport.appendixColumns, rows: tableRows,
-            widths: [7, 50, 24, 24, 16, 32, 50, 22, 32, 32])
+            widths: widths.map { max(6, $0 * 180 / 1_000) },
+            heading: [
+                "\(appendixTitle): \(appendixSubtitle.prefix(1).uppercased())\(appendixSubtitle.dropFirst())",
+                "(Kèm theo \(title.prefix(1).lowercased())\(title.dropFirst()); \(settings.place), \(request.documentDate.vietnameseFormal))",
+            ],
+            emphasizedRows: groupRows)
+    }
+
+    /// Every sent report of the plan by the report's date, and what the period's sections read from it.
+    struct History {
+        /// Oldest first.
+        let all: [ReportDigest]
+        let sentInPeriod: [ReportDigest]
+        private let lead: [AssignmentRecord.ID: [ReportDigest]]
+        private let from: LocalDate
+
+        init(digests: [ReportDigest], from: LocalDate) {
+            all = digests.sorted { $0.reportID.rawValue < $1.reportID.rawValue }
+            sentInPeriod = all.filter { $0.submittedOn >= from }
+            lead = Dictionary(grouping: all.filter { $0.kind == .report }, by: \.assignmentID)
+            self.from = from
+        }
+
+        /// The lead agency's latest sent report.
+        func latestLead(_ id: AssignmentRecord.ID) -> ReportDigest? { lead[id]?.last }
+        /// The lead agency's latest report the office accepted, whenever it was sent.
+        func acceptedLead(_ id: AssignmentRecord.ID) -> ReportDigest? { lead[id]?.last { $0.decision == .accept } }
+        /// The lead agency's latest report sent in the period that the office accepted.
+        func acceptedLeadInPeriod(_ id: AssignmentRecord.ID) -> ReportDigest? {
+            lead[id]?.last { $0.decision == .accept && $0.submittedOn >= from }
+        }
+        /// Everything sent about one task in the period: the lead's reports and the contributions.
+        func sentInPeriod(_ id: AssignmentRecord.ID) -> [ReportDigest] { sentInPeriod.filter { $0.assignmentID == id } }
+    }
+
+    /// Section III's account of overdue tasks, as offices write it: the count, by part and by lead
+    /// agency, the longest-overdue named, and the full list left to the appendix.
+    static func overdueSummary(
+        snapshot: PlanSnapshot, statuses: [AssignmentStatus], inScope: [Bool], isCounted: (Int) -> Bool,
+        summary: StatusSummary, history: History, asOf: LocalDate, asOfText: String
+    ) -> [OfficialDocument.Block] {
+        let overdue = snapshot.assignments.indices.filter {
+            inScope[$0] && statuses[$0].timeliness == .openOverdue && snapshot.children[snapshot.assignments[$0].code] == nil
+        }
+        guard !overdue.isEmpty else {
+            return [.paragraph([.init("Không có nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText).")])]
+        }
+        func days(_ position: Int) -> Int { statuses[position].effectiveDue.map { asOf.daysSinceEpoch - $0.daysSinceEpoch } ?? 0 }
+        let countedOverdue = snapshot.assignments.indices.filter { isCounted($0) && statuses[$0].timeliness == .openOverdue }
+        var text = "Còn \(summary.count(.openOverdue)) nhiệm vụ chưa hoàn thành đã quá hạn \(asOfText)"
+        if overdue.count != summary.count(.openOverdue) { text += " (gồm \(overdue.count) nhiệm vụ, nhiệm vụ con)" }
+        let byPart = Dictionary(grouping: countedOverdue) { snapshot.assignments[$0].part ?? "" }
+        let partCodes = snapshot.parts.map(\.code).filter { byPart[$0] != nil }
+        if partCodes.count > 1 {
+            text += ": " + partCodes.map { "phần \($0) có \(byPart[$0]?.count ?? 0)" }.joined(separator: ", ")
+        }
+        text += "."
+        let escalated = overdue.filter { days($0) > escalationDays }.count
+        if escalated > 0 { text += " Trong đó \(escalated) nhiệm vụ, nhiệm vụ con quá hạn trên \(escalationDays) ngày." }
+        var blocks: [OfficialDocument.Block] = [.paragraph([.init(text)])]
+        var byAgency: [String: Int] = [:]
+        for position in countedOverdue {
+            for lead in snapshot.assignments[position].lead { byAgency[lead.name, default: 0] += 1 }
+        }
+        if byAgency.count > 1 {
+            let ranked = byAgency.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            blocks.append(
+                .paragraph([
+                    .init("Theo đơn vị chủ trì: ", italic: true),
+                    .init(ranked.map { "\($0.key) \($0.value)" }.joined(separator: "; ") + "."),
+                ]))
+        }
+        let longest = overdue.sorted { (days($0), $1) > (days($1), $0) }.prefix(longestOverdueNamed)
+        blocks.append(.paragraph([.init("Các nhiệm vụ quá hạn lâu nhất:")]))
+        for position in longest {
+            let assignment = snapshot.assignments[position]
+            let status = statuses[position]
+            var line = "\(name(assignment)), hạn \(status.effectiveDue?.vietnameseShort ?? assignment.deadline.text)"
+            if let original = status.originalDue, original != status.effectiveDue {
+                line += " (hạn ban đầu \(original.vietnameseShort))"
+            }
+            line += ", quá hạn \(days(position)) ngày"
+            if let report = history.latestLead(assignment.id) {
+                line += "; báo cáo gần nhất ngày \(report.submittedOn.vietnameseShort)"
+                switch report.decision {
+                case .return?: line += ", bị trả lại để bổ sung."
+                case nil: line += ", đang chờ xem xét."
+                case .accept?: line += ", đạt \(report.percent)%."
+                }
+                blocks.append(.bullet([.init(line, source: .report(report.reportID.rawValue))]))
+            } else {
+                blocks.append(.bullet([.init(line + "; chưa có báo cáo.", source: .task(assignment.code))]))
+            }
+        }
+        blocks.append(.paragraph([.init("Danh sách đầy đủ các nhiệm vụ quá hạn tại Phụ lục kèm theo.", italic: true)]))
+        return blocks
     }
 
     // MARK: Pieces
@@ -399,36 +529,43 @@ public struct PeriodicReport: Sendable {
         return value.isEmpty ? fallback : String(value)
     }
 
-    /// What agencies wrote in one field during the period: the lead's latest report and each
-    /// coordinator's latest contribution, each once, in document order.
+    /// What agencies wrote in one field during the period: every report and contribution sent in
+    /// it, each with its agency and date, in document order; the same text about the same task once.
     static func statements(
-        snapshot: PlanSnapshot, inScope: [Bool], leadReport: [AssignmentRecord.ID: ReportDigest],
-        contributions: [AssignmentRecord.ID: [ReportDigest]], from: LocalDate, text: KeyPath<ReportDigest, String>
-    ) -> [String] {
-        var lines: [String] = []
+        snapshot: PlanSnapshot, inScope: [Bool], history: History, text: KeyPath<ReportDigest, String>
+    ) -> [OfficialDocument.Run] {
+        var runs: [OfficialDocument.Run] = []
         for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
-            let sources = [leadReport[assignment.id]].compactMap { $0 } + (contributions[assignment.id] ?? [])
-            for digest in sources where digest.submittedOn >= from {
-                let value = VietnameseText.collapsingWhitespace(digest[keyPath: text])
-                guard !value.isEmpty else { continue }
-                lines.append("\(digest.agencyName) (nhiệm vụ \(assignment.code)): \(clause(value, fallback: "")).")
+            var seen: Set<String> = []
+            for digest in history.sentInPeriod(assignment.id) {
+                let value = clause(digest[keyPath: text], fallback: "")
+                guard !value.isEmpty, seen.insert(VietnameseText.folded(value)).inserted else { continue }
+                runs.append(
+                    .init(
+                        "\(digest.agencyName) (nhiệm vụ \(assignment.code), \(digest.kind == .report ? "báo cáo" : "ý kiến phối hợp") "
+                            + "ngày \(digest.submittedOn.vietnameseShort)): \(value).",
+                        source: .report(digest.reportID.rawValue)))
             }
         }
-        return lines
+        return runs
     }
 
-    static func appendixCells(
-        _ assignment: AssignmentRecord, status: AssignmentStatus, lead: ReportDigest?, contributions: [ReportDigest]
-    ) -> [String] {
+    static func appendixCells(_ assignment: AssignmentRecord, status: AssignmentStatus, history: History) -> [String] {
         var due = assignment.deadline.text
         if let effective = status.effectiveDue, effective != status.originalDue {
             due += "\n(gia hạn đến \(effective.vietnameseShort))"
         }
         var result = ""
-        if let lead {
-            result = "Báo cáo ngày \(lead.submittedOn.vietnameseShort): đạt \(lead.percent)%"
+        if let lead = history.latestLead(assignment.id) {
+            result = "Báo cáo ngày \(lead.submittedOn.vietnameseShort): "
+            result += lead.claimedStage == .done ? "hoàn thành" : "đạt \(lead.percent)%"
             let text = VietnameseText.collapsingWhitespace(lead.result)
             if !text.isEmpty { result += ". " + text }
+            switch lead.decision {
+            case .return?: result += " (bị trả lại để bổ sung)"
+            case nil: result += " (đang chờ xem xét)"
+            case .accept?: break
+            }
         }
         if let completed = status.completedOn, status.timeliness.isDone {
             result += (result.isEmpty ? "" : "\n") + "Đã xác nhận hoàn thành ngày \(completed.vietnameseShort)."
@@ -442,13 +579,11 @@ public struct PeriodicReport: Sendable {
         }
         func joined(_ keyPath: KeyPath<ReportDigest, String>) -> String {
             var parts: [String] = []
-            if let lead {
-                let text = VietnameseText.collapsingWhitespace(lead[keyPath: keyPath])
-                if !text.isEmpty { parts.append(text) }
-            }
-            for contribution in contributions {
-                let text = VietnameseText.collapsingWhitespace(contribution[keyPath: keyPath])
-                if !text.isEmpty { parts.append("\(contribution.agencyName): \(text)") }
+            var seen: Set<String> = []
+            for digest in history.sentInPeriod(assignment.id) {
+                let text = VietnameseText.collapsingWhitespace(digest[keyPath: keyPath])
+                guard !text.isEmpty, seen.insert(VietnameseText.folded(text)).inserted else { continue }
+                parts.append(digest.kind == .report ? text : "\(digest.agencyName): \(text)")
             }
             return parts.joined(separator: "\n")
         }
@@ -460,8 +595,11 @@ public struct PeriodicReport: Sendable {
         ]
     }
 
+    /// A name that must not break across lines ("Ban Thường vụ Tỉnh ủy"): its spaces made non-breaking.
+    static func unbreakable(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "\u{00A0}") }
+
     /// "Quyết định số 343-QĐ/TU ngày 03/9/2025 của Ban Thường vụ Tỉnh ủy".
-    static func citation(_ plan: PlanRecord) -> String {
+    static func citation(_ plan: PlanRecord, withIssuer: Bool = true) -> String {
         let folded = VietnameseText.folded(plan.number)
         let kind =
             folded.contains("-qd") || folded.contains("qd-")
@@ -472,7 +610,7 @@ public struct PeriodicReport: Sendable {
             let month = date.month <= 2 ? "0\(date.month)" : "\(date.month)"
             text += " ngày \(day)/\(month)/\(date.year)"
         }
-        if let issuer = plan.issuer, !issuer.isEmpty { text += " của \(issuer)" }
+        if withIssuer, let issuer = plan.issuer, !issuer.isEmpty { text += " của \(issuer)" }
         return text
     }
 }

@@ -12,12 +12,15 @@ public struct PeriodicReportForm: Sendable, Hashable {
     /// "all", "part:A", "agency:12".
     public var scope: String
     public var number: String
+    /// The id of the issued report this one replaces; empty for none.
+    public var replaces: String
 
-    public init(period: String = "", asOf: String = "", scope: String = "all", number: String = "") {
+    public init(period: String = "", asOf: String = "", scope: String = "all", number: String = "", replaces: String = "") {
         self.period = period
         self.asOf = asOf
         self.scope = scope
         self.number = number
+        self.replaces = replaces
     }
 }
 
@@ -180,8 +183,33 @@ public struct PeriodicReports: Sendable {
     /// The report a form asks for, composed from the data as it is now.
     public func compose(slug: String, form: PeriodicReportForm) async throws -> Composed {
         let snapshot = try await planSnapshot(slug)
-        let request = try request(form, snapshot: snapshot)
+        var request = try request(form, snapshot: snapshot)
+        if let replaced = try await replaced(form, plan: snapshot.plan.id) {
+            request.replaces = PeriodicReportRequest.Replaced(number: replaced.number, issuedOn: replaced.issuedOn)
+        }
         return try await compose(snapshot: snapshot, request: request)
+    }
+
+    /// The issued report a form names to replace: of this plan and not replaced yet.
+    public func replaced(_ form: PeriodicReportForm, plan: PlanRecord.ID) async throws -> IssuedReportRecord? {
+        let key = form.replaces.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty else { return nil }
+        guard let id = Int(key), let old = try await reports.issuedReports(plan).first(where: { $0.id.rawValue == id }) else {
+            throw ProgressRefusal(
+                .invalid, "Không có báo cáo đã ban hành “\(key)” của kế hoạch này để thay thế.",
+                api: "replaces must be the id of an issued report of this plan")
+        }
+        guard old.supersededBy == nil else {
+            throw ProgressRefusal(
+                .conflict, "Báo cáo \(old.number) đã được thay thế bằng một báo cáo khác.",
+                api: "issued report \(id) is already superseded")
+        }
+        return old
+    }
+
+    /// The issuing body as a key: its name lines and the number's suffix, folded ("tinh uy gia lai|-bc/tu").
+    public static func issuerKey(_ settings: ReportSettings) -> String {
+        VietnameseText.folded((settings.issuerLines + [settings.numberSuffix]).joined(separator: "|"))
     }
 
     public func compose(snapshot: PlanSnapshot, request: PeriodicReportRequest) async throws -> Composed {
@@ -245,11 +273,15 @@ public struct PeriodicReports: Sendable {
         }
         let request = composed.request
         let number = composed.report.document.number
+        let replaced = try await replaced(form, plan: composed.snapshot.plan.id)
         return try await reports.issue(
             IssueInput(
                 planID: composed.snapshot.plan.id, planNumber: composed.snapshot.plan.number, number: number,
                 title: composed.report.title, period: request.period?.key ?? "", asOf: request.asOf, scope: request.scope.key,
-                scopeLabel: composed.report.scopeLabel, issuedOn: today(), files: files), actor)
+                scopeLabel: composed.report.scopeLabel, issuedOn: today(), files: files,
+                issuerKey: PeriodicReports.issuerKey(composed.settings),
+                numberKey: VietnameseText.folded(request.number.trimmingCharacters(in: .whitespaces)),
+                supersedes: replaced?.id), actor)
     }
 
     public static let docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

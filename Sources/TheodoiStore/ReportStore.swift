@@ -16,11 +16,15 @@ public struct ReportDigest: Sendable, Hashable {
     public var submittedOn: LocalDate
     /// The office's decision on it, when taken by the date asked for.
     public var decision: ReviewDecision?
+    /// The day of that decision, and the reason given with it (a return's reason; may be empty).
+    public var decidedOn: LocalDate?
+    public var decisionReason: String
 
     public init(
         reportID: ReportRecord.ID, assignmentID: AssignmentRecord.ID, agencyID: AgencyRecord.ID, agencyName: String,
         kind: ReportKind, claimedStage: ClaimedStage, percent: Int, result: String, achievedOn: LocalDate?,
-        difficulties: String, proposals: String, submittedOn: LocalDate, decision: ReviewDecision?
+        difficulties: String, proposals: String, submittedOn: LocalDate, decision: ReviewDecision?,
+        decidedOn: LocalDate? = nil, decisionReason: String = ""
     ) {
         self.reportID = reportID
         self.assignmentID = assignmentID
@@ -35,6 +39,8 @@ public struct ReportDigest: Sendable, Hashable {
         self.proposals = proposals
         self.submittedOn = submittedOn
         self.decision = decision
+        self.decidedOn = decidedOn
+        self.decisionReason = decisionReason
     }
 }
 
@@ -88,10 +94,14 @@ public struct IssuedReportRecord: Sendable, Hashable, Identifiable {
     public var issuedAt: String
     public var issuedOn: LocalDate
     public var files: [IssuedFileInfo]
+    /// The issued report this one replaces, and the one that replaced it.
+    public var supersedes: ID?
+    public var supersededBy: ID?
 
     public init(
         id: ID, planID: PlanRecord.ID, number: String, title: String, period: String, asOf: LocalDate, scope: String,
-        scopeLabel: String, issuedByName: String, issuedAt: String, issuedOn: LocalDate, files: [IssuedFileInfo]
+        scopeLabel: String, issuedByName: String, issuedAt: String, issuedOn: LocalDate, files: [IssuedFileInfo],
+        supersedes: ID? = nil, supersededBy: ID? = nil
     ) {
         self.id = id
         self.planID = planID
@@ -105,6 +115,8 @@ public struct IssuedReportRecord: Sendable, Hashable, Identifiable {
         self.issuedAt = issuedAt
         self.issuedOn = issuedOn
         self.files = files
+        self.supersedes = supersedes
+        self.supersededBy = supersededBy
     }
 }
 
@@ -136,10 +148,18 @@ public struct IssueInput: Sendable, Hashable {
     public var scopeLabel: String
     public var issuedOn: LocalDate
     public var files: [File]
+    /// The issuing body as a key ("tinh uy gia lai|-bc/tu") and the number typed ("125"); with the
+    /// year of `issuedOn` they identify the report: no two share them. An empty number is
+    /// written by hand on paper and is not checked.
+    public var issuerKey: String
+    public var numberKey: String
+    /// The issued report this one replaces: it must be of the same plan and not replaced yet.
+    public var supersedes: IssuedReportRecord.ID?
 
     public init(
         planID: PlanRecord.ID, planNumber: String, number: String, title: String, period: String, asOf: LocalDate,
-        scope: String, scopeLabel: String, issuedOn: LocalDate, files: [File]
+        scope: String, scopeLabel: String, issuedOn: LocalDate, files: [File], issuerKey: String = "", numberKey: String = "",
+        supersedes: IssuedReportRecord.ID? = nil
     ) {
         self.planID = planID
         self.planNumber = planNumber
@@ -151,6 +171,9 @@ public struct IssueInput: Sendable, Hashable {
         self.scopeLabel = scopeLabel
         self.issuedOn = issuedOn
         self.files = files
+        self.issuerKey = issuerKey
+        self.numberKey = numberKey
+        self.supersedes = supersedes
     }
 }
 
@@ -162,10 +185,12 @@ public struct ReportStore: Sendable {
     /// Saves the plan's report settings (audited as `report.settings`).
     public var saveSettings:
         @Sendable (_ plan: PlanRecord.ID, _ settings: ReportSettings, _ actor: AuditActor) async throws -> Void
-    /// The latest sent report of each agency and kind per assignment, submitted on or before `asOf`,
-    /// with the decision on it taken by then.
+    /// Every sent report and contribution of the plan submitted on or before `asOf`, oldest first,
+    /// each with the office's decision on it taken by then.
     public var digests: @Sendable (_ plan: PlanRecord.ID, _ asOf: LocalDate) async throws -> [ReportDigest]
-    /// Stores an issued report and its files in one transaction (audited as `report.issue`).
+    /// Stores an issued report and its files in one transaction (audited as `report.issue`). A
+    /// number already used by the same body in the same year, or a report to supersede that is
+    /// unknown or already superseded, is refused (`ProgressRefusal`, conflict) and nothing is stored.
     public var issue: @Sendable (_ input: IssueInput, _ actor: AuditActor) async throws -> IssuedReportRecord
     /// The plan's issued reports, newest first.
     public var issuedReports: @Sendable (_ plan: PlanRecord.ID) async throws -> [IssuedReportRecord]

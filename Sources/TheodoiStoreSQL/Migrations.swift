@@ -12,7 +12,7 @@ enum Migrations {
     static let all: [Migration] = [
         M001_CreateCatalogue.migration, M002_CreateAccounts.migration, M003_CreateProgress.migration,
         M004_CreateReports.migration, M005_CreateReminders.migration, M006_CreateOutbox.migration,
-        M007_CreateSignInAddresses.migration,
+        M007_CreateSignInAddresses.migration, M008_IssuedReportNumbers.migration,
     ]
 
     /// Applies the migrations the database has not seen; returns the versions applied.

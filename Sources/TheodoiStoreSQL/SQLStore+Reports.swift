@@ -49,14 +49,52 @@ extension SQLStore {
     func issueReport(_ input: IssueInput, actor: AuditActor) async throws -> IssuedReportRecord {
         let now = now()
         return try await audited(actor) { database in
+            if !input.numberKey.isEmpty,
+                let taken = try await database.raw(
+                    """
+                    SELECT number, title, issued_on FROM issued_reports
+                    WHERE issuer_key = \(bind: input.issuerKey) AND number_year = \(bind: input.issuedOn.year)
+                        AND number_key = \(bind: input.numberKey)
+                    """
+                ).first()
+            {
+                let title = try taken.decode(column: "title", as: String.self)
+                let day = LocalDate(iso: try taken.decode(column: "issued_on", as: String.self))?.vietnameseShort ?? ""
+                throw ProgressRefusal(
+                    .conflict,
+                    "\(input.number) đã dùng cho “\(title)” ban hành ngày \(day). Mỗi số chỉ dùng cho một báo cáo "
+                        + "trong năm \(input.issuedOn.year); hãy ghi số khác, hoặc ban hành báo cáo thay thế báo cáo đó.",
+                    api: "number \(input.numberKey) is already used in \(input.issuedOn.year) by \"\(title)\"")
+            }
+            if let supersedes = input.supersedes {
+                guard
+                    let old = try await database.raw(
+                        """
+                        SELECT r.number, (SELECT n.id FROM issued_reports n WHERE n.supersedes_id = r.id) AS replaced_by
+                        FROM issued_reports r WHERE r.id = \(bind: supersedes.rawValue) AND r.plan_id = \(bind: input.planID.rawValue)
+                        """
+                    ).first()
+                else {
+                    throw ProgressRefusal(
+                        .conflict, "Không có báo cáo đã ban hành số \(supersedes) của kế hoạch này để thay thế.",
+                        api: "no issued report \(supersedes) in this plan")
+                }
+                if try old.decode(column: "replaced_by", as: Int?.self) != nil {
+                    let number = try old.decode(column: "number", as: String.self)
+                    throw ProgressRefusal(
+                        .conflict, "Báo cáo \(number) đã được thay thế bằng một báo cáo khác.",
+                        api: "issued report \(supersedes) is already superseded")
+                }
+            }
             guard
                 let row = try await database.raw(
                     """
                     INSERT INTO issued_reports (plan_id, number, title, period, as_of, scope, scope_label, issued_by,
-                        issued_by_name, issued_at, issued_on)
+                        issued_by_name, issued_at, issued_on, issuer_key, number_key, number_year, supersedes_id)
                     VALUES (\(bind: input.planID.rawValue), \(bind: input.number), \(bind: input.title), \(bind: input.period),
                         \(bind: input.asOf.iso), \(bind: input.scope), \(bind: input.scopeLabel), \(bind: actor.userID?.rawValue),
-                        \(bind: actor.displayName), \(bind: now), \(bind: input.issuedOn.iso))
+                        \(bind: actor.displayName), \(bind: now), \(bind: input.issuedOn.iso), \(bind: input.issuerKey),
+                        \(bind: input.numberKey), \(bind: input.issuedOn.year), \(bind: input.supersedes?.rawValue))
                     RETURNING id
                     """
                 ).first()
@@ -83,7 +121,8 @@ extension SQLStore {
             let record = IssuedReportRecord(
                 id: IssuedReportRecord.ID(reportID), planID: input.planID, number: input.number, title: input.title,
                 period: input.period, asOf: input.asOf, scope: input.scope, scopeLabel: input.scopeLabel,
-                issuedByName: actor.displayName, issuedAt: now, issuedOn: input.issuedOn, files: files)
+                issuedByName: actor.displayName, issuedAt: now, issuedOn: input.issuedOn, files: files,
+                supersedes: input.supersedes)
             return (
                 record,
                 AuditEntryDraft(
@@ -91,6 +130,7 @@ extension SQLStore {
                     after: .object([
                         ("plan", .string(input.planNumber)), ("number", .string(input.number)), ("title", .string(input.title)),
                         ("asOf", .string(input.asOf.iso)), ("scope", .string(input.scopeLabel)),
+                        ("supersedes", input.supersedes.map { .int($0.rawValue) } ?? .null),
                         (
                             "files",
                             .array(
@@ -117,20 +157,17 @@ extension SQLStore {
     }
 
     static func digests(_ plan: PlanRecord.ID, asOf: LocalDate, on database: any SQLDatabase) async throws -> [ReportDigest] {
-        // Within one agency and kind a report is sent before the next one is started, so the
-        // highest id is the latest sent.
+        // Within one agency and kind a report is sent before the next one is started, so ids
+        // order them as they were sent.
         try await database.raw(
             """
             SELECT r.id, r.assignment_id, r.agency_id, g.name AS agency_name, r.kind, r.claimed_stage, r.percent, r.result,
-                r.achieved_on, r.difficulties, r.proposals, r.submitted_on, v.decision
+                r.achieved_on, r.difficulties, r.proposals, r.submitted_on, v.decision, v.decided_on, v.reason
             FROM reports r
             JOIN agencies g ON g.id = r.agency_id
             LEFT JOIN reviews v ON v.report_id = r.id AND v.decided_on <= \(bind: asOf.iso)
-            WHERE r.id IN (
-                SELECT MAX(id) FROM reports
-                WHERE plan_id = \(bind: plan.rawValue) AND state <> 'draft' AND submitted_on <= \(bind: asOf.iso)
-                GROUP BY assignment_id, agency_id, kind)
-            ORDER BY r.assignment_id, r.kind, r.id
+            WHERE r.plan_id = \(bind: plan.rawValue) AND r.state <> 'draft' AND r.submitted_on <= \(bind: asOf.iso)
+            ORDER BY r.id
             """
         ).all().map { row in
             ReportDigest(
@@ -146,7 +183,9 @@ extension SQLStore {
                 difficulties: try row.decode(column: "difficulties", as: String.self),
                 proposals: try row.decode(column: "proposals", as: String.self),
                 submittedOn: try row.decode(column: "submitted_on", as: String?.self).flatMap { LocalDate(iso: $0) } ?? asOf,
-                decision: try row.decode(column: "decision", as: String?.self).flatMap { ReviewDecision(rawValue: $0) })
+                decision: try row.decode(column: "decision", as: String?.self).flatMap { ReviewDecision(rawValue: $0) },
+                decidedOn: try row.decode(column: "decided_on", as: String?.self).flatMap { LocalDate(iso: $0) },
+                decisionReason: try row.decode(column: "reason", as: String?.self) ?? "")
         }
     }
 
@@ -172,8 +211,9 @@ extension SQLStore {
         let byReport = Dictionary(grouping: files, by: \.reportID)
         return try await database.raw(
             """
-            SELECT id, plan_id, number, title, period, as_of, scope, scope_label, issued_by_name, issued_at, issued_on
-            FROM issued_reports WHERE plan_id = \(bind: plan.rawValue) ORDER BY id DESC
+            SELECT r.id, r.plan_id, r.number, r.title, r.period, r.as_of, r.scope, r.scope_label, r.issued_by_name, r.issued_at,
+                r.issued_on, r.supersedes_id, (SELECT n.id FROM issued_reports n WHERE n.supersedes_id = r.id) AS superseded_by
+            FROM issued_reports r WHERE r.plan_id = \(bind: plan.rawValue) ORDER BY r.id DESC
             """
         ).all().map { row in
             let id = IssuedReportRecord.ID(try row.decode(column: "id", as: Int.self))
@@ -188,7 +228,9 @@ extension SQLStore {
                 issuedByName: try row.decode(column: "issued_by_name", as: String.self),
                 issuedAt: try row.decode(column: "issued_at", as: String.self),
                 issuedOn: LocalDate(iso: try row.decode(column: "issued_on", as: String.self)) ?? LocalDate(daysSinceEpoch: 0),
-                files: byReport[id] ?? [])
+                files: byReport[id] ?? [],
+                supersedes: try row.decode(column: "supersedes_id", as: Int?.self).map(IssuedReportRecord.ID.init),
+                supersededBy: try row.decode(column: "superseded_by", as: Int?.self).map(IssuedReportRecord.ID.init))
         }
     }
 

@@ -162,42 +162,49 @@ public struct ReportPrintPage: Sendable {
     }
 }
 
-/// A formal document as HTML: the same blocks the DOCX writer lays out, every text escaped.
+/// A formal document as HTML: the same blocks the DOCX writer lays out, every text escaped. The
+/// heading is one table of three rows (issuer and motto, the star, number and place-and-date) so
+/// the number and the date stand on one baseline, as on paper.
 public enum OfficialDocumentHTML {
-    public static func render(_ document: OfficialDocument) -> String {
-        var html = "<div class=\"document\"><section class=\"doc-body\">"
+    /// `link` gives the address of a statement's source (a report's page, a task as of the date);
+    /// nil writes the statement as plain text.
+    public static func render(
+        _ document: OfficialDocument, link: (OfficialDocument.Source) -> String? = { _ in nil }
+    ) -> String {
+        let party = document.format == .party
+        var html = "<div class=\"document \(party ? "party" : "state")\"><section class=\"doc-body\">"
         html += "<table class=\"doc-heading\"><tr><td class=\"doc-issuer\">"
         for (index, line) in document.issuerLines.enumerated() {
             let last = index == document.issuerLines.count - 1
-            let strong = document.format == .party || last
-            html += "<p\(document.format == .state && last ? " class=\"underline\"" : "")>"
+            let strong = party ? last || document.issuerLines.count == 1 : last
+            html += "<p\(!party && last ? " class=\"underline\"" : "")>"
             html += strong ? "<strong>\(escape(line))</strong>" : escape(line)
             html += "</p>"
         }
-        if document.format == .party { html += "<p>*</p>" }
-        html += "<p class=\"doc-number\">\(escape(document.number))</p></td><td class=\"doc-motto\">"
+        html += "</td><td class=\"doc-motto\">"
         let motto = document.mottoLines
         for (index, line) in motto.enumerated() {
-            html +=
-                "<p class=\"\(index == motto.count - 1 ? "underline " : "")\(document.format == .party ? "party" : "state")\">"
+            html += "<p class=\"\(index == motto.count - 1 ? "underline " : "")\(party ? "party" : "state")\">"
             html += "<strong>\(escape(line))</strong></p>"
         }
-        html += "<p class=\"doc-date\"><em>\(escape(document.placeAndDate))</em></p></td></tr></table>"
+        html += "</td></tr>"
+        if party { html += "<tr><td class=\"doc-issuer\"><p>*</p></td><td></td></tr>" }
+        html += "<tr><td class=\"doc-issuer\"><p class=\"doc-number\">\(escape(document.number))</p></td>"
+        html += "<td class=\"doc-motto\"><p class=\"doc-date\"><em>\(escape(document.placeAndDate))</em></p></td></tr></table>"
         html += "<p class=\"doc-kind\"><strong>\(escape(document.kind))</strong></p>"
         for line in document.subject { html += "<p class=\"doc-subject\"><strong>\(escape(line))</strong></p>" }
-        html += "<p class=\"doc-rule\">\(document.format == .party ? "-----" : "")</p>"
+        html += "<p class=\"doc-rule\">\(party ? "-----" : "")</p>"
         for block in document.body {
             switch block {
             case .section(let text): html += "<h2 class=\"doc-section\">\(escape(text))</h2>"
             case .subsection(let text): html += "<h3 class=\"doc-subsection\">\(escape(text))</h3>"
-            case .paragraph(let runs): html += "<p class=\"doc-p\">\(render(runs))</p>"
-            case .bullet(let runs): html += "<p class=\"doc-p\">- \(render(runs))</p>"
+            case .paragraph(let runs): html += "<p class=\"doc-p\">\(render(runs, link: link))</p>"
+            case .bullet(let runs): html += "<p class=\"doc-p\">- \(render(runs, link: link))</p>"
             }
         }
-        html += "<table class=\"doc-signature\"><tr><td class=\"doc-recipients\"><p><strong><em>Nơi nhận:</em></strong></p>"
-        for (index, recipient) in document.recipients.enumerated() {
-            html += "<p>- \(escape(recipient))\(index == document.recipients.count - 1 ? "." : ",")</p>"
-        }
+        html += "<table class=\"doc-signature\"><tr><td class=\"doc-recipients\">"
+        html += party ? "<p class=\"party\"><u>Nơi nhận:</u></p>" : "<p class=\"state\"><strong><em>Nơi nhận:</em></strong></p>"
+        for index in document.recipients.indices { html += "<p>\(escape(document.recipientLine(index)))</p>" }
         html += "</td><td class=\"doc-signer\">"
         for line in document.signatureAuthority { html += "<p><strong>\(escape(line))</strong></p>" }
         html += "<p class=\"doc-sign-space\"></p><p><strong>\(escape(document.signer))</strong></p></td></tr></table></section>"
@@ -205,7 +212,7 @@ public enum OfficialDocumentHTML {
             html += "<section class=\"doc-appendix\"><p class=\"doc-kind\"><strong>\(escape(appendix.title))</strong></p>"
             html += "<p class=\"doc-subject\"><em>\(escape(appendix.subtitle))</em></p><table class=\"doc-table\"><colgroup>"
             let total = max(1, appendix.widths.reduce(0, +))
-            for width in appendix.widths { html += "<col width=\"\(width * 100 / total)%\">" }
+            for width in appendix.widths { html += "<col style=\"width:\(Double(width * 1_000 / total) / 10)%\">" }
             html += "</colgroup><thead><tr>"
             for column in appendix.columns { html += "<th>\(escape(column))</th>" }
             html += "</tr></thead><tbody>"
@@ -213,9 +220,15 @@ public enum OfficialDocumentHTML {
                 switch row {
                 case .group(let title):
                     html += "<tr class=\"doc-group\"><td colspan=\"\(appendix.columns.count)\">\(escape(title))</td></tr>"
-                case .cells(let cells):
+                case .cells(let cells, let source):
                     html += "<tr>"
-                    for cell in cells { html += "<td>\(escape(cell))</td>" }
+                    for (index, cell) in cells.enumerated() {
+                        if index == 0, let href = source.flatMap(link) {
+                            html += "<td><a href=\"\(Charts.escaped(href))\">\(escape(cell))</a></td>"
+                        } else {
+                            html += "<td>\(escape(cell))</td>"
+                        }
+                    }
                     html += "</tr>"
                 }
             }
@@ -224,11 +237,12 @@ public enum OfficialDocumentHTML {
         return html + "</div>"
     }
 
-    static func render(_ runs: [OfficialDocument.Run]) -> String {
+    static func render(_ runs: [OfficialDocument.Run], link: (OfficialDocument.Source) -> String?) -> String {
         runs.map { run in
             var text = escape(run.text)
             if run.italic { text = "<em>\(text)</em>" }
             if run.bold { text = "<strong>\(text)</strong>" }
+            if let href = run.source.flatMap(link) { text = "<a class=\"doc-source\" href=\"\(Charts.escaped(href))\">\(text)</a>" }
             return text
         }.joined()
     }

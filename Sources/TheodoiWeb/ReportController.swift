@@ -229,7 +229,20 @@ struct ReportController: Sendable {
         renderer.render(
             ReportPrintPage(
                 title: "\(composed.report.title) · \(composed.snapshot.plan.number)",
-                documentHTML: OfficialDocumentHTML.render(composed.report.document), standalone: standalone))
+                documentHTML: OfficialDocumentHTML.render(composed.report.document, link: Self.link(composed)),
+                standalone: standalone))
+    }
+
+    /// Where a statement of the report comes from: a report's page, or the task as of the report's date.
+    static func link(_ composed: PeriodicReports.Composed) -> (OfficialDocument.Source) -> String? {
+        let slug = composed.snapshot.plan.slug
+        let asOf = composed.request.asOf
+        return { source in
+            switch source {
+            case .report(let id): SiteRoute.report(id: ReportRecord.ID(id)).href
+            case .task(let code): SiteRoute.assignment(slug: slug, code: code, asOf: asOf).href
+            }
+        }
     }
 
     // MARK: Issuing and settings

@@ -14,93 +14,42 @@ import TheodoiTestSupport
 @Suite("Periodic report")
 struct PeriodicReportTests {
     static func date(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
-    static let officer = AuditActor(userID: nil, label: "canbo", address: "local", name: "Cán bộ")
-    static let office = AuditActor(userID: nil, label: "vanphong", address: "local", name: "Văn phòng")
 
     /// The 343-QĐ/TU catalogue with a quarter's worth of history: completions before and during
     /// quarter IV/2025, a return, an extension, progress with difficulties and proposals, a contribution.
     static func world(today: String) async throws -> (PeriodicReports, SQLStore, PlanRecord) {
-        let store = try await SQLStore.open(.sqliteMemory, logger: Logger(label: "test"))
-        let client = store.client
-        let progress = store.progress
-        try await client.migrate()
-        let importer = CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()))
-        let plan = try #require(try await importer.loadSeedIfEmpty()).plan
-        let assignments = try await client.assignments(plan.id)
-        func ref(_ code: String) throws -> (AssignmentRef, AssignmentRecord) {
-            let assignment = try #require(assignments.first { $0.code == code })
-            return (AssignmentRef(id: assignment.id, planID: plan.id, planSlug: plan.slug, code: code), assignment)
-        }
-        func report(
-            _ code: String, _ stage: ClaimedStage, percent: Int, on: String, result: String, achieved: String? = nil,
-            difficulties: String = "", proposals: String = "", contribution: Bool = false
-        ) async throws -> ReportRecord {
-            let (assignment, record) = try ref(code)
-            let agency = try #require((contribution ? record.coordinators : record.lead).compactMap(\.agencyID).first)
-            return try await progress.saveReport(
-                ReportSave(
-                    id: nil, expectedVersion: nil, assignment: assignment, agencyID: agency,
-                    kind: contribution ? .contribution : .report,
-                    content: ReportContent(
-                        claimedStage: stage, percent: percent, result: result, achievedOn: achieved.map(Self.date),
-                        evidence: stage == .done
-                            ? [EvidenceReference(number: "12/QĐ-SGDĐT", date: nil, summary: "Quyết định")] : [],
-                        difficulties: difficulties, proposals: proposals), submit: true, on: Self.date(on)), Self.officer)
-        }
-        func review(
-            _ code: String, _ report: ReportRecord, _ decision: ReviewDecision, on: String, completed: String? = nil
-        )
-            async throws
-        {
-            _ = try await progress.reviewReport(
-                ReviewInput(
-                    reportID: report.id, assignment: try ref(code).0, decision: decision, reason: "Thiếu tệp quyết định đã ký",
-                    completedOn: completed.map(Self.date), on: Self.date(on)), Self.office)
-        }
+        let world = try await ReportWorld.open()
         // Done before the quarter: counted in the totals, not as new in the quarter.
-        let early = try await report(
+        let early = try await world.report(
             "A.17.9", .done, percent: 100, on: "2025-09-05", result: "Đã ban hành kế hoạch triển khai.", achieved: "2025-09-04")
-        try await review("A.17.9", early, .accept, on: "2025-09-08", completed: "2025-09-04")
+        try await world.review("A.17.9", early, .accept, on: "2025-09-08", completed: "2025-09-04")
         // Reported done 20/09 (achieved 28/08, due 31/08), accepted in the quarter: new, on time.
-        let onTime = try await report(
+        let onTime = try await world.report(
             "A.17.1", .done, percent: 100, on: "2025-09-20",
             result: "Đã xây dựng kho dữ liệu số với 1.250 bài giảng điện tử", achieved: "2025-08-28")
-        try await review("A.17.1", onTime, .accept, on: "2025-10-10", completed: "2025-08-28")
+        try await world.review("A.17.1", onTime, .accept, on: "2025-10-10", completed: "2025-08-28")
         // Late: returned once, then accepted.
-        let late = try await report(
+        let late = try await world.report(
             "A.17.8", .done, percent: 100, on: "2025-10-05", result: "Hoàn thành tập huấn", achieved: "2025-10-03")
-        try await review("A.17.8", late, .return, on: "2025-10-06")
-        let again = try await report(
+        try await world.review("A.17.8", late, .return, on: "2025-10-06")
+        let again = try await world.report(
             "A.17.8", .done, percent: 100, on: "2025-10-10", result: "Hoàn thành tập huấn cho 320 giáo viên",
             achieved: "2025-10-03")
-        try await review("A.17.8", again, .accept, on: "2025-10-12", completed: "2025-10-03")
+        try await world.review("A.17.8", again, .accept, on: "2025-10-12", completed: "2025-10-03")
         // Progress with a difficulty and a proposal; a claim waiting; a coordinator's contribution.
-        _ = try await report(
+        try await world.report(
             "A.17.4", .inProgress, percent: 60, on: "2025-11-20", result: "Đã lắp đặt 40/65 phòng học thông minh",
             difficulties: "Thiếu kinh phí mua sắm thiết bị", proposals: "Đề nghị Sở Tài chính bố trí bổ sung kinh phí năm 2026")
-        _ = try await report(
+        try await world.report(
             "A.17.5", .done, percent: 100, on: "2025-12-01", result: "Đã triển khai học bạ số", achieved: "2025-11-28")
-        _ = try await report(
+        try await world.report(
             "A.17.4", .inProgress, percent: 0, on: "2025-11-25", result: "Đã thẩm định danh mục thiết bị",
             difficulties: "Giá thiết bị biến động", contribution: true)
         // Reported after the report's date: not in it.
-        _ = try await report("A.17.6", .inProgress, percent: 30, on: "2025-12-20", result: "Sau ngày báo cáo")
+        try await world.report("A.17.6", .inProgress, percent: 30, on: "2025-12-20", result: "Sau ngày báo cáo")
         // An extension approved in the quarter.
-        let (a177, a177Record) = try ref("A.17.7")
-        let request = try await progress.recordExtension(
-            ExtensionInput(
-                assignment: a177, kind: .request, agencyID: a177Record.lead.first?.agencyID,
-                previousDue: Self.date("2025-10-31"), newDue: Self.date("2026-03-31"), reason: "Chờ hướng dẫn",
-                on: Self.date("2025-10-20")), Self.officer)
-        _ = try await progress.decideExtension(
-            ExtensionDecisionInput(
-                extensionID: request.id, assignment: a177, approve: true, reason: "", on: Self.date("2025-10-25")),
-            Self.office)
-        let snapshots = PlanSnapshots(store: client, progress: progress)
-        let reports = PeriodicReports(
-            views: PlanViews(store: client, snapshots: snapshots), reports: store.reports, converter: nil,
-            today: { Self.date(today) })
-        return (reports, store, plan)
+        try await world.extend("A.17.7", from: "2025-10-31", to: "2026-03-31", asked: "2025-10-20", approved: "2025-10-25")
+        return (world.reports(today: today), world.store, world.plan)
     }
 
     @Test("Quý IV/2025, tính đến 14/12/2025, Party format: the golden text")
@@ -135,7 +84,7 @@ struct PeriodicReportTests {
                 format: "state", issuerLines: "UBND TỈNH GIA LAI\nSỞ KHOA HỌC VÀ CÔNG NGHỆ", numberSuffix: "/BC-SKHCN",
                 place: "Gia Lai", signatureAuthority: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", signer: "Nguyễn Văn A",
                 recipients: "- UBND tỉnh (b/c);\n- Văn phòng Tỉnh ủy,\n- Lưu: VT, KHCN."),
-            actor: Self.office)
+            actor: ReportWorld.office)
         #expect(
             try await store.reports.settings(plan.id)?.recipients == ["UBND tỉnh (b/c)", "Văn phòng Tỉnh ủy", "Lưu: VT, KHCN"])
         let composed = try await reports.compose(
