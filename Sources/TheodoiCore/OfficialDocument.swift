@@ -83,12 +83,13 @@ public struct OfficialDocument: Sendable, Hashable {
         }
 
         /// Column widths by content, in thousandths of the table: every column at least as wide as
-        /// its longest word (a date such as 31/03/2027 never breaks), the rest shared by the square
-        /// root of the column's text per row, which keeps rows short; an empty column stays narrow.
+        /// its longest word (a date such as 31/03/2027 never breaks), then the rest placed where it
+        /// shortens the rows most (a row is as tall as its tallest cell), starting from widths in
+        /// proportion to the square root of each column's text; an empty column stays narrow.
         /// `tableEm` is the table's width in ems of the cell text (a landscape A4 page at 11 pt: 67).
         public static func fittedWidths(columns: [String], rows: [[String]], tableEm: Double = 67) -> [Int] {
             guard !columns.isEmpty else { return [] }
-            let charEm = 0.56
+            let charEm = 0.5
             let paddingEm = 0.7
             var minimum: [Double] = []
             var weight: [Double] = []
@@ -101,7 +102,7 @@ public struct OfficialDocument: Sendable, Hashable {
                     }
                 }
                 for row in rows where index < row.count { characters += row[index].count }
-                minimum.append(Double(longestWord) * charEm + paddingEm)
+                minimum.append(Double(longestWord) * charEm * 1.1 + paddingEm)
                 weight.append((Double(characters) / Double(max(1, rows.count))).squareRoot())
             }
             // The widest scale k at which max(minimum, k·weight) still fits the table.
@@ -112,7 +113,48 @@ public struct OfficialDocument: Sendable, Hashable {
                 let middle = (low + high) / 2
                 if total(middle) <= tableEm { low = middle } else { high = middle }
             }
-            let widths = zip(minimum, weight).map { max($0, low * $1) }
+            var widths = zip(minimum, weight).map { max($0, low * $1) }
+            // Then move width, an em at a time, from where it costs least to where it saves most
+            // lines, judged on up to 300 rows spread over the table.
+            let stride = max(1, rows.count / 300)
+            let sample = Swift.stride(from: 0, to: rows.count, by: stride).map { rows[$0] }
+            let lengths = sample.map { row in
+                columns.indices.map { index -> (characters: Double, breaks: Double) in
+                    guard index < row.count else { return (0, 0) }
+                    let text = row[index]
+                    return (Double(text.count), Double(text.filter { $0 == "\n" }.count))
+                }
+            }
+            func lines(_ cell: (characters: Double, breaks: Double), _ width: Double) -> Double {
+                guard cell.characters > 0 else { return 1 }
+                return (cell.characters / max(1, (width - paddingEm) / charEm)).rounded(.up) + cell.breaks
+            }
+            for _ in 0..<80 {
+                // Each row's three tallest cells: a trial changes two columns, so the tallest of the
+                // others is among them.
+                let tallest = lengths.map { row -> [(lines: Double, column: Int)] in
+                    Array(row.indices.map { (lines(row[$0], widths[$0]), $0) }.sorted { $0.0 > $1.0 }.prefix(3))
+                }
+                func height(from: Int, to: Int) -> Double {
+                    var total = 0.0
+                    for (index, row) in lengths.enumerated() {
+                        let others = tallest[index].first { $0.column != from && $0.column != to }?.lines ?? 1
+                        total += max(others, lines(row[from], widths[from] - 1), lines(row[to], widths[to] + 1))
+                    }
+                    return total
+                }
+                let current = tallest.reduce(0) { $0 + ($1.first?.lines ?? 1) }
+                var best: (from: Int, to: Int, height: Double)?
+                for from in widths.indices where widths[from] - 1 >= minimum[from] {
+                    for to in widths.indices where to != from {
+                        let trial = height(from: from, to: to)
+                        if trial < (best?.height ?? current) { best = (from, to, trial) }
+                    }
+                }
+                guard let move = best else { break }
+                widths[move.from] -= 1
+                widths[move.to] += 1
+            }
             let sum = widths.reduce(0, +)
             var thousandths = widths.map { Int(($0 / sum * 1_000).rounded(.down)) }
             if let widest = thousandths.indices.max(by: { thousandths[$0] < thousandths[$1] }) {

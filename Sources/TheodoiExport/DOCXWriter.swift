@@ -149,7 +149,8 @@ public enum DOCXWriter {
                     + paragraph([Text(title, bold: true, size: 22)], align: "left", keepNext: true) + "</w:tc></w:tr>"
             case .cells(let cells, _):
                 // Data cells take their look from the "TableText" styles: ten thousand rows stay small.
-                xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                // A tall row may run onto the next page rather than leave half a page empty.
+                xml += "<w:tr>"
                 for index in widths.indices {
                     xml += "<w:tc><w:p><w:pPr><w:pStyle w:val=\"\(index == 0 ? "TableCenter" : "TableText")\"/></w:pPr>"
                     if index < cells.count, !cells[index].isEmpty { xml += run(Text(cells[index], size: nil)) }
