@@ -23,8 +23,14 @@ public struct IssuedReportRow: Sendable {
     public var issuedBy: String
     public var issuedAt: String
     public var files: [IssuedFileLink]
+    /// "Thay thế Số 125-BC/TU" or "Đã được thay thế bằng Số 126-BC/TU"; empty otherwise.
+    public var note: String
 
-    public init(number: String, title: String, scope: String, issuedBy: String, issuedAt: String, files: [IssuedFileLink]) {
+    public init(
+        number: String, title: String, scope: String, issuedBy: String, issuedAt: String, files: [IssuedFileLink],
+        note: String = ""
+    ) {
+        self.note = note
         self.number = number
         self.title = title
         self.scope = scope
@@ -72,16 +78,22 @@ public struct PeriodicReportPage: Sendable {
     public var periodKey: String
     public var scopeKey: String
     public var issueHref: String
+    /// Issued reports not yet replaced, which the one looked at may replace.
+    public var replaceOptions: [Option]
     public let hasErrors: Bool
     public let hasIssued: Bool
+    public let hasReplaceOptions: Bool
 
     public init(
         layout: Layout, csrf: String, planNumber: String, periods: [Option], asOfISO: String, scopes: [Option], number: String,
         numberSuffix: String, errors: [String], notice: String?, documentHTML: String?, reportTitle: String, summary: String,
         downloads: [DownloadLink], pdfMissing: Bool, canIssue: Bool, settingsHref: String, settingsText: String,
-        settingsSaved: Bool, issued: [IssuedReportRow], periodKey: String, scopeKey: String, issueHref: String
+        settingsSaved: Bool, issued: [IssuedReportRow], periodKey: String, scopeKey: String, issueHref: String,
+        replaceOptions: [Option] = []
     ) {
         self.issueHref = issueHref
+        self.replaceOptions = replaceOptions
+        hasReplaceOptions = replaceOptions.count > 1
         hasErrors = !errors.isEmpty
         hasIssued = !issued.isEmpty
         self.layout = layout
@@ -106,6 +118,50 @@ public struct PeriodicReportPage: Sendable {
         self.issued = issued
         self.periodKey = periodKey
         self.scopeKey = scopeKey
+    }
+}
+
+/// `POST /plans/{plan}/report/issue` before it is confirmed: what will be issued, what it replaces,
+/// and that an issued report is never edited; the form that confirms carries the same fields.
+public struct IssueConfirmPage: Sendable {
+    public var layout: Layout
+    public var csrf: String
+    public var planNumber: String
+    public var number: String
+    public var title: String
+    public var scope: String
+    public var summary: String
+    public var replaces: String
+    public var problems: [String]
+    public var files: [String]
+    public var action: String
+    public var backHref: String
+    public var fields: [Option]
+    public let hasReplaces: Bool
+    public let hasProblems: Bool
+    public let numberBlank: Bool
+
+    public init(
+        layout: Layout, csrf: String, planNumber: String, number: String, numberBlank: Bool, title: String, scope: String,
+        summary: String, replaces: String, problems: [String], files: [String], action: String, backHref: String,
+        fields: [Option]
+    ) {
+        self.layout = layout
+        self.csrf = csrf
+        self.planNumber = planNumber
+        self.number = number
+        self.numberBlank = numberBlank
+        self.title = title
+        self.scope = scope
+        self.summary = summary
+        self.replaces = replaces
+        self.problems = problems
+        self.files = files
+        self.action = action
+        self.backHref = backHref
+        self.fields = fields
+        hasReplaces = !replaces.isEmpty
+        hasProblems = !problems.isEmpty
     }
 }
 

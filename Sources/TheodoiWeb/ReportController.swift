@@ -18,7 +18,7 @@ struct ReportController: Sendable {
     static func form(_ value: (String) -> String?) -> PeriodicReportForm {
         PeriodicReportForm(
             period: value("period") ?? "", asOf: value("asOf") ?? "", scope: value("scope") ?? "all",
-            number: value("number") ?? "")
+            number: value("number") ?? "", replaces: value("replaces") ?? "")
     }
 
     static func query(_ form: PeriodicReportForm) -> [(String, String)] {
@@ -101,27 +101,38 @@ struct ReportController: Sendable {
             periods: Self.periodOptions(snapshot: snapshot, today: dependencies.today(), selected: form.period),
             asOfISO: asOfISO, scopes: Self.scopeOptions(snapshot, selected: form.scope), number: form.number,
             numberSuffix: settings.numberSuffix, errors: errors, notice: notice,
-            documentHTML: composed.map { OfficialDocumentHTML.render($0.report.document) },
+            documentHTML: composed.map { OfficialDocumentHTML.render($0.report.document, link: Self.link($0)) },
             reportTitle: composed.map { "\($0.report.title) · \($0.report.scopeLabel)" } ?? "",
             summary: composed?.report.summary.sentence ?? "", downloads: downloads,
             pdfMissing: composed != nil && reports.converter == nil, canIssue: identity.may(.issueReports),
             settingsHref: SiteRoute.reportSettings(slug: slug).href,
             settingsText: "\(settings.format == .party ? "văn bản của Đảng" : "văn bản hành chính"), "
                 + settings.issuerLines.joined(separator: " – "),
-            settingsSaved: saved, issued: issued.map(Self.row), periodKey: form.period,
-            scopeKey: form.scope, issueHref: SiteRoute.issueReport(slug: slug).href)
+            settingsSaved: saved, issued: issued.map { Self.row($0, among: issued) }, periodKey: form.period,
+            scopeKey: form.scope, issueHref: SiteRoute.issueReport(slug: slug).href,
+            replaceOptions: [Option(value: "", label: "(không thay thế báo cáo nào)", selected: form.replaces.isEmpty)]
+                + issued.filter { $0.supersededBy == nil }.map { report in
+                    Option(
+                        value: String(report.id.rawValue),
+                        label: "\(report.number) · \(report.title) · ban hành \(report.issuedOn.vietnameseShort)",
+                        selected: form.replaces == String(report.id.rawValue))
+                })
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
     }
 
-    static func row(_ report: IssuedReportRecord) -> IssuedReportRow {
-        IssuedReportRow(
+    static func row(_ report: IssuedReportRecord, among all: [IssuedReportRecord]) -> IssuedReportRow {
+        func number(_ id: IssuedReportRecord.ID?) -> String? { id.flatMap { id in all.first { $0.id == id }?.number } }
+        var notes: [String] = []
+        if let replaced = number(report.supersedes) { notes.append("Thay thế \(replaced)") }
+        if let replacing = number(report.supersededBy) { notes.append("Đã được thay thế bằng \(replacing)") }
+        return IssuedReportRow(
             number: report.number, title: report.title, scope: report.scopeLabel, issuedBy: report.issuedByName,
             issuedAt: Reporting.timeText(report.issuedAt),
             files: report.files.map { file in
                 IssuedFileLink(
                     label: Self.label(file.kind), href: SiteRoute.issuedFile(id: file.id).href,
                     sizeText: Self.size(file.size), sha256: file.sha256)
-            })
+            }, note: notes.joined(separator: "; "))
     }
 
     static func label(_ kind: String) -> String {
@@ -247,11 +258,14 @@ struct ReportController: Sendable {
 
     // MARK: Issuing and settings
 
-    /// `POST /plans/{plan}/report/issue`: freezes the report's files.
+    /// `POST /plans/{plan}/report/issue`: first a page that shows what will be issued and asks for
+    /// confirmation; with `confirm=yes`, freezes the report's files. A number already used, or a
+    /// report to replace that was replaced meanwhile, is refused and nothing is stored.
     func issue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.require(.issueReports)
         let snapshot = try await snapshot(context)
         let form = Self.form { context.form[$0] }
+        guard context.form["confirm"] == "yes" else { return try await confirmation(snapshot, form: form, context: context) }
         let renderer = renderer
         do {
             let issued = try await reports.issue(
@@ -260,11 +274,63 @@ struct ReportController: Sendable {
             // Post/redirect/get: reloading the page shows the notice again, it never issues twice.
             return Responses.redirect(
                 SiteRoute.periodicReport(slug: snapshot.plan.slug, query: [("issued", String(issued.id.rawValue))]).href)
-        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+        } catch let refusal as ProgressRefusal where refusal.kind != .forbidden {
             return try await render(
                 snapshot, form: form, compose: true, identity: identity, context: context,
-                notice: "Chưa ban hành: \(refusal.message)", status: .unprocessableContent)
+                notice: "Chưa ban hành: \(refusal.message)",
+                status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
         }
+    }
+
+    /// What issuing will store, for the monitor to confirm; problems found now are named at once.
+    func confirmation(_ snapshot: PlanSnapshot, form: PeriodicReportForm, context: AppRequestContext) async throws -> Response {
+        let slug = snapshot.plan.slug
+        var problems: [String] = []
+        var composed: PeriodicReports.Composed?
+        do {
+            composed = try await reports.compose(slug: slug, form: form)
+        } catch let refusal as ProgressRefusal {
+            problems.append(refusal.message)
+        }
+        let issued = try await reports.reports.issuedReports(snapshot.plan.id)
+        let replaced = issued.first { String($0.id.rawValue) == form.replaces.trimmingCharacters(in: .whitespaces) }
+        if let composed {
+            let today = dependencies.today()
+            if composed.request.asOf > today {
+                problems.append(
+                    "Không thể ban hành báo cáo tính đến một ngày chưa tới (\(composed.request.asOf.vietnameseShort)).")
+            }
+            let number = composed.report.document.number
+            let typed = form.number.trimmingCharacters(in: .whitespaces)
+            if !typed.isEmpty, let taken = issued.first(where: { $0.number == number && $0.issuedOn.year == today.year }) {
+                problems.append(
+                    "\(number) đã dùng cho “\(taken.title)” ban hành ngày \(taken.issuedOn.vietnameseShort). Mỗi số chỉ dùng "
+                        + "cho một báo cáo trong năm; hãy ghi số khác, hoặc chọn báo cáo đó ở mục “Thay thế”.")
+            }
+        }
+        var files = ["Báo cáo (Word .docx)", "Phụ lục (Excel .xlsx)", "Bản in (.html)"]
+        if reports.converter != nil { files.append("PDF") }
+        var back = Self.query(form)
+        if !form.replaces.isEmpty { back.append(("replaces", form.replaces)) }
+        let page = IssueConfirmPage(
+            layout: Layout(title: "Ban hành báo cáo", section: "report", planSlug: slug, planNumber: snapshot.plan.number),
+            csrf: context.csrfToken, planNumber: snapshot.plan.number,
+            number: composed?.report.document.number.replacingOccurrences(of: "\u{00A0}", with: " ") ?? form.number,
+            numberBlank: form.number.trimmingCharacters(in: .whitespaces).isEmpty,
+            title: composed?.report.title ?? "", scope: composed?.report.scopeLabel ?? "",
+            summary: composed?.report.summary.sentence ?? "",
+            replaces: replaced.map { "\($0.number) · \($0.title) · ban hành \($0.issuedOn.vietnameseShort)" } ?? "",
+            problems: problems, files: files, action: SiteRoute.issueReport(slug: slug).href,
+            backHref: SiteRoute.periodicReport(slug: slug, query: back).href,
+            fields: [
+                Option(value: "period", label: form.period, selected: false),
+                Option(value: "asOf", label: composed?.request.asOf.iso ?? form.asOf, selected: false),
+                Option(value: "scope", label: form.scope, selected: false),
+                Option(value: "number", label: form.number, selected: false),
+                Option(value: "replaces", label: form.replaces, selected: false),
+            ])
+        return PageController.page(
+            renderer.render(page), context, renderer: renderer, status: problems.isEmpty ? .ok : .unprocessableContent)
     }
 
     /// `GET /issued-files/{file}`: an issued file, byte for byte as issued.

@@ -105,15 +105,21 @@ struct ReportWebTests {
             let pdf = try await HTTP.get(monitor, "/plans/343-qd-tu/report.pdf?\(query)")
             #expect(pdf.status == .notFound && pdf.body.contains("chưa cài LibreOffice"))
 
-            // Issue it: three files with their SHA-256, an audit entry.
-            let issued = try await HTTP.post(
-                monitor, "/plans/343-qd-tu/report/issue",
-                [
-                    ("_csrf", "csrf-monitor"), ("period", "quarter-2025-4"), ("asOf", "2025-12-14"), ("scope", "all"),
-                    ("number", "215"),
-                ])
-            #expect(issued.status == .found)
+            // Issuing asks first: a page of what will be stored, nothing stored yet.
+            let fields = [
+                ("_csrf", "csrf-monitor"), ("period", "quarter-2025-4"), ("asOf", "2025-12-14"), ("scope", "all"),
+                ("number", "215"),
+            ]
+            let asked = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", fields)
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("Ban hành báo cáo?") && asked.body.contains("Số 215-BC/TU"))
+            #expect(asked.body.contains("Báo cáo đã ban hành không sửa được"))
+            #expect(asked.body.contains("name=\"confirm\" value=\"yes\"") && asked.body.contains("Xác nhận ban hành"))
             let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
+            #expect(try await world.reports.issuedReports(plan.id).isEmpty)
+            // Confirmed: three files with their SHA-256, an audit entry.
+            let issued = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", fields + [("confirm", "yes")])
+            #expect(issued.status == .found)
             let records = try await world.reports.issuedReports(plan.id)
             #expect(records.count == 1)
             let record = try #require(records.first)
@@ -140,6 +146,27 @@ struct ReportWebTests {
             let audit = try await HTTP.get(monitor, "/audit")
             #expect(audit.body.contains("Ban hành báo cáo định kỳ"))
             #expect(audit.body.contains(record.files[0].sha256))
+
+            // One number, one report: 215 again is named on the confirmation page and refused if sent anyway.
+            let twice = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", fields)
+            #expect(twice.status == .unprocessableContent)
+            #expect(twice.body.contains("Số 215-BC/TU đã dùng cho “Báo cáo quý IV/2025 (tính đến ngày 14/12/2025)”"))
+            #expect(!twice.body.contains("Xác nhận ban hành"))
+            let forced = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", fields + [("confirm", "yes")])
+            #expect(forced.status == .conflict)
+            #expect(forced.body.contains("Chưa ban hành: Số 215-BC/TU đã dùng cho"))
+            #expect(try await world.reports.issuedReports(plan.id).count == 1)
+            // A corrected report with a new number replaces it, and says so; both stay listed.
+            let replacing = fields.map { $0.0 == "number" ? ("number", "216") : $0 } + [("replaces", "\(record.id)")]
+            let confirmReplace = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", replacing)
+            #expect(confirmReplace.body.contains("<dt>Thay thế</dt><dd>Số 215-BC/TU · Báo cáo quý IV/2025"))
+            let replaced = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", replacing + [("confirm", "yes")])
+            #expect(replaced.status == .found)
+            let listing = try await HTTP.get(monitor, try #require(replaced.location))
+            #expect(listing.body.contains("Thay thế Số 215-BC/TU") && listing.body.contains("Đã được thay thế bằng Số 216-BC/TU"))
+            // The preview links each statement about a task to where it comes from.
+            #expect(page.body.contains("<a class=\"doc-source\" href=\"/reports/"))
+            #expect(page.body.contains("href=\"/plans/343-qd-tu/assignments/A.17.1?asOf=2025-12-14\""))
 
             // A month later, after more reports and a changed format, the issued files are the same bytes.
             world.move(to: Self.date("2026-01-15"))
@@ -243,7 +270,10 @@ struct ReportWebTests {
             #expect(pdf.2[.contentType] == "application/pdf")
             let issued = try await HTTP.post(
                 monitor, "/plans/343-qd-tu/report/issue",
-                [("_csrf", "csrf-monitor"), ("period", "quarter-2025-4"), ("asOf", "2025-12-14"), ("scope", "part:B")])
+                [
+                    ("_csrf", "csrf-monitor"), ("period", "quarter-2025-4"), ("asOf", "2025-12-14"), ("scope", "part:B"),
+                    ("confirm", "yes"),
+                ])
             #expect(issued.status == .found)
             let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
             #expect(try await world.reports.issuedReports(plan.id).first?.files.map(\.kind) == ["docx", "xlsx", "html", "pdf"])
