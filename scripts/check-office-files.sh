@@ -58,7 +58,13 @@ first=$(pdfinfo -f 1 -l 1 "$work/report.pdf" | awk '/^Page +1 size:/ {printf "%.
 last=$(pdfinfo -f "$pages" -l "$pages" "$work/report.pdf" | awk '/^Page +[0-9]+ size:/ {printf "%.0fx%.0f", $4, $6}')
 [[ "$first" == "595x842" ]] || { echo "the report's first page is not portrait A4 ($first)" >&2; exit 1; }
 [[ "$last" == "842x595" ]] || { echo "the appendix is not landscape A4 ($last)" >&2; exit 1; }
-grep -qF "Nội dung nhiệm vụ" <<< "$(pdftotext "$work/appendix.pdf" -)" || { echo "the appendix PDF lacks its header" >&2; exit 1; }
+# The XLSX appendix prints with the report's title above the table and the header row on every page.
+appendix_pages=$(pdfinfo "$work/appendix.pdf" | awk '/^Pages:/ {print $2}')
+grep -qF "PHỤ LỤC" <<< "$(pdftotext -f 1 -l 1 "$work/appendix.pdf" -)" || { echo "the appendix PDF lacks its title" >&2; exit 1; }
+for ((page = 1; page <= appendix_pages; page++)); do
+  grep -qF "Nội dung nhiệm vụ" <<< "$(pdftotext -f "$page" -l "$page" "$work/appendix.pdf" -)" \
+    || { echo "the appendix PDF's page $page lacks the header row" >&2; exit 1; }
+done
 # theodoi's own PDF path (the web page's PDF and `report --format pdf`) through LibreOffice.
 HOME="$work" "$bin" report --plan 343-qd-tu --period quarter-2025-4 --as-of 14/12/2025 --format pdf --output "$work/own.pdf" > /dev/null
 grep -qF "ĐẢNG CỘNG SẢN VIỆT NAM" <<< "$(pdftotext "$work/own.pdf" -)" || { echo "theodoi's PDF lacks its heading" >&2; exit 1; }
@@ -69,3 +75,4 @@ if [[ -n "${THEODOI_OFFICE_SHOTS:-}" ]]; then
   cp "$work/report.docx" "$work/report.pdf" "$THEODOI_OFFICE_SHOTS/"
 fi
 echo "Report DOCX opens in LibreOffice: $pages PDF page(s), portrait A4 body and landscape appendix, Vietnamese intact"
+echo "XLSX appendix prints on $appendix_pages page(s), its title on the first and the header row on every one"

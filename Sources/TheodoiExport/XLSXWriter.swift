@@ -72,7 +72,20 @@ public enum XLSXWriter {
                 + "s=\"\(index == 0 ? 5 : 6)\"><is><t xml:space=\"preserve\">\(OfficePackage.escaped(line))</t></is></c></row>"
             if columns > 1 { merged.append("A\(number):\(lastColumn)\(number)") }
         }
-        xml += "<row r=\"\(headerRow)\">"
+        // Rows as tall as their wrapped text: office suites keep a row's stored height, so a
+        // wrapped cell with none prints as one cut-off line.
+        func height(_ texts: [String], bold: Bool = false) -> String {
+            var lines = 1
+            for (index, text) in texts.enumerated() where !text.isEmpty && index < widths.count {
+                let perLine = max(1, Int(Double(widths[index]) * (bold ? 0.85 : 1.1)))
+                let count = text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) {
+                    $0 + max(1, ($1.count + perLine - 1) / perLine)
+                }
+                lines = max(lines, count)
+            }
+            return lines == 1 ? "" : " ht=\"\(min(409, lines * 15))\" customHeight=\"1\""
+        }
+        xml += "<row r=\"\(headerRow)\"\(height(table.headers, bold: true))>"
         for (index, header) in table.headers.enumerated() {
             xml +=
                 "<c r=\"\(column(index))\(headerRow)\" t=\"inlineStr\" s=\"1\"><is><t>\(OfficePackage.escaped(header))</t></is></c>"
@@ -81,7 +94,7 @@ public enum XLSXWriter {
         for (rowIndex, row) in table.rows.enumerated() {
             let number = headerRow + 1 + rowIndex
             let emphasized = table.emphasizedRows.contains(rowIndex)
-            xml += "<row r=\"\(number)\">"
+            xml += "<row r=\"\(number)\"\(emphasized ? "" : height(row.map(ExportTable.text)))>"
             if emphasized {
                 // A part's or group's title: bold, across the table, whichever cell holds it.
                 let title = row.map(ExportTable.text).filter { !$0.isEmpty }.joined(separator: " ")
