@@ -123,10 +123,37 @@ private struct CatalogueAssembly {
         reportUnknownAgencies()
         let parts = partsWithCounts()
         checkDeclaredTotal(plan: plan, titleLine: titleLine, parts: parts)
+        checkSpelling(plan: plan, titleLine: titleLine, parts: parts, assignments: assignments)
         findings.sort { ($0.line, $0.code.rawValue) < ($1.line, $1.code.rawValue) }
         return Catalogue(
             plan: plan, parts: parts, groups: interpreter.looseGroups, assignments: assignments, findings: findings,
             format: format)
+    }
+
+    /// Known slips in the titles and outputs, each with the correction the office may apply.
+    private mutating func checkSpelling(
+        plan: Catalogue.PlanHeader, titleLine: Int?, parts: [Catalogue.Part], assignments: [Catalogue.Assignment]
+    ) {
+        func flag(_ text: String, line: Int, _ place: String) {
+            for suggestion in ProbableTypos.suggestions(in: text) {
+                findings.append(
+                    Finding(
+                        .info, line: line, .probableTypo,
+                        "\(place) có thể gõ nhầm “\(suggestion.found)”; đề nghị sửa thành “\(suggestion.suggested)”. "
+                            + "Văn phòng có thể sửa trên hệ thống (văn bản gốc vẫn được lưu) để báo cáo không lặp lại lỗi này."))
+            }
+        }
+        if let title = plan.title { flag(title, line: titleLine ?? 0, "Tên văn bản") }
+        for part in parts {
+            flag(part.title, line: part.line, "Tên phần \(part.code)")
+            for group in part.groups { flag(group.title, line: group.line, "Tên nhóm \(part.code).\(group.code)") }
+        }
+        for group in interpreter.looseGroups { flag(group.title, line: group.line, "Tên nhóm \(group.code)") }
+        for assignment in assignments {
+            flag(assignment.title, line: assignment.line, "Nội dung nhiệm vụ \(assignment.code)")
+            flag(assignment.output, line: assignment.line, "Sản phẩm của nhiệm vụ \(assignment.code)")
+            flag(assignment.coordinatorsText, line: assignment.line, "Đơn vị phối hợp của nhiệm vụ \(assignment.code)")
+        }
     }
 
     // MARK: Codes and numbering

@@ -40,6 +40,8 @@ public struct Finding: Sendable, Hashable, Codable {
         case extraCells = "extra-cells"
         case missingPlanMetadata = "missing-plan-metadata"
         case emptyTitle = "empty-title"
+        /// A known slip in the text ("chuyên đổi số"), with the correction the office may apply on record.
+        case probableTypo = "probable-typo"
     }
 
     public var severity: Severity

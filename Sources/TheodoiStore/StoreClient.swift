@@ -40,6 +40,13 @@ public struct StoreClient: Sendable {
     /// Moves every link, user and alias of `source` to `target` and retires `source` (kept, marked merged).
     public var mergeAgencies:
         @Sendable (_ source: AgencyRecord.ID, _ target: AgencyRecord.ID, _ actor: AuditActor) async throws -> AgencyRecord
+    /// Writes corrections into the plan's text in one transaction, keeping each original (audited as
+    /// `plan.correct-text`). A field whose text is no longer the correction's original is refused
+    /// (`ProgressRefusal`, conflict) and nothing is written.
+    public var correctText:
+        @Sendable (_ plan: PlanRecord.ID, _ corrections: [TextCorrection], _ actor: AuditActor) async throws -> Void
+    /// The plan's corrections on record, oldest first.
+    public var textCorrections: @Sendable (_ plan: PlanRecord.ID) async throws -> [TextCorrection]
 
     public init(
         migrate: @escaping @Sendable () async throws -> Void,
@@ -57,8 +64,12 @@ public struct StoreClient: Sendable {
         ping: @escaping @Sendable () async throws -> Void,
         setPlanPublished: @escaping @Sendable (String, Bool, AuditActor) async throws -> PlanRecord?,
         updateAgency: @escaping @Sendable (AgencyRecord.ID, AgencyChange, AuditActor) async throws -> AgencyRecord,
-        mergeAgencies: @escaping @Sendable (AgencyRecord.ID, AgencyRecord.ID, AuditActor) async throws -> AgencyRecord
+        mergeAgencies: @escaping @Sendable (AgencyRecord.ID, AgencyRecord.ID, AuditActor) async throws -> AgencyRecord,
+        correctText: @escaping @Sendable (PlanRecord.ID, [TextCorrection], AuditActor) async throws -> Void,
+        textCorrections: @escaping @Sendable (PlanRecord.ID) async throws -> [TextCorrection]
     ) {
+        self.correctText = correctText
+        self.textCorrections = textCorrections
         self.setPlanPublished = setPlanPublished
         self.updateAgency = updateAgency
         self.mergeAgencies = mergeAgencies
@@ -103,7 +114,9 @@ extension StoreClient {
             ping: { throw UnimplementedStoreCall(name: "ping") },
             setPlanPublished: { _, _, _ in throw UnimplementedStoreCall(name: "setPlanPublished") },
             updateAgency: { _, _, _ in throw UnimplementedStoreCall(name: "updateAgency") },
-            mergeAgencies: { _, _, _ in throw UnimplementedStoreCall(name: "mergeAgencies") })
+            mergeAgencies: { _, _, _ in throw UnimplementedStoreCall(name: "mergeAgencies") },
+            correctText: { _, _, _ in throw UnimplementedStoreCall(name: "correctText") },
+            textCorrections: { _ in throw UnimplementedStoreCall(name: "textCorrections") })
     }
 }
 

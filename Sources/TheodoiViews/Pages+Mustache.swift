@@ -281,6 +281,13 @@ extension FindingsPage: MustacheParent {
         case "countText": countText
         case "rows": rows
         case "isEmpty": isEmpty
+        case "notice": notice
+        case "corrections": corrections
+        case "corrected": corrected
+        case "correctAction": correctAction
+        case "csrf": csrf
+        case "hasCorrections": hasCorrections
+        case "hasCorrected": hasCorrected
         default: nil
         }
     }

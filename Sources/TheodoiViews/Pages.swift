@@ -411,8 +411,29 @@ public struct FindingsPage: Sendable {
     public var countText: String
     public var rows: [FindingRowModel]
     public let isEmpty: Bool
+    /// Known slips still in the plan's text, which the office may correct (value: the field's key,
+    /// label: where and what); empty when none or when the user may not correct.
+    public var corrections: [Option]
+    /// Corrections made, as lines ("Tên phần B: “…” → “…” (Văn phòng, 06/12/2026 10:15)").
+    public var corrected: [String]
+    public var correctAction: String
+    public var csrf: String
+    public var notice: String?
+    public let hasCorrections: Bool
+    public let hasCorrected: Bool
 
-    public init(layout: Layout, planNumber: String, sourceName: String, countText: String, rows: [FindingRowModel]) {
+    public init(
+        layout: Layout, planNumber: String, sourceName: String, countText: String, rows: [FindingRowModel],
+        corrections: [Option] = [], corrected: [String] = [], correctAction: String = "", csrf: String = "",
+        notice: String? = nil
+    ) {
+        self.corrections = corrections
+        self.corrected = corrected
+        self.correctAction = correctAction
+        self.csrf = csrf
+        self.notice = notice
+        hasCorrections = !corrections.isEmpty
+        hasCorrected = !corrected.isEmpty
         self.layout = layout
         self.planNumber = planNumber
         self.sourceName = sourceName

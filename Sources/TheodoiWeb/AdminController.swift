@@ -378,6 +378,7 @@ enum AuditLabels {
         ("extension.approve", "Đồng ý gia hạn"), ("extension.refuse", "Không đồng ý gia hạn"),
         ("deadline.set", "Xác định thời hạn"), ("demo.history", "Tạo diễn biến mẫu"),
         ("report.issue", "Ban hành báo cáo định kỳ"), ("report.settings", "Đặt thể thức báo cáo"),
+        ("plan.correct-text", "Sửa lỗi chính tả của văn bản"),
     ]
     private static let byCode = Dictionary(all, uniquingKeysWith: { first, _ in first })
 

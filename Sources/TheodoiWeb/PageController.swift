@@ -334,11 +334,22 @@ struct PageController: Sendable {
     }
 
     func findings(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        _ = try context.signedIn()
+        let identity = try context.signedIn()
         let slug = try context.parameters.require("plan")
         guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
             throw PageController.noPlan(slug)
         }
+        let notice = QueryParameters(request.uri.query)["corrected"].flatMap(RequestNumber.id).map {
+            "Đã sửa \($0) chỗ gõ nhầm; văn bản gốc được lưu trong nhật ký."
+        }
+        return try await findingsPage(snapshot, identity: identity, context: context, notice: notice)
+    }
+
+    func findingsPage(
+        _ snapshot: PlanSnapshot, identity: Identity, context: AppRequestContext, notice: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let slug = snapshot.plan.slug
         let findings = snapshot.findings
         let warnings = findings.filter { $0.severity == .warning }.count
         let errors = findings.filter { $0.severity == .error }.count
@@ -349,10 +360,46 @@ struct PageController: Sendable {
                 line: $0.line == 0 ? "—" : String($0.line), severity: $0.severity.vietnamese, severityCode: $0.severity.rawValue,
                 code: $0.code.rawValue, message: $0.message)
         }
+        func place(_ correction: TextCorrection) -> String {
+            switch correction.field {
+            case .planTitle: correction.field.vietnamese
+            case .groupTitle: "\(correction.field.vietnamese) \(correction.subject.replacingOccurrences(of: "/", with: "."))"
+            case .partTitle: "\(correction.field.vietnamese) \(correction.subject)"
+            default: "\(correction.field.vietnamese) của nhiệm vụ \(correction.subject)"
+            }
+        }
+        let proposals = identity.may(.importCatalogue) ? TextCorrections.proposals(snapshot) : []
+        let corrected = try await dependencies.store.textCorrections(snapshot.plan.id)
         let page = FindingsPage(
             layout: Layout(title: "Phát hiện khi nhập", section: "findings", planSlug: slug, planNumber: snapshot.plan.number),
-            planNumber: snapshot.plan.number, sourceName: snapshot.plan.sourceName, countText: countText, rows: rows)
-        return self.page(renderer.render(page), context)
+            planNumber: snapshot.plan.number, sourceName: snapshot.plan.sourceName, countText: countText, rows: rows,
+            corrections: proposals.map { proposal in
+                let slips = ProbableTypos.suggestions(in: proposal.original).map { "“\($0.found)” → “\($0.suggested)”" }
+                return Option(value: proposal.key, label: "\(place(proposal)): \(slips.joined(separator: ", "))", selected: true)
+            },
+            corrected: corrected.map {
+                "\(place($0)): “\($0.original)” → “\($0.corrected)” (\($0.correctedByName), \(Reporting.timeText($0.correctedAt)))"
+            }, correctAction: SiteRoute.textCorrections(slug: slug).href, csrf: context.csrfToken, notice: notice)
+        return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
+    }
+
+    /// `POST /plans/{plan}/corrections`: corrects the chosen slips of the plan's text on record.
+    func correctText(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.require(.importCatalogue)
+        let slug = try context.parameters.require("plan")
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
+        do {
+            let applied = try await TextCorrections(store: dependencies.store).apply(
+                snapshot, keys: Set(context.form.all("fix")), actor: context.auditActor)
+            return Responses.redirect(
+                SiteRoute.findings(slug: slug).href + "?corrected=\(applied.count)")
+        } catch let refusal as ProgressRefusal where refusal.kind != .forbidden {
+            return try await findingsPage(
+                snapshot, identity: identity, context: context, notice: "Chưa sửa: \(refusal.message)",
+                status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
+        }
     }
 
     func agencies(_ request: Request, _ context: AppRequestContext) async throws -> Response {

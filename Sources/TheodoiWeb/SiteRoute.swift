@@ -8,6 +8,7 @@ enum SiteRoute {
     case plan(slug: String, query: [(String, String)] = [])
     case assignment(slug: String, code: String, asOf: LocalDate? = nil)
     case findings(slug: String)
+    case textCorrections(slug: String)
     case agencies(slug: String, asOf: LocalDate? = nil)
     case agency(id: AgencyRecord.ID, slug: String, asOf: LocalDate? = nil)
     case stylesheet
@@ -73,6 +74,7 @@ enum SiteRoute {
         static let plan = "/plans/:plan"
         static let assignment = "/plans/:plan/assignments/:code"
         static let findings = "/plans/:plan/findings"
+        static let textCorrections = "/plans/:plan/corrections"
         static let agencies = "/agencies"
         static let agency = "/agencies/:agency"
         static let stylesheet = "/static/app.css"
@@ -163,6 +165,7 @@ enum SiteRoute {
             return "/plans/\(escape(slug))/assignments/\(escape(code))"
                 + SiteRoute.queryString(asOf.map { [("asOf", $0.iso)] } ?? [])
         case .findings(let slug): return "/plans/\(escape(slug))/findings"
+        case .textCorrections(let slug): return "/plans/\(escape(slug))/corrections"
         case .agencies(let slug, let asOf):
             return "/agencies" + SiteRoute.queryString([("plan", slug)] + (asOf.map { [("asOf", $0.iso)] } ?? []))
         case .agency(let id, let slug, let asOf):

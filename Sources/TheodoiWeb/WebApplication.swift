@@ -105,6 +105,8 @@ public enum WebServer {
         router.get(RouterPath(P.assignment)) { request, context in try await pages.assignment(request, context) }
         routes.add(.get, P.findings)
         router.get(RouterPath(P.findings)) { request, context in try await pages.findings(request, context) }
+        routes.add(.post, P.textCorrections)
+        router.post(RouterPath(P.textCorrections)) { request, context in try await pages.correctText(request, context) }
         routes.add(.get, P.agencies)
         router.get(RouterPath(P.agencies)) { request, context in try await pages.agencies(request, context) }
         routes.add(.get, P.agency)

@@ -169,7 +169,15 @@ struct SeedCatalogueTests {
             "5 declared-count-mismatch", "91 non-agency-text", "92 lead-also-coordinator", "108 declared-count-mismatch",
             "169 unknown-agency",
         ]
+        // The document's own slips: "chuyên đổi số" (its title, A.1), "CHUYÊN ĐỘI SỐ" (part B), "VNedID", "VNelD", "Thuế tinh".
+        expected += [5, 12, 108, 152, 153, 153, 170, 170].map { "\($0) probable-typo" }
         #expect(summary.sorted() == expected.sorted())
+        let typos = seed.findings.filter { $0.code == .probableTypo }.map(\.message)
+        #expect(
+            typos.contains(
+                "Nội dung nhiệm vụ A.1 có thể gõ nhầm “chuyên đổi số”; đề nghị sửa thành “chuyển đổi số”. "
+                    + "Văn phòng có thể sửa trên hệ thống (văn bản gốc vẫn được lưu) để báo cáo không lặp lại lỗi này."))
+        #expect(typos.contains { $0.hasPrefix("Tên phần B có thể gõ nhầm “CHUYÊN ĐỘI SỐ”; đề nghị sửa thành “CHUYỂN ĐỔI SỐ”.") })
         let partB = seed.findings.first { $0.line == 108 }
         #expect(partB?.message == "Phần B ghi 14 nhiệm vụ nhưng danh mục có 13 nhiệm vụ (không tính nhiệm vụ con).")
         let total = seed.findings.first { $0.line == 5 }
