@@ -164,7 +164,8 @@ struct PageTests {
         try await TestServer.run { client in
             let (status, html, _) = try await TestServer.get(client, "/plans/343-qd-tu/findings")
             #expect(status == .ok)
-            #expect(html.contains("29 phát hiện"))
+            #expect(html.contains("37 phát hiện"))
+            #expect(html.contains("có thể gõ nhầm “CHUYÊN ĐỘI SỐ”; đề nghị sửa thành “CHUYỂN ĐỔI SỐ”"))
             #expect(html.contains("Phần B ghi 14 nhiệm vụ nhưng danh mục có 13 nhiệm vụ"))
         }
     }
