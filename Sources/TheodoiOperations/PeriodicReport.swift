@@ -193,14 +193,19 @@ public struct PeriodicReport: Sendable {
         let returned = leadSent.filter { $0.decision == .return }.count
         let pending = leadSent.count - accepted - returned
         let contributed = sentInScope.count - leadSent.count
-        var activity = "\(periodText), các cơ quan, đơn vị chủ trì gửi \(leadSent.count) báo cáo"
-        if !leadSent.isEmpty {
+        var activity = "\(periodText), "
+        if leadSent.isEmpty {
+            activity += "chưa có đơn vị chủ trì nào gửi báo cáo"
+        } else {
             activity +=
-                " về \(Set(leadSent.map(\.assignmentID)).count) nhiệm vụ (Văn phòng đã ghi nhận, xác nhận \(accepted); "
-                + "trả lại để bổ sung \(returned); đang chờ xem xét \(pending))"
+                "các cơ quan, đơn vị chủ trì gửi \(leadSent.count) báo cáo về \(Set(leadSent.map(\.assignmentID)).count) "
+                + "nhiệm vụ (đã ghi nhận, xác nhận \(accepted); trả lại để bổ sung \(returned); đang chờ xem xét \(pending))"
         }
-        activity += ", các đơn vị phối hợp gửi \(contributed) ý kiến; "
-        activity += "có \(completedInPeriod.count) nhiệm vụ, nhiệm vụ con được xác nhận hoàn thành."
+        activity += contributed == 0 ? ", chưa có ý kiến của đơn vị phối hợp; " : ", các đơn vị phối hợp gửi \(contributed) ý kiến; "
+        activity +=
+            completedInPeriod.isEmpty
+            ? "chưa có nhiệm vụ nào được xác nhận hoàn thành."
+            : "có \(completedInPeriod.count) nhiệm vụ, nhiệm vụ con được xác nhận hoàn thành."
         body.append(.paragraph([.init(activity)]))
 
         // MARK: II. Kết quả thực hiện
@@ -232,13 +237,13 @@ public struct PeriodicReport: Sendable {
                         var text = "\(PeriodicReport.name(assignment)): "
                         text += PeriodicReport.clause(report?.result, fallback: "đã hoàn thành")
                         text += "; hoàn thành ngày \(status.completedOn?.vietnameseShort ?? "")"
-                        text += status.timeliness == .doneOnTime ? ", đúng hạn" : ", quá hạn"
-                        if let decided = report?.decidedOn { text += " (Văn phòng xác nhận ngày \(decided.vietnameseShort))" }
+                        text += status.timeliness == .doneOnTime ? ", đúng hạn" : ", chậm so với thời hạn"
+                        if let decided = report?.decidedOn { text += " (xác nhận hoàn thành ngày \(decided.vietnameseShort))" }
                         bullets.append(.bullet([.init(text + ".", source: report.map { .report($0.reportID.rawValue) } ?? .task(assignment.code))]))
                     } else if let report = history.acceptedLeadInPeriod(assignment.id) {
                         var text = "\(PeriodicReport.name(assignment)): đạt \(report.percent)% "
                         text += "(báo cáo ngày \(report.submittedOn.vietnameseShort)"
-                        if let decided = report.decidedOn { text += ", Văn phòng ghi nhận ngày \(decided.vietnameseShort)" }
+                        if let decided = report.decidedOn { text += ", được ghi nhận ngày \(decided.vietnameseShort)" }
                         text += ")"
                         let result = PeriodicReport.clause(report.result, fallback: "")
                         text += result.isEmpty ? "." : ". \(result)."
@@ -255,7 +260,7 @@ public struct PeriodicReport: Sendable {
                 body += bullets
             }
             if !any {
-                body.append(.paragraph([.init("Trong kỳ chưa có kết quả mới được Văn phòng ghi nhận.", italic: true)]))
+                body.append(.paragraph([.init("Trong kỳ chưa có kết quả mới được ghi nhận.", italic: true)]))
             }
         }
 
@@ -297,7 +302,7 @@ public struct PeriodicReport: Sendable {
             body += returnedBullets
         }
         if !pendingBullets.isEmpty {
-            body.append(.paragraph([.init("Báo cáo đang chờ Văn phòng xem xét (\(pendingBullets.count)):")]))
+            body.append(.paragraph([.init("Báo cáo đang chờ xem xét (\(pendingBullets.count)):")]))
             body += pendingBullets
         }
         let difficulties = PeriodicReport.statements(
@@ -322,7 +327,7 @@ public struct PeriodicReport: Sendable {
             .paragraph([
                 .init(
                     "Trên đây là báo cáo kết quả thực hiện \(decision)"
-                        + (request.period.map { " \($0.vietnameseName)" } ?? "") + " (\(asOfText))./.")
+                        + (request.period.map { " trong \($0.vietnameseName)" } ?? "") + " (\(asOfText))./.")
             ]))
 
         // MARK: Phụ lục
@@ -360,6 +365,13 @@ public struct PeriodicReport: Sendable {
         let appendixTitle = "PHỤ LỤC"
         let appendixSubtitle =
             "Kết quả thực hiện các nhiệm vụ theo \(decision)" + (scopeLine.map { " (\($0))" } ?? "") + ", \(asOfText)"
+        // "(Kèm theo Báo cáo số 125-BC/TU ngày 06/12/2026)": the appendix names the report it belongs to.
+        var bareNumber = Substring(number)
+        if bareNumber.hasPrefix("Số") { bareNumber = bareNumber.dropFirst(2) }
+        if bareNumber.hasPrefix(":") { bareNumber = bareNumber.dropFirst() }
+        let attached =
+            "(Kèm theo Báo cáo số \(bareNumber.trimmingCharacters(in: CharacterSet(charactersIn: " "))) "
+            + "ngày \(request.documentDate.vietnameseShort))"
         let cellRows = rows.compactMap { row -> [String]? in
             if case .cells(let cells, _) = row { return cells }
             return nil
@@ -371,14 +383,14 @@ public struct PeriodicReport: Sendable {
             body: body, signatureAuthority: settings.signatureAuthority, signer: settings.signer,
             recipients: settings.recipients,
             appendix: OfficialDocument.Appendix(
-                title: appendixTitle, subtitle: "(\(appendixSubtitle))", columns: PeriodicReport.appendixColumns,
+                title: appendixTitle, subtitle: "\(appendixSubtitle)\n\(attached)", columns: PeriodicReport.appendixColumns,
                 widths: widths, rows: rows))
         appendixTable = ExportTable(
             title: "Phụ lục", headers: PeriodicReport.appendixColumns, rows: tableRows,
             widths: widths.map { max(6, $0 * 180 / 1_000) },
             heading: [
                 "\(appendixTitle): \(appendixSubtitle.prefix(1).uppercased())\(appendixSubtitle.dropFirst())",
-                "(Kèm theo \(title.prefix(1).lowercased())\(title.dropFirst()); \(settings.place), \(request.documentDate.vietnameseFormal))",
+                attached,
             ],
             emphasizedRows: groupRows)
     }
@@ -432,8 +444,14 @@ public struct PeriodicReport: Sendable {
             text += ": " + partCodes.map { "phần \($0) có \(byPart[$0]?.count ?? 0)" }.joined(separator: ", ")
         }
         text += "."
-        let escalated = overdue.filter { days($0) > escalationDays }.count
-        if escalated > 0 { text += " Trong đó \(escalated) nhiệm vụ, nhiệm vụ con quá hạn trên \(escalationDays) ngày." }
+        // Counted as the statistics count (top-level rows), so the part is never larger than the whole.
+        let escalated = countedOverdue.filter { days($0) > escalationDays }.count
+        if escalated > 0 {
+            text +=
+                escalated == countedOverdue.count
+                ? " Tất cả đều đã quá hạn trên \(escalationDays) ngày."
+                : " Trong đó \(escalated) nhiệm vụ quá hạn trên \(escalationDays) ngày."
+        }
         var blocks: [OfficialDocument.Block] = [.paragraph([.init(text)])]
         var byAgency: [String: Int] = [:]
         for position in countedOverdue {
@@ -539,7 +557,7 @@ public struct PeriodicReport: Sendable {
             var seen: Set<String> = []
             for digest in history.sentInPeriod(assignment.id) {
                 let value = clause(digest[keyPath: text], fallback: "")
-                guard !value.isEmpty, seen.insert(VietnameseText.folded(value)).inserted else { continue }
+                guard !value.isEmpty, !isNothing(value), seen.insert(VietnameseText.folded(value)).inserted else { continue }
                 runs.append(
                     .init(
                         "\(digest.agencyName) (nhiệm vụ \(assignment.code), \(digest.kind == .report ? "báo cáo" : "ý kiến phối hợp") "
@@ -575,14 +593,15 @@ public struct PeriodicReport: Sendable {
             state += " (\(status.stage.vietnamese.lowercased()))"
         }
         if status.timeliness == .recurring, let reported = status.reportedThisPeriod {
-            state += reported ? " (đã báo cáo kỳ này)" : " (chưa báo cáo kỳ này)"
+            let note = reported ? "đã báo cáo kỳ này" : "chưa báo cáo kỳ này"
+            state = state.hasSuffix(")") ? String(state.dropLast()) + "; \(note))" : state + " (\(note))"
         }
         func joined(_ keyPath: KeyPath<ReportDigest, String>) -> String {
             var parts: [String] = []
             var seen: Set<String> = []
             for digest in history.sentInPeriod(assignment.id) {
                 let text = VietnameseText.collapsingWhitespace(digest[keyPath: keyPath])
-                guard !text.isEmpty, seen.insert(VietnameseText.folded(text)).inserted else { continue }
+                guard !text.isEmpty, !isNothing(text), seen.insert(VietnameseText.folded(text)).inserted else { continue }
                 parts.append(digest.kind == .report ? text : "\(digest.agencyName): \(text)")
             }
             return parts.joined(separator: "\n")
@@ -595,6 +614,16 @@ public struct PeriodicReport: Sendable {
         ]
     }
 
+    /// "Không có.", "Chưa có": an answer that says there is nothing to say, which the report leaves out.
+    static func isNothing(_ text: String) -> Bool {
+        let words = VietnameseText.folded(text).split { !$0.isLetter }.joined(separator: " ")
+        let empty = [
+            "khong", "khong co", "chua co", "khong co gi", "khong co kho khan", "khong co vuong mac", "khong co kho khan vuong mac",
+            "khong co de xuat", "khong co kien nghi", "khong co de xuat kien nghi", "khong co y kien",
+        ]
+        return empty.contains(words)
+    }
+
     /// A name that must not break across lines ("Ban Thường vụ Tỉnh ủy"): its spaces made non-breaking.
     static func unbreakable(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "\u{00A0}") }
 
@@ -605,11 +634,7 @@ public struct PeriodicReport: Sendable {
             folded.contains("-qd") || folded.contains("qd-")
             ? "Quyết định" : folded.contains("kh") ? "Kế hoạch" : folded.contains("ct") ? "Chương trình" : "văn bản"
         var text = "\(kind) số \(plan.number)"
-        if let date = plan.date {
-            let day = date.day < 10 ? "0\(date.day)" : "\(date.day)"
-            let month = date.month <= 2 ? "0\(date.month)" : "\(date.month)"
-            text += " ngày \(day)/\(month)/\(date.year)"
-        }
+        if let date = plan.date { text += " ngày \(date.vietnameseShort)" }
         if withIssuer, let issuer = plan.issuer, !issuer.isEmpty { text += " của \(issuer)" }
         return text
     }

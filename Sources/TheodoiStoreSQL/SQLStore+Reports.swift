@@ -63,7 +63,8 @@ extension SQLStore {
                 throw ProgressRefusal(
                     .conflict,
                     "\(input.number) đã dùng cho “\(title)” ban hành ngày \(day). Mỗi số chỉ dùng cho một báo cáo "
-                        + "trong năm \(input.issuedOn.year); hãy ghi số khác, hoặc ban hành báo cáo thay thế báo cáo đó.",
+                        + "trong năm \(input.issuedOn.year), kể cả báo cáo thay thế: hãy ghi số mới (nếu báo cáo này thay "
+                        + "cho báo cáo đó, chọn báo cáo đó ở mục “Thay thế”).",
                     api: "number \(input.numberKey) is already used in \(input.issuedOn.year) by \"\(title)\"")
             }
             if let supersedes = input.supersedes {

@@ -6,8 +6,11 @@ public struct IssuedFileLink: Sendable {
     public var href: String
     public var sizeText: String
     public var sha256: String
+    /// The first 12 characters, for the list (the whole hash in its tooltip).
+    public let shortHash: String
 
     public init(label: String, href: String, sizeText: String, sha256: String) {
+        shortHash = String(sha256.prefix(12))
         self.label = label
         self.href = href
         self.sizeText = sizeText
@@ -137,6 +140,9 @@ public struct IssueConfirmPage: Sendable {
     public var action: String
     public var backHref: String
     public var fields: [Option]
+    /// "Gia Lai, ngày 06 tháng 12 năm 2026" and "T/M BAN THƯỜNG VỤ, PHÓ BÍ THƯ — (ký tay, chưa ghi họ tên)".
+    public var dateLine: String = ""
+    public var signerLine: String = ""
     public let hasReplaces: Bool
     public let hasProblems: Bool
     public let numberBlank: Bool
@@ -268,7 +274,8 @@ public enum OfficialDocumentHTML {
             html += "<section class=\"doc-appendix\"><p class=\"doc-kind\"><strong>\(escape(appendix.title))</strong></p>"
             html += "<p class=\"doc-subject\"><em>\(escape(appendix.subtitle))</em></p><table class=\"doc-table\"><colgroup>"
             let total = max(1, appendix.widths.reduce(0, +))
-            for width in appendix.widths { html += "<col style=\"width:\(Double(width * 1_000 / total) / 10)%\">" }
+            // The width attribute, not a style: the pages' Content-Security-Policy allows no inline styles.
+            for width in appendix.widths { html += "<col width=\"\(Double(width * 1_000 / total) / 10)%\">" }
             html += "</colgroup><thead><tr>"
             for column in appendix.columns { html += "<th>\(escape(column))</th>" }
             html += "</tr></thead><tbody>"
@@ -280,7 +287,7 @@ public enum OfficialDocumentHTML {
                     html += "<tr>"
                     for (index, cell) in cells.enumerated() {
                         if index == 0, let href = source.flatMap(link) {
-                            html += "<td><a href=\"\(Charts.escaped(href))\">\(escape(cell))</a></td>"
+                            html += "<td><a class=\"doc-source\" href=\"\(Charts.escaped(href))\">\(escape(cell))</a></td>"
                         } else {
                             html += "<td>\(escape(cell))</td>"
                         }

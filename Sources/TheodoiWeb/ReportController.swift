@@ -305,14 +305,15 @@ struct ReportController: Sendable {
             if !typed.isEmpty, let taken = issued.first(where: { $0.number == number && $0.issuedOn.year == today.year }) {
                 problems.append(
                     "\(number) đã dùng cho “\(taken.title)” ban hành ngày \(taken.issuedOn.vietnameseShort). Mỗi số chỉ dùng "
-                        + "cho một báo cáo trong năm; hãy ghi số khác, hoặc chọn báo cáo đó ở mục “Thay thế”.")
+                        + "cho một báo cáo trong năm \(today.year), kể cả báo cáo thay thế: hãy ghi số mới (nếu báo cáo này "
+                        + "thay cho báo cáo đó, chọn báo cáo đó ở mục “Thay thế”).")
             }
         }
         var files = ["Báo cáo (Word .docx)", "Phụ lục (Excel .xlsx)", "Bản in (.html)"]
         if reports.converter != nil { files.append("PDF") }
         var back = Self.query(form)
         if !form.replaces.isEmpty { back.append(("replaces", form.replaces)) }
-        let page = IssueConfirmPage(
+        var page = IssueConfirmPage(
             layout: Layout(title: "Ban hành báo cáo", section: "report", planSlug: slug, planNumber: snapshot.plan.number),
             csrf: context.csrfToken, planNumber: snapshot.plan.number,
             number: composed?.report.document.number.replacingOccurrences(of: "\u{00A0}", with: " ") ?? form.number,
@@ -329,6 +330,13 @@ struct ReportController: Sendable {
                 Option(value: "number", label: form.number, selected: false),
                 Option(value: "replaces", label: form.replaces, selected: false),
             ])
+        if let composed {
+            page.dateLine = composed.report.document.placeAndDate
+            let signer = composed.report.document.signer
+            page.signerLine =
+                composed.report.document.signatureAuthority.joined(separator: ", ") + " — "
+                + (signer.isEmpty ? "họ tên ghi tay khi ký (chưa đặt trong thể thức báo cáo)" : signer)
+        }
         return PageController.page(
             renderer.render(page), context, renderer: renderer, status: problems.isEmpty ? .ok : .unprocessableContent)
     }

@@ -187,7 +187,7 @@ struct PeriodicReportTruthTests {
                 #expect(sent <= asOf)
                 if text.contains("bị trả lại") { #expect(report.state == .returned, "\(text)") }
                 if text.contains("đang chờ") { #expect(report.state == .submitted, "\(text)") }
-                if text.contains("Văn phòng ghi nhận") || text.contains("Văn phòng xác nhận") {
+                if text.contains("được ghi nhận ngày") || text.contains("xác nhận hoàn thành ngày") {
                     #expect(report.state == .accepted, "\(text)")
                 }
                 if text.contains("báo cáo ngày") || text.contains("ý kiến phối hợp ngày") {
