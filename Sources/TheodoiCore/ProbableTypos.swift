@@ -51,7 +51,8 @@ public enum ProbableTypos {
         var found: [(offset: Int, suggestion: Suggestion)] = []
         for (slip, fix) in variants {
             if let range = wholeWords(slip, in: text).first {
-                found.append((text.distance(from: text.startIndex, to: range.lowerBound), Suggestion(found: slip, suggested: fix)))
+                found.append(
+                    (text.distance(from: text.startIndex, to: range.lowerBound), Suggestion(found: slip, suggested: fix)))
             }
         }
         return found.sorted { $0.offset < $1.offset }.map(\.suggestion)

@@ -88,7 +88,9 @@ public enum DOCXWriter {
                 [Text(line, bold: true, underline: isLast, size: party ? 30 : (isLast ? 28 : 26))], align: "center")
         }
         var rows = [[issuer, motto]]
-        if party { rows.append([paragraph([Text("*", size: 28)], align: "center"), paragraph([Text("", size: 28)], align: "center")]) }
+        if party {
+            rows.append([paragraph([Text("*", size: 28)], align: "center"), paragraph([Text("", size: 28)], align: "center")])
+        }
         rows.append([
             paragraph([Text(document.number, size: issuerSize)], align: "center", before: party ? 0 : 120),
             paragraph([Text(document.placeAndDate, italic: true, size: 28)], align: "center", before: party ? 0 : 120),

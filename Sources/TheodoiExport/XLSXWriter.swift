@@ -8,7 +8,8 @@ public enum XLSXWriter {
     public static func bytes(_ table: ExportTable) throws(OfficeFileError) -> [UInt8] {
         let parts: [(path: String, text: String)] = [
             ("[Content_Types].xml", contentTypes), ("_rels/.rels", rootRelationships),
-            ("xl/workbook.xml", workbook(sheetName(table.title), headerRow: table.heading.count + 1)), ("xl/_rels/workbook.xml.rels", workbookRelationships),
+            ("xl/workbook.xml", workbook(sheetName(table.title), headerRow: table.heading.count + 1)),
+            ("xl/_rels/workbook.xml.rels", workbookRelationships),
             ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", sheet(table)),
             ("docProps/core.xml", core(table.title)),
         ]
@@ -120,7 +121,8 @@ public enum XLSXWriter {
         xml += "</sheetData>"
         if !table.rows.isEmpty { xml += "<autoFilter ref=\"A\(headerRow):\(lastCell)\"/>" }
         if !merged.isEmpty {
-            xml += "<mergeCells count=\"\(merged.count)\">" + merged.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
+            xml +=
+                "<mergeCells count=\"\(merged.count)\">" + merged.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
         }
         xml += #"<pageMargins left="0.5" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>"#
         xml += #"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#

@@ -201,7 +201,8 @@ public struct PeriodicReport: Sendable {
                 "các cơ quan, đơn vị chủ trì gửi \(leadSent.count) báo cáo về \(Set(leadSent.map(\.assignmentID)).count) "
                 + "nhiệm vụ (đã ghi nhận, xác nhận \(accepted); trả lại để bổ sung \(returned); đang chờ xem xét \(pending))"
         }
-        activity += contributed == 0 ? ", chưa có ý kiến của đơn vị phối hợp; " : ", các đơn vị phối hợp gửi \(contributed) ý kiến; "
+        activity +=
+            contributed == 0 ? ", chưa có ý kiến của đơn vị phối hợp; " : ", các đơn vị phối hợp gửi \(contributed) ý kiến; "
         activity +=
             completedInPeriod.isEmpty
             ? "chưa có nhiệm vụ nào được xác nhận hoàn thành."
@@ -239,7 +240,10 @@ public struct PeriodicReport: Sendable {
                         text += "; hoàn thành ngày \(status.completedOn?.vietnameseShort ?? "")"
                         text += status.timeliness == .doneOnTime ? ", đúng hạn" : ", chậm so với thời hạn"
                         if let decided = report?.decidedOn { text += " (xác nhận hoàn thành ngày \(decided.vietnameseShort))" }
-                        bullets.append(.bullet([.init(text + ".", source: report.map { .report($0.reportID.rawValue) } ?? .task(assignment.code))]))
+                        bullets.append(
+                            .bullet([
+                                .init(text + ".", source: report.map { .report($0.reportID.rawValue) } ?? .task(assignment.code))
+                            ]))
                     } else if let report = history.acceptedLeadInPeriod(assignment.id) {
                         var text = "\(PeriodicReport.name(assignment)): đạt \(report.percent)% "
                         text += "(báo cáo ngày \(report.submittedOn.vietnameseShort)"
@@ -618,7 +622,8 @@ public struct PeriodicReport: Sendable {
     static func isNothing(_ text: String) -> Bool {
         let words = VietnameseText.folded(text).split { !$0.isLetter }.joined(separator: " ")
         let empty = [
-            "khong", "khong co", "chua co", "khong co gi", "khong co kho khan", "khong co vuong mac", "khong co kho khan vuong mac",
+            "khong", "khong co", "chua co", "khong co gi", "khong co kho khan", "khong co vuong mac",
+            "khong co kho khan vuong mac",
             "khong co de xuat", "khong co kien nghi", "khong co de xuat kien nghi", "khong co y kien",
         ]
         return empty.contains(words)

@@ -305,7 +305,9 @@ public enum OfficialDocumentHTML {
             var text = escape(run.text)
             if run.italic { text = "<em>\(text)</em>" }
             if run.bold { text = "<strong>\(text)</strong>" }
-            if let href = run.source.flatMap(link) { text = "<a class=\"doc-source\" href=\"\(Charts.escaped(href))\">\(text)</a>" }
+            if let href = run.source.flatMap(link) {
+                text = "<a class=\"doc-source\" href=\"\(Charts.escaped(href))\">\(text)</a>"
+            }
             return text
         }.joined()
     }

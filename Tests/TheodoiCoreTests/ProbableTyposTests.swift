@@ -14,8 +14,14 @@ struct ProbableTyposTests {
             "NHÓM NHIỆM VỤ THỰC HIỆN ĐỀ ÁN CHUYỂN ĐỔI SỐ TRONG CÁC CƠ QUAN ĐẢNG"
         ),
         ("Chuyên đổi số trong cơ quan đảng", ["Chuyên đổi số"], "Chuyển đổi số trong cơ quan đảng"),
-        ("100% người dân có VNedID; cấp Phiếu trên ứng dụng VNelD", ["VNedID", "VNelD"], "100% người dân có VNeID; cấp Phiếu trên ứng dụng VNeID"),
-        ("Chi nhánh ngân hàng thương mại, Thuế tinh và các địa phương", ["Thuế tinh"], "Chi nhánh ngân hàng thương mại, Thuế tỉnh và các địa phương"),
+        (
+            "100% người dân có VNedID; cấp Phiếu trên ứng dụng VNelD", ["VNedID", "VNelD"],
+            "100% người dân có VNeID; cấp Phiếu trên ứng dụng VNeID"
+        ),
+        (
+            "Chi nhánh ngân hàng thương mại, Thuế tinh và các địa phương", ["Thuế tinh"],
+            "Chi nhánh ngân hàng thương mại, Thuế tỉnh và các địa phương"
+        ),
         // Right as written, or only part of a longer word: left alone.
         ("Đề án chuyển đổi số", [], "Đề án chuyển đổi số"),
         ("Thuế tỉnh", [], "Thuế tỉnh"),

@@ -66,7 +66,8 @@ struct DocumentFormatTests {
         // Mục 7: quyền hạn, chức vụ: in hoa, cỡ 14, đứng, đậm; họ tên: in thường, cỡ 14, đứng, đậm.
         for line in ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn A"] {
             let properties = try Self.properties(xml, line)
-            #expect(properties.contains("<w:b/>") && properties.contains("<w:sz w:val=\"28\"/>") && !properties.contains("<w:i/>"))
+            #expect(
+                properties.contains("<w:b/>") && properties.contains("<w:sz w:val=\"28\"/>") && !properties.contains("<w:i/>"))
         }
         // Mục 9: "Nơi nhận:" in thường, cỡ 14, đứng, gạch chân; each recipient cỡ 12, a comma, the last a full stop.
         let recipients = try Self.properties(xml, "Nơi nhận:")
@@ -85,12 +86,14 @@ struct DocumentFormatTests {
         let motto = try Self.properties(xml, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
         #expect(motto.contains("<w:b/>") && motto.contains("<w:sz w:val=\"26\"/>"))
         let slogan = try Self.properties(xml, "Độc lập - Tự do - Hạnh phúc")
-        #expect(slogan.contains("<w:b/>") && slogan.contains("<w:u w:val=\"single\"/>") && slogan.contains("<w:sz w:val=\"28\"/>"))
+        #expect(
+            slogan.contains("<w:b/>") && slogan.contains("<w:u w:val=\"single\"/>") && slogan.contains("<w:sz w:val=\"28\"/>"))
         // II.2: cơ quan chủ quản in hoa cỡ 12–13 đứng; cơ quan ban hành in hoa cỡ 12–13 đứng đậm, a line under it.
         let superior = try Self.properties(xml, "UBND TỈNH GIA LAI")
         #expect(!superior.contains("<w:b/>") && superior.contains("<w:sz w:val=\"26\"/>"))
         let issuer = try Self.properties(xml, "SỞ KHOA HỌC VÀ CÔNG NGHỆ")
-        #expect(issuer.contains("<w:b/>") && issuer.contains("<w:u w:val=\"single\"/>") && issuer.contains("<w:sz w:val=\"26\"/>"))
+        #expect(
+            issuer.contains("<w:b/>") && issuer.contains("<w:u w:val=\"single\"/>") && issuer.contains("<w:sz w:val=\"26\"/>"))
         // II.3: "Số:" in thường cỡ 13 đứng. II.4: địa danh, thời gian in thường cỡ 13–14 nghiêng, on the number's line.
         #expect(try Self.properties(xml, "Số: 125/BC-SKHCN") == "<w:sz w:val=\"26\"/><w:szCs w:val=\"26\"/>")
         let date = try Self.properties(xml, "Gia Lai, ngày 06 tháng 12 năm 2026")

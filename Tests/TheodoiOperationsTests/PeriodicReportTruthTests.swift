@@ -85,10 +85,11 @@ struct PeriodicReportTruthTests {
             outstanding.contains(
                 "(Sở Khoa học và Công nghệ): đã báo cáo ngày 20/11/2026 (đạt 70%), bị trả lại ngày 25/11/2026 để bổ sung "
                     + "(Chưa kèm dự thảo Đề án); chưa gửi lại."))
-        let appendix = try #require(document.appendix?.rows.compactMap { row -> [String]? in
-            if case .cells(let cells, .task("A.10")?) = row { return cells }
-            return nil
-        }.first)
+        let appendix = try #require(
+            document.appendix?.rows.compactMap { row -> [String]? in
+                if case .cells(let cells, .task("A.10")?) = row { return cells }
+                return nil
+            }.first)
         #expect(appendix[6].hasSuffix("(bị trả lại để bổ sung)"))
         await world.store.shutdown()
     }

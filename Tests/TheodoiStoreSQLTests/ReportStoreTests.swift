@@ -99,7 +99,8 @@ struct ReportStoreTests {
             let second = try await store.reports.issue(
                 input("126", on: "2025-12-21", supersedes: first.id), ProgressStoreTests.monitor)
             await #expect(throws: ProgressRefusal.self) {
-                _ = try await store.reports.issue(input("127", on: "2025-12-22", supersedes: first.id), ProgressStoreTests.monitor)
+                _ = try await store.reports.issue(
+                    input("127", on: "2025-12-22", supersedes: first.id), ProgressStoreTests.monitor)
             }
             let listed = try await store.reports.issuedReports(ref.planID)
             #expect(listed.count == 4)
@@ -108,7 +109,9 @@ struct ReportStoreTests {
         }
     }
 
-    @Test("text corrected on record: the plan reads corrected, the original kept, a stale original refused", arguments: Backends.all)
+    @Test(
+        "text corrected on record: the plan reads corrected, the original kept, a stale original refused", arguments: Backends.all
+    )
     func corrections(backend: String) async throws {
         try await Backends.withSQLStore(backend) { store in
             let (ref, _) = try await ProgressStoreTests.setUp(store)

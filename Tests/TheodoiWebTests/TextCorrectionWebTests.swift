@@ -11,7 +11,8 @@ import TheodoiStore
 /// and audited, and only the office may do it.
 @Suite("Text corrections")
 struct TextCorrectionWebTests {
-    @Test("the office corrects “chuyên đổi số”; the report no longer repeats it; the original is kept", arguments: WebBackends.all)
+    @Test(
+        "the office corrects “chuyên đổi số”; the report no longer repeats it; the original is kept", arguments: WebBackends.all)
     func corrections(backend: String) async throws {
         try await World.run(backend: backend, today: LocalDate(iso: "2025-12-15")!) { world, client in
             let monitor = world.client(client, as: .monitor)
@@ -33,14 +34,20 @@ struct TextCorrectionWebTests {
 
             let before = try await HTTP.get(monitor, "/plans/343-qd-tu/report?period=quarter-2025-4&asOf=2025-12-14")
             #expect(before.body.contains("CHUYÊN ĐỘI SỐ") && before.body.contains("chuyên đổi số"))
-            let keys = ["plan-title:", "part-title:B", "title:A.1", "title:C.13", "output:C.13", "title:C.20", "output:C.20", "coordinators:C.12"]
+            let keys = [
+                "plan-title:", "part-title:B", "title:A.1", "title:C.13", "output:C.13", "title:C.20", "output:C.20",
+                "coordinators:C.12",
+            ]
             let fixed = try await HTTP.post(
                 monitor, "/plans/343-qd-tu/corrections", [("_csrf", "csrf-monitor")] + keys.map { ("fix", $0) })
             #expect(fixed.status == .found)
             let landed = try await HTTP.get(monitor, try #require(fixed.location))
             #expect(landed.body.contains("Đã sửa 8 chỗ gõ nhầm"))
             #expect(!landed.body.contains("Sửa các chỗ đã chọn"))
-            #expect(landed.body.contains("Tên phần B: “NHÓM NHIỆM VỤ THỰC HIỆN ĐỀ ÁN CHUYÊN ĐỘI SỐ TRONG CÁC CƠ QUAN ĐẢNG” → “NHÓM NHIỆM VỤ THỰC HIỆN ĐỀ ÁN CHUYỂN ĐỔI SỐ TRONG CÁC CƠ QUAN ĐẢNG”"))
+            #expect(
+                landed.body.contains(
+                    "Tên phần B: “NHÓM NHIỆM VỤ THỰC HIỆN ĐỀ ÁN CHUYÊN ĐỘI SỐ TRONG CÁC CƠ QUAN ĐẢNG” → “NHÓM NHIỆM VỤ THỰC HIỆN ĐỀ ÁN CHUYỂN ĐỔI SỐ TRONG CÁC CƠ QUAN ĐẢNG”"
+                ))
 
             let after = try await HTTP.get(monitor, "/plans/343-qd-tu/report?period=quarter-2025-4&asOf=2025-12-14")
             #expect(!after.body.contains("CHUYÊN ĐỘI SỐ") && !after.body.contains("chuyên đổi số"))
