@@ -19,9 +19,12 @@ struct PeriodicReportPaperTests {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
+    /// CI sets `THEODOI_REQUIRE_OFFICE=1`: there the test runs and fails without the tools rather than being skipped.
+    static let required = ProcessInfo.processInfo.environment["THEODOI_REQUIRE_OFFICE"] == "1"
+
     @Test(
         "quarter IV/2025 of 343-QĐ/TU: at most 6 body pages, no date broken in the appendix",
-        .enabled(if: soffice != nil && pdftotext != nil))
+        .enabled(if: required || (soffice != nil && pdftotext != nil)))
     func seedQuarterOnPaper() async throws {
         let (reports, store, plan) = try await PeriodicReportTests.world(today: "2025-12-15")
         let composed = try await reports.compose(
