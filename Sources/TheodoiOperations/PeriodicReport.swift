@@ -405,12 +405,14 @@ public struct PeriodicReport: Sendable {
         let all: [ReportDigest]
         let sentInPeriod: [ReportDigest]
         private let lead: [AssignmentRecord.ID: [ReportDigest]]
+        private let periodByAssignment: [AssignmentRecord.ID: [ReportDigest]]
         private let from: LocalDate
 
         init(digests: [ReportDigest], from: LocalDate) {
             all = digests.sorted { $0.reportID.rawValue < $1.reportID.rawValue }
             sentInPeriod = all.filter { $0.submittedOn >= from }
             lead = Dictionary(grouping: all.filter { $0.kind == .report }, by: \.assignmentID)
+            periodByAssignment = Dictionary(grouping: sentInPeriod, by: \.assignmentID)
             self.from = from
         }
 
@@ -423,7 +425,7 @@ public struct PeriodicReport: Sendable {
             lead[id]?.last { $0.decision == .accept && $0.submittedOn >= from }
         }
         /// Everything sent about one task in the period: the lead's reports and the contributions.
-        func sentInPeriod(_ id: AssignmentRecord.ID) -> [ReportDigest] { sentInPeriod.filter { $0.assignmentID == id } }
+        func sentInPeriod(_ id: AssignmentRecord.ID) -> [ReportDigest] { periodByAssignment[id] ?? [] }
     }
 
     /// Section III's account of overdue tasks, as offices write it: the count, by part and by lead
