@@ -96,12 +96,23 @@ public struct OfficialDocument: Sendable, Hashable {
             for index in columns.indices {
                 var longestWord = 0
                 var characters = 0
-                for text in [columns[index]] + rows.map({ index < $0.count ? $0[index] : "" }) {
-                    for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-                        longestWord = max(longestWord, min(word.count, 16))
+                // One pass over each cell's scalars (NFC Vietnamese: a scalar a letter), words capped at 16.
+                func scan(_ text: String) {
+                    var run = 0
+                    for scalar in text.unicodeScalars {
+                        if scalar == " " || scalar == "\n" {
+                            run = 0
+                        } else {
+                            run += 1
+                            if run <= 16, run > longestWord { longestWord = run }
+                        }
                     }
                 }
-                for row in rows where index < row.count { characters += row[index].count }
+                scan(columns[index])
+                for row in rows where index < row.count {
+                    scan(row[index])
+                    characters += row[index].unicodeScalars.count
+                }
                 minimum.append(Double(longestWord) * charEm * 1.1 + paddingEm)
                 weight.append((Double(characters) / Double(max(1, rows.count))).squareRoot())
             }

@@ -563,7 +563,7 @@ public struct PeriodicReport: Sendable {
             var seen: Set<String> = []
             for digest in history.sentInPeriod(assignment.id) {
                 let value = clause(digest[keyPath: text], fallback: "")
-                guard !value.isEmpty, !isNothing(value), seen.insert(VietnameseText.folded(value)).inserted else { continue }
+                guard !value.isEmpty, !isNothing(value), seen.insert(value.lowercased()).inserted else { continue }
                 runs.append(
                     .init(
                         "\(digest.agencyName) (nhiệm vụ \(assignment.code), \(digest.kind == .report ? "báo cáo" : "ý kiến phối hợp") "
@@ -607,7 +607,7 @@ public struct PeriodicReport: Sendable {
             var seen: Set<String> = []
             for digest in history.sentInPeriod(assignment.id) {
                 let text = VietnameseText.collapsingWhitespace(digest[keyPath: keyPath])
-                guard !text.isEmpty, !isNothing(text), seen.insert(VietnameseText.folded(text)).inserted else { continue }
+                guard !text.isEmpty, !isNothing(text), seen.insert(text.lowercased()).inserted else { continue }
                 parts.append(digest.kind == .report ? text : "\(digest.agencyName): \(text)")
             }
             return parts.joined(separator: "\n")
@@ -622,6 +622,7 @@ public struct PeriodicReport: Sendable {
 
     /// "Không có.", "Chưa có": an answer that says there is nothing to say, which the report leaves out.
     static func isNothing(_ text: String) -> Bool {
+        guard text.utf8.count < 64 else { return false }
         let words = VietnameseText.folded(text).split { !$0.isLetter }.joined(separator: " ")
         let empty = [
             "khong", "khong co", "chua co", "khong co gi", "khong co kho khan", "khong co vuong mac",

@@ -458,7 +458,9 @@ struct MonitoringController: Sendable {
             return value
         }
         let to = try date("to", today)
-        let from = try date("from", LocalDate(daysSinceEpoch: to.daysSinceEpoch - 30))
+        // Not before 0001-01-01: a default start in year 0000 would be a date no parameter takes back.
+        let earliest = LocalDate(year: 1, month: 1, day: 1) ?? to
+        let from = try date("from", max(LocalDate(daysSinceEpoch: to.daysSinceEpoch - 30), earliest))
         // Two dates given in the other order still name one period: the earlier is its start.
         return (min(from, to), max(from, to))
     }

@@ -74,12 +74,11 @@ struct QueryParameters {
     /// The plan filters of DESIGN §8, each validated with a precise message.
     func planQuery(today: LocalDate, snapshot: PlanSnapshot, perPageDefault: Int) throws -> PlanQuery {
         var query = PlanQuery(asOf: try asOf(default: today), perPage: perPageDefault)
-        if let text = self["q"] {
-            guard text.count <= 200 else {
-                throw WebError.badRequest("Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).", api: "q is longer than 200 characters")
-            }
-            query.text = text
+        // 200 characters as the description counts them: Unicode code points of the value as sent.
+        if let sent = values["q"], sent.unicodeScalars.count > 200 {
+            throw WebError.badRequest("Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).", api: "q is longer than 200 characters")
         }
+        query.text = self["q"]
         if let agency = self["agency"] {
             guard let id = RequestNumber.id(agency) else {
                 throw WebError.badRequest(
@@ -123,7 +122,7 @@ struct QueryParameters {
         }
         func month(_ name: String) throws -> (year: Int, month: Int)? {
             guard let month = self[name] else { return nil }
-            let parts = month.split(separator: "-")
+            let parts = month.split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 2, parts[0].count == 4, let year = RequestNumber.parse(String(parts[0]), in: 1...9999),
                 parts[1].count <= 2, let number = RequestNumber.parse(String(parts[1]), in: 1...12)
             else {

@@ -19,7 +19,8 @@ struct LocalDateTests {
         "reads and writes ISO dates, refusing anything else",
         arguments: [
             ("2025-09-03", "2025-09-03"), ("2025-9-3", nil), ("2025-02-30", nil), ("03/09/2025", nil), ("", nil),
-            ("2025-09-03T00:00", nil), ("２０２５-09-03", nil),
+            ("2025-09-03T00:00", nil), ("２０２５-09-03", nil), ("+202-01-01", nil), ("2025-+1-+1", nil), ("0000-12-02", nil),
+            ("9999-12-31", "9999-12-31"),
         ])
     func iso(text: String, expected: String?) {
         #expect(LocalDate(iso: text)?.iso == expected)

@@ -80,6 +80,31 @@ struct HardeningTests {
         }
     }
 
+    @Test(
+        "what the API description allows it takes, and what it does not it refuses (schemathesis's finds)",
+        arguments: [
+            ("/api/v1/plans/343-qd-tu/assignments?agency=&page=&perPage=", 200),
+            ("/api/v1/plans/343-qd-tu/assignments?q=" + String(repeating: "e%CC%81", count: 100) + "e", 400),
+            ("/api/v1/plans/343-qd-tu/assignments?month=2025--1", 400),
+            ("/api/v1/plans/343-qd-tu/assignments?month=0000-05", 400),
+            ("/api/v1/plans/343-qd-tu/assignments/A.1?asOf=%2B202-01-01", 400),
+        ])
+    func apiContract(uri: String, status: Int) async throws {
+        try await World.run { world, client in
+            let response = try await HTTP.get(world.client(client, as: .admin), uri)
+            #expect(response.status.code == status, "\(uri): \(response.body.prefix(200))")
+        }
+    }
+
+    @Test("the changes of the first days of the calendar start at 01/01/0001, a date the API takes back")
+    func earliestPeriod() async throws {
+        try await World.run { world, client in
+            let response = try await HTTP.get(world.client(client, as: .admin), "/api/v1/plans/343-qd-tu/changes?to=0001-01-01")
+            #expect(response.status == .ok)
+            #expect(response.body.contains(#""from":"0001-01-01""#))
+        }
+    }
+
     @Test("the last page that exists still pages; a page past the end is empty, not an error")
     func pastTheEnd() async throws {
         try await World.run { world, client in
