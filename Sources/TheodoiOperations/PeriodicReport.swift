@@ -310,7 +310,7 @@ public struct PeriodicReport: Sendable {
             body += pendingBullets
         }
         let difficulties = PeriodicReport.statements(
-            snapshot: snapshot, inScope: inScope, history: history, text: \.difficulties)
+            snapshot: snapshot, inScope: inScope, history: history, field: .difficulties)
         if difficulties.isEmpty {
             body.append(.paragraph([.init("Trong kỳ, các cơ quan, đơn vị chưa nêu khó khăn, vướng mắc.")]))
         } else {
@@ -320,7 +320,8 @@ public struct PeriodicReport: Sendable {
 
         // MARK: IV. Đề xuất, kiến nghị
         body.append(.section("IV. ĐỀ XUẤT, KIẾN NGHỊ"))
-        let proposals = PeriodicReport.statements(snapshot: snapshot, inScope: inScope, history: history, text: \.proposals)
+        let proposals = PeriodicReport.statements(
+            snapshot: snapshot, inScope: inScope, history: history, field: .proposals)
         if proposals.isEmpty {
             body.append(.paragraph([.init("Trong kỳ, các cơ quan, đơn vị chưa có đề xuất, kiến nghị.")]))
         } else {
@@ -414,7 +415,27 @@ public struct PeriodicReport: Sendable {
             lead = Dictionary(grouping: all.filter { $0.kind == .report }, by: \.assignmentID)
             periodByAssignment = Dictionary(grouping: sentInPeriod, by: \.assignmentID)
             self.from = from
+            // Each text of the period read once, for section III/IV and the appendix alike.
+            var clauses: [ReportRecord.ID: (difficulties: String, proposals: String)] = [:]
+            clauses.reserveCapacity(sentInPeriod.count)
+            for digest in sentInPeriod {
+                clauses[digest.reportID] = (
+                    PeriodicReport.clause(digest.difficulties, fallback: ""), PeriodicReport.clause(digest.proposals, fallback: "")
+                )
+            }
+            self.clauses = clauses
         }
+
+        private let clauses: [ReportRecord.ID: (difficulties: String, proposals: String)]
+
+        /// A report's difficulties or proposals as one clause ("" when it wrote none or said there were none).
+        func clause(_ digest: ReportDigest, _ field: Field) -> String {
+            let pair = clauses[digest.reportID] ?? ("", "")
+            let text = field == .difficulties ? pair.difficulties : pair.proposals
+            return PeriodicReport.isNothing(text) ? "" : text
+        }
+
+        enum Field { case difficulties, proposals }
 
         /// The lead agency's latest sent report.
         func latestLead(_ id: AssignmentRecord.ID) -> ReportDigest? { lead[id]?.last }
@@ -556,14 +577,14 @@ public struct PeriodicReport: Sendable {
     /// What agencies wrote in one field during the period: every report and contribution sent in
     /// it, each with its agency and date, in document order; the same text about the same task once.
     static func statements(
-        snapshot: PlanSnapshot, inScope: [Bool], history: History, text: KeyPath<ReportDigest, String>
+        snapshot: PlanSnapshot, inScope: [Bool], history: History, field: History.Field
     ) -> [OfficialDocument.Run] {
         var runs: [OfficialDocument.Run] = []
         for (position, assignment) in snapshot.assignments.enumerated() where inScope[position] {
             var seen: Set<String> = []
             for digest in history.sentInPeriod(assignment.id) {
-                let value = clause(digest[keyPath: text], fallback: "")
-                guard !value.isEmpty, !isNothing(value), seen.insert(value.lowercased()).inserted else { continue }
+                let value = history.clause(digest, field)
+                guard !value.isEmpty, seen.insert(value.lowercased()).inserted else { continue }
                 runs.append(
                     .init(
                         "\(digest.agencyName) (nhiệm vụ \(assignment.code), \(digest.kind == .report ? "báo cáo" : "ý kiến phối hợp") "
@@ -602,12 +623,12 @@ public struct PeriodicReport: Sendable {
             let note = reported ? "đã báo cáo kỳ này" : "chưa báo cáo kỳ này"
             state = state.hasSuffix(")") ? String(state.dropLast()) + "; \(note))" : state + " (\(note))"
         }
-        func joined(_ keyPath: KeyPath<ReportDigest, String>) -> String {
+        func joined(_ field: History.Field) -> String {
             var parts: [String] = []
             var seen: Set<String> = []
             for digest in history.sentInPeriod(assignment.id) {
-                let text = VietnameseText.collapsingWhitespace(digest[keyPath: keyPath])
-                guard !text.isEmpty, !isNothing(text), seen.insert(text.lowercased()).inserted else { continue }
+                let text = history.clause(digest, field)
+                guard !text.isEmpty, seen.insert(text.lowercased()).inserted else { continue }
                 parts.append(digest.kind == .report ? text : "\(digest.agencyName): \(text)")
             }
             return parts.joined(separator: "\n")
@@ -616,7 +637,7 @@ public struct PeriodicReport: Sendable {
             assignment.number, assignment.title, assignment.lead.map(\.name).joined(separator: ", "),
             assignment.coordinatorsText.isEmpty
                 ? assignment.coordinators.map(\.name).joined(separator: ", ") : assignment.coordinatorsText,
-            due, assignment.output, result, state, joined(\.difficulties), joined(\.proposals),
+            due, assignment.output, result, state, joined(.difficulties), joined(.proposals),
         ]
     }
 
