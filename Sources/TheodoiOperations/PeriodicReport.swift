@@ -420,7 +420,8 @@ public struct PeriodicReport: Sendable {
             clauses.reserveCapacity(sentInPeriod.count)
             for digest in sentInPeriod {
                 clauses[digest.reportID] = (
-                    PeriodicReport.clause(digest.difficulties, fallback: ""), PeriodicReport.clause(digest.proposals, fallback: "")
+                    PeriodicReport.clause(digest.difficulties, fallback: ""),
+                    PeriodicReport.clause(digest.proposals, fallback: "")
                 )
             }
             self.clauses = clauses
