@@ -93,6 +93,8 @@ public struct PeriodicReport: Sendable {
     static let blankNumber = String(repeating: "\u{00A0}", count: 8)
     /// How many of the longest-overdue tasks section III names (the full list is in the appendix).
     static let longestOverdueNamed = 5
+    /// How many difficulties or proposals sections III and IV quote; the appendix has them all.
+    static let statementsNamed = 30
     /// Overdue by more than this many days: reported to leaders (the reminders' default).
     static let escalationDays = 30
 
@@ -315,7 +317,7 @@ public struct PeriodicReport: Sendable {
             body.append(.paragraph([.init("Trong kỳ, các cơ quan, đơn vị chưa nêu khó khăn, vướng mắc.")]))
         } else {
             body.append(.paragraph([.init("Khó khăn, vướng mắc các cơ quan, đơn vị nêu trong kỳ:")]))
-            body += difficulties.map { .bullet([$0]) }
+            body += PeriodicReport.capped(difficulties, column: "Khó khăn, vướng mắc")
         }
 
         // MARK: IV. Đề xuất, kiến nghị
@@ -326,7 +328,7 @@ public struct PeriodicReport: Sendable {
             body.append(.paragraph([.init("Trong kỳ, các cơ quan, đơn vị chưa có đề xuất, kiến nghị.")]))
         } else {
             body.append(.paragraph([.init("Các cơ quan, đơn vị đề xuất, kiến nghị:")]))
-            body += proposals.map { .bullet([$0]) }
+            body += PeriodicReport.capped(proposals, column: "Đề xuất, kiến nghị")
         }
         body.append(
             .paragraph([
@@ -640,6 +642,20 @@ public struct PeriodicReport: Sendable {
                 ? assignment.coordinators.map(\.name).joined(separator: ", ") : assignment.coordinatorsText,
             due, assignment.output, result, state, joined(.difficulties), joined(.proposals),
         ]
+    }
+
+    /// At most `statementsNamed` statements in the body, in document order; the rest are counted and
+    /// left to the appendix's column, which has every one.
+    static func capped(_ runs: [OfficialDocument.Run], column: String) -> [OfficialDocument.Block] {
+        var blocks: [OfficialDocument.Block] = runs.prefix(statementsNamed).map { .bullet([$0]) }
+        if runs.count > statementsNamed {
+            blocks.append(
+                .paragraph([
+                    .init(
+                        "Và \(runs.count - statementsNamed) ý kiến khác, đầy đủ tại Phụ lục (cột “\(column)”).", italic: true)
+                ]))
+        }
+        return blocks
     }
 
     /// "Không có.", "Chưa có": an answer that says there is nothing to say, which the report leaves out.
