@@ -13,7 +13,8 @@ struct PeriodicReportCapTests {
         let blocks = PeriodicReport.capped(runs, column: "Khó khăn, vướng mắc")
         #expect(blocks.count == 31)
         #expect(blocks[29] == .bullet([runs[29]]))
-        #expect(blocks[30] == .paragraph([.init("Và 2 ý kiến khác, đầy đủ tại Phụ lục (cột “Khó khăn, vướng mắc”).", italic: true)]))
+        #expect(
+            blocks[30] == .paragraph([.init("Và 2 ý kiến khác, đầy đủ tại Phụ lục (cột “Khó khăn, vướng mắc”).", italic: true)]))
         #expect(PeriodicReport.capped(Array(runs.prefix(30)), column: "x").count == 30)
     }
 }
