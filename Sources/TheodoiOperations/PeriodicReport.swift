@@ -412,7 +412,9 @@ public struct PeriodicReport: Sendable {
         private let from: LocalDate
 
         init(digests: [ReportDigest], from: LocalDate) {
-            all = digests.sorted { $0.reportID.rawValue < $1.reportID.rawValue }
+            // The store sends them oldest first; sorted only when they are not.
+            let ordered = zip(digests, digests.dropFirst()).allSatisfy { $0.reportID.rawValue < $1.reportID.rawValue }
+            all = ordered ? digests : digests.sorted { $0.reportID.rawValue < $1.reportID.rawValue }
             sentInPeriod = all.filter { $0.submittedOn >= from }
             lead = Dictionary(grouping: all.filter { $0.kind == .report }, by: \.assignmentID)
             periodByAssignment = Dictionary(grouping: sentInPeriod, by: \.assignmentID)
