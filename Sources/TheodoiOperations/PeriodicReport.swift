@@ -404,8 +404,6 @@ public struct PeriodicReport: Sendable {
 
     /// Every sent report of the plan by the report's date, and what the period's sections read from it.
     struct History {
-        /// Oldest first.
-        let all: [ReportDigest]
         let sentInPeriod: [ReportDigest]
         private let lead: [AssignmentRecord.ID: [ReportDigest]]
         private let periodByAssignment: [AssignmentRecord.ID: [ReportDigest]]
@@ -414,7 +412,7 @@ public struct PeriodicReport: Sendable {
         init(digests: [ReportDigest], from: LocalDate) {
             // The store sends them oldest first; sorted only when they are not.
             let ordered = zip(digests, digests.dropFirst()).allSatisfy { $0.reportID.rawValue < $1.reportID.rawValue }
-            all = ordered ? digests : digests.sorted { $0.reportID.rawValue < $1.reportID.rawValue }
+            let all = ordered ? digests : digests.sorted { $0.reportID.rawValue < $1.reportID.rawValue }
             sentInPeriod = all.filter { $0.submittedOn >= from }
             lead = Dictionary(grouping: all.filter { $0.kind == .report }, by: \.assignmentID)
             periodByAssignment = Dictionary(grouping: sentInPeriod, by: \.assignmentID)

@@ -252,11 +252,7 @@ public struct PeriodicReports: Sendable {
         slug: String, form: PeriodicReportForm, actor: AuditActor, html: @Sendable (Composed) -> [UInt8]
     ) async throws -> IssuedReportRecord {
         let composed = try await compose(slug: slug, form: form)
-        guard composed.request.asOf <= today() else {
-            throw ProgressRefusal(
-                .invalid, "Không thể ban hành báo cáo tính đến một ngày chưa tới (\(composed.request.asOf.vietnameseShort)).",
-                api: "asOf must not be after today to issue")
-        }
+        if let problem = try await issueProblems(composed).first { throw problem }
         let base = PeriodicReports.fileBase(composed)
         let docx = try DOCXWriter.bytes(composed.report.document)
         var files = [
@@ -282,6 +278,33 @@ public struct PeriodicReports: Sendable {
                 issuerKey: PeriodicReports.issuerKey(composed.settings),
                 numberKey: VietnameseText.folded(request.number.trimmingCharacters(in: .whitespaces)),
                 supersedes: replaced?.id), actor)
+    }
+
+    /// Why a composed report cannot be issued today: a date not yet come, or a number the plan's
+    /// issuing body already used this year (the store checks that again when it writes, across plans).
+    public func issueProblems(_ composed: Composed) async throws -> [ProgressRefusal] {
+        var problems: [ProgressRefusal] = []
+        let today = today()
+        if composed.request.asOf > today {
+            problems.append(
+                ProgressRefusal(
+                    .invalid,
+                    "Không thể ban hành báo cáo tính đến một ngày chưa tới (\(composed.request.asOf.vietnameseShort)).",
+                    api: "asOf must not be after today to issue"))
+        }
+        let typed = composed.request.number.trimmingCharacters(in: .whitespaces)
+        let number = composed.report.document.number
+        if !typed.isEmpty,
+            let taken = try await reports.issuedReports(composed.snapshot.plan.id).first(where: {
+                $0.number == number && $0.issuedOn.year == today.year
+            })
+        {
+            problems.append(
+                IssuedReportRecord.numberTaken(
+                    number: number, numberKey: VietnameseText.folded(typed), year: today.year, title: taken.title,
+                    issuedOn: taken.issuedOn))
+        }
+        return problems
     }
 
     public static let docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -120,6 +120,21 @@ public struct IssuedReportRecord: Sendable, Hashable, Identifiable {
     }
 }
 
+extension IssuedReportRecord {
+    /// The refusal for a number the issuing body already used this year: one wording for the
+    /// confirmation page and for the store, which checks again when it writes.
+    public static func numberTaken(
+        number: String, numberKey: String, year: Int, title: String, issuedOn: LocalDate?
+    ) -> ProgressRefusal {
+        ProgressRefusal(
+            .conflict,
+            "\(number) đã dùng cho “\(title)” ban hành ngày \(issuedOn?.vietnameseShort ?? ""). Mỗi số chỉ dùng cho một "
+                + "báo cáo trong năm \(year), kể cả báo cáo thay thế: hãy ghi số mới (nếu báo cáo này thay cho báo cáo "
+                + "đó, chọn báo cáo đó ở mục “Thay thế”).",
+            api: "number \(numberKey) is already used in \(year) by \"\(title)\"")
+    }
+}
+
 /// What issuing writes: the report's description and its files with their bytes.
 public struct IssueInput: Sendable, Hashable {
     public struct File: Sendable, Hashable {

@@ -58,14 +58,10 @@ extension SQLStore {
                     """
                 ).first()
             {
-                let title = try taken.decode(column: "title", as: String.self)
-                let day = LocalDate(iso: try taken.decode(column: "issued_on", as: String.self))?.vietnameseShort ?? ""
-                throw ProgressRefusal(
-                    .conflict,
-                    "\(input.number) đã dùng cho “\(title)” ban hành ngày \(day). Mỗi số chỉ dùng cho một báo cáo "
-                        + "trong năm \(input.issuedOn.year), kể cả báo cáo thay thế: hãy ghi số mới (nếu báo cáo này thay "
-                        + "cho báo cáo đó, chọn báo cáo đó ở mục “Thay thế”).",
-                    api: "number \(input.numberKey) is already used in \(input.issuedOn.year) by \"\(title)\"")
+                throw IssuedReportRecord.numberTaken(
+                    number: input.number, numberKey: input.numberKey, year: input.issuedOn.year,
+                    title: try taken.decode(column: "title", as: String.self),
+                    issuedOn: LocalDate(iso: try taken.decode(column: "issued_on", as: String.self)))
             }
             if let supersedes = input.supersedes {
                 guard

@@ -294,21 +294,7 @@ struct ReportController: Sendable {
         }
         let issued = try await reports.reports.issuedReports(snapshot.plan.id)
         let replaced = issued.first { String($0.id.rawValue) == form.replaces.trimmingCharacters(in: .whitespaces) }
-        if let composed {
-            let today = dependencies.today()
-            if composed.request.asOf > today {
-                problems.append(
-                    "Không thể ban hành báo cáo tính đến một ngày chưa tới (\(composed.request.asOf.vietnameseShort)).")
-            }
-            let number = composed.report.document.number
-            let typed = form.number.trimmingCharacters(in: .whitespaces)
-            if !typed.isEmpty, let taken = issued.first(where: { $0.number == number && $0.issuedOn.year == today.year }) {
-                problems.append(
-                    "\(number) đã dùng cho “\(taken.title)” ban hành ngày \(taken.issuedOn.vietnameseShort). Mỗi số chỉ dùng "
-                        + "cho một báo cáo trong năm \(today.year), kể cả báo cáo thay thế: hãy ghi số mới (nếu báo cáo này "
-                        + "thay cho báo cáo đó, chọn báo cáo đó ở mục “Thay thế”).")
-            }
-        }
+        if let composed { problems += try await reports.issueProblems(composed).map(\.message) }
         var files = ["Báo cáo (Word .docx)", "Phụ lục (Excel .xlsx)", "Bản in (.html)"]
         if reports.converter != nil { files.append("PDF") }
         var back = Self.query(form)
