@@ -26,7 +26,7 @@ public struct ReportForm: Sendable, Hashable {
     public var proposals: String
 
     public init(
-        stage: String = "in-progress", percent: String = "0", result: String = "", achievedOn: String = "",
+        stage: String = "in-progress", percent: String = "", result: String = "", achievedOn: String = "",
         evidence: [EvidenceRow] = [], difficulties: String = "", proposals: String = ""
     ) {
         self.stage = stage
@@ -41,7 +41,8 @@ public struct ReportForm: Sendable, Hashable {
     /// The form showing a saved report.
     public init(_ content: ReportContent) {
         self.init(
-            stage: content.claimedStage.rawValue, percent: String(content.percent), result: content.result,
+            stage: content.claimedStage.rawValue, percent: content.percent == 0 ? "" : String(content.percent),
+            result: content.result,
             achievedOn: content.achievedOn?.vietnameseShort ?? "",
             evidence: content.evidence.map {
                 EvidenceRow(number: $0.number, date: $0.date?.vietnameseShort ?? "", summary: $0.summary)
@@ -164,6 +165,15 @@ public struct AssignmentWorkspace: Sendable {
         guard let agency = identity.user.agencyID else { return nil }
         return log.reports.last { $0.state == .draft && $0.kind == kind && $0.agencyID == agency }
     }
+
+    /// The last report of `kind` that `identity`'s agency sent (whatever became of it): a new
+    /// report starts from it.
+    public func previous(of kind: ReportKind, for identity: Identity) -> ReportRecord? {
+        guard let agency = identity.user.agencyID else { return nil }
+        return log.reports.filter { $0.state != .draft && $0.kind == kind && $0.agencyID == agency }.max {
+            ($0.submittedAt ?? "", $0.id) < ($1.submittedAt ?? "", $1.id)
+        }
+    }
 }
 
 /// Progress reports, contributions, reviews and extensions: the use cases behind the pages and the API.
@@ -266,9 +276,14 @@ public struct Reporting: Sendable {
     /// Creates a report (`kind` .report for the lead, .contribution for a coordinating agency) or
     /// updates the agency's draft (`reportID` with the `version` the author started from), attaching
     /// `files`, and sends it when `submit` is set.
+    ///
+    /// `preparing` checks the form as for sending but keeps it a draft: the page that asks "send
+    /// this?" shows what was saved. `carrying` copies files of the agency's last sent report into a
+    /// new one.
     public func saveReport(
         _ form: ReportForm, kind: ReportKind, slug: String, code: String, reportID: ReportRecord.ID?, version: Int?,
-        submit: Bool, files: [UploadedFile] = [], removing: [AttachmentInfo.ID] = [], identity: Identity, actor: AuditActor
+        submit: Bool, preparing: Bool = false, files: [UploadedFile] = [], removing: [AttachmentInfo.ID] = [],
+        carrying: [AttachmentInfo.ID] = [], identity: Identity, actor: AuditActor
     ) async throws -> ReportRecord {
         guard let workspace = try await workspace(slug: slug, code: code, identity: identity) else {
             throw NotFound(message: "Không có nhiệm vụ “\(code)”.", apiMessage: "no assignment \(code) in plan \(slug)")
@@ -279,9 +294,14 @@ public struct Reporting: Sendable {
             guard let report = existing, report.kind == kind, report.agencyID == identity.user.agencyID || report.state != .draft
             else { throw Reporting.noReport(reportID) }
         }
+        // Only a new report carries files, and only those of the agency's last sent report.
+        let carried =
+            existing == nil
+            ? Array(Set(carrying).intersection((workspace.previous(of: kind, for: identity)?.attachments ?? []).map(\.id)))
+                .sorted { $0.rawValue < $1.rawValue } : []
         return try await save(
-            form, kind: kind, workspace: workspace, existing: existing, version: version, submit: submit, files: files,
-            removing: removing, identity: identity, actor: actor)
+            form, kind: kind, workspace: workspace, existing: existing, version: version, submit: submit,
+            preparing: preparing, files: files, removing: removing, carrying: carried, identity: identity, actor: actor)
     }
 
     /// Edits a draft by id (the API's `PUT /reports/{id}`), or sends it with its saved content (`form` nil).
@@ -297,7 +317,8 @@ public struct Reporting: Sendable {
 
     private func save(
         _ form: ReportForm, kind: ReportKind, workspace: AssignmentWorkspace, existing: ReportRecord?, version: Int?,
-        submit: Bool, files: [UploadedFile], removing: [AttachmentInfo.ID], identity: Identity, actor: AuditActor
+        submit: Bool, preparing: Bool = false, files: [UploadedFile], removing: [AttachmentInfo.ID],
+        carrying: [AttachmentInfo.ID] = [], identity: Identity, actor: AuditActor
     ) async throws -> ReportRecord {
         let action: ProgressAction = kind == .report ? .writeReport : .contribute
         if let refusal = workspace.refusal(action, by: identity, report: existing) { throw refusal }
@@ -309,14 +330,14 @@ public struct Reporting: Sendable {
         // none, neither count against the limit nor reach the store.
         let own = Set((existing?.attachments ?? []).map(\.id))
         let removing = Array(Set(removing).intersection(own))
-        let kept = own.count - removing.count
+        let kept = own.count - removing.count + carrying.count
         if kept + attachments.count > Reporting.maximumAttachments {
             throw ProgressRefusal(
                 .invalid, "Mỗi báo cáo đính kèm tối đa \(Reporting.maximumAttachments) tệp.",
                 api: "at most \(Reporting.maximumAttachments) attachments per report")
         }
         let content = try checkedContent(
-            form, kind: kind, workspace: workspace, submit: submit, hasFiles: kept + attachments.count > 0)
+            form, kind: kind, workspace: workspace, submit: submit || preparing, hasFiles: kept + attachments.count > 0)
         if existing == nil, let draft = workspace.draft(of: kind, for: identity) {
             throw ProgressRefusal(
                 .conflict,
@@ -325,7 +346,8 @@ public struct Reporting: Sendable {
         }
         let save = ReportSave(
             id: existing?.id, expectedVersion: version, assignment: workspace.ref, agencyID: agency, kind: kind,
-            content: content, submit: submit, on: today(), newAttachments: attachments, removedAttachments: removing)
+            content: content, submit: submit && !preparing, on: today(), newAttachments: attachments,
+            removedAttachments: removing, carriedAttachments: carrying)
         do {
             return try await progress.saveReport(save, actor)
         } catch let error as ProgressStoreError {
@@ -354,6 +376,13 @@ public struct Reporting: Sendable {
         if kind == .report {
             if let value = Int(percentText.isEmpty ? "0" : percentText), (0...100).contains(value) {
                 percent = value
+                // A completion is 100%; a smaller figure typed beside it is a question, not a value to overwrite.
+                if stage == .done, !percentText.isEmpty, value < 100 {
+                    problems.append(
+                        "Đã chọn “đã hoàn thành” nhưng tỷ lệ ghi \(value)%. Nhiệm vụ hoàn thành được tính 100%: hãy sửa tỷ lệ thành 100, hoặc chọn “đang thực hiện” nếu nhiệm vụ chưa xong."
+                    )
+                    api.append("percent must be 100 (or left out) when stage is done")
+                }
             } else {
                 problems.append("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100 (đang ghi “\(form.percent)”).")
                 api.append("percent must be an integer 0–100")
@@ -459,6 +488,19 @@ public struct Reporting: Sendable {
         _ id: ReportRecord.ID, decision: ReviewDecision, reason: String, completedOn: String, identity: Identity,
         actor: AuditActor
     ) async throws -> ReviewRecord {
+        let input = try await checkedReview(
+            id, decision: decision, reason: reason, completedOn: completedOn, identity: identity)
+        do {
+            return try await progress.reviewReport(input, actor)
+        } catch let error as ProgressStoreError {
+            throw translated(error)
+        }
+    }
+
+    /// The decision `review` would record, checked, without recording it (the page that asks first).
+    public func checkedReview(
+        _ id: ReportRecord.ID, decision: ReviewDecision, reason: String, completedOn: String, identity: Identity
+    ) async throws -> ReviewInput {
         let (workspace, report) = try await workspace(report: id, identity: identity)
         if let refusal = workspace.refusal(.review, by: identity, report: report) { throw refusal }
         let reason = VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -493,14 +535,8 @@ public struct Reporting: Sendable {
         guard reason.count <= Reporting.maximumTextLength else {
             throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long")
         }
-        do {
-            return try await progress.reviewReport(
-                ReviewInput(
-                    reportID: id, assignment: workspace.ref, decision: decision, reason: reason, completedOn: completion,
-                    on: today), actor)
-        } catch let error as ProgressStoreError {
-            throw translated(error)
-        }
+        return ReviewInput(
+            reportID: id, assignment: workspace.ref, decision: decision, reason: reason, completedOn: completion, on: today)
     }
 
     // MARK: Extensions
@@ -530,19 +566,28 @@ public struct Reporting: Sendable {
     public func decideExtension(
         _ id: ExtensionRecord.ID, approve: Bool, reason: String, identity: Identity, actor: AuditActor
     ) async throws -> ExtensionRecord {
+        let input = try await checkedDecision(id, approve: approve, reason: reason, identity: identity)
+        do {
+            return try await progress.decideExtension(input, actor)
+        } catch let error as ProgressStoreError {
+            throw translated(error)
+        }
+    }
+
+    /// The decision `decideExtension` would record, checked, without recording it.
+    public func checkedDecision(
+        _ id: ExtensionRecord.ID, approve: Bool, reason: String, identity: Identity
+    ) async throws -> ExtensionDecisionInput {
         let (workspace, request) = try await workspace(extension: id, identity: identity)
         if let refusal = workspace.refusal(.decideExtension, by: identity, extensionRequest: request) { throw refusal }
         let reason = VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)
         if !approve && reason.isEmpty {
             throw ProgressRefusal(.invalid, "Không đồng ý gia hạn cần ghi lý do.", api: "a refusal needs a reason")
         }
-        do {
-            return try await progress.decideExtension(
-                ExtensionDecisionInput(extensionID: id, assignment: workspace.ref, approve: approve, reason: reason, on: today()),
-                actor)
-        } catch let error as ProgressStoreError {
-            throw translated(error)
+        if reason.count > Reporting.maximumTextLength {
+            throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long")
         }
+        return ExtensionDecisionInput(extensionID: id, assignment: workspace.ref, approve: approve, reason: reason, on: today())
     }
 
     /// Sets the due date of an assignment whose deadline had none (external, empty, unreadable).

@@ -262,12 +262,16 @@ public struct ReportSave: Sendable, Hashable {
     public var on: LocalDate
     public var newAttachments: [NewAttachment]
     public var removedAttachments: [AttachmentInfo.ID]
+    /// Files of the agency's earlier sent report of the same assignment, copied into this one (a
+    /// new report starts from the last); ids of any other file are ignored.
+    public var carriedAttachments: [AttachmentInfo.ID]
 
     public init(
         id: ReportRecord.ID?, expectedVersion: Int?, assignment: AssignmentRef, agencyID: AgencyRecord.ID, kind: ReportKind,
         content: ReportContent, submit: Bool, on: LocalDate, newAttachments: [NewAttachment] = [],
-        removedAttachments: [AttachmentInfo.ID] = []
+        removedAttachments: [AttachmentInfo.ID] = [], carriedAttachments: [AttachmentInfo.ID] = []
     ) {
+        self.carriedAttachments = carriedAttachments
         self.id = id
         self.expectedVersion = expectedVersion
         self.assignment = assignment

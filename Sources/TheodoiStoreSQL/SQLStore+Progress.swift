@@ -113,6 +113,18 @@ extension SQLStore {
                     """
                 ).run()
             }
+            for carried in save.carriedAttachments {
+                try await database.raw(
+                    """
+                    INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data, uploaded_by, uploaded_at)
+                    SELECT \(bind: reportID), a.file_name, a.content_type, a.size, a.sha256, a.data, a.uploaded_by, \(bind: now)
+                    FROM attachments a JOIN reports r ON r.id = a.report_id
+                    WHERE a.id = \(bind: carried.rawValue) AND a.removed_at IS NULL
+                        AND r.assignment_id = \(bind: save.assignment.id.rawValue) AND r.agency_id = \(bind: save.agencyID.rawValue)
+                        AND r.kind = \(bind: save.kind.rawValue) AND r.state <> 'draft' AND r.id <> \(bind: reportID)
+                    """
+                ).run()
+            }
             for file in save.newAttachments {
                 try await database.raw(
                     """

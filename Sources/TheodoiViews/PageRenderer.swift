@@ -16,7 +16,7 @@ public struct PageRenderer: Sendable {
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
         "periodic-report", "report-settings", "report-print", "notifications", "reminder-settings", "holidays", "outbox",
-        "catalogue-upload", "catalogue-preview", "catalogue-imported", "report-issue-confirm",
+        "catalogue-upload", "catalogue-preview", "catalogue-imported", "report-issue-confirm", "confirm",
     ]
 
     /// A template set that cannot be used.
@@ -83,6 +83,7 @@ public struct PageRenderer: Sendable {
 
     public func render(_ page: PeriodicReportPage) -> String { render(page, template: "periodic-report") }
     public func render(_ page: IssueConfirmPage) -> String { render(page, template: "report-issue-confirm") }
+    public func render(_ page: ConfirmPage) -> String { render(page, template: "confirm") }
 
     public func render(_ page: ReportPrintPage) -> String {
         var page = page

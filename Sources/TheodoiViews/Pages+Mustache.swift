@@ -319,6 +319,8 @@ extension PlansPage: MustacheParent {
         case "isEmpty": isEmpty
         case "csrf": csrf
         case "importHref": importHref
+        case "notice": notice
+        case "hasNotice": hasNotice
         default: nil
         }
     }

@@ -484,8 +484,13 @@ public struct PlansPage: Sendable {
     public var csrf: String
     /// The catalogue upload page, for those who may load catalogues.
     public var importHref: String?
+    /// What the last write did ("Đã công khai …"), or "".
+    public var notice: String
+    public let hasNotice: Bool
 
-    public init(layout: Layout, plans: [PlanRowModel], csrf: String = "", importHref: String? = nil) {
+    public init(layout: Layout, plans: [PlanRowModel], csrf: String = "", importHref: String? = nil, notice: String = "") {
+        self.notice = notice
+        hasNotice = !notice.isEmpty
         self.csrf = csrf
         self.importHref = importHref
         self.layout = layout

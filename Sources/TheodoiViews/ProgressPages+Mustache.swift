@@ -59,6 +59,7 @@ extension FileLink: MustacheParent {
         case "name": name
         case "href": href
         case "sizeText": sizeText
+        case "checked": checked
         default: nil
         }
     }

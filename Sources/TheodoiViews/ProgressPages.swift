@@ -7,6 +7,8 @@ public struct FileLink: Sendable {
     public var name: String
     public var href: String
     public var sizeText: String
+    /// For a file a form offers to keep: ticked.
+    public var checked: Bool = true
 
     public init(id: String, name: String, href: String, sizeText: String) {
         self.id = id
@@ -236,7 +238,13 @@ public struct ReportFormPage: Sendable {
     public var error: String
     public var conflict: ConflictModel?
     public var contributions: [TimelineItem]
+    /// Files of the last sent report a new report keeps unless unticked.
+    public var carried: [FileLink]
+    /// "Nội dung chép từ báo cáo gửi lúc …": where a new report's values came from.
+    public var startedFrom: String
     public let isReport: Bool
+    public let hasCarried: Bool
+    public let hasStartedFrom: Bool
     public let hasAttachments: Bool
     public let hasContributions: Bool
     public let hasDraftInfo: Bool
@@ -248,8 +256,13 @@ public struct ReportFormPage: Sendable {
         reportID: String, version: String, deadlineText: String, statusText: String, output: String, draftInfo: String,
         lastReturn: String, stageOptions: [Option], percent: String, result: String, achievedOn: String,
         evidence: [EvidenceRowModel], difficulties: String, proposals: String, attachments: [FileLink], accept: String,
-        error: String, conflict: ConflictModel?, contributions: [TimelineItem], isReport: Bool
+        error: String, conflict: ConflictModel?, contributions: [TimelineItem], isReport: Bool,
+        carried: [FileLink] = [], startedFrom: String = ""
     ) {
+        self.carried = carried
+        self.startedFrom = startedFrom
+        hasCarried = !carried.isEmpty
+        hasStartedFrom = !startedFrom.isEmpty
         self.layout = layout
         self.csrf = csrf
         self.heading = heading

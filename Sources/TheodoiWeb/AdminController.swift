@@ -102,6 +102,23 @@ struct AdminController: Sendable {
     func resetPassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
         let user = try await requireUser(context)
+        guard context.form["confirm"] == "yes" else {
+            let page = ConfirmPage(
+                layout: Layout(title: "Đặt lại mật khẩu", section: "users"), csrf: context.csrfToken,
+                backCrumb: "Tài khoản \(user.email)", backHref: SiteRoute.user(id: user.id).href, crumb: "Đặt lại mật khẩu",
+                heading: "Đặt lại mật khẩu của \(user.name)?",
+                lead: "Mật khẩu chỉ được đặt lại khi anh/chị bấm “Đặt lại mật khẩu”.",
+                fields: [
+                    Field(label: "Tài khoản", value: "\(user.name) · \(user.email)"),
+                    Field(
+                        label: "Sẽ xảy ra",
+                        value:
+                            "Mật khẩu hiện tại thôi dùng được; một mật khẩu ngẫu nhiên mới hiện một lần trên trang sau để anh/chị chuyển cho người dùng.\nMọi phiên đăng nhập của người này kết thúc ngay.\nKhi đăng nhập lại, họ phải đổi mật khẩu."
+                    ),
+                ], warning: "", action: SiteRoute.userResetPassword(id: user.id).href, hidden: [],
+                confirmLabel: "Đặt lại mật khẩu", backLabel: "Quay lại tài khoản", danger: true)
+            return self.page(renderer.render(page), context)
+        }
         let (_, password) = try await accounts.resetPassword(user.id, by: context.auditActor)
         let secret = SecretNotice(
             heading: "Mật khẩu mới của \(user.email) (chỉ hiện một lần):", value: password,
@@ -320,11 +337,32 @@ struct AdminController: Sendable {
     func publish(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.publishPlan)
         let slug = try context.parameters.require("plan")
-        guard try await dependencies.store.setPlanPublished(slug, context.form["published"] == "1", context.auditActor) != nil
-        else {
+        let publishing = context.form["published"] == "1"
+        guard context.form["confirm"] == "yes" else {
+            guard let plan = try await dependencies.store.plan(slug) else { throw PageController.noPlan(slug) }
+            let heading = publishing ? "Công khai số liệu tổng hợp của kế hoạch?" : "Thôi công khai kế hoạch?"
+            let label = publishing ? "Xác nhận công khai" : "Xác nhận thôi công khai"
+            let page = ConfirmPage(
+                layout: Layout(title: heading, section: "plans"), csrf: context.csrfToken, backCrumb: "Các kế hoạch",
+                backHref: SiteRoute.plans.href, crumb: publishing ? "Công khai" : "Thôi công khai", heading: heading,
+                lead: "Việc này chỉ được thực hiện khi anh/chị bấm “\(label)”, và được ghi vào nhật ký.",
+                fields: [
+                    Field(label: "Kế hoạch", value: "\(plan.number) · \(plan.title)"),
+                    Field(
+                        label: publishing ? "Ai sẽ xem được" : "Sẽ xảy ra",
+                        value: publishing
+                            ? "Mọi người, không cần đăng nhập: câu tổng hợp, số nhiệm vụ theo tình trạng của từng phần và dữ liệu mở (CSV, JSON) của kế hoạch.\nBáo cáo, ý kiến, tệp đính kèm, lý do trả lại và tên người dùng vẫn chỉ người đăng nhập xem được."
+                            : "Khách không đăng nhập không xem được số liệu của kế hoạch nữa; địa chỉ công khai trả về trang đăng nhập."
+                    ),
+                ], warning: "", action: SiteRoute.publish(slug: slug).href,
+                hidden: [.init(name: "published", value: publishing ? "1" : "0")], confirmLabel: label,
+                backLabel: "Quay lại", danger: publishing)
+            return self.page(renderer.render(page), context)
+        }
+        guard try await dependencies.store.setPlanPublished(slug, publishing, context.auditActor) != nil else {
             throw PageController.noPlan(slug)
         }
-        return Responses.redirect(SiteRoute.plans.href)
+        return Responses.redirect(SiteRoute.plans.href + "?done=" + (publishing ? "published" : "unpublished"))
     }
 
     // MARK: Formatting

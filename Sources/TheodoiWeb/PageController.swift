@@ -109,6 +109,12 @@ struct PageController: Sendable {
         return try ExportController.file(table, name: "\(slug)-du-lieu-mo-\(today.iso)", format: .csv)
     }
 
+    /// What a redirect to the plans list says after a write.
+    static let planNotices = [
+        "published": "Đã công khai số liệu tổng hợp của kế hoạch; khách không đăng nhập xem được từ bây giờ.",
+        "unpublished": "Đã thôi công khai kế hoạch; chỉ người đăng nhập xem được.",
+    ]
+
     func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let today = dependencies.today()
@@ -127,7 +133,8 @@ struct PageController: Sendable {
             renderer.render(
                 PlansPage(
                     layout: Layout(title: "Các kế hoạch", section: "plans"), plans: rows, csrf: context.csrfToken,
-                    importHref: identity.may(.importCatalogue) ? SiteRoute.catalogueImport.href : nil)),
+                    importHref: identity.may(.importCatalogue) ? SiteRoute.catalogueImport.href : nil,
+                    notice: QueryParameters(request.uri.query)["done"].flatMap { PageController.planNotices[$0] } ?? "")),
             context)
     }
 

@@ -290,7 +290,7 @@ struct JSONBody {
         default: throw wrongType("evidence", "an array of {number, date, summary}")
         }
         return ReportForm(
-            stage: try string("stage") ?? "in-progress", percent: try int("percent").map(String.init) ?? "0",
+            stage: try string("stage") ?? "in-progress", percent: try int("percent").map(String.init) ?? "",
             result: try string("result") ?? "", achievedOn: try string("achievedOn") ?? "", evidence: evidence,
             difficulties: try string("difficulties") ?? "", proposals: try string("proposals") ?? "")
     }

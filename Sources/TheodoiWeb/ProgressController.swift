@@ -37,9 +37,12 @@ struct ProgressController: Sendable {
         if let refusal = workspace.refusal(kind == .report ? .writeReport : .contribute, by: identity, report: draft) {
             throw refusal
         }
+        // A new report starts from the agency's last one: its values, its files, the office's reason beside it.
+        let previous = draft == nil ? workspace.previous(of: kind, for: identity) : nil
+        let form = draft.map { ReportForm($0.content) } ?? previous.map { ReportForm($0.content) } ?? ReportForm()
         let page = formPage(
-            workspace, kind: kind, form: draft.map { ReportForm($0.content) } ?? ReportForm(), draft: draft,
-            version: draft?.version, error: "", conflict: nil, context: context)
+            workspace, kind: kind, form: form, draft: draft, version: draft?.version, error: "", conflict: nil,
+            context: context, previous: previous)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 
@@ -53,15 +56,29 @@ struct ProgressController: Sendable {
         let submit = form["do"] == "submit"
         let files = form.files.filter { $0.field == "files" }.map(\.file)
         let removing = form.all("remove").compactMap(RequestNumber.id).map(AttachmentInfo.ID.init)
+        let carrying = form.all("carry").compactMap(RequestNumber.id).map(AttachmentInfo.ID.init)
         do {
-            let report = try await reporting.saveReport(
-                reportForm, kind: kind, slug: slug, code: code, reportID: reportID, version: version, submit: submit,
-                files: files, removing: removing, identity: identity, actor: context.auditActor)
-            let notice = (kind == .report ? "report-" : "contribution-") + (submit ? "submitted" : "saved")
-            if submit {
+            if submit, form["confirm"] == "yes" {
+                // The confirmation page's button: send the draft exactly as it was shown.
+                guard let reportID else {
+                    throw ProgressRefusal(
+                        .invalid, "Không có bản nháp nào để gửi; hãy lưu nháp trước.", api: "report is required")
+                }
+                let report = try await reporting.updateReport(
+                    reportID, form: nil, version: version, submit: true, identity: identity, actor: context.auditActor)
+                let notice = (kind == .report ? "report-" : "contribution-") + "submitted"
                 return Responses.redirect(
                     SiteRoute.assignment(slug: slug, code: code).href + "?done=\(notice)#report-\(report.id)")
             }
+            // Saving never sends: "Xem lại và gửi" saves the draft, checked as for sending, and asks.
+            let report = try await reporting.saveReport(
+                reportForm, kind: kind, slug: slug, code: code, reportID: reportID, version: version, submit: false,
+                preparing: submit, files: files, removing: removing, carrying: carrying, identity: identity,
+                actor: context.auditActor)
+            if submit {
+                return try await sendConfirmation(report, slug: slug, code: code, identity: identity, context: context)
+            }
+            let notice = (kind == .report ? "report-" : "contribution-") + "saved"
             return Responses.redirect(SiteRoute.reportForm(slug: slug, code: code, kind: kind).href + "?done=\(notice)")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             let workspace = try await workspace(slug, code, identity)
@@ -69,7 +86,8 @@ struct ProgressController: Sendable {
             let page = formPage(
                 workspace, kind: kind, form: reportForm, draft: draft, version: version,
                 error: refusal.message + (files.isEmpty ? "" : " Các tệp vừa chọn chưa được lưu; hãy chọn lại."),
-                conflict: nil, context: context)
+                conflict: nil, context: context, previous: draft == nil ? workspace.previous(of: kind, for: identity) : nil,
+                carrying: Set(carrying))
             return PageController.page(renderer.render(page), context, renderer: renderer, status: .unprocessableContent)
         } catch let stale as StaleDraft {
             let workspace = try await workspace(slug, code, identity)
@@ -95,14 +113,53 @@ struct ProgressController: Sendable {
                 summary: index < summaries.count ? summaries[index] : "")
         }
         return ReportForm(
-            stage: form["stage"] ?? "in-progress", percent: form["percent"] ?? "0", result: form["result"] ?? "",
+            stage: form["stage"] ?? "in-progress", percent: form["percent"] ?? "", result: form["result"] ?? "",
             achievedOn: form["achievedOn"] ?? "", evidence: evidence, difficulties: form["difficulties"] ?? "",
             proposals: form["proposals"] ?? "")
     }
 
+    /// "Gửi báo cáo này?": the saved draft as it will be sent, with the one button that sends it.
+    private func sendConfirmation(
+        _ report: ReportRecord, slug: String, code: String, identity: Identity, context: AppRequestContext
+    ) async throws -> Response {
+        let workspace = try await workspace(slug, code, identity)
+        let content = report.content
+        let isReport = report.kind == .report
+        var fields: [Field] = []
+        if isReport {
+            fields.append(Field(label: "Giai đoạn", value: "\(content.claimedStage.vietnamese), \(content.percent)%"))
+        }
+        fields.append(Field(label: "Kết quả đạt được", value: content.result))
+        if isReport { fields.append(Field(label: "Ngày đạt kết quả", value: content.achievedOn?.vietnameseShort ?? "")) }
+        fields.append(Field(label: "Minh chứng", value: content.evidence.map(\.citation).joined(separator: "\n")))
+        fields.append(Field(label: "Khó khăn, vướng mắc", value: content.difficulties))
+        fields.append(Field(label: "Đề xuất, kiến nghị", value: content.proposals))
+        let what = isReport ? "báo cáo" : "ý kiến phối hợp"
+        let page = ConfirmPage(
+            layout: Layout(
+                title: "Gửi \(what) \(code)", section: "plan", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+            csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
+            backHref: SiteRoute.reportForm(slug: slug, code: code, kind: report.kind).href, crumb: "Gửi \(what)",
+            heading: "Gửi \(what) này?",
+            lead:
+                "Bản nháp đã được lưu (phiên bản \(report.version)). Kiểm tra nội dung dưới đây; \(what) chỉ được gửi khi anh/chị bấm “Xác nhận gửi”.",
+            fields: fields, items: report.attachments.map { "\($0.fileName) (\(ProgressController.sizeText($0.size)))" },
+            itemsLabel: "Tệp đính kèm",
+            warning: isReport
+                ? "Báo cáo đã gửi không sửa được. Khi cơ quan theo dõi chưa xem xét, đơn vị có thể rút lại báo cáo để sửa rồi gửi lại; việc rút lại được ghi vào lịch sử."
+                : "Ý kiến đã gửi không sửa được; đơn vị chủ trì sẽ thấy ngay khi viết báo cáo.",
+            action: SiteRoute.reportForm(slug: slug, code: code, kind: report.kind).href,
+            hidden: [
+                .init(name: "report", value: String(report.id.rawValue)), .init(name: "version", value: String(report.version)),
+                .init(name: "do", value: "submit"),
+            ], confirmLabel: "Xác nhận gửi", backLabel: "Quay lại sửa bản nháp")
+        return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
     private func formPage(
         _ workspace: AssignmentWorkspace, kind: ReportKind, form: ReportForm, draft: ReportRecord?, version: Int?,
-        error: String, conflict: ConflictModel?, context: AppRequestContext
+        error: String, conflict: ConflictModel?, context: AppRequestContext, previous: ReportRecord? = nil,
+        carrying: Set<AttachmentInfo.ID>? = nil
     ) -> ReportFormPage {
         let slug = workspace.snapshot.plan.slug
         let code = workspace.assignment.code
@@ -130,6 +187,17 @@ struct ProgressController: Sendable {
             draftInfo =
                 "Bản nháp phiên bản \(draft.version), lưu lần cuối lúc \(Reporting.timeText(draft.updatedAt)) bởi \(draft.updatedByName)."
         }
+        var startedFrom = ""
+        var carried: [FileLink] = []
+        if let previous {
+            startedFrom =
+                "Nội dung dưới đây chép từ \(kind == .report ? "báo cáo" : "ý kiến") gửi lúc \(Reporting.timeText(previous.submittedAt ?? previous.updatedAt)) (\(previous.state.vietnamese.lowercased())). Hãy sửa những gì đã thay đổi; bỏ chọn tệp nào không còn dùng."
+            carried = previous.attachments.map(ProgressController.fileLink).map { link in
+                var link = link
+                link.checked = carrying.map { $0.contains(AttachmentInfo.ID(Int(link.id) ?? 0)) } ?? true
+                return link
+            }
+        }
         let status = workspace.status
         return ReportFormPage(
             layout: Layout(
@@ -149,7 +217,7 @@ struct ProgressController: Sendable {
             difficulties: form.difficulties, proposals: form.proposals,
             attachments: (draft?.attachments ?? []).map(ProgressController.fileLink),
             accept: Reporting.allowedExtensions.map { "." + $0 }.joined(separator: ","), error: error, conflict: conflict,
-            contributions: contributions, isReport: kind == .report)
+            contributions: contributions, isReport: kind == .report, carried: carried, startedFrom: startedFrom)
     }
 
     // MARK: One report and its review
@@ -203,6 +271,12 @@ struct ProgressController: Sendable {
                 apiMessage: "decision must be accept or return")
         }
         do {
+            guard form["confirm"] == "yes" else {
+                let input = try await reporting.checkedReview(
+                    id, decision: decision, reason: form["reason"] ?? "", completedOn: form["completedOn"] ?? "",
+                    identity: identity)
+                return try await reviewConfirmation(input, identity: identity, context: context)
+            }
             let review = try await reporting.review(
                 id, decision: decision, reason: form["reason"] ?? "", completedOn: form["completedOn"] ?? "",
                 identity: identity, actor: context.auditActor)
@@ -214,6 +288,64 @@ struct ProgressController: Sendable {
             return try await reportPage(
                 id, identity: identity, error: refusal.message, context: context, status: .unprocessableContent)
         }
+    }
+
+    /// "Trả lại báo cáo này?": the decision as it will be recorded.
+    private func reviewConfirmation(
+        _ input: ReviewInput, identity: Identity, context: AppRequestContext
+    ) async throws -> Response {
+        let (workspace, report) = try await reporting.workspace(report: input.reportID, identity: identity)
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        let decision: String
+        let heading: String
+        let label: String
+        switch input.decision {
+        case .return:
+            decision = "Trả lại báo cáo; đơn vị báo cáo lại"
+            heading = "Trả lại báo cáo này?"
+            label = "Xác nhận trả lại"
+        case .accept:
+            if let completed = input.completedOn {
+                decision = "Xác nhận hoàn thành, ngày hoàn thành \(completed.vietnameseShort)"
+                heading = "Xác nhận nhiệm vụ đã hoàn thành?"
+                label = "Xác nhận hoàn thành"
+            } else {
+                decision = "Ghi nhận báo cáo tiến độ"
+                heading = "Ghi nhận báo cáo này?"
+                label = "Xác nhận ghi nhận"
+            }
+        }
+        var fields = [
+            Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
+            Field(
+                label: "Báo cáo",
+                value:
+                    "\(report.agencyName), gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)): \(report.content.claimedStage.vietnamese), \(report.content.percent)%"
+            ),
+            Field(label: "Quyết định", value: decision),
+        ]
+        if let completed = input.completedOn {
+            fields.append(
+                Field(
+                    label: "Tính hạn",
+                    value: ProgressController.completionHint(completed, due: workspace.status.effectiveDue)))
+        }
+        fields.append(Field(label: input.decision == .return ? "Lý do" : "Ý kiến", value: input.reason))
+        let page = ConfirmPage(
+            layout: Layout(title: heading, section: "review", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+            csrf: context.csrfToken, backCrumb: "Báo cáo \(code)", backHref: SiteRoute.report(id: report.id).href,
+            crumb: input.decision == .return ? "Trả lại" : "Xác nhận", heading: heading,
+            lead: "Quyết định chỉ được ghi khi anh/chị bấm “\(label)”. Đơn vị \(report.agencyName) được báo ngay.",
+            fields: fields,
+            warning:
+                "Quyết định là một sự kiện có ngày trong lịch sử nhiệm vụ. Nếu quyết định nhầm, cơ quan theo dõi hủy nó bằng một quyết định mới có lý do; quyết định này vẫn được giữ trong lịch sử và nhật ký.",
+            action: SiteRoute.reviewReport(id: report.id).href,
+            hidden: [
+                .init(name: "decision", value: input.decision.rawValue), .init(name: "reason", value: input.reason),
+                .init(name: "completedOn", value: input.completedOn?.vietnameseShort ?? ""),
+            ], confirmLabel: label, backLabel: "Quay lại báo cáo", danger: input.decision == .return)
+        return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 
     // MARK: Extensions and due dates
@@ -245,6 +377,41 @@ struct ProgressController: Sendable {
         let slug = workspace.snapshot.plan.slug
         let code = workspace.assignment.code
         do {
+            guard context.form["confirm"] == "yes" else {
+                let input = try await reporting.checkedDecision(
+                    id, approve: approve, reason: context.form["reason"] ?? "", identity: identity)
+                guard let request = workspace.log.extensions.first(where: { $0.id == id }) else {
+                    throw WebError.notFound("Không có đề nghị gia hạn số “\(raw)”.", api: "no extension request \(raw)")
+                }
+                let heading = approve ? "Đồng ý gia hạn?" : "Không đồng ý gia hạn?"
+                let label = approve ? "Xác nhận đồng ý gia hạn" : "Xác nhận không đồng ý"
+                let page = ConfirmPage(
+                    layout: Layout(title: heading, section: "review", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+                    csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
+                    backHref: SiteRoute.assignment(slug: slug, code: code).href + "#extension-\(id)", crumb: "Gia hạn",
+                    heading: heading,
+                    lead: "Quyết định chỉ được ghi khi anh/chị bấm “\(label)”. \(request.requesterName) được báo ngay.",
+                    fields: [
+                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
+                        Field(
+                            label: "Đề nghị",
+                            value:
+                                "Gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort); lý do: “\(request.reason)”"
+                        ),
+                        Field(
+                            label: "Quyết định",
+                            value: approve
+                                ? "Đồng ý: hạn mới \(request.newDue.vietnameseShort), có hiệu lực từ hôm nay"
+                                : "Không đồng ý: hạn giữ nguyên \(request.previousDue?.vietnameseShort ?? "—")"),
+                        Field(label: approve ? "Ý kiến" : "Lý do", value: input.reason),
+                    ],
+                    warning:
+                        "Nếu quyết định nhầm, cơ quan theo dõi hủy nó bằng một quyết định mới có lý do; quyết định này vẫn được giữ trong lịch sử và nhật ký.",
+                    action: SiteRoute.decideExtension(id: id).href,
+                    hidden: [.init(name: "approve", value: approve ? "1" : "0"), .init(name: "reason", value: input.reason)],
+                    confirmLabel: label, backLabel: "Quay lại nhiệm vụ", danger: !approve)
+                return PageController.page(renderer.render(page), context, renderer: renderer)
+            }
             _ = try await reporting.decideExtension(
                 id, approve: approve, reason: context.form["reason"] ?? "", identity: identity, actor: context.auditActor)
             return Responses.redirect(

@@ -110,7 +110,9 @@ struct PermissionMatrixTests {
             }),
         Action(
             name: "reset a password", allowed: [.admin],
-            perform: formPost({ world in "/admin/users/\(try await target(world).id)/reset-password" }) { _ in [] }),
+            perform: formPost({ world in "/admin/users/\(try await target(world).id)/reset-password" }) { _ in
+                [("confirm", "yes")]
+            }),
         Action(
             name: "create an API token", allowed: [.admin],
             perform: formPost({ world in "/admin/users/\(try await target(world).id)/tokens" }) { _ in [("label", "tích hợp")] }),
@@ -133,7 +135,7 @@ struct PermissionMatrixTests {
             }),
         Action(
             name: "publish a plan (page)", allowed: [.admin, .monitor],
-            perform: formPost({ _ in "/plans/343-qd-tu/publish" }) { _ in [("published", "1")] }),
+            perform: formPost({ _ in "/plans/343-qd-tu/publish" }) { _ in [("published", "1"), ("confirm", "yes")] }),
         Action(
             name: "import a catalogue (page)", allowed: [.admin, .monitor],
             perform: { world, client, who in
@@ -172,29 +174,31 @@ struct PermissionMatrixTests {
             name: "send a progress report (page)", allowed: [.officer],
             perform: { world, client, who in
                 let (code, _) = try await ledByOfficer(world)
-                return try await HTTP.multipart(
+                let asked = try await HTTP.multipart(
                     world.client(client, as: who), "/plans/343-qd-tu/assignments/\(code)/report",
                     [
                         ("_csrf", world.session(who)?.csrf ?? "forged"), ("stage", "in-progress"), ("percent", "40"),
                         ("result", "Đã khảo sát hiện trạng"), ("do", "submit"),
-                    ]
-                ).status
+                    ])
+                guard asked.status == .ok else { return asked.status }
+                return try await HTTP.confirm(world.client(client, as: who), asked.body).status
             }),
         Action(
             name: "send a contribution (page)", allowed: [.officer],
             perform: { world, client, who in
-                try await HTTP.multipart(
+                let asked = try await HTTP.multipart(
                     world.client(client, as: who), "/plans/343-qd-tu/assignments/A.17.1/contribution",
                     [
                         ("_csrf", world.session(who)?.csrf ?? "forged"), ("result", "Đã hỗ trợ kết nối nền tảng"),
                         ("do", "submit"),
-                    ]
-                ).status
+                    ])
+                guard asked.status == .ok else { return asked.status }
+                return try await HTTP.confirm(world.client(client, as: who), asked.body).status
             }),
         Action(
             name: "review a report (page)", allowed: [.admin, .monitor], prepare: { world in _ = try await sentReport(world) },
             perform: formPost({ world in "/reports/\(try await sentReport(world).id)/review" }) { _ in
-                [("decision", "return"), ("reason", "Cần bổ sung số liệu")]
+                [("decision", "return"), ("reason", "Cần bổ sung số liệu"), ("confirm", "yes")]
             }),
         Action(
             name: "ask for an extension (page)", allowed: [.officer],
@@ -205,7 +209,7 @@ struct PermissionMatrixTests {
             name: "decide an extension (page)", allowed: [.admin, .monitor],
             prepare: { world in _ = try await pendingExtension(world) },
             perform: formPost({ world in "/extensions/\(try await pendingExtension(world).id)/decision" }) { _ in
-                [("approve", "1"), ("reason", "")]
+                [("approve", "1"), ("reason", ""), ("confirm", "yes")]
             }),
         Action(
             name: "set an external deadline's date (page)", allowed: [.admin, .monitor],

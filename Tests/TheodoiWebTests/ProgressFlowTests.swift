@@ -59,10 +59,22 @@ struct ProgressFlowTests {
             let form = try await HTTP.get(officer, "/plans/343-qd-tu/assignments/A.17.1/report")
             #expect(form.status == .ok)
             #expect(form.body.contains("Báo cáo tiến độ") && form.body.contains("Đã hoàn thành"))
-            let first = try await HTTP.multipart(
+            // "Xem lại và gửi" saves the draft and asks; only the confirmation page's button sends.
+            let asked = try await HTTP.multipart(
                 officer, "/plans/343-qd-tu/assignments/A.17.1/report",
                 Self.reportFields(
                     education, stage: "done", result: "Đã xây dựng kho dữ liệu số", achievedOn: "28/08/2025", submit: true))
+            #expect(asked.status == .ok)
+            for text in [
+                "Gửi báo cáo này?", "Xác nhận gửi", "Đã hoàn thành, 100%", "Đã xây dựng kho dữ liệu số", "28/08/2025",
+                "1234/QĐ-SGDĐT ngày 28/08/2025", "Đề nghị Sở KH&amp;CN hỗ trợ kết nối nền tảng dùng chung.",
+            ] {
+                #expect(asked.body.contains(text), "the confirmation lacks \(text)")
+            }
+            #expect(
+                try await Self.status(client, token: token, code: "A.17.1", asOf: "2025-09-20")["stage"] as? String
+                    == "not-started")
+            let first = try await HTTP.confirm(officer, asked.body)
             #expect(first.status == .found)
             #expect(first.location?.hasPrefix("/plans/343-qd-tu/assignments/A.17.1?done=report-submitted") == true)
             var state = try await Self.status(client, token: token, code: "A.17.1", asOf: "2025-09-20")
@@ -84,9 +96,13 @@ struct ProgressFlowTests {
             #expect(noReason.status == .unprocessableContent)
             #expect(noReason.body.contains("Trả lại báo cáo cần ghi lý do"))
             #expect(try await world.progress.report(firstReport.id)?.state == .submitted)
-            let returned = try await HTTP.post(
+            let asking = try await HTTP.post(
                 monitor, "/reports/\(firstReport.id)/review",
                 [("_csrf", "csrf-monitor"), ("decision", "return"), ("reason", "Thiếu tệp quyết định đã ký")])
+            #expect(asking.status == .ok)
+            #expect(asking.body.contains("Trả lại báo cáo này?") && asking.body.contains("Thiếu tệp quyết định đã ký"))
+            #expect(try await world.progress.report(firstReport.id)?.state == .submitted)
+            let returned = try await HTTP.confirm(monitor, asking.body)
             #expect(returned.status == .found)
             state = try await Self.status(client, token: token, code: "A.17.1", asOf: "2025-09-22")
             #expect(state["stage"] as? String == "returned")
@@ -95,12 +111,20 @@ struct ProgressFlowTests {
             world.move(to: Self.date("2025-09-25"))
             let again = try await HTTP.get(officer, "/plans/343-qd-tu/assignments/A.17.1/report")
             #expect(again.body.contains("Báo cáo trước bị trả lại: “Thiếu tệp quyết định đã ký”"))
-            let second = try await HTTP.multipart(
+            // The new report starts from the returned one, not from 0%.
+            #expect(again.body.contains("Nội dung dưới đây chép từ báo cáo gửi lúc"))
+            #expect(again.body.contains(">Đã xây dựng kho dữ liệu số</textarea>"))
+            #expect(again.body.contains("value=\"100\""))
+            #expect(again.body.contains("<option value=\"done\" selected>"))
+            #expect(again.body.contains("value=\"1234/QĐ-SGDĐT\""))
+            let secondAsked = try await HTTP.multipart(
                 officer, "/plans/343-qd-tu/assignments/A.17.1/report",
                 Self.reportFields(
                     education, stage: "done", result: "Đã xây dựng kho dữ liệu số; gửi kèm quyết định", achievedOn: "28/08/2025",
                     submit: true),
                 files: [("files", "Quyết định 1234.pdf", Self.pdf)])
+            #expect(secondAsked.body.contains("Quyết định 1234.pdf"))
+            let second = try await HTTP.confirm(officer, secondAsked.body)
             #expect(second.status == .found)
 
             // 10/10: the office accepts, with the completion date the report gives.
@@ -108,9 +132,12 @@ struct ProgressFlowTests {
             let log2 = try await world.progress.assignmentLog(try #require(try await Self.assignmentID(world, "A.17.1")))
             let secondReport = try #require(log2.reports.last)
             #expect(secondReport.attachments.count == 1)
-            let accepted = try await HTTP.post(
+            let accepting = try await HTTP.post(
                 monitor, "/reports/\(secondReport.id)/review",
                 [("_csrf", "csrf-monitor"), ("decision", "accept"), ("completedOn", "28/08/2025"), ("reason", "")])
+            #expect(accepting.body.contains("Xác nhận nhiệm vụ đã hoàn thành?"))
+            #expect(accepting.body.contains("Xác nhận hoàn thành, ngày hoàn thành 28/08/2025"))
+            let accepted = try await HTTP.confirm(monitor, accepting.body)
             #expect(accepted.status == .found)
 
             // As of 30/09 it was not done (accepted on 10/10); as of 10/10 it is done on time (28/08 ≤ 31/08).
@@ -154,7 +181,10 @@ struct ProgressFlowTests {
 
             // Every write is in the audit log with before and after.
             let audit = try await world.accountStore.auditLog(AuditFilter(action: "report.", limit: 50)).entries
-            #expect(audit.map(\.action) == ["report.accept", "report.submit", "report.return", "report.submit"])
+            #expect(
+                audit.map(\.action) == [
+                    "report.accept", "report.submit", "report.create", "report.return", "report.submit", "report.create",
+                ])
             #expect(audit.allSatisfy { $0.after != nil })
             #expect(audit.first?.before?.contains("\"submitted\"") == true)
             let auditPage = try await HTTP.get(world.client(client, as: .admin), "/audit")
@@ -316,8 +346,12 @@ struct ProgressFlowTests {
             #expect(refusedNoReason.status == .unprocessableContent)
             #expect(refusedNoReason.body.contains("Không đồng ý gia hạn cần ghi lý do"))
             world.move(to: Self.date("2025-10-02"))
-            let approved = try await HTTP.post(
+            let asking = try await HTTP.post(
                 monitor, "/extensions/\(request.id)/decision", [("_csrf", "csrf-monitor"), ("approve", "1"), ("reason", "")])
+            #expect(asking.status == .ok)
+            #expect(asking.body.contains("Đồng ý gia hạn?") && asking.body.contains("hạn mới 31/12/2025"))
+            #expect(try await world.progress.extensionRequest(request.id)?.state == .pending)
+            let approved = try await HTTP.confirm(monitor, asking.body)
             #expect(approved.status == .found)
             let again = try await HTTP.post(
                 monitor, "/extensions/\(request.id)/decision", [("_csrf", "csrf-monitor"), ("approve", "0"), ("reason", "đổi ý")])
@@ -386,7 +420,8 @@ struct ProgressFlowTests {
             #expect(refused.body.contains("Nhiệm vụ thường xuyên không báo cáo “đã hoàn thành”"))
             fields[3] = ("stage", "in-progress")
             fields[4] = ("percent", "50")
-            #expect(try await HTTP.multipart(officer, path + "/report", fields).status == .found)
+            let asked = try await HTTP.multipart(officer, path + "/report", fields)
+            #expect(try await HTTP.confirm(officer, asked.body).status == .found)
             let page = try await HTTP.get(world.client(client, as: .leader), path)
             #expect(page.body.contains("Các kỳ báo cáo"))
             #expect(page.body.contains("Quý IV/2025") && page.body.contains("15/09/2025 – 14/12/2025"))

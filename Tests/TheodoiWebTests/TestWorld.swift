@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import Testing
 import TheodoiCatalog
 import TheodoiCore
 import TheodoiOperations
@@ -240,6 +241,43 @@ enum HTTP {
         return try await client.execute(uri: uri, method: .post, headers: all, body: ByteBuffer(bytes: body)) { response in
             (response.status, String(buffer: response.body), response.headers[.location], response.headers)
         }
+    }
+
+    /// Presses the button of a confirmation page (`confirm.mustache`): posts its form's hidden fields
+    /// to its action, as a browser would. Fails the test when `page` has no such form.
+    static func confirm(
+        _ client: any TestClientProtocol, _ page: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (status: HTTPResponse.Status, body: String, location: String?, headers: HTTPFields) {
+        guard let form = page.range(of: "class=\"confirm-form\"") else {
+            Issue.record("no confirmation form on the page", sourceLocation: sourceLocation)
+            throw TestWorldError(description: "no confirmation form")
+        }
+        let opening = page[..<form.lowerBound]
+        guard let actionStart = opening.range(of: "action=\"", options: .backwards) else {
+            throw TestWorldError(description: "no action")
+        }
+        let action = String(opening[actionStart.upperBound...].prefix { $0 != "\"" })
+        let body = page[form.upperBound...].prefix { _ in true }
+        let end = body.range(of: "</form>")?.lowerBound ?? body.endIndex
+        var fields: [(String, String)] = []
+        var rest = body[..<end]
+        while let input = rest.range(of: "<input type=\"hidden\" name=\"") {
+            let name = String(rest[input.upperBound...].prefix { $0 != "\"" })
+            let afterName = rest[input.upperBound...]
+            guard let valueStart = afterName.range(of: "value=\"") else { break }
+            let value = String(afterName[valueStart.upperBound...].prefix { $0 != "\"" })
+            fields.append((unescape(name), unescape(value)))
+            rest = afterName[valueStart.upperBound...]
+        }
+        return try await post(client, unescape(action), fields)
+    }
+
+    /// Undoes the template's HTML escaping.
+    static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&#x2F;", with: "/").replacingOccurrences(of: "&#x3D;", with: "=")
+            .replacingOccurrences(of: "&#x60;", with: "`").replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// Sends JSON with a bearer token.
