@@ -85,8 +85,11 @@ public struct AssignmentHistory: Sendable, Hashable {
         public var percent: Int
         /// The agency reports the task complete and asks the office to confirm.
         public var claimsCompletion: Bool
+        /// Rút lại: from this day the report no longer counts (it did before).
+        public var withdrawnOn: LocalDate?
 
-        public init(id: Int, submittedOn: LocalDate, percent: Int, claimsCompletion: Bool) {
+        public init(id: Int, submittedOn: LocalDate, percent: Int, claimsCompletion: Bool, withdrawnOn: LocalDate? = nil) {
+            self.withdrawnOn = withdrawnOn
             self.id = id
             self.submittedOn = submittedOn
             self.percent = percent
@@ -108,8 +111,11 @@ public struct AssignmentHistory: Sendable, Hashable {
         public var reportID: Int
         public var decidedOn: LocalDate
         public var decision: Decision
+        /// Hủy quyết định: from this day the decision no longer counts (it did before).
+        public var reversedOn: LocalDate?
 
-        public init(reportID: Int, decidedOn: LocalDate, decision: Decision) {
+        public init(reportID: Int, decidedOn: LocalDate, decision: Decision, reversedOn: LocalDate? = nil) {
+            self.reversedOn = reversedOn
             self.reportID = reportID
             self.decidedOn = decidedOn
             self.decision = decision
@@ -121,8 +127,11 @@ public struct AssignmentHistory: Sendable, Hashable {
         public var decidedOn: LocalDate
         public var approved: Bool
         public var newDue: LocalDate
+        /// Hủy quyết định: from this day the decision no longer counts (it did before).
+        public var reversedOn: LocalDate?
 
-        public init(decidedOn: LocalDate, approved: Bool, newDue: LocalDate) {
+        public init(decidedOn: LocalDate, approved: Bool, newDue: LocalDate, reversedOn: LocalDate? = nil) {
+            self.reversedOn = reversedOn
             self.decidedOn = decidedOn
             self.approved = approved
             self.newDue = newDue
@@ -141,4 +150,28 @@ public struct AssignmentHistory: Sendable, Hashable {
 
     /// No reports, reviews or extensions.
     public static let empty = AssignmentHistory()
+
+    /// Whether something recorded `on` and undone (withdrawn, reversed) `until` counts as of `asOf`:
+    /// from the day it was recorded to the day before it was undone.
+    @inline(__always)
+    static func standing(_ on: LocalDate, until: LocalDate?, asOf: LocalDate) -> Bool {
+        guard on <= asOf else { return false }
+        guard let until else { return true }
+        return asOf < until
+    }
+
+    /// The reports sent by `asOf` and not withdrawn by then, in the history's order.
+    public func standingReports(asOf: LocalDate) -> [Report] {
+        reports.filter { Self.standing($0.submittedOn, until: $0.withdrawnOn, asOf: asOf) }
+    }
+
+    /// The decisions on reports made by `asOf` and not reversed by then, in the history's order.
+    public func standingReviews(asOf: LocalDate) -> [Review] {
+        reviews.filter { Self.standing($0.decidedOn, until: $0.reversedOn, asOf: asOf) }
+    }
+
+    /// The extension decisions made by `asOf` and not reversed by then, in the history's order.
+    public func standingExtensions(asOf: LocalDate) -> [Extension] {
+        extensions.filter { Self.standing($0.decidedOn, until: $0.reversedOn, asOf: asOf) }
+    }
 }

@@ -12,6 +12,10 @@ public enum ProgressAction: String, Sendable, Hashable, CaseIterable {
     case decideExtension
     /// Set the due date of an external deadline once it is known.
     case setDue
+    /// Rút lại a sent report or contribution before the office acts on it (its own agency).
+    case withdraw
+    /// Hủy a decision (an acceptance, a return, an extension decision) with a reason: a new dated event.
+    case reverseDecision
 }
 
 /// How the acting official's agency stands to an assignment.
@@ -64,12 +68,15 @@ public struct ProgressFacts: Sendable, Hashable {
     public var pendingExtension: Bool
     /// The extension request acted on (decide), if any.
     public var extensionState: ExtensionState?
+    /// The extension decision acted on (reverse) is the assignment's latest.
+    public var decisionIsLatest: Bool
 
     public init(
         deadlineKind: Deadline.Kind, hasChildren: Bool = false, accepted: Bool = false, reportState: ReportState? = nil,
         reportKind: ReportKind? = nil, reportIsLatest: Bool = true, pendingExtension: Bool = false,
-        extensionState: ExtensionState? = nil
+        extensionState: ExtensionState? = nil, decisionIsLatest: Bool = true
     ) {
+        self.decisionIsLatest = decisionIsLatest
         self.deadlineKind = deadlineKind
         self.hasChildren = hasChildren
         self.accepted = accepted
@@ -126,12 +133,19 @@ public enum ProgressRules {
                         : "Chỉ cán bộ của đơn vị phối hợp nhiệm vụ này mới được gửi ý kiến phối hợp.",
                     api: "only officers of a coordinating agency may contribute")
             }
-        case .review, .decideExtension, .setDue:
+        case .withdraw:
+            guard role == .officer, relation != .unrelated else {
+                return ProgressRefusal(
+                    .forbidden, "Chỉ cán bộ của đơn vị đã gửi mới rút lại được báo cáo, ý kiến của đơn vị mình.",
+                    api: "only officers of the agency that sent it may withdraw a report")
+            }
+        case .review, .decideExtension, .setDue, .reverseDecision:
             guard role == .monitor || role == .admin else {
                 let what =
                     switch action {
                     case .review: "xem xét báo cáo"
                     case .decideExtension: "quyết định gia hạn"
+                    case .reverseDecision: "hủy quyết định"
                     default: "xác định thời hạn"
                     }
                 return ProgressRefusal(
@@ -178,6 +192,9 @@ public enum ProgressRules {
                 return ProgressRefusal(
                     .conflict, "Báo cáo này đã được xem xét (\(state.vietnamese.lowercased())).",
                     api: "the report was already reviewed (\(state.rawValue))")
+            case .withdrawn:
+                return ProgressRefusal(
+                    .conflict, "Đơn vị đã rút lại báo cáo này; chờ đơn vị gửi lại.", api: "the report was withdrawn")
             case .submitted:
                 if !facts.reportIsLatest {
                     return ProgressRefusal(
@@ -220,6 +237,49 @@ public enum ProgressRules {
                 return ProgressRefusal(
                     .conflict, "Đề nghị gia hạn này đã được quyết định (\(state.vietnamese.lowercased())).",
                     api: "the extension request was already decided (\(state.rawValue))")
+            }
+        case .withdraw:
+            guard let state = facts.reportState, state != .draft else {
+                return ProgressRefusal(.invalid, "Không có báo cáo đã gửi để rút lại.", api: "no submitted report to withdraw")
+            }
+            if state != .submitted {
+                return ProgressRefusal(
+                    .conflict,
+                    state == .withdrawn
+                        ? "Báo cáo này đã được rút lại."
+                        : "Cơ quan theo dõi đã xem xét báo cáo này (\(state.vietnamese.lowercased())); không rút lại được nữa.",
+                    api: "only a report the office has not acted on can be withdrawn (it is \(state.rawValue))")
+            }
+        case .reverseDecision:
+            if let state = facts.reportState {
+                guard state == .accepted || state == .returned else {
+                    return ProgressRefusal(
+                        .conflict, "Báo cáo này chưa có quyết định nào để hủy (\(state.vietnamese.lowercased())).",
+                        api: "the report has no standing decision (\(state.rawValue))")
+                }
+                if !facts.reportIsLatest {
+                    return ProgressRefusal(
+                        .conflict,
+                        "Đơn vị đã gửi báo cáo mới hơn sau quyết định này; chỉ hủy được quyết định về báo cáo mới nhất.",
+                        api: "a newer report was submitted; only the decision on the latest report can be reversed")
+                }
+            } else if let state = facts.extensionState {
+                guard state != .pending else {
+                    return ProgressRefusal(
+                        .conflict, "Đề nghị gia hạn này chưa được quyết định.", api: "the extension request is not decided")
+                }
+                if facts.pendingExtension {
+                    return ProgressRefusal(
+                        .conflict, "Đang có một đề nghị gia hạn chờ quyết định; hãy quyết định đề nghị đó trước.",
+                        api: "another extension request is pending")
+                }
+                if !facts.decisionIsLatest {
+                    return ProgressRefusal(
+                        .conflict, "Sau quyết định này đã có quyết định gia hạn khác; chỉ hủy được quyết định gần nhất.",
+                        api: "a later extension decision exists; only the latest can be reversed")
+                }
+            } else {
+                return ProgressRefusal(.invalid, "Không có quyết định để hủy.", api: "no decision to reverse")
             }
         case .setDue:
             if facts.hasChildren {

@@ -37,6 +37,8 @@ public enum ReportState: String, Sendable, Hashable, CaseIterable, Codable {
     case accepted
     /// Trả lại, with the office's reason.
     case returned
+    /// Rút lại by its agency before the office acted on it; kept, and no longer counted.
+    case withdrawn
 
     /// The label officials read.
     public var vietnamese: String {
@@ -45,6 +47,7 @@ public enum ReportState: String, Sendable, Hashable, CaseIterable, Codable {
         case .submitted: "Đã gửi, chờ xem xét"
         case .accepted: "Đã được xác nhận"
         case .returned: "Bị trả lại"
+        case .withdrawn: "Đã rút lại"
         }
     }
 }

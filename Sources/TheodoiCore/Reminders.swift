@@ -208,7 +208,7 @@ public enum ReminderPlanner {
         guard !hasChildren, !status.timeliness.isDone else { return [] }
         var result: [ReminderOccasion] = []
         let start = planDate ?? LocalDate(daysSinceEpoch: 0)
-        let lastReport = history.reports.filter { $0.submittedOn <= today }.last
+        let lastReport = history.standingReports(asOf: today).last
         let waitingForOffice = status.stage == .awaitingReview
 
         // The deadline series: before, on the day, then every so often while overdue.
@@ -289,7 +289,7 @@ public enum ReminderPlanner {
 
         // The office returned the latest report: tell the lead agency, once.
         if settings.returnedReport, status.stage == .returned, let report = lastReport,
-            let review = history.reviews.last(where: { $0.reportID == report.id && $0.decidedOn <= today })
+            let review = history.standingReviews(asOf: today).last(where: { $0.reportID == report.id })
         {
             result.append(
                 ReminderOccasion(

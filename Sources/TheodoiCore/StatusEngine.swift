@@ -11,14 +11,13 @@ public enum StatusEngine {
         deadline: Deadline, history: AssignmentHistory = .empty, children: [AssignmentStatus] = [],
         planDate: LocalDate?, asOf: LocalDate
     ) -> AssignmentStatus {
-        let reports = history.reports.filter { $0.submittedOn <= asOf }.sorted {
-            ($0.submittedOn, $0.id) < ($1.submittedOn, $1.id)
-        }
-        let reviews = history.reviews.filter { $0.decidedOn <= asOf }.sorted {
-            ($0.decidedOn, $0.reportID) < ($1.decidedOn, $1.reportID)
-        }
+        // A withdrawn report and a reversed decision count until the day they were withdrawn or
+        // reversed, and not from that day: statuses as of earlier dates stay what they were.
+        let reports = history.standingReports(asOf: asOf).sorted { ($0.submittedOn, $0.id) < ($1.submittedOn, $1.id) }
         // Same-day decisions keep the order they were made in (the history's order).
-        let extensions = history.extensions.enumerated().filter { $0.element.approved && $0.element.decidedOn <= asOf }
+        let reviews = history.standingReviews(asOf: asOf).enumerated()
+            .sorted { ($0.element.decidedOn, $0.offset) < ($1.element.decidedOn, $1.offset) }.map(\.element)
+        let extensions = history.standingExtensions(asOf: asOf).enumerated().filter { $0.element.approved }
             .sorted { ($0.element.decidedOn, $0.offset) < ($1.element.decidedOn, $1.offset) }.map(\.element)
 
         // A parent with no deadline of its own takes the latest of its children's.

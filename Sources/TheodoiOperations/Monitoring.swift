@@ -145,14 +145,15 @@ public struct Monitoring: Sendable {
                     if status.stage == .awaitingReview { scores[id]?.awaitingReview += 1 }
                 }
                 let history = snapshot.histories[position]
-                let sent = history.reports.filter { $0.submittedOn <= asOf }
+                // Withdrawn reports and reversed decisions stop counting from the day they were undone.
+                let sent = history.standingReports(asOf: asOf)
                 scores[id]?.returnedReports +=
-                    history.reviews.filter { review in
-                        if case .return = review.decision { return review.decidedOn <= asOf }
+                    history.standingReviews(asOf: asOf).filter { review in
+                        if case .return = review.decision { return true }
                         return false
                     }.count
                 // A completion report sent after the due date in force that day.
-                let extensions = history.extensions.filter(\.approved)
+                let extensions = history.standingExtensions(asOf: asOf).filter(\.approved)
                 for report in sent where report.claimsCompletion {
                     let inForce =
                         extensions.filter { $0.decidedOn <= report.submittedOn }.max { $0.decidedOn < $1.decidedOn }?.newDue
@@ -188,7 +189,7 @@ public struct Monitoring: Sendable {
             {
                 dueSoon.append(Entry(position: position, date: due, days: due.daysSinceEpoch - today))
             }
-            let sent = snapshot.histories[position].reports.filter { $0.submittedOn <= asOf }
+            let sent = snapshot.histories[position].standingReports(asOf: asOf)
             let last = sent.map(\.submittedOn).max()
             if status.stage == .awaitingReview, !isParent, let last {
                 awaiting.append(Entry(position: position, date: last, days: today - last.daysSinceEpoch))
@@ -236,10 +237,12 @@ public struct PlanChanges: Sendable {
                 overdue.append(position)
             }
             let history = snapshot.histories[position]
-            for decision in history.extensions where decision.approved && decision.decidedOn > from && decision.decidedOn <= to {
+            // As the record stands on `to`: a decision reversed by then is not a change.
+            for decision in history.standingExtensions(asOf: to)
+            where decision.approved && decision.decidedOn > from {
                 granted.append((position, decision.decidedOn, decision.newDue))
             }
-            for review in history.reviews where review.decidedOn > from && review.decidedOn <= to {
+            for review in history.standingReviews(asOf: to) where review.decidedOn > from {
                 if case .return = review.decision { returned.append((position, review.decidedOn)) }
             }
         }

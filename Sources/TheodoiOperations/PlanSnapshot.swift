@@ -75,6 +75,20 @@ public struct PlanSnapshot: Sendable {
             case .report(let report): histories[position].reports.append(report)
             case .review(let review): histories[position].reviews.append(review)
             case .extension(let decision): histories[position].extensions.append(decision)
+            case .withdrawal(let reportID, let on):
+                if let index = histories[position].reports.firstIndex(where: { $0.id == reportID }) {
+                    histories[position].reports[index].withdrawnOn = on
+                }
+            case .reviewReversal(let reportID, let on):
+                if let index = histories[position].reviews.lastIndex(where: { $0.reportID == reportID && $0.reversedOn == nil }) {
+                    histories[position].reviews[index].reversedOn = on
+                }
+            case .extensionReversal(let decidedOn, let approved, let newDue, let on):
+                if let index = histories[position].extensions.firstIndex(where: {
+                    $0.decidedOn == decidedOn && $0.approved == approved && $0.newDue == newDue && $0.reversedOn == nil
+                }) {
+                    histories[position].extensions[index].reversedOn = on
+                }
             }
         }
         self.activity = activity

@@ -111,7 +111,7 @@ public struct AssignmentWorkspace: Sendable {
     public var pendingExtension: ExtensionRecord? { log.extensions.last { $0.state == .pending } }
     /// The latest lead report that was sent.
     public var latestSubmitted: ReportRecord? {
-        log.reports.filter { $0.kind == .report && $0.state != .draft }.max {
+        log.reports.filter { $0.kind == .report && $0.state != .draft && $0.state != .withdrawn }.max {
             ($0.submittedAt ?? "", $0.id) < ($1.submittedAt ?? "", $1.id)
         }
     }
@@ -122,7 +122,21 @@ public struct AssignmentWorkspace: Sendable {
             deadlineKind: assignment.deadline.kind, hasChildren: hasChildren, accepted: status.stage == .done,
             reportState: report?.state, reportKind: report?.kind,
             reportIsLatest: report.map { $0.id == latestSubmitted?.id } ?? true, pendingExtension: pendingExtension != nil,
-            extensionState: extensionRequest?.state)
+            extensionState: extensionRequest?.state,
+            decisionIsLatest: extensionRequest.map { $0.id == latestExtensionDecision?.id } ?? true)
+    }
+
+    /// The extension decision in force or last refused: the one that can be reversed.
+    public var latestExtensionDecision: ExtensionRecord? {
+        log.extensions.filter { $0.state != .pending && $0.reversal == nil }.max {
+            ($0.decidedAt ?? "", $0.id) < ($1.decidedAt ?? "", $1.id)
+        }
+    }
+
+    /// The standing decision on the latest report, if the office has made one.
+    public var standingReview: ReviewRecord? {
+        guard let latest = latestSubmitted else { return nil }
+        return log.reviews.last { $0.reportID == latest.id && $0.reversal == nil }
     }
 
     /// Nil when `identity` may do `action` now; otherwise why not.
@@ -539,6 +553,101 @@ public struct Reporting: Sendable {
             reportID: id, assignment: workspace.ref, decision: decision, reason: reason, completedOn: completion, on: today)
     }
 
+    // MARK: Corrections
+
+    /// Rút lại: the agency takes back a sent report (or contribution) the office has not acted on.
+    /// It stays in the history as withdrawn and stops counting from today.
+    public func withdraw(
+        _ id: ReportRecord.ID, reason: String, identity: Identity, actor: AuditActor, dryRun: Bool = false
+    ) async throws -> ReportRecord {
+        let (workspace, report) = try await workspace(report: id, identity: identity)
+        let relation: AssignmentRelation = report.agencyID == identity.user.agencyID ? workspace.relation : .unrelated
+        if let refusal = ProgressRules.refusal(
+            .withdraw, role: identity.user.role, relation: relation, facts: workspace.facts(report: report))
+        {
+            throw refusal
+        }
+        let reason = try checkedReason(reason, required: false, message: "")
+        if dryRun { return report }
+        do {
+            return try await progress.withdrawReport(
+                id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor)
+        } catch let error as ProgressStoreError {
+            throw translated(error)
+        }
+    }
+
+    /// Hủy the office's standing decision on the latest report: the report waits for a decision again.
+    public func reverseReview(
+        _ id: ReviewRecord.ID, reason: String, identity: Identity, actor: AuditActor, dryRun: Bool = false
+    ) async throws -> (review: ReviewRecord, report: ReportRecord) {
+        guard let found = try await reviewWithReport(id, identity: identity) else {
+            throw NotFound(message: "Không có quyết định số \(id).", apiMessage: "no review \(id)")
+        }
+        let (workspace, review, report) = found
+        if review.reversal != nil {
+            throw ProgressRefusal(.conflict, "Quyết định này đã bị hủy.", api: "the review was already reversed")
+        }
+        if let refusal = workspace.refusal(.reverseDecision, by: identity, report: report) { throw refusal }
+        let reason = try checkedReason(
+            reason, required: true, message: "Hủy quyết định cần ghi lý do, để đơn vị và người xem lịch sử biết vì sao.")
+        if dryRun { return (review, report) }
+        do {
+            return (
+                try await progress.reverseReview(
+                    id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor),
+                report
+            )
+        } catch let error as ProgressStoreError {
+            throw translated(error)
+        }
+    }
+
+    /// Hủy the latest extension decision: the request waits for a decision again.
+    public func reverseExtension(
+        _ id: ExtensionRecord.ID, reason: String, identity: Identity, actor: AuditActor, dryRun: Bool = false
+    ) async throws -> ExtensionRecord {
+        let (workspace, request) = try await workspace(extension: id, identity: identity)
+        if request.reversal != nil {
+            throw ProgressRefusal(.conflict, "Quyết định này đã bị hủy.", api: "the decision was already reversed")
+        }
+        if request.kind == .setDue {
+            throw ProgressRefusal(
+                .conflict, "Thời hạn do cơ quan theo dõi xác định thì điều chỉnh bằng cách xác định lại thời hạn.",
+                api: "a set due date is changed by setting it again, not reversed")
+        }
+        if let refusal = workspace.refusal(.reverseDecision, by: identity, extensionRequest: request) { throw refusal }
+        let reason = try checkedReason(
+            reason, required: true, message: "Hủy quyết định cần ghi lý do, để đơn vị và người xem lịch sử biết vì sao.")
+        if dryRun { return request }
+        do {
+            return try await progress.reverseExtension(
+                id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor)
+        } catch let error as ProgressStoreError {
+            throw translated(error)
+        }
+    }
+
+    /// A review with its report and workspace, when `identity` may see the report.
+    public func reviewWithReport(
+        _ id: ReviewRecord.ID, identity: Identity
+    ) async throws -> (AssignmentWorkspace, ReviewRecord, ReportRecord)? {
+        guard let reportID = try await progress.review(id)?.reportID else { return nil }
+        let (workspace, report) = try await workspace(report: reportID, identity: identity)
+        guard let review = workspace.log.reviews.first(where: { $0.id == id }) else { return nil }
+        return (workspace, review, report)
+    }
+
+    private func checkedReason(_ text: String, required: Bool, message: String) throws -> String {
+        let reason = VietnameseText.nfc(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        if required && reason.isEmpty { throw ProgressRefusal(.invalid, message, api: "a reason is required") }
+        if reason.count > Reporting.maximumTextLength {
+            throw ProgressRefusal(
+                .invalid, "Lý do quá dài: tối đa \(Reporting.maximumTextLength) ký tự.", api: "reason is too long")
+        }
+        return reason
+    }
+
     // MARK: Extensions
 
     /// Asks for a later due date (an officer of the lead agency).
@@ -671,6 +780,18 @@ public struct Reporting: Sendable {
             return ProgressRefusal(
                 .conflict, "Đề nghị gia hạn này đã được quyết định (\(state.vietnamese.lowercased())).",
                 api: "the extension request was already decided (\(state.rawValue))")
+        case .notWithdrawable(let state):
+            return ProgressRefusal(
+                .conflict,
+                state == .withdrawn
+                    ? "Báo cáo này đã được rút lại."
+                    : "Cơ quan theo dõi đã xem xét báo cáo này (\(state.vietnamese.lowercased())); không rút lại được nữa.",
+                api: "only a report the office has not acted on can be withdrawn (it is \(state.rawValue))")
+        case .notReversible:
+            return ProgressRefusal(
+                .conflict,
+                "Quyết định này không còn là quyết định hiện hành (đã bị hủy, hoặc đã có báo cáo, quyết định mới hơn).",
+                api: "the decision is not the standing one; it cannot be reversed")
         case .extensionPending:
             return ProgressRefusal(
                 .conflict, "Đã có một đề nghị gia hạn đang chờ quyết định.", api: "an extension request is already pending")

@@ -24,13 +24,16 @@ public struct ReportRecord: Sendable, Hashable, Identifiable {
     /// The day it was sent, in Vietnam.
     public var submittedOn: LocalDate?
     public var attachments: [AttachmentInfo]
+    /// Rút lại by its agency before the office acted on it.
+    public var withdrawal: Reversal?
 
     public init(
         id: ID, assignmentID: AssignmentRecord.ID, planID: PlanRecord.ID, agencyID: AgencyRecord.ID, agencyName: String,
         kind: ReportKind, state: ReportState, content: ReportContent, version: Int, authorName: String,
         updatedByName: String, updatedAt: String, submittedAt: String?, submittedOn: LocalDate?,
-        attachments: [AttachmentInfo]
+        attachments: [AttachmentInfo], withdrawal: Reversal? = nil
     ) {
+        self.withdrawal = withdrawal
         self.id = id
         self.assignmentID = assignmentID
         self.planID = planID
@@ -46,6 +49,24 @@ public struct ReportRecord: Sendable, Hashable, Identifiable {
         self.submittedAt = submittedAt
         self.submittedOn = submittedOn
         self.attachments = attachments
+    }
+}
+
+/// A correction on the record: a report withdrawn by its agency, or a decision reversed by the
+/// office. It is dated and has a reason; what it undoes stays as it was.
+public struct Reversal: Sendable, Hashable {
+    public var reason: String
+    public var byName: String
+    /// ISO 8601 UTC.
+    public var at: String
+    /// The day in Vietnam: from this day what it undoes no longer counts.
+    public var on: LocalDate
+
+    public init(reason: String, byName: String, at: String, on: LocalDate) {
+        self.reason = reason
+        self.byName = byName
+        self.at = at
+        self.on = on
     }
 }
 
@@ -108,11 +129,14 @@ public struct ReviewRecord: Sendable, Hashable, Identifiable {
     public var reviewerName: String
     public var decidedAt: String
     public var decidedOn: LocalDate
+    /// Hủy by the office: from `reversal.on` this decision no longer counts.
+    public var reversal: Reversal?
 
     public init(
         id: ID, reportID: ReportRecord.ID, assignmentID: AssignmentRecord.ID, decision: ReviewDecision, reason: String,
-        completedOn: LocalDate?, reviewerName: String, decidedAt: String, decidedOn: LocalDate
+        completedOn: LocalDate?, reviewerName: String, decidedAt: String, decidedOn: LocalDate, reversal: Reversal? = nil
     ) {
+        self.reversal = reversal
         self.id = id
         self.reportID = reportID
         self.assignmentID = assignmentID
@@ -148,13 +172,19 @@ public struct ExtensionRecord: Sendable, Hashable, Identifiable {
     public var decisionReason: String?
     public var decidedAt: String?
     public var decidedOn: LocalDate?
+    /// Hủy by the office: from `reversal.on` this decision no longer counts.
+    public var reversal: Reversal?
+    /// The request whose reversed decision this one asks again (same request, decided anew).
+    public var reopensID: ID?
 
     public init(
         id: ID, assignmentID: AssignmentRecord.ID, planID: PlanRecord.ID, kind: ExtensionKind, agencyID: AgencyRecord.ID?,
         requesterName: String, requestedAt: String, requestedOn: LocalDate, previousDue: LocalDate?, newDue: LocalDate,
         reason: String, state: ExtensionState, deciderName: String?, decisionReason: String?, decidedAt: String?,
-        decidedOn: LocalDate?
+        decidedOn: LocalDate?, reversal: Reversal? = nil, reopensID: ID? = nil
     ) {
+        self.reversal = reversal
+        self.reopensID = reopensID
         self.id = id
         self.assignmentID = assignmentID
         self.planID = planID
@@ -194,18 +224,20 @@ public struct AssignmentLog: Sendable, Hashable {
                 guard report.kind == .report, let submittedOn = report.submittedOn else { return nil }
                 return AssignmentHistory.Report(
                     id: report.id.rawValue, submittedOn: submittedOn, percent: report.content.percent,
-                    claimsCompletion: report.content.claimedStage == .done)
+                    claimsCompletion: report.content.claimedStage == .done, withdrawnOn: report.withdrawal?.on)
             },
             reviews: reviews.map { review in
                 AssignmentHistory.Review(
                     reportID: review.reportID.rawValue, decidedOn: review.decidedOn,
                     decision: review.decision == .return
-                        ? .return : review.completedOn.map { .accept(completedOn: $0) } ?? .acknowledge)
+                        ? .return : review.completedOn.map { .accept(completedOn: $0) } ?? .acknowledge,
+                    reversedOn: review.reversal?.on)
             },
             extensions: extensions.compactMap { request in
                 guard let decidedOn = request.decidedOn, request.state != .pending else { return nil }
                 return AssignmentHistory.Extension(
-                    decidedOn: decidedOn, approved: request.state == .approved, newDue: request.newDue)
+                    decidedOn: decidedOn, approved: request.state == .approved, newDue: request.newDue,
+                    reversedOn: request.reversal?.on)
             })
     }
 }
@@ -217,6 +249,12 @@ public struct ProgressEvent: Sendable, Hashable {
         case report(AssignmentHistory.Report)
         case review(AssignmentHistory.Review)
         case `extension`(AssignmentHistory.Extension)
+        /// The report `reportID` no longer counts from `on`.
+        case withdrawal(reportID: Int, on: LocalDate)
+        /// The standing review of report `reportID` no longer counts from `on`.
+        case reviewReversal(reportID: Int, on: LocalDate)
+        /// The extension decision of `decidedOn` (approved or not, to `newDue`) no longer counts from `on`.
+        case extensionReversal(decidedOn: LocalDate, approved: Bool, newDue: LocalDate, on: LocalDate)
     }
 
     public var sequence: Int
@@ -389,6 +427,9 @@ public enum ProgressStoreError: Error, Equatable {
     case supersededReport
     /// The extension request was already decided.
     case alreadyDecided(ExtensionState)
+    /// The report is not sent-and-undecided (withdraw), or its decision is not the standing one (reverse).
+    case notWithdrawable(ReportState)
+    case notReversible
     /// Another extension request is pending.
     case extensionPending
 }
@@ -459,5 +500,19 @@ public struct DemoHistory: Sendable {
         self.plan = plan
         self.reviewer = reviewer
         self.items = items
+    }
+}
+
+/// A withdrawal or a reversal to record: what it concerns and why.
+public struct ReversalInput: Sendable, Hashable {
+    public var assignment: AssignmentRef
+    public var reason: String
+    /// Today in Vietnam.
+    public var on: LocalDate
+
+    public init(assignment: AssignmentRef, reason: String, on: LocalDate) {
+        self.assignment = assignment
+        self.reason = reason
+        self.on = on
     }
 }

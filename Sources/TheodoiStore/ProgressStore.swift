@@ -14,11 +14,23 @@ public struct ProgressStore: Sendable {
     public var recordExtension: @Sendable (_ input: ExtensionInput, _ actor: AuditActor) async throws -> ExtensionRecord
     /// Approves or refuses a pending extension request.
     public var decideExtension: @Sendable (_ input: ExtensionDecisionInput, _ actor: AuditActor) async throws -> ExtensionRecord
+    /// Rút lại: a sent report the office has not acted on stops counting from today.
+    public var withdrawReport:
+        @Sendable (_ id: ReportRecord.ID, _ input: ReversalInput, _ actor: AuditActor) async throws -> ReportRecord
+    /// Hủy the standing review of the latest report: it stops counting from today and the report waits again.
+    public var reverseReview:
+        @Sendable (_ id: ReviewRecord.ID, _ input: ReversalInput, _ actor: AuditActor) async throws -> ReviewRecord
+    /// Hủy the latest extension decision: it stops counting from today and the request waits again,
+    /// as a new row naming it; returns that row.
+    public var reverseExtension:
+        @Sendable (_ id: ExtensionRecord.ID, _ input: ReversalInput, _ actor: AuditActor) async throws -> ExtensionRecord
     /// One report with its attachments' descriptions.
     public var report: @Sendable (_ id: ReportRecord.ID) async throws -> ReportRecord?
     /// A report's content as saved at `version`.
     public var reportRevision: @Sendable (_ id: ReportRecord.ID, _ version: Int) async throws -> ReportRevision?
     public var extensionRequest: @Sendable (_ id: ExtensionRecord.ID) async throws -> ExtensionRecord?
+    /// One review (a decision on a report), reversed or not.
+    public var review: @Sendable (_ id: ReviewRecord.ID) async throws -> ReviewRecord?
     /// Everything recorded about one assignment.
     public var assignmentLog: @Sendable (_ assignment: AssignmentRecord.ID) async throws -> AssignmentLog
     /// The status events of a plan after `sequence`, oldest first.
@@ -37,9 +49,13 @@ public struct ProgressStore: Sendable {
         reviewReport: @escaping @Sendable (ReviewInput, AuditActor) async throws -> ReviewRecord,
         recordExtension: @escaping @Sendable (ExtensionInput, AuditActor) async throws -> ExtensionRecord,
         decideExtension: @escaping @Sendable (ExtensionDecisionInput, AuditActor) async throws -> ExtensionRecord,
+        withdrawReport: @escaping @Sendable (ReportRecord.ID, ReversalInput, AuditActor) async throws -> ReportRecord,
+        reverseReview: @escaping @Sendable (ReviewRecord.ID, ReversalInput, AuditActor) async throws -> ReviewRecord,
+        reverseExtension: @escaping @Sendable (ExtensionRecord.ID, ReversalInput, AuditActor) async throws -> ExtensionRecord,
         report: @escaping @Sendable (ReportRecord.ID) async throws -> ReportRecord?,
         reportRevision: @escaping @Sendable (ReportRecord.ID, Int) async throws -> ReportRevision?,
         extensionRequest: @escaping @Sendable (ExtensionRecord.ID) async throws -> ExtensionRecord?,
+        review: @escaping @Sendable (ReviewRecord.ID) async throws -> ReviewRecord?,
         assignmentLog: @escaping @Sendable (AssignmentRecord.ID) async throws -> AssignmentLog,
         events: @escaping @Sendable (PlanRecord.ID, Int) async throws -> [ProgressEvent],
         reviewQueue: @escaping @Sendable (PlanRecord.ID) async throws -> ReviewQueue,
@@ -53,9 +69,13 @@ public struct ProgressStore: Sendable {
         self.reviewReport = reviewReport
         self.recordExtension = recordExtension
         self.decideExtension = decideExtension
+        self.withdrawReport = withdrawReport
+        self.reverseReview = reverseReview
+        self.reverseExtension = reverseExtension
         self.report = report
         self.reportRevision = reportRevision
         self.extensionRequest = extensionRequest
+        self.review = review
         self.assignmentLog = assignmentLog
         self.events = events
         self.reviewQueue = reviewQueue
@@ -71,9 +91,13 @@ extension ProgressStore {
             reviewReport: { _, _ in throw UnimplementedStoreCall(name: "reviewReport") },
             recordExtension: { _, _ in throw UnimplementedStoreCall(name: "recordExtension") },
             decideExtension: { _, _ in throw UnimplementedStoreCall(name: "decideExtension") },
+            withdrawReport: { _, _, _ in throw UnimplementedStoreCall(name: "withdrawReport") },
+            reverseReview: { _, _, _ in throw UnimplementedStoreCall(name: "reverseReview") },
+            reverseExtension: { _, _, _ in throw UnimplementedStoreCall(name: "reverseExtension") },
             report: { _ in throw UnimplementedStoreCall(name: "report") },
             reportRevision: { _, _ in throw UnimplementedStoreCall(name: "reportRevision") },
             extensionRequest: { _ in throw UnimplementedStoreCall(name: "extensionRequest") },
+            review: { _ in throw UnimplementedStoreCall(name: "review") },
             assignmentLog: { _ in throw UnimplementedStoreCall(name: "assignmentLog") },
             events: { _, _ in throw UnimplementedStoreCall(name: "events") },
             reviewQueue: { _ in throw UnimplementedStoreCall(name: "reviewQueue") },

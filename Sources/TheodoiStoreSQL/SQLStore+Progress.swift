@@ -11,11 +11,20 @@ extension SQLStore {
             reviewReport: { [self] input, actor in try await reviewReport(input, actor: actor) },
             recordExtension: { [self] input, actor in try await recordExtension(input, actor: actor) },
             decideExtension: { [self] input, actor in try await decideExtension(input, actor: actor) },
+            withdrawReport: { [self] id, input, actor in try await withdrawReport(id, input, actor: actor) },
+            reverseReview: { [self] id, input, actor in try await reverseReview(id, input, actor: actor) },
+            reverseExtension: { [self] id, input, actor in try await reverseExtension(id, input, actor: actor) },
             report: { [self] id in try await read { try await SQLStore.report(id.rawValue, on: $0) } },
             reportRevision: { [self] id, version in
                 try await read { try await SQLStore.revision(id.rawValue, version: version, on: $0) }
             },
             extensionRequest: { [self] id in try await read { try await SQLStore.extensionRecord(id.rawValue, on: $0) } },
+            review: { [self] id in
+                try await read {
+                    try await $0.raw("SELECT \(unsafeRaw: SQLStore.reviewColumns) FROM reviews WHERE id = \(bind: id.rawValue)")
+                        .first().map(SQLStore.reviewRecord)
+                }
+            },
             assignmentLog: { [self] assignment in try await read { try await SQLStore.assignmentLog(assignment, on: $0) } },
             events: { [self] plan, after in try await read { try await SQLStore.events(plan, after: after, on: $0) } },
             reviewQueue: { [self] plan in try await read { try await SQLStore.reviewQueue(plan, on: $0) } },
@@ -179,7 +188,7 @@ extension SQLStore {
             let latest = try await database.raw(
                 """
                 SELECT id FROM reports WHERE assignment_id = \(bind: report.assignmentID.rawValue) AND kind = 'report'
-                    AND state <> 'draft' ORDER BY submitted_at DESC, id DESC LIMIT 1
+                    AND state NOT IN ('draft', 'withdrawn') ORDER BY submitted_at DESC, id DESC LIMIT 1
                 """
             ).first()?.decode(column: "id", as: Int.self)
             guard latest == report.id.rawValue else { throw ProgressStoreError.supersededReport }
@@ -191,6 +200,11 @@ extension SQLStore {
                 """
             ).first()
             guard changed != nil else { throw ProgressStoreError.notReviewable(report.state) }
+            if try await database.raw(
+                "SELECT id FROM reviews WHERE report_id = \(bind: report.id.rawValue) AND reversed_at IS NULL"
+            ).first() != nil {
+                throw ProgressStoreError.notReviewable(report.state)
+            }
             let inserted = try await database.raw(
                 """
                 INSERT INTO reviews (report_id, assignment_id, decision, reason, completed_on, reviewer_id, reviewer_name,
@@ -308,6 +322,168 @@ extension SQLStore {
         }
     }
 
+    func withdrawReport(_ id: ReportRecord.ID, _ input: ReversalInput, actor: AuditActor) async throws -> ReportRecord {
+        let now = now()
+        return try await audited(actor) { database in
+            try await SQLStore.bumpActivity(input.assignment.planID, on: database)
+            guard let before = try await SQLStore.report(id.rawValue, on: database), before.assignmentID == input.assignment.id
+            else { throw ProgressStoreError.noSuchReport(id) }
+            let changed = try await database.raw(
+                """
+                UPDATE reports SET state = 'withdrawn', withdrawn_at = \(bind: now), withdrawn_on = \(bind: input.on.iso),
+                    withdrawn_by_name = \(bind: actor.displayName), withdrawal_reason = \(bind: input.reason)
+                WHERE id = \(bind: id.rawValue) AND state = 'submitted'
+                    AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.report_id = reports.id AND v.reversed_at IS NULL)
+                RETURNING id
+                """
+            ).first()
+            guard changed != nil else { throw ProgressStoreError.notWithdrawable(before.state) }
+            if before.kind == .report {
+                try await database.raw(
+                    """
+                    INSERT INTO assignment_events (plan_id, assignment_id, kind, on_date, report_id, target_on)
+                    VALUES (\(bind: input.assignment.planID.rawValue), \(bind: before.assignmentID.rawValue), 'withdraw',
+                        \(bind: input.on.iso), \(bind: id.rawValue), \(bind: before.submittedOn?.iso))
+                    """
+                ).run()
+            }
+            guard let after = try await SQLStore.report(id.rawValue, on: database) else {
+                throw ProgressStoreError.noSuchReport(id)
+            }
+            return (
+                after,
+                AuditEntryDraft(
+                    action: before.kind == .report ? "report.withdraw" : "contribution.withdraw", subject: "report:\(id)",
+                    before: SQLStore.auditValue(before, assignment: input.assignment),
+                    after: SQLStore.auditValue(after, assignment: input.assignment))
+            )
+        }
+    }
+
+    func reverseReview(_ id: ReviewRecord.ID, _ input: ReversalInput, actor: AuditActor) async throws -> ReviewRecord {
+        let now = now()
+        return try await audited(actor) { database in
+            try await SQLStore.bumpActivity(input.assignment.planID, on: database)
+            guard
+                let row = try await database.raw(
+                    "SELECT \(unsafeRaw: SQLStore.reviewColumns) FROM reviews WHERE id = \(bind: id.rawValue)"
+                ).first(),
+                case let before = try SQLStore.reviewRecord(row), before.assignmentID == input.assignment.id
+            else { throw ProgressStoreError.notReversible }
+            guard before.reversal == nil, let report = try await SQLStore.report(before.reportID.rawValue, on: database),
+                report.state == .accepted || report.state == .returned
+            else { throw ProgressStoreError.notReversible }
+            let latest = try await database.raw(
+                """
+                SELECT id FROM reports WHERE assignment_id = \(bind: report.assignmentID.rawValue) AND kind = 'report'
+                    AND state NOT IN ('draft', 'withdrawn') ORDER BY submitted_at DESC, id DESC LIMIT 1
+                """
+            ).first()?.decode(column: "id", as: Int.self)
+            guard latest == report.id.rawValue else { throw ProgressStoreError.notReversible }
+            let changed = try await database.raw(
+                """
+                UPDATE reviews SET reversed_at = \(bind: now), reversed_on = \(bind: input.on.iso),
+                    reverser_id = \(bind: actor.userID?.rawValue), reverser_name = \(bind: actor.displayName),
+                    reversal_reason = \(bind: input.reason)
+                WHERE id = \(bind: id.rawValue) AND reversed_at IS NULL RETURNING id
+                """
+            ).first()
+            guard changed != nil else { throw ProgressStoreError.notReversible }
+            // The report waits for the office again.
+            try await database.raw(
+                "UPDATE reports SET state = 'submitted' WHERE id = \(bind: report.id.rawValue)"
+            ).run()
+            try await database.raw(
+                """
+                INSERT INTO assignment_events (plan_id, assignment_id, kind, on_date, report_id, target_on)
+                VALUES (\(bind: input.assignment.planID.rawValue), \(bind: report.assignmentID.rawValue), 'reverse-review',
+                    \(bind: input.on.iso), \(bind: report.id.rawValue), \(bind: before.decidedOn.iso))
+                """
+            ).run()
+            var after = before
+            after.reversal = Reversal(reason: input.reason, byName: actor.displayName, at: now, on: input.on)
+            return (
+                after,
+                AuditEntryDraft(
+                    action: "review.reverse", subject: "report:\(report.id)",
+                    before: .object([
+                        ("assignment", .string(input.assignment.label)), ("state", .string(report.state.rawValue)),
+                        ("decision", .string(before.decision.rawValue)), ("decidedOn", .string(before.decidedOn.iso)),
+                        ("reason", .string(before.reason)),
+                    ]),
+                    after: .object([
+                        ("assignment", .string(input.assignment.label)), ("state", .string(ReportState.submitted.rawValue)),
+                        ("reversedOn", .string(input.on.iso)), ("reversalReason", .string(input.reason)),
+                    ]))
+            )
+        }
+    }
+
+    func reverseExtension(_ id: ExtensionRecord.ID, _ input: ReversalInput, actor: AuditActor) async throws -> ExtensionRecord {
+        let now = now()
+        return try await audited(actor) { database in
+            try await SQLStore.bumpActivity(input.assignment.planID, on: database)
+            guard let before = try await SQLStore.extensionRecord(id.rawValue, on: database),
+                before.assignmentID == input.assignment.id
+            else { throw ProgressStoreError.noSuchExtension(id) }
+            guard before.kind == .request, before.state != .pending, before.reversal == nil, let decidedOn = before.decidedOn
+            else { throw ProgressStoreError.notReversible }
+            if try await database.raw(
+                "SELECT id FROM extensions WHERE assignment_id = \(bind: before.assignmentID.rawValue) AND state = 'pending'"
+            ).first() != nil {
+                throw ProgressStoreError.extensionPending
+            }
+            // Only the latest standing decision of the assignment can be reversed.
+            let latest = try await database.raw(
+                """
+                SELECT id FROM extensions WHERE assignment_id = \(bind: before.assignmentID.rawValue)
+                    AND state <> 'pending' AND reversed_at IS NULL ORDER BY decided_at DESC, id DESC LIMIT 1
+                """
+            ).first()?.decode(column: "id", as: Int.self)
+            guard latest == id.rawValue else { throw ProgressStoreError.notReversible }
+            let changed = try await database.raw(
+                """
+                UPDATE extensions SET reversed_at = \(bind: now), reversed_on = \(bind: input.on.iso),
+                    reverser_id = \(bind: actor.userID?.rawValue), reverser_name = \(bind: actor.displayName),
+                    reversal_reason = \(bind: input.reason)
+                WHERE id = \(bind: id.rawValue) AND reversed_at IS NULL RETURNING id
+                """
+            ).first()
+            guard changed != nil else { throw ProgressStoreError.notReversible }
+            // The same request waits for a decision again, as its own row.
+            let reopened = try await database.raw(
+                """
+                INSERT INTO extensions (assignment_id, plan_id, kind, agency_id, requester_id, requester_name, requested_at,
+                    requested_on, previous_due, new_due, reason, state, reopens_id)
+                SELECT assignment_id, plan_id, kind, agency_id, requester_id, requester_name, requested_at, requested_on,
+                    previous_due, new_due, reason, 'pending', id
+                FROM extensions WHERE id = \(bind: id.rawValue)
+                RETURNING id
+                """
+            ).first()
+            guard let reopened else { throw SQLStoreFailure.noRowReturned("extensions") }
+            try await database.raw(
+                """
+                INSERT INTO assignment_events (plan_id, assignment_id, kind, on_date, approved, new_due, target_on)
+                VALUES (\(bind: input.assignment.planID.rawValue), \(bind: before.assignmentID.rawValue), 'reverse-extension',
+                    \(bind: input.on.iso), \(bind: before.state == .approved ? 1 : 0), \(bind: before.newDue.iso),
+                    \(bind: decidedOn.iso))
+                """
+            ).run()
+            let reopenedID = try reopened.decode(column: "id", as: Int.self)
+            guard let after = try await SQLStore.extensionRecord(id.rawValue, on: database),
+                let request = try await SQLStore.extensionRecord(reopenedID, on: database)
+            else { throw ProgressStoreError.noSuchExtension(id) }
+            return (
+                request,
+                AuditEntryDraft(
+                    action: "extension.reverse", subject: "extension:\(id)",
+                    before: SQLStore.auditValue(before, assignment: input.assignment),
+                    after: SQLStore.auditValue(after, assignment: input.assignment))
+            )
+        }
+    }
+
     static func bumpActivity(_ plan: PlanRecord.ID, on database: any SQLDatabase) async throws {
         try await database.raw("UPDATE plans SET activity = activity + 1 WHERE id = \(bind: plan.rawValue)").run()
     }
@@ -330,7 +506,8 @@ extension SQLStore {
     static let reportColumns = """
         r.id, r.assignment_id, r.plan_id, r.agency_id, g.name AS agency_name, r.kind, r.state, r.claimed_stage, r.percent,
         r.result, r.achieved_on, r.evidence, r.difficulties, r.proposals, r.version, r.author_name, r.updated_by_name,
-        r.updated_at, r.submitted_at, r.submitted_on
+        r.updated_at, r.submitted_at, r.submitted_on, r.withdrawn_at, r.withdrawn_on, r.withdrawn_by_name,
+        r.withdrawal_reason
         """
 
     static func report(_ id: Int, on database: any SQLDatabase) async throws -> ReportRecord? {
@@ -372,7 +549,19 @@ extension SQLStore {
             updatedAt: try row.decode(column: "updated_at", as: String.self),
             submittedAt: try row.decode(column: "submitted_at", as: String?.self),
             submittedOn: try row.decode(column: "submitted_on", as: String?.self).flatMap { LocalDate(iso: $0) },
-            attachments: attachments)
+            attachments: attachments,
+            withdrawal: try reversal(
+                row, at: "withdrawn_at", on: "withdrawn_on", by: "withdrawn_by_name", reason: "withdrawal_reason"))
+    }
+
+    /// A withdrawal or reversal from its four columns, nil when it has none.
+    static func reversal(_ row: any SQLRow, at: String, on: String, by: String, reason: String) throws -> Reversal? {
+        guard let time = try row.decode(column: at, as: String?.self),
+            let day = try row.decode(column: on, as: String?.self).flatMap({ LocalDate(iso: $0) })
+        else { return nil }
+        return Reversal(
+            reason: try row.decode(column: reason, as: String?.self) ?? "",
+            byName: try row.decode(column: by, as: String?.self) ?? "", at: time, on: day)
     }
 
     static let attachmentColumns = "id, report_id, file_name, content_type, size, sha256, uploaded_at"
@@ -406,7 +595,8 @@ extension SQLStore {
 
     static let extensionColumns = """
         id, assignment_id, plan_id, kind, agency_id, requester_name, requested_at, requested_on, previous_due, new_due,
-        reason, state, decider_name, decision_reason, decided_at, decided_on
+        reason, state, decider_name, decision_reason, decided_at, decided_on, reversed_at, reversed_on, reverser_name,
+        reversal_reason, reopens_id
         """
 
     static func extensionRecord(_ id: Int, on database: any SQLDatabase) async throws -> ExtensionRecord? {
@@ -432,8 +622,16 @@ extension SQLStore {
             state: ExtensionState(rawValue: try row.decode(column: "state", as: String.self)) ?? .pending,
             deciderName: try row.decode(column: "decider_name", as: String?.self),
             decisionReason: try row.decode(column: "decision_reason", as: String?.self),
-            decidedAt: try row.decode(column: "decided_at", as: String?.self), decidedOn: try date("decided_on"))
+            decidedAt: try row.decode(column: "decided_at", as: String?.self), decidedOn: try date("decided_on"),
+            reversal: try reversal(
+                row, at: "reversed_at", on: "reversed_on", by: "reverser_name", reason: "reversal_reason"),
+            reopensID: try row.decode(column: "reopens_id", as: Int?.self).map(ExtensionRecord.ID.init))
     }
+
+    static let reviewColumns = """
+        id, report_id, assignment_id, decision, reason, completed_on, reviewer_name, decided_at, decided_on, reversed_at,
+        reversed_on, reverser_name, reversal_reason
+        """
 
     static func reviewRecord(_ row: any SQLRow) throws -> ReviewRecord {
         ReviewRecord(
@@ -445,7 +643,9 @@ extension SQLStore {
             completedOn: try row.decode(column: "completed_on", as: String?.self).flatMap { LocalDate(iso: $0) },
             reviewerName: try row.decode(column: "reviewer_name", as: String.self),
             decidedAt: try row.decode(column: "decided_at", as: String.self),
-            decidedOn: LocalDate(iso: try row.decode(column: "decided_on", as: String.self)) ?? LocalDate(daysSinceEpoch: 0))
+            decidedOn: LocalDate(iso: try row.decode(column: "decided_on", as: String.self)) ?? LocalDate(daysSinceEpoch: 0),
+            reversal: try reversal(
+                row, at: "reversed_at", on: "reversed_on", by: "reverser_name", reason: "reversal_reason"))
     }
 
     static func assignmentLog(_ assignment: AssignmentRecord.ID, on database: any SQLDatabase) async throws -> AssignmentLog {
@@ -470,8 +670,7 @@ extension SQLStore {
         }
         let reviews = try await database.raw(
             """
-            SELECT id, report_id, assignment_id, decision, reason, completed_on, reviewer_name, decided_at, decided_on
-            FROM reviews WHERE assignment_id = \(bind: id) ORDER BY id
+            SELECT \(unsafeRaw: reviewColumns) FROM reviews WHERE assignment_id = \(bind: id) ORDER BY id
             """
         ).all().map(reviewRecord)
         let extensions = try await database.raw(
@@ -484,7 +683,7 @@ extension SQLStore {
         try await database.raw(
             """
             SELECT sequence, assignment_id, kind, on_date, report_id, percent, claims_completion, decision, completed_on,
-                approved, new_due
+                approved, new_due, target_on
             FROM assignment_events WHERE plan_id = \(bind: plan.rawValue) AND sequence > \(bind: after) ORDER BY sequence
             """
         ).all().compactMap { row -> ProgressEvent? in
@@ -510,6 +709,15 @@ extension SQLStore {
                 change = .review(
                     AssignmentHistory.Review(
                         reportID: try row.decode(column: "report_id", as: Int?.self) ?? 0, decidedOn: on, decision: decision))
+            case "withdraw":
+                change = .withdrawal(reportID: try row.decode(column: "report_id", as: Int?.self) ?? 0, on: on)
+            case "reverse-review":
+                change = .reviewReversal(reportID: try row.decode(column: "report_id", as: Int?.self) ?? 0, on: on)
+            case "reverse-extension":
+                guard let newDue = try date("new_due"), let decidedOn = try date("target_on") else { return nil }
+                change = .extensionReversal(
+                    decidedOn: decidedOn, approved: (try row.decode(column: "approved", as: Int?.self) ?? 0) != 0,
+                    newDue: newDue, on: on)
             default:
                 guard let newDue = try date("new_due") else { return nil }
                 change = .extension(

@@ -163,7 +163,9 @@ extension SQLStore {
             FROM reports r
             JOIN agencies g ON g.id = r.agency_id
             LEFT JOIN reviews v ON v.report_id = r.id AND v.decided_on <= \(bind: asOf.iso)
+                AND (v.reversed_on IS NULL OR v.reversed_on > \(bind: asOf.iso))
             WHERE r.plan_id = \(bind: plan.rawValue) AND r.state <> 'draft' AND r.submitted_on <= \(bind: asOf.iso)
+                AND (r.withdrawn_on IS NULL OR r.withdrawn_on > \(bind: asOf.iso))
             ORDER BY r.id
             """
         ).all().map { row in

@@ -15,6 +15,8 @@ extension ProgressPanel: MustacheParent {
         case "pendingExtension": pendingExtension
         case "extensionForm": extensionForm
         case "dueForm": dueForm
+        case "corrections": corrections
+        case "hasCorrections": hasCorrections
         case "periods": periods
         case "timeline": timeline
         case "historyHref": historyHref
@@ -84,6 +86,19 @@ extension PeriodRow: MustacheParent {
         case "reported": reported
         case "reportsText": reportsText
         case "current": current
+        default: nil
+        }
+    }
+}
+
+extension CorrectionForm: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "action": action
+        case "heading": heading
+        case "hint": hint
+        case "reasonLabel": reasonLabel
+        case "buttonLabel": buttonLabel
         default: nil
         }
     }

@@ -107,6 +107,25 @@ public struct InlineForm: Sendable {
     }
 }
 
+/// A correction the viewer may make on the record: withdraw a sent report, or reverse a decision.
+/// The form asks for the reason; the page after it asks to confirm.
+public struct CorrectionForm: Sendable {
+    public var action: String
+    /// "Rút lại báo cáo gửi lúc 14:05 ngày 20/09/2025".
+    public var heading: String
+    public var hint: String
+    public var reasonLabel: String
+    public var buttonLabel: String
+
+    public init(action: String, heading: String, hint: String, reasonLabel: String, buttonLabel: String) {
+        self.action = action
+        self.heading = heading
+        self.hint = hint
+        self.reasonLabel = reasonLabel
+        self.buttonLabel = buttonLabel
+    }
+}
+
 /// An extension request waiting for the office, with the decision form when the viewer may decide.
 public struct PendingExtensionModel: Sendable {
     public var text: String
@@ -132,6 +151,7 @@ public struct ProgressPanel: Sendable {
     public var pendingExtension: PendingExtensionModel?
     public var extensionForm: InlineForm?
     public var dueForm: InlineForm?
+    public var corrections: [CorrectionForm]
     public var periods: [PeriodRow]
     public var timeline: [TimelineItem]
     public var historyHref: String
@@ -141,12 +161,16 @@ public struct ProgressPanel: Sendable {
     public let hasNotice: Bool
     public let hasError: Bool
     public let hasBlocked: Bool
+    public let hasCorrections: Bool
 
     public init(
         csrf: String, notice: String = "", error: String = "", actions: [ActionLink] = [], blocked: String = "",
         awaitingReview: ActionLink? = nil, pendingExtension: PendingExtensionModel? = nil, extensionForm: InlineForm? = nil,
-        dueForm: InlineForm? = nil, periods: [PeriodRow] = [], timeline: [TimelineItem] = [], historyHref: String = ""
+        dueForm: InlineForm? = nil, corrections: [CorrectionForm] = [], periods: [PeriodRow] = [],
+        timeline: [TimelineItem] = [], historyHref: String = ""
     ) {
+        self.corrections = corrections
+        hasCorrections = !corrections.isEmpty
         self.csrf = csrf
         self.notice = notice
         self.error = error

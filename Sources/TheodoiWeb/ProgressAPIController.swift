@@ -139,6 +139,42 @@ struct ProgressAPIController: Sendable {
         return Responses.json(ExtensionDTO.json(record))
     }
 
+    /// `POST /api/v1/reports/{id}/withdraw` `{reason}`: the agency withdraws a report not yet acted on.
+    func withdraw(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let id = try reportID(context)
+        let body = try await JSONBody.read(request, allowEmpty: true)
+        let report = try await reporting.withdraw(
+            id, reason: try body.string("reason") ?? "", identity: identity, actor: context.auditActor)
+        let code = try await reporting.workspace(report: id, identity: identity).0.assignment.code
+        return Responses.json(ReportDTO.json(report, code: code))
+    }
+
+    /// `POST /api/v1/reviews/{id}/reverse` `{reason}`: the office reverses its standing decision.
+    func reverseReview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let raw = try context.parameters.require("review")
+        guard let number = RequestNumber.id(raw) else { throw WebError.notFound("Không có quyết định.", api: "no review \(raw)") }
+        let body = try await JSONBody.read(request, allowEmpty: true)
+        let (review, _) = try await reporting.reverseReview(
+            ReviewRecord.ID(number), reason: try body.string("reason") ?? "", identity: identity, actor: context.auditActor)
+        return Responses.json(ReviewDTO.json(review))
+    }
+
+    /// `POST /api/v1/extensions/{id}/reverse` `{reason}`: the office reverses its latest extension decision.
+    func reverseExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let raw = try context.parameters.require("extension")
+        guard let number = RequestNumber.id(raw) else {
+            throw WebError.notFound("Không có đề nghị.", api: "no extension request \(raw)")
+        }
+        let body = try await JSONBody.read(request, allowEmpty: true)
+        let record = try await reporting.reverseExtension(
+            ExtensionRecord.ID(number), reason: try body.string("reason") ?? "", identity: identity,
+            actor: context.auditActor)
+        return Responses.json(ExtensionDTO.json(record))
+    }
+
     /// `PUT …/assignments/{code}/due` `{newDue, reason}`: the office sets an external deadline's date.
     func setDue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
@@ -331,6 +367,7 @@ enum ReportDTO {
                         ])
                     })
             ),
+            ("withdrawal", ReversalDTO.json(report.withdrawal)),
         ]
         if let code { fields.insert(("assignment", .string(code)), at: type ? 2 : 1) }
         return .object(fields)
@@ -346,6 +383,7 @@ enum ReviewDTO {
             ("decision", .string(review.decision.rawValue)), ("reason", .string(review.reason)),
             ("completedOn", .string(review.completedOn?.iso)), ("reviewer", .string(review.reviewerName)),
             ("decidedAt", .string(review.decidedAt)), ("decidedOn", .string(review.decidedOn.iso)),
+            ("reversal", ReversalDTO.json(review.reversal)),
         ]
         return .object(fields)
     }
@@ -363,7 +401,19 @@ enum ExtensionDTO {
             ("requestedAt", .string(request.requestedAt)), ("requestedOn", .string(request.requestedOn.iso)),
             ("decider", .string(request.deciderName)), ("decisionReason", .string(request.decisionReason)),
             ("decidedAt", .string(request.decidedAt)), ("decidedOn", .string(request.decidedOn?.iso)),
+            ("reversal", ReversalDTO.json(request.reversal)), ("reopens", request.reopensID.map { .int($0.rawValue) } ?? .null),
         ]
         return .object(fields)
+    }
+}
+
+/// Withdrawals and reversals on the wire.
+enum ReversalDTO {
+    static func json(_ reversal: Reversal?) -> JSONValue {
+        guard let reversal else { return .null }
+        return .object([
+            ("reason", .string(reversal.reason)), ("by", .string(reversal.byName)), ("at", .string(reversal.at)),
+            ("on", .string(reversal.on.iso)),
+        ])
     }
 }

@@ -25,6 +25,12 @@ struct ProgressController: Sendable {
         "extension-approved": "Đã đồng ý gia hạn; thời hạn mới có hiệu lực từ hôm nay.",
         "extension-refused": "Đã ghi quyết định không đồng ý gia hạn.",
         "due-set": "Đã xác định thời hạn cho nhiệm vụ.",
+        "withdrawn":
+            "Đã rút lại báo cáo. Báo cáo vẫn được giữ trong lịch sử với trạng thái “đã rút lại”; đơn vị có thể lập báo cáo mới.",
+        "contribution-withdrawn": "Đã rút lại ý kiến phối hợp; ý kiến vẫn được giữ trong lịch sử.",
+        "review-reversed": "Đã hủy quyết định. Báo cáo chờ cơ quan theo dõi xem xét lại; tình trạng trước hôm nay không đổi.",
+        "extension-reversed":
+            "Đã hủy quyết định gia hạn. Đề nghị gia hạn chờ quyết định lại; tình trạng trước hôm nay không đổi.",
     ]
 
     // MARK: Report and contribution forms
@@ -348,6 +354,181 @@ struct ProgressController: Sendable {
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 
+    // MARK: Corrections on the record
+
+    /// `POST /reports/{id}/withdraw`: the agency takes back a report the office has not acted on.
+    func withdraw(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let id = try reportID(context)
+        let reason = context.form["reason"] ?? ""
+        let (workspace, report) = try await reporting.workspace(report: id, identity: identity)
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        let what = report.kind == .report ? "báo cáo" : "ý kiến phối hợp"
+        do {
+            guard context.form["confirm"] == "yes" else {
+                _ = try await reporting.withdraw(id, reason: reason, identity: identity, actor: context.auditActor, dryRun: true)
+                let page = ConfirmPage(
+                    layout: Layout(
+                        title: "Rút lại \(what)", section: "plan", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+                    csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
+                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: "Rút lại",
+                    heading: "Rút lại \(what) này?",
+                    lead:
+                        "\(what.prefix(1).uppercased() + what.dropFirst()) chỉ được rút lại khi anh/chị bấm “Xác nhận rút lại”.",
+                    fields: [
+                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
+                        Field(
+                            label: what.prefix(1).uppercased() + what.dropFirst(),
+                            value:
+                                "\(report.agencyName), gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)): \(report.content.claimedStage.vietnamese), \(report.content.percent)%"
+                        ),
+                        Field(
+                            label: "Lý do rút lại",
+                            value: VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)),
+                        Field(
+                            label: "Sẽ xảy ra",
+                            value: report.kind == .report
+                                ? "Từ hôm nay báo cáo không còn được tính và rời hàng chờ của cơ quan theo dõi; tình trạng trước hôm nay không đổi.\nBáo cáo vẫn được giữ trong lịch sử, ghi “đã rút lại”.\nĐơn vị lập báo cáo mới, bắt đầu từ nội dung của báo cáo này."
+                                : "Ý kiến vẫn được giữ trong lịch sử, ghi “đã rút lại”; đơn vị có thể gửi ý kiến mới."),
+                    ], warning: "", action: SiteRoute.withdrawReport(id: id).href,
+                    hidden: [.init(name: "reason", value: reason)], confirmLabel: "Xác nhận rút lại",
+                    backLabel: "Quay lại nhiệm vụ", danger: true)
+                return PageController.page(renderer.render(page), context, renderer: renderer)
+            }
+            _ = try await reporting.withdraw(id, reason: reason, identity: identity, actor: context.auditActor)
+            return Responses.redirect(
+                SiteRoute.assignment(slug: slug, code: code).href
+                    + "?done=\(report.kind == .report ? "withdrawn" : "contribution-withdrawn")#withdrawal-\(id)")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await assignmentWithError(
+                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .correction),
+                context)
+        }
+    }
+
+    /// `POST /reviews/{id}/reverse`: the office reverses its standing decision on the latest report.
+    func reverseReview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let raw = try context.parameters.require("review")
+        guard let number = RequestNumber.id(raw),
+            let (workspace, review, report) = try await reporting.reviewWithReport(
+                ReviewRecord.ID(number), identity: identity)
+        else {
+            throw WebError.notFound("Không có quyết định số “\(raw)”.", api: "no review \(raw)")
+        }
+        let reason = context.form["reason"] ?? ""
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        do {
+            guard context.form["confirm"] == "yes" else {
+                _ = try await reporting.reverseReview(
+                    review.id, reason: reason, identity: identity, actor: context.auditActor, dryRun: true)
+                let page = ConfirmPage(
+                    layout: Layout(
+                        title: "Hủy quyết định", section: "review", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+                    csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
+                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: "Hủy quyết định",
+                    heading: "Hủy quyết định “\(ProgressController.decisionName(review))”?",
+                    lead:
+                        "Quyết định chỉ được hủy khi anh/chị bấm “Xác nhận hủy quyết định”. \(report.agencyName) được báo ngay.",
+                    fields: [
+                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
+                        Field(
+                            label: "Quyết định bị hủy",
+                            value:
+                                "\(ProgressController.decisionName(review)) lúc \(Reporting.timeText(review.decidedAt)) bởi \(review.reviewerName)\(review.reason.isEmpty ? "" : "; “\(review.reason)”")"
+                        ),
+                        Field(
+                            label: "Lý do hủy", value: VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)),
+                        Field(
+                            label: "Sẽ xảy ra",
+                            value:
+                                "Từ hôm nay quyết định không còn được tính; tình trạng trước hôm nay không đổi.\nBáo cáo gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)) trở lại hàng chờ xem xét.\nQuyết định và việc hủy đều được giữ trong lịch sử và nhật ký."
+                        ),
+                    ], warning: "", action: SiteRoute.reverseReview(id: review.id).href,
+                    hidden: [.init(name: "reason", value: reason)], confirmLabel: "Xác nhận hủy quyết định",
+                    backLabel: "Quay lại nhiệm vụ", danger: true)
+                return PageController.page(renderer.render(page), context, renderer: renderer)
+            }
+            _ = try await reporting.reverseReview(review.id, reason: reason, identity: identity, actor: context.auditActor)
+            return Responses.redirect(
+                SiteRoute.assignment(slug: slug, code: code).href + "?done=review-reversed#reversal-review-\(review.id)")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await assignmentWithError(
+                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .correction),
+                context)
+        }
+    }
+
+    /// `POST /extensions/{id}/reverse`: the office reverses its latest extension decision.
+    func reverseExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let raw = try context.parameters.require("extension")
+        guard let number = RequestNumber.id(raw) else {
+            throw WebError.notFound("Không có đề nghị gia hạn số “\(raw)”.", api: "no extension request \(raw)")
+        }
+        let id = ExtensionRecord.ID(number)
+        let (workspace, decided) = try await reporting.workspace(extension: id, identity: identity)
+        let reason = context.form["reason"] ?? ""
+        let slug = workspace.snapshot.plan.slug
+        let code = workspace.assignment.code
+        do {
+            guard context.form["confirm"] == "yes" else {
+                _ = try await reporting.reverseExtension(
+                    id, reason: reason, identity: identity, actor: context.auditActor, dryRun: true)
+                let decision =
+                    decided.state == .approved
+                    ? "Đồng ý gia hạn đến \(decided.newDue.vietnameseShort)"
+                    : "Không đồng ý gia hạn đến \(decided.newDue.vietnameseShort)"
+                let page = ConfirmPage(
+                    layout: Layout(
+                        title: "Hủy quyết định gia hạn", section: "review", planSlug: slug,
+                        planNumber: workspace.snapshot.plan.number),
+                    csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
+                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: "Hủy quyết định gia hạn",
+                    heading: "Hủy quyết định “\(decision)”?",
+                    lead:
+                        "Quyết định chỉ được hủy khi anh/chị bấm “Xác nhận hủy quyết định”. \(decided.requesterName) được báo ngay.",
+                    fields: [
+                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
+                        Field(
+                            label: "Quyết định bị hủy",
+                            value:
+                                "\(decision) lúc \(decided.decidedAt.map(Reporting.timeText) ?? "—") bởi \(decided.deciderName ?? "—")"
+                        ),
+                        Field(
+                            label: "Lý do hủy", value: VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)),
+                        Field(
+                            label: "Sẽ xảy ra",
+                            value: (decided.state == .approved
+                                ? "Từ hôm nay hạn trở lại \(decided.previousDue?.vietnameseShort ?? "như trước khi gia hạn"); tình trạng trước hôm nay không đổi."
+                                : "Tình trạng trước hôm nay không đổi.")
+                                + "\nĐề nghị gia hạn của \(decided.requesterName) chờ quyết định lại.\nQuyết định và việc hủy đều được giữ trong lịch sử và nhật ký."
+                        ),
+                    ], warning: "", action: SiteRoute.reverseExtension(id: id).href,
+                    hidden: [.init(name: "reason", value: reason)], confirmLabel: "Xác nhận hủy quyết định",
+                    backLabel: "Quay lại nhiệm vụ", danger: true)
+                return PageController.page(renderer.render(page), context, renderer: renderer)
+            }
+            _ = try await reporting.reverseExtension(id, reason: reason, identity: identity, actor: context.auditActor)
+            return Responses.redirect(
+                SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-reversed#reversal-extension-\(id)")
+        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+            return try await assignmentWithError(
+                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .correction),
+                context)
+        }
+    }
+
+    /// "Xác nhận hoàn thành", "Ghi nhận báo cáo", "Trả lại báo cáo".
+    static func decisionName(_ review: ReviewRecord) -> String {
+        switch review.decision {
+        case .return: "Trả lại báo cáo"
+        case .accept: review.completedOn == nil ? "Ghi nhận báo cáo" : "Xác nhận hoàn thành"
+        }
+    }
+
     // MARK: Extensions and due dates
 
     func requestExtension(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -572,8 +753,62 @@ struct ProgressController: Sendable {
         return ProgressPanel(
             csrf: csrf, notice: notice ?? "", error: formError?.message ?? "", actions: actions, blocked: blocked,
             awaitingReview: awaiting, pendingExtension: pending, extensionForm: extensionForm, dueForm: dueForm,
+            corrections: corrections(workspace, identity: identity),
             periods: periods(workspace), timeline: timeline(workspace.visibleLog(to: identity), slug: slug, code: code),
             historyHref: SiteRoute.apiHistory(slug: slug, code: code).href)
+    }
+
+    /// What `identity` may correct on the record now: withdraw its agency's last sent report or
+    /// contribution the office has not acted on; reverse the standing decision on the latest report or
+    /// the latest extension decision.
+    func corrections(_ workspace: AssignmentWorkspace, identity: Identity) -> [CorrectionForm] {
+        var forms: [CorrectionForm] = []
+        if let agency = identity.user.agencyID {
+            for kind in [ReportKind.report, .contribution] {
+                guard
+                    let last = workspace.log.reports.last(where: {
+                        $0.kind == kind && $0.agencyID == agency && $0.state == .submitted
+                    }),
+                    ProgressRules.refusal(
+                        .withdraw, role: identity.user.role, relation: workspace.relation, facts: workspace.facts(report: last))
+                        == nil
+                else { continue }
+                let what = kind == .report ? "báo cáo" : "ý kiến phối hợp"
+                forms.append(
+                    CorrectionForm(
+                        action: SiteRoute.withdrawReport(id: last.id).href,
+                        heading: "Rút lại \(what) gửi lúc \(Reporting.timeText(last.submittedAt ?? last.updatedAt))",
+                        hint: kind == .report
+                            ? "Khi cơ quan theo dõi chưa xem xét, đơn vị có thể rút lại báo cáo để sửa rồi gửi lại. Báo cáo vẫn được giữ trong lịch sử."
+                            : "Ý kiến vẫn được giữ trong lịch sử, ghi “đã rút lại”.",
+                        reasonLabel: "Lý do rút lại (không bắt buộc)", buttonLabel: "Rút lại \(what)…"))
+            }
+        }
+        if let review = workspace.standingReview, let report = workspace.latestSubmitted,
+            workspace.refusal(.reverseDecision, by: identity, report: report) == nil
+        {
+            forms.append(
+                CorrectionForm(
+                    action: SiteRoute.reverseReview(id: review.id).href,
+                    heading:
+                        "Hủy quyết định “\(ProgressController.decisionName(review))” lúc \(Reporting.timeText(review.decidedAt))",
+                    hint:
+                        "Dùng khi quyết định nhầm. Việc hủy là một sự kiện mới có ngày: tình trạng trước hôm nay không đổi, báo cáo trở lại hàng chờ xem xét.",
+                    reasonLabel: "Lý do hủy (bắt buộc)", buttonLabel: "Hủy quyết định…"))
+        }
+        if let decided = workspace.latestExtensionDecision, decided.kind == .request,
+            workspace.refusal(.reverseDecision, by: identity, extensionRequest: decided) == nil
+        {
+            forms.append(
+                CorrectionForm(
+                    action: SiteRoute.reverseExtension(id: decided.id).href,
+                    heading:
+                        "Hủy quyết định \(decided.state == .approved ? "đồng ý" : "không đồng ý") gia hạn đến \(decided.newDue.vietnameseShort)",
+                    hint:
+                        "Dùng khi quyết định nhầm. Việc hủy là một sự kiện mới có ngày: tình trạng trước hôm nay không đổi, đề nghị gia hạn chờ quyết định lại.",
+                    reasonLabel: "Lý do hủy (bắt buộc)", buttonLabel: "Hủy quyết định…"))
+        }
+        return forms
     }
 
     /// The reporting periods of a recurring assignment as table rows.
@@ -594,12 +829,47 @@ struct ProgressController: Sendable {
         var entries: [(at: String, order: Int, item: TimelineItem)] = []
         for report in log.reports {
             entries.append((report.submittedAt ?? report.updatedAt, 0, ProgressController.item(report, slug: slug, code: code)))
+            if let withdrawal = report.withdrawal {
+                let what = report.kind == .report ? "báo cáo" : "ý kiến phối hợp"
+                entries.append(
+                    (
+                        withdrawal.at, 4,
+                        TimelineItem(
+                            kind: "withdraw", anchor: "withdrawal-\(report.id)", when: Reporting.timeText(withdrawal.at),
+                            heading:
+                                "\(report.agencyName) rút lại \(what) gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt))",
+                            byline: withdrawal.byName,
+                            fields: withdrawal.reason.isEmpty ? [] : [Field(label: "Lý do", value: withdrawal.reason)])
+                    ))
+            }
         }
         for review in log.reviews {
             guard let report = log.reports.first(where: { $0.id == review.reportID }) else { continue }
             entries.append((review.decidedAt, 1, ProgressController.item(review, report: report)))
+            if let reversal = review.reversal {
+                entries.append(
+                    (
+                        reversal.at, 4,
+                        TimelineItem(
+                            kind: "reverse", anchor: "reversal-review-\(review.id)", when: Reporting.timeText(reversal.at),
+                            heading:
+                                "Hủy quyết định “\(ProgressController.decisionName(review))” lúc \(Reporting.timeText(review.decidedAt)); báo cáo chờ xem xét lại",
+                            byline: reversal.byName, fields: [Field(label: "Lý do hủy", value: reversal.reason)])
+                    ))
+            }
         }
         for request in log.extensions {
+            if let reversal = request.reversal {
+                entries.append(
+                    (
+                        reversal.at, 4,
+                        TimelineItem(
+                            kind: "reverse", anchor: "reversal-extension-\(request.id)", when: Reporting.timeText(reversal.at),
+                            heading:
+                                "Hủy quyết định \(request.state == .approved ? "đồng ý" : "không đồng ý") gia hạn đến \(request.newDue.vietnameseShort); đề nghị chờ quyết định lại",
+                            byline: reversal.byName, fields: [Field(label: "Lý do hủy", value: reversal.reason)])
+                    ))
+            }
             if request.kind == .setDue {
                 entries.append(
                     (
@@ -611,16 +881,19 @@ struct ProgressController: Sendable {
                     ))
                 continue
             }
-            entries.append(
-                (
-                    request.requestedAt, 2,
-                    TimelineItem(
-                        kind: "request", anchor: "extension-\(request.id)", when: Reporting.timeText(request.requestedAt),
-                        heading:
-                            "Đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort)",
-                        byline: request.requesterName, stateLabel: request.state.vietnamese,
-                        fields: [Field(label: "Lý do", value: request.reason)])
-                ))
+            // A request asked again after a reversed decision is the same request: only its new decision shows.
+            if request.reopensID == nil {
+                entries.append(
+                    (
+                        request.requestedAt, 2,
+                        TimelineItem(
+                            kind: "request", anchor: "extension-\(request.id)", when: Reporting.timeText(request.requestedAt),
+                            heading:
+                                "Đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort)",
+                            byline: request.requesterName, stateLabel: request.state.vietnamese,
+                            fields: [Field(label: "Lý do", value: request.reason)])
+                    ))
+            }
             if let decidedAt = request.decidedAt, request.state != .pending {
                 let approved = request.state == .approved
                 var fields: [Field] = []
@@ -636,7 +909,8 @@ struct ProgressController: Sendable {
                             heading: approved
                                 ? "Đồng ý gia hạn đến \(request.newDue.vietnameseShort)"
                                 : "Không đồng ý gia hạn đến \(request.newDue.vietnameseShort)",
-                            byline: request.deciderName ?? "", fields: fields)
+                            byline: request.deciderName ?? "",
+                            stateLabel: request.reversal.map { "Đã hủy ngày \($0.on.vietnameseShort)" } ?? "", fields: fields)
                     ))
             }
         }
@@ -693,7 +967,8 @@ struct ProgressController: Sendable {
         }
         return TimelineItem(
             kind: kind, anchor: "review-\(review.id)", when: Reporting.timeText(review.decidedAt),
-            heading: heading + " của \(report.agencyName)", byline: review.reviewerName, fields: fields)
+            heading: heading + " của \(report.agencyName)", byline: review.reviewerName,
+            stateLabel: review.reversal.map { "Đã hủy ngày \($0.on.vietnameseShort)" } ?? "", fields: fields)
     }
 
     static func fileLink(_ info: AttachmentInfo) -> FileLink {
@@ -760,7 +1035,7 @@ struct ProgressController: Sendable {
 
 /// A refused inline form of the assignment page: shown again on that page with the message and what was typed.
 struct AssignmentFormError: Error {
-    enum Which { case `extension`, decision, due }
+    enum Which { case `extension`, decision, due, correction }
     var message: String
     var form: FormData
     var slug: String

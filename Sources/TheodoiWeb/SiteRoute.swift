@@ -36,6 +36,9 @@ enum SiteRoute {
     case reportForm(slug: String, code: String, kind: ReportKind)
     case report(id: ReportRecord.ID)
     case reviewReport(id: ReportRecord.ID)
+    case withdrawReport(id: ReportRecord.ID)
+    case reverseReview(id: ReviewRecord.ID)
+    case reverseExtension(id: ExtensionRecord.ID)
     case requestExtension(slug: String, code: String)
     case decideExtension(id: ExtensionRecord.ID)
     case setDue(slug: String, code: String)
@@ -104,6 +107,9 @@ enum SiteRoute {
         static let contributionForm = "/plans/:plan/assignments/:code/contribution"
         static let report = "/reports/:report"
         static let reviewReport = "/reports/:report/review"
+        static let withdrawReport = "/reports/:report/withdraw"
+        static let reverseReview = "/reviews/:review/reverse"
+        static let reverseExtension = "/extensions/:extension/reverse"
         static let requestExtension = "/plans/:plan/assignments/:code/extensions"
         static let decideExtension = "/extensions/:extension/decision"
         static let setDue = "/plans/:plan/assignments/:code/due"
@@ -119,6 +125,9 @@ enum SiteRoute {
         static let apiReview = "/api/v1/reports/:report/review"
         static let apiReportAttachments = "/api/v1/reports/:report/attachments"
         static let apiDecision = "/api/v1/extensions/:extension/decision"
+        static let apiWithdraw = "/api/v1/reports/:report/withdraw"
+        static let apiReverseReview = "/api/v1/reviews/:review/reverse"
+        static let apiReverseExtension = "/api/v1/extensions/:extension/reverse"
         static let apiAttachment = "/api/v1/attachments/:attachment"
         static let dashboard = "/plans/:plan/dashboard"
         static let scorecard = "/plans/:plan/scorecard"
@@ -196,6 +205,9 @@ enum SiteRoute {
             return "/plans/\(escape(slug))/assignments/\(escape(code))/\(kind == .report ? "report" : "contribution")"
         case .report(let id): return "/reports/\(id.rawValue)"
         case .reviewReport(let id): return "/reports/\(id.rawValue)/review"
+        case .withdrawReport(let id): return "/reports/\(id.rawValue)/withdraw"
+        case .reverseReview(let id): return "/reviews/\(id.rawValue)/reverse"
+        case .reverseExtension(let id): return "/extensions/\(id.rawValue)/reverse"
         case .requestExtension(let slug, let code): return "/plans/\(escape(slug))/assignments/\(escape(code))/extensions"
         case .decideExtension(let id): return "/extensions/\(id.rawValue)/decision"
         case .setDue(let slug, let code): return "/plans/\(escape(slug))/assignments/\(escape(code))/due"

@@ -172,6 +172,14 @@ public enum WebServer {
         router.post(RouterPath(P.reviewReport)) { request, context in try await progress.review(request, context) }
         routes.add(.post, P.requestExtension)
         router.post(RouterPath(P.requestExtension)) { request, context in try await progress.requestExtension(request, context) }
+        routes.add(.post, P.withdrawReport)
+        router.post(RouterPath(P.withdrawReport)) { request, context in try await progress.withdraw(request, context) }
+        routes.add(.post, P.reverseReview)
+        router.post(RouterPath(P.reverseReview)) { request, context in try await progress.reverseReview(request, context) }
+        routes.add(.post, P.reverseExtension)
+        router.post(RouterPath(P.reverseExtension)) { request, context in
+            try await progress.reverseExtension(request, context)
+        }
         routes.add(.post, P.decideExtension)
         router.post(RouterPath(P.decideExtension)) { request, context in try await progress.decideExtension(request, context) }
         routes.add(.post, P.setDue)
@@ -204,6 +212,16 @@ public enum WebServer {
         router.post(RouterPath(P.apiExtensions)) { request, context in try await progressAPI.requestExtension(request, context) }
         routes.add(.post, P.apiDecision)
         router.post(RouterPath(P.apiDecision)) { request, context in try await progressAPI.decideExtension(request, context) }
+        routes.add(.post, P.apiWithdraw)
+        router.post(RouterPath(P.apiWithdraw)) { request, context in try await progressAPI.withdraw(request, context) }
+        routes.add(.post, P.apiReverseReview)
+        router.post(RouterPath(P.apiReverseReview)) { request, context in
+            try await progressAPI.reverseReview(request, context)
+        }
+        routes.add(.post, P.apiReverseExtension)
+        router.post(RouterPath(P.apiReverseExtension)) { request, context in
+            try await progressAPI.reverseExtension(request, context)
+        }
         routes.add(.put, P.apiDue)
         router.put(RouterPath(P.apiDue)) { request, context in try await progressAPI.setDue(request, context) }
         routes.add(.get, P.apiHistory)

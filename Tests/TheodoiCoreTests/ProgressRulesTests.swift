@@ -17,6 +17,11 @@ struct ProgressRulesTests {
         .setDue: [
             "monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated",
         ],
+        // The agency that sent it (the report's own agency is checked by the use case).
+        .withdraw: ["officer/lead", "officer/coordinator"],
+        .reverseDecision: [
+            "monitor/lead", "monitor/coordinator", "monitor/unrelated", "admin/lead", "admin/coordinator", "admin/unrelated",
+        ],
     ]
 
     static var permissionCells: [(ProgressAction, Role, AssignmentRelation)] {
@@ -129,6 +134,50 @@ struct ProgressRulesTests {
         StateCase(action: .setDue, facts: ProgressFacts(deadlineKind: month), expected: .conflict, name: "dated"),
         StateCase(
             action: .setDue, facts: ProgressFacts(deadlineKind: .external, accepted: true), expected: .conflict, name: "done"),
+        // Withdrawal: only a sent report the office has not acted on.
+        StateCase(
+            action: .withdraw, facts: ProgressFacts(deadlineKind: month, reportState: .submitted), expected: nil, name: "sent"),
+        StateCase(
+            action: .withdraw, facts: ProgressFacts(deadlineKind: month, reportState: .accepted), expected: .conflict,
+            name: "accepted"),
+        StateCase(
+            action: .withdraw, facts: ProgressFacts(deadlineKind: month, reportState: .returned), expected: .conflict,
+            name: "returned"),
+        StateCase(
+            action: .withdraw, facts: ProgressFacts(deadlineKind: month, reportState: .withdrawn), expected: .conflict,
+            name: "withdrawn"),
+        StateCase(
+            action: .withdraw, facts: ProgressFacts(deadlineKind: month, reportState: .draft), expected: .invalid,
+            name: "draft"),
+        // Reversal: the standing decision on the latest report, or the latest extension decision.
+        StateCase(
+            action: .reverseDecision, facts: ProgressFacts(deadlineKind: month, accepted: true, reportState: .accepted),
+            expected: nil, name: "acceptance"),
+        StateCase(
+            action: .reverseDecision, facts: ProgressFacts(deadlineKind: month, reportState: .returned), expected: nil,
+            name: "return"),
+        StateCase(
+            action: .reverseDecision,
+            facts: ProgressFacts(deadlineKind: month, reportState: .returned, reportIsLatest: false), expected: .conflict,
+            name: "return of an older report"),
+        StateCase(
+            action: .reverseDecision, facts: ProgressFacts(deadlineKind: month, reportState: .submitted),
+            expected: .conflict, name: "undecided report"),
+        StateCase(
+            action: .reverseDecision, facts: ProgressFacts(deadlineKind: month, extensionState: .approved), expected: nil,
+            name: "approval"),
+        StateCase(
+            action: .reverseDecision, facts: ProgressFacts(deadlineKind: month, extensionState: .pending),
+            expected: .conflict, name: "pending request"),
+        StateCase(
+            action: .reverseDecision,
+            facts: ProgressFacts(deadlineKind: month, pendingExtension: true, extensionState: .refused),
+            expected: .conflict, name: "another request pending"),
+        StateCase(
+            action: .reverseDecision,
+            facts: ProgressFacts(deadlineKind: month, extensionState: .approved, decisionIsLatest: false),
+            expected: .conflict, name: "an older approval"),
+        StateCase(action: .reverseDecision, facts: ProgressFacts(deadlineKind: month), expected: .invalid, name: "nothing"),
     ]
 
     @Test("states: every transition, allowed and refused", arguments: stateCases)

@@ -57,6 +57,48 @@ struct StatusEngineTests {
         #expect(accepted.percent == 100)
     }
 
+    @Test("a withdrawn report and a reversed decision count until the day they were undone, not after")
+    func corrections() {
+        var history = AssignmentHistory(
+            reports: [
+                .init(id: 1, submittedOn: Self.date("2025-10-01"), percent: 60, claimsCompletion: false),
+                .init(
+                    id: 2, submittedOn: Self.date("2025-10-20"), percent: 100, claimsCompletion: true,
+                    withdrawnOn: Self.date("2025-10-22")),
+                .init(id: 3, submittedOn: Self.date("2025-10-25"), percent: 100, claimsCompletion: true),
+            ],
+            reviews: [
+                // Accepted by mistake on 28/10, reversed on 03/11, returned on 04/11.
+                .init(
+                    reportID: 3, decidedOn: Self.date("2025-10-28"), decision: .accept(completedOn: Self.date("2025-10-25")),
+                    reversedOn: Self.date("2025-11-03")),
+                .init(reportID: 3, decidedOn: Self.date("2025-11-04"), decision: .return),
+            ],
+            extensions: [
+                .init(
+                    decidedOn: Self.date("2025-10-15"), approved: true, newDue: Self.date("2025-12-31"),
+                    reversedOn: Self.date("2025-10-30"))
+            ])
+        // The withdrawn claim waited for review on 21/10 and no longer on 22/10.
+        #expect(Self.status(history, asOf: "2025-10-21").stage == .awaitingReview)
+        #expect(Self.status(history, asOf: "2025-10-22").stage == .inProgress)
+        #expect(Self.status(history, asOf: "2025-10-22").percent == 60)
+        // The acceptance stands from 28/10 to 02/11; the extension from 15/10 to 29/10.
+        #expect(Self.status(history, asOf: "2025-10-29").timeliness == .doneOnTime)
+        #expect(Self.status(history, asOf: "2025-10-29").effectiveDue == Self.date("2025-12-31"))
+        #expect(Self.status(history, asOf: "2025-11-02").timeliness == .doneOnTime)
+        #expect(Self.status(history, asOf: "2025-11-02").effectiveDue == Self.date("2025-10-31"))
+        let reversed = Self.status(history, asOf: "2025-11-03")
+        #expect(reversed.stage == .awaitingReview && reversed.timeliness == .openOverdue && reversed.completedOn == nil)
+        #expect(Self.status(history, asOf: "2025-11-04").stage == .returned)
+        // Accepted again after the return is reversed on the same day: the later decision stands.
+        history.reviews[1].reversedOn = Self.date("2025-11-05")
+        history.reviews.append(
+            .init(reportID: 3, decidedOn: Self.date("2025-11-05"), decision: .accept(completedOn: Self.date("2025-10-25"))))
+        #expect(Self.status(history, asOf: "2025-11-05").stage == .done)
+        #expect(Self.status(history, asOf: "2025-11-04").stage == .returned)
+    }
+
     @Test("a returned report, then a late completion")
     func returnedThenLate() {
         let history = AssignmentHistory(

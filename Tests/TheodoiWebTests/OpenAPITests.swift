@@ -41,6 +41,7 @@ struct OpenAPITests {
     /// A value for each path parameter the description uses.
     static let samples = [
         "plan": "343-qd-tu", "code": "A.17.1", "report": "1", "extension": "1", "attachment": "1", "list": "overdue",
+        "review": "1",
     ]
 
     static func concrete(_ template: String) -> String {
@@ -261,6 +262,59 @@ struct OpenAPITests {
                 expect: .conflict)
             try await api.send(
                 .post, "/api/v1/extensions/999/decision", token: monitor, json: #"{"approve": true}"#, expect: .notFound)
+            // Approved by mistake: reversed (the request waits again as a new row), then approved again.
+            try await api.send(
+                .post, "/api/v1/extensions/\(extensionID)/reverse", token: education, json: #"{"reason": "x"}"#,
+                expect: .forbidden)
+            try await api.send(
+                .post, "/api/v1/extensions/\(extensionID)/reverse", token: monitor, json: "{}", expect: .unprocessableContent)
+            let reopened = try await api.send(
+                .post, "/api/v1/extensions/\(extensionID)/reverse", token: monitor, json: #"{"reason": "Đồng ý nhầm ngày"}"#,
+                expect: .ok)
+            #expect(reopened["state"] == .string("pending") && reopened["reopens"] == .int(extensionID))
+            try await api.send(
+                .post, "/api/v1/extensions/\(extensionID)/reverse", token: monitor, json: #"{"reason": "Lần hai"}"#,
+                expect: .conflict)
+            try await api.send(
+                .post, "/api/v1/extensions/999/reverse", token: monitor, json: #"{"reason": "x"}"#, expect: .notFound)
+            try await api.send(
+                .post, "/api/v1/extensions/\(try #require(reopened["id"]?.int))/decision", token: monitor,
+                json: #"{"approve": true}"#, expect: .ok)
+
+            // A.17.6: a claim accepted by mistake, the acceptance reversed, then the report withdrawn.
+            let a176 = plan + "/assignments/A.17.6"
+            let claim176 = try await api.send(
+                .post, a176 + "/reports", token: education,
+                json: """
+                    {"stage": "done", "result": "Đã số hóa học bạ", "achievedOn": "20/09/2025",
+                     "evidence": [{"number": "77/QĐ-SGDĐT", "date": "2025-09-20", "summary": "Quyết định"}], "submit": true}
+                    """,
+                expect: .created)
+            let id176 = try #require(claim176["id"]?.int)
+            let accepted176 = try await api.send(
+                .post, "/api/v1/reports/\(id176)/review", token: monitor, json: #"{"decision": "accept"}"#, expect: .ok)
+            let review176 = try #require(accepted176["id"]?.int)
+            try await api.send(
+                .post, "/api/v1/reports/\(id176)/withdraw", token: education, json: "{}", expect: .conflict)
+            try await api.send(
+                .post, "/api/v1/reviews/\(review176)/reverse", token: monitor, json: #"{"reason": null}"#,
+                expect: .unprocessableContent)
+            let reversed176 = try await api.send(
+                .post, "/api/v1/reviews/\(review176)/reverse", token: monitor, json: #"{"reason": "Xác nhận nhầm"}"#,
+                expect: .ok)
+            #expect(reversed176["reversal"]?["reason"] == .string("Xác nhận nhầm"))
+            try await api.send(
+                .post, "/api/v1/reviews/\(review176)/reverse", token: monitor, json: #"{"reason": "x"}"#, expect: .conflict)
+            try await api.send(
+                .post, "/api/v1/reviews/999/reverse", token: monitor, json: #"{"reason": "x"}"#, expect: .notFound)
+            try await api.send(
+                .post, "/api/v1/reports/\(id176)/withdraw", token: monitor, json: "{}", expect: .forbidden)
+            let withdrawn176 = try await api.send(
+                .post, "/api/v1/reports/\(id176)/withdraw", token: education, json: #"{"reason": "Bổ sung minh chứng"}"#,
+                expect: .ok)
+            #expect(withdrawn176["state"] == .string("withdrawn"))
+            try await api.send(.post, "/api/v1/reports/\(id176)/withdraw", token: education, expect: .conflict)
+            try await api.send(.post, "/api/v1/reports/999/withdraw", token: education, expect: .notFound)
             let snapshot = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
             let external = try #require(
                 snapshot.assignments.first { $0.deadline.kind == .external && snapshot.children[$0.code] == nil }
