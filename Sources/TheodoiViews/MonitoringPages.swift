@@ -113,8 +113,11 @@ public struct SortHeader: Sendable {
     public var arrow: String
     public let current: Bool
     public let numeric: Bool
+    /// `aria-sort`: "ascending" or "descending" (the arrow is for the eye only).
+    public var ariaSort: String
 
-    public init(label: String, href: String, arrow: String, current: Bool, numeric: Bool) {
+    public init(label: String, href: String, arrow: String, current: Bool, numeric: Bool, ariaSort: String = "none") {
+        self.ariaSort = ariaSort
         self.label = label
         self.href = href
         self.arrow = arrow

@@ -202,6 +202,7 @@ extension AgencyRowModel: MustacheParent {
         case "coordinated": coordinated
         case "overdue": overdue
         case "hasOverdue": hasOverdue
+        case "rowsNote": rowsNote
         default: nil
         }
     }

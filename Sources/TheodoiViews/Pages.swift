@@ -311,8 +311,11 @@ public struct AgencyRowModel: Sendable {
     public var coordinated: Int
     public var overdue: Int
     public let hasOverdue: Bool
+    /// "20 dòng, kể cả nhiệm vụ con" when the rows it leads are more than its tasks, else "".
+    public var rowsNote: String
 
-    public init(name: String, href: String, kind: String, led: Int, coordinated: Int, overdue: Int) {
+    public init(name: String, href: String, kind: String, led: Int, coordinated: Int, overdue: Int, ledRows: Int = 0) {
+        rowsNote = ledRows > led ? "\(ledRows) dòng, kể cả nhiệm vụ con" : ""
         self.name = name
         self.href = href
         self.kind = kind

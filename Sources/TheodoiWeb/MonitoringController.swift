@@ -281,7 +281,8 @@ struct MonitoringController: Sendable {
                     slug: slug, query: dateItems + [("sort", column.key), ("dir", nextDescending ? "desc" : "asc")]
                 )
                 .href,
-                arrow: descending ? "▼" : "▲", current: current, numeric: column.key != "name")
+                arrow: descending ? "▼" : "▲", current: current, numeric: column.key != "name",
+                ariaSort: descending ? "descending" : "ascending")
         }
         let rows = ranked.enumerated().map { index, score in
             let agency: [(String, String)] = score.agencyID.map { [("agency", String($0.rawValue)), ("role", "lead")] } ?? []
@@ -310,13 +311,32 @@ struct MonitoringController: Sendable {
             planNumber: snapshot.plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, sortKey: sortKey,
             direction: descending ? "desc" : "asc", headers: headers, rows: rows,
             note:
-                "Số nhiệm vụ tính theo nhiệm vụ cấp trên (nhiệm vụ con gộp vào nhiệm vụ cha); báo cáo tính trên mọi dòng đơn vị chủ trì. Bấm tiêu đề cột để sắp xếp; dòng tô đậm là đơn vị đang có nhiệm vụ quá hạn.",
+                "\(Self.rankingNote(sortKey, descending: descending)) Số nhiệm vụ tính theo nhiệm vụ cấp trên (nhiệm vụ con gộp vào nhiệm vụ cha); báo cáo tính trên mọi dòng đơn vị chủ trì. Bấm tiêu đề cột để sắp xếp; dòng tô đậm là đơn vị đang có nhiệm vụ quá hạn.",
             apiHref: SiteRoute.apiScorecard(slug: slug).href + "?asOf=\(asOf.iso)",
             xlsxHref: "/plans/\(escape(slug))/scorecard.xlsx"
                 + SiteRoute.queryString([("asOf", asOf.iso), ("sort", sortKey), ("dir", descending ? "desc" : "asc")]),
             csvHref: "/plans/\(escape(slug))/scorecard.csv"
                 + SiteRoute.queryString([("asOf", asOf.iso), ("sort", sortKey), ("dir", descending ? "desc" : "asc")]))
         return renderer.render(page)
+    }
+
+    /// What the first place means under this order: the most overdue is not the best.
+    static func rankingNote(_ key: String, descending: Bool) -> String {
+        let label = scoreColumns.first { $0.key == key }?.label ?? key
+        let order = descending ? "từ cao xuống thấp" : "từ thấp lên cao"
+        let first: String
+        switch (key, descending) {
+        case ("overdue", true), ("late", true), ("returned", true), ("lateReports", true), ("silence", true),
+            ("rate", false), ("onTime", false):
+            first = "đơn vị đứng đầu là đơn vị chậm nhất theo cột này, không phải đơn vị làm tốt nhất"
+        case ("rate", true), ("onTime", true), ("overdue", false):
+            first = "đơn vị đứng đầu là đơn vị làm tốt nhất theo cột này"
+        case ("name", _):
+            return "Thứ tự theo tên đơn vị (không phải xếp hạng)."
+        default:
+            first = "thứ tự chỉ so số lượng, không đánh giá tốt hay chậm"
+        }
+        return "Thứ tự theo cột “\(label)”, \(order): \(first)."
     }
 
     static func sort(_ parameters: QueryParameters) throws -> (String, Bool) {

@@ -421,7 +421,8 @@ struct PageController: Sendable {
         let rows = overview.entries.map {
             AgencyRowModel(
                 name: $0.agency.name, href: SiteRoute.agency(id: $0.agency.id, slug: slug, asOf: explicit ? asOf : nil).href,
-                kind: Models.kindLabel($0.agency.kind), led: $0.led, coordinated: $0.coordinated, overdue: $0.overdue)
+                kind: Models.kindLabel($0.agency.kind), led: $0.led, coordinated: $0.coordinated, overdue: $0.overdue,
+                ledRows: $0.ledRows)
         }
         let page = AgenciesPage(
             layout: Layout(title: "Cơ quan", section: "agencies", planSlug: slug, planNumber: snapshot.plan.number),

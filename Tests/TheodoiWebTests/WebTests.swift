@@ -156,6 +156,23 @@ struct PageTests {
             let (agencyStatus, agency, _) = try await TestServer.get(client, href)
             #expect(agencyStatus == .ok)
             #expect(agency.contains("Chủ trì ("))
+            // One count for one thing: Sở Giáo dục và Đào tạo leads 11 tasks (20 rows) on the list,
+            // on its page and in the scorecard alike.
+            #expect(
+                html.contains(
+                    "Sở Giáo dục và Đào tạo</a></td><td data-label=\"Loại\">Sở, ngành tỉnh</td><td class=\"num\" data-label=\"Nhiệm vụ chủ trì\">11<br><small>20 dòng, kể cả nhiệm vụ con</small>"
+                ))
+            let (_, education, _) = try await TestServer.get(client, "/agencies/36?plan=343-qd-tu&asOf=2025-09-30")
+            #expect(education.contains("Tổng số 11 nhiệm vụ"))
+            let (_, scorecard, _) = try await TestServer.get(
+                client, "/plans/343-qd-tu/scorecard?asOf=2025-09-30&sort=name&dir=asc")
+            let row = try #require(scorecard.components(separatedBy: "<tr").first { $0.contains(">Sở Giáo dục và Đào tạo<") })
+            #expect(
+                row.contains(
+                    "<td class=\"num\"><a href=\"/plans/343-qd-tu?asOf=2025-09-30&amp;agency=36&amp;role=lead&amp;level=top\">11</a>"
+                ))
+            #expect(scorecard.contains("Thứ tự theo tên đơn vị (không phải xếp hạng)."))
+            #expect(scorecard.contains("aria-sort=\"ascending\""))
         }
     }
 
