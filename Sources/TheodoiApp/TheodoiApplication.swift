@@ -77,9 +77,25 @@ public enum TheodoiApplication {
         let accounts = accounts(store, configuration)
         let views = PlanViews(store: client, snapshots: snapshots)
         let today: @Sendable () -> LocalDate = { LocalDate(vietnamAt: Date().timeIntervalSince1970) }
+        let pass = ReminderPass(
+            store: client, users: store.accounts.users, reminders: store.reminders, snapshots: snapshots,
+            outbound: outbound(store, configuration))
+        // Events reach the people concerned at once: the plan's pass runs right after the write
+        // (in-app at once; e-mail waits in the outbox for the timed pass to deliver).
+        let eventLogger = logger
+        let afterEvent: @Sendable (String) async -> Void = { slug in
+            let now = Date()
+            do {
+                _ = try await pass.run(
+                    today: LocalDate(vietnamAt: now.timeIntervalSince1970), at: now.ISO8601Format(), only: [slug],
+                    deliver: false)
+            } catch {
+                eventLogger.error("notices after an event in \(slug) failed: \(error)")
+            }
+        }
         let dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: views, today: today),
+            reporting: Reporting(progress: store.progress, views: views, today: today, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
                 views: views, reports: store.reports,
                 converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath),
@@ -95,9 +111,7 @@ public enum TheodoiApplication {
             reminders: configuration.reminderMinutes == 0
                 ? nil
                 : ReminderTimer(
-                    pass: ReminderPass(
-                        store: client, users: store.accounts.users, reminders: store.reminders, snapshots: snapshots,
-                        outbound: outbound(store, configuration)),
+                    pass: pass,
                     interval: .seconds(configuration.reminderMinutes * 60), logger: logger),
             logger: logger, announceAdmin: announceAdmin)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

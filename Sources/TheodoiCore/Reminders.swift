@@ -138,12 +138,16 @@ public enum ReminderKind: String, Sendable, Hashable, CaseIterable, Codable {
     case returned
     case awaitingReview = "awaiting-review"
     case escalation
+    /// A report just sent, for the office to review (at once, not after a wait).
+    case submitted
+    /// The office decided on an extension request (at once).
+    case extensionDecided = "extension-decided"
 
     /// Who is told: the lead agency's officers, the monitoring office, or the leaders.
     public var audience: Role {
         switch self {
-        case .dueSoon, .dueToday, .overdue, .quiet, .recurring, .returned: .officer
-        case .awaitingReview: .monitor
+        case .dueSoon, .dueToday, .overdue, .quiet, .recurring, .returned, .extensionDecided: .officer
+        case .awaitingReview, .submitted: .monitor
         case .escalation: .leader
         }
     }
@@ -159,8 +163,28 @@ public enum ReminderKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .returned: "Báo cáo bị trả lại"
         case .awaitingReview: "Báo cáo chờ xem xét"
         case .escalation: "Quá hạn kéo dài"
+        case .submitted: "Báo cáo mới chờ xem xét"
+        case .extensionDecided: "Quyết định gia hạn"
         }
     }
+
+    /// How soon it asks someone to act: the notifications page lists the most pressing first.
+    public var urgency: Int {
+        switch self {
+        case .returned: 0
+        case .submitted, .awaitingReview: 1
+        case .overdue, .escalation: 2
+        case .dueToday: 3
+        case .extensionDecided: 4
+        case .recurring: 5
+        case .dueSoon: 6
+        case .quiet: 7
+        }
+    }
+
+    /// Events (sent, returned, decided) are told for this many days after they happened; older
+    /// ones are on the pages (a new installation does not flood anyone with old events).
+    public static let eventWindowDays = 7
 }
 
 /// Một lần nhắc: what is due about one assignment, on which day, for whom. The key is unique for
@@ -179,11 +203,14 @@ public struct ReminderOccasion: Sendable, Hashable {
     public var reportID: Int?
     /// The reporting period (recurring).
     public var period: ReportingPeriod?
+    /// An extension decision: approved or refused.
+    public var approved: Bool?
 
     public init(
         key: String, kind: ReminderKind, code: String, sendOn: LocalDate, dueOn: LocalDate? = nil, days: Int? = nil,
-        reportID: Int? = nil, period: ReportingPeriod? = nil
+        reportID: Int? = nil, period: ReportingPeriod? = nil, approved: Bool? = nil
     ) {
+        self.approved = approved
         self.key = key
         self.kind = kind
         self.code = code
@@ -219,7 +246,7 @@ public enum ReminderPlanner {
                 series.append(
                     ReminderOccasion(
                         key: "due-soon:\(code):\(due.iso):\(days)", kind: .dueSoon, code: code, sendOn: day, dueOn: due,
-                        days: day.days(to: due)))
+                        days: today.days(to: due)))
             }
             if settings.onTheDay {
                 series.append(
@@ -232,9 +259,10 @@ public enum ReminderPlanner {
                 while due.adding(days: step) <= today {
                     let day = calendar.workingDay(onOrAfter: due.adding(days: step))
                     series.append(
+                        // Days as of the day the notice is written: the same number the pages show that day.
                         ReminderOccasion(
                             key: "overdue:\(code):\(due.iso):\(step)", kind: .overdue, code: code, sendOn: day, dueOn: due,
-                            days: due.days(to: day)))
+                            days: due.days(to: today)))
                     step += settings.overdueEveryDays
                 }
             }
@@ -295,6 +323,27 @@ public enum ReminderPlanner {
                 ReminderOccasion(
                     key: "returned:\(report.id)", kind: .returned, code: code, sendOn: review.decidedOn,
                     dueOn: status.effectiveDue, reportID: report.id))
+        }
+
+        let recent = today.adding(days: -ReminderKind.eventWindowDays)
+        // A report just sent: the office hears at once (again after a reversed decision).
+        if let report = lastReport, report.submittedOn >= recent,
+            !history.standingReviews(asOf: today).contains(where: { $0.reportID == report.id })
+        {
+            let reversals = history.reviews.filter { $0.reportID == report.id && $0.reversedOn != nil }.count
+            result.append(
+                ReminderOccasion(
+                    key: "submitted:\(report.id):\(reversals)", kind: .submitted, code: code, sendOn: report.submittedOn,
+                    dueOn: status.effectiveDue, days: report.submittedOn.days(to: today), reportID: report.id))
+        }
+
+        // The office decided on an extension request: the lead agency hears at once.
+        if let decision = history.standingExtensions(asOf: today).last, decision.decidedOn >= recent {
+            result.append(
+                ReminderOccasion(
+                    key: "extension:\(code):\(decision.decidedOn.iso):\(decision.newDue.iso):\(decision.approved)",
+                    kind: .extensionDecided, code: code, sendOn: decision.decidedOn, dueOn: decision.newDue,
+                    approved: decision.approved))
         }
 
         // A completion claim waiting for the office over so many working days.

@@ -81,7 +81,11 @@ public struct ReminderPass: Sendable {
     }
 
     /// Runs the pass for `today` (Vietnam), stamping notifications with `at` (ISO 8601).
-    public func run(today: LocalDate, at: String) async throws -> Outcome {
+    ///
+    /// `only` limits it to some plans (by slug): right after an event (a report sent, returned, an
+    /// extension decided) the plan's pass runs at once, so the people concerned hear of it then, not
+    /// at the next timed pass. `deliver` false leaves e-mail in the outbox for the timed pass.
+    public func run(today: LocalDate, at: String, only: Set<String>? = nil, deliver: Bool = true) async throws -> Outcome {
         var outcome = Outcome()
         let calendar = WorkingCalendar(holidays: Set(try await reminders.holidays().map(\.day)))
         let active = try await users().filter { !$0.disabled }
@@ -93,12 +97,38 @@ public struct ReminderPass: Sendable {
         let modes = try await outbound?.outbox.emailModes() ?? [:]
         let monitors = active.filter { $0.role == .monitor }.map(\.id)
         let leaders = active.filter { $0.role == .leader }.map(\.id)
-        for plan in try await store.plans() where !plan.isDemo {
+        /// E-mails (for those who want them at once) and the plan's webhook for one message.
+        func messages(
+            _ message: ReminderMessage, occasion: ReminderOccasion, recipients: [UserRecord.ID], plan: PlanRecord,
+            settings: ReminderSettings
+        ) -> (all: [OutboxMessage], emails: Int) {
+            var emails: [OutboxMessage] = []
+            if let outbound, outbound.sendsEmail {
+                for recipient in recipients where (modes[recipient] ?? .immediate) == .immediate {
+                    guard let user = byID[recipient], user.email.contains("@") else { continue }
+                    emails.append(
+                        OutboxMessage(
+                            userID: user.id, to: user.email, subject: message.title,
+                            body: message.emailBody(settings: outbound.settings, plan: plan)))
+                }
+            }
+            var all = emails
+            if let outbound, !settings.webhookURL.isEmpty {
+                all.append(
+                    message.webhook(
+                        occasion: occasion, plan: plan, recipients: recipients.count, at: at, settings: settings,
+                        mail: outbound.settings))
+            }
+            return (all, emails.count)
+        }
+        for plan in try await store.plans() where !plan.isDemo && (only?.contains(plan.slug) ?? true) {
             guard let snapshot = try await snapshots.snapshot(slug: plan.slug) else { continue }
             outcome.plans += 1
             let settings = try await reminders.settings(plan.id) ?? ReminderSettings()
             let statuses = await snapshots.statuses(of: snapshot, asOf: today)
             var claimed = try await reminders.claimedKeys(plan.id)
+            // Escalations go to the leaders as one digest per pass, not one notice per task.
+            var escalated: [(assignment: AssignmentRecord, occasion: ReminderOccasion)] = []
             for (position, assignment) in snapshot.assignments.enumerated() {
                 let occasions = ReminderPlanner.occasions(
                     code: assignment.code, deadline: assignment.deadline, status: statuses[position],
@@ -118,37 +148,44 @@ public struct ReminderPass: Sendable {
                         continue
                     }
                     let message = ReminderMessage(occasion: occasion, assignment: assignment, plan: plan)
-                    var emails: [OutboxMessage] = []
-                    if let outbound, outbound.sendsEmail {
-                        for recipient in recipients where (modes[recipient] ?? .immediate) == .immediate {
-                            guard let user = byID[recipient], user.email.contains("@") else { continue }
-                            emails.append(
-                                OutboxMessage(
-                                    userID: user.id, to: user.email, subject: message.title,
-                                    body: message.emailBody(settings: outbound.settings, plan: plan)))
-                        }
-                    }
-                    var messages = emails
-                    if let outbound, !settings.webhookURL.isEmpty {
-                        messages.append(
-                            message.webhook(
-                                occasion: occasion, plan: plan, recipients: recipients.count, at: at, settings: settings,
-                                mail: outbound.settings))
-                    }
+                    let escalation = occasion.kind == .escalation
+                    let outgoing: (all: [OutboxMessage], emails: Int) =
+                        escalation
+                        ? ([], 0) : messages(message, occasion: occasion, recipients: recipients, plan: plan, settings: settings)
                     let won = try await reminders.claim(
                         ReminderClaim(
                             key: occasion.key, planID: plan.id, assignmentID: assignment.id, kind: occasion.kind,
-                            sendOn: occasion.sendOn, recipients: recipients, title: message.title, body: message.body,
-                            link: message.link, messages: messages), at)
+                            sendOn: occasion.sendOn, recipients: escalation ? [] : recipients, title: message.title,
+                            body: message.body, link: message.link, messages: outgoing.all), at)
                     claimed.insert(occasion.key)
                     guard won else { continue }
                     outcome.claimed += 1
-                    outcome.notifications += recipients.count
-                    outcome.emailsQueued += emails.count
                     outcome.byKind[occasion.kind, default: 0] += 1
+                    if escalation {
+                        escalated.append((assignment, occasion))
+                    } else {
+                        outcome.notifications += recipients.count
+                        outcome.emailsQueued += outgoing.emails
+                    }
+                }
+            }
+            if !escalated.isEmpty {
+                let message = ReminderMessage.escalations(escalated, plan: plan, today: today)
+                let occasion = ReminderOccasion(
+                    key: "escalations:\(plan.slug):\(at)", kind: .escalation, code: "", sendOn: today)
+                let outgoing = messages(message, occasion: occasion, recipients: leaders, plan: plan, settings: settings)
+                if try await reminders.claim(
+                    ReminderClaim(
+                        key: occasion.key, planID: plan.id, assignmentID: nil, kind: .escalation, sendOn: today,
+                        recipients: leaders, title: message.title, body: message.body, link: message.link,
+                        messages: outgoing.all), at)
+                {
+                    outcome.notifications += leaders.count
+                    outcome.emailsQueued += outgoing.emails
                 }
             }
         }
+        guard deliver else { return outcome }
         if let outbound {
             let instant = (try? Date(at, strategy: .iso8601)) ?? Date()
             // The daily digest, from the configured hour, for those who chose it; once a day by its key.
@@ -196,6 +233,37 @@ public struct ReminderMessage: Sendable, Hashable {
         return OutboxMessage(
             channel: .webhook, userID: nil, to: settings.webhookURL, subject: title, body: json,
             signature: "sha256=" + SHA256.hmacHex(key: Array(settings.webhookSecret.utf8), message: Array(json.utf8)))
+    }
+
+    /// The leaders' one notice of a pass: every task newly overdue beyond the escalation threshold,
+    /// by lead agency, with its days overdue as of today (the number the pages show today).
+    public static func escalations(
+        _ items: [(assignment: AssignmentRecord, occasion: ReminderOccasion)], plan: PlanRecord, today: LocalDate
+    ) -> ReminderMessage {
+        var byAgency: [String: [(code: String, days: Int)]] = [:]
+        for (assignment, occasion) in items {
+            let agency = assignment.lead.map(\.name).joined(separator: ", ")
+            let days = occasion.dueOn.map { $0.days(to: today) } ?? occasion.days ?? 0
+            byAgency[agency.isEmpty ? "Chưa rõ đơn vị chủ trì" : agency, default: []].append((assignment.code, days))
+        }
+        let agencies = byAgency.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }
+        var body =
+            "Tính đến ngày \(today.vietnameseShort), các nhiệm vụ sau của \(plan.number) đã quá hạn kéo dài, chưa hoàn thành:"
+        for (agency, tasks) in agencies {
+            body +=
+                "\n- \(agency) (\(tasks.count)): "
+                + tasks.sorted { $0.days > $1.days }.map { "\($0.code) quá hạn \($0.days) ngày" }.joined(separator: "; ")
+        }
+        body += "\nĐề nghị chỉ đạo các đơn vị khẩn trương thực hiện."
+        return ReminderMessage(
+            title: "Quá hạn kéo dài: \(items.count) nhiệm vụ của \(byAgency.count) đơn vị (\(plan.number))", body: body,
+            link: "/plans/\(plan.slug)/lists/overdue")
+    }
+
+    init(title: String, body: String, link: String) {
+        self.title = title
+        self.body = body
+        self.link = link
     }
 
     /// One e-mail with a day's reminders for someone who chose the daily digest.
@@ -257,6 +325,21 @@ public struct ReminderMessage: Sendable, Hashable {
             title = "Báo cáo hoàn thành nhiệm vụ \(code) chờ xác nhận đã \(days) ngày"
             body = "\(lead) báo cáo đã hoàn thành \(name). Đề nghị xem xét: xác nhận hoàn thành hoặc trả lại kèm lý do."
             if let report = occasion.reportID { link = "/reports/\(report)" }
+        case .submitted:
+            title = "Báo cáo nhiệm vụ \(code) chờ xem xét"
+            body =
+                "\(lead) đã gửi báo cáo về \(name) ngày \(occasion.sendOn.vietnameseShort). Đề nghị xem xét: xác nhận (ghi nhận) hoặc trả lại kèm lý do."
+            if let report = occasion.reportID { link = "/reports/\(report)" }
+        case .extensionDecided:
+            if occasion.approved == true {
+                title = "Nhiệm vụ \(code): thời hạn mới \(due)"
+                body =
+                    "Cơ quan theo dõi đã đồng ý gia hạn (hoặc xác định thời hạn) \(name) đến \(due), từ ngày \(occasion.sendOn.vietnameseShort)."
+            } else {
+                title = "Nhiệm vụ \(code): không đồng ý gia hạn"
+                body =
+                    "Cơ quan theo dõi không đồng ý gia hạn \(name) đến \(due) (quyết định ngày \(occasion.sendOn.vietnameseShort)). Xem lý do trên trang nhiệm vụ."
+            }
         case .escalation:
             title = "Nhiệm vụ \(code) quá hạn \(days) ngày (hạn \(due))"
             body =

@@ -203,7 +203,16 @@ public struct Reporting: Sendable {
     public static let maximumAttachments = 20
     static let maximumTextLength = 20_000
 
-    public init(progress: ProgressStore, views: PlanViews, today: @escaping @Sendable () -> LocalDate) {
+    /// Told the plan's slug after each event people must hear of (a report sent, returned or
+    /// accepted, an extension decided, a withdrawal, a reversal): the reminder pass of that plan
+    /// runs at once. Nil: they hear at the next timed pass.
+    public var afterEvent: (@Sendable (_ planSlug: String) async -> Void)?
+
+    public init(
+        progress: ProgressStore, views: PlanViews, today: @escaping @Sendable () -> LocalDate,
+        afterEvent: (@Sendable (_ planSlug: String) async -> Void)? = nil
+    ) {
+        self.afterEvent = afterEvent
         self.progress = progress
         self.views = views
         self.today = today
@@ -363,7 +372,9 @@ public struct Reporting: Sendable {
             content: content, submit: submit && !preparing, on: today(), newAttachments: attachments,
             removedAttachments: removing, carriedAttachments: carrying)
         do {
-            return try await progress.saveReport(save, actor)
+            let saved = try await progress.saveReport(save, actor)
+            if save.submit { await afterEvent?(workspace.ref.planSlug) }
+            return saved
         } catch let error as ProgressStoreError {
             throw translated(error)
         }
@@ -505,7 +516,9 @@ public struct Reporting: Sendable {
         let input = try await checkedReview(
             id, decision: decision, reason: reason, completedOn: completedOn, identity: identity)
         do {
-            return try await progress.reviewReport(input, actor)
+            let review = try await progress.reviewReport(input, actor)
+            await afterEvent?(input.assignment.planSlug)
+            return review
         } catch let error as ProgressStoreError {
             throw translated(error)
         }
@@ -570,8 +583,10 @@ public struct Reporting: Sendable {
         let reason = try checkedReason(reason, required: false, message: "")
         if dryRun { return report }
         do {
-            return try await progress.withdrawReport(
+            let withdrawn = try await progress.withdrawReport(
                 id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor)
+            await afterEvent?(workspace.ref.planSlug)
+            return withdrawn
         } catch let error as ProgressStoreError {
             throw translated(error)
         }
@@ -593,11 +608,10 @@ public struct Reporting: Sendable {
             reason, required: true, message: "Hủy quyết định cần ghi lý do, để đơn vị và người xem lịch sử biết vì sao.")
         if dryRun { return (review, report) }
         do {
-            return (
-                try await progress.reverseReview(
-                    id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor),
-                report
-            )
+            let reversed = try await progress.reverseReview(
+                id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor)
+            await afterEvent?(workspace.ref.planSlug)
+            return (reversed, report)
         } catch let error as ProgressStoreError {
             throw translated(error)
         }
@@ -621,8 +635,10 @@ public struct Reporting: Sendable {
             reason, required: true, message: "Hủy quyết định cần ghi lý do, để đơn vị và người xem lịch sử biết vì sao.")
         if dryRun { return request }
         do {
-            return try await progress.reverseExtension(
+            let reopened = try await progress.reverseExtension(
                 id, ReversalInput(assignment: workspace.ref, reason: reason, on: today()), actor)
+            await afterEvent?(workspace.ref.planSlug)
+            return reopened
         } catch let error as ProgressStoreError {
             throw translated(error)
         }
@@ -677,7 +693,9 @@ public struct Reporting: Sendable {
     ) async throws -> ExtensionRecord {
         let input = try await checkedDecision(id, approve: approve, reason: reason, identity: identity)
         do {
-            return try await progress.decideExtension(input, actor)
+            let decided = try await progress.decideExtension(input, actor)
+            await afterEvent?(input.assignment.planSlug)
+            return decided
         } catch let error as ProgressStoreError {
             throw translated(error)
         }

@@ -39,6 +39,9 @@ public struct ProgressStore: Sendable {
     public var reviewQueue: @Sendable (_ plan: PlanRecord.ID) async throws -> ReviewQueue
     /// An attachment's description and bytes.
     public var attachment: @Sendable (_ id: AttachmentInfo.ID) async throws -> (info: AttachmentInfo, bytes: [UInt8])?
+    /// Per real plan (most waiting first): tasks whose sent report waits for the office, plus
+    /// extension requests waiting for a decision ("Chờ xử lý (3)").
+    public var waiting: @Sendable () async throws -> [(slug: String, count: Int)]
     /// How many reports (drafts included) a plan has.
     public var reportCount: @Sendable (_ plan: PlanRecord.ID) async throws -> Int
     /// Stores a generated demo history in one transaction, audited as one entry.
@@ -61,9 +64,11 @@ public struct ProgressStore: Sendable {
         reviewQueue: @escaping @Sendable (PlanRecord.ID) async throws -> ReviewQueue,
         attachment: @escaping @Sendable (AttachmentInfo.ID) async throws -> (info: AttachmentInfo, bytes: [UInt8])?,
         reportCount: @escaping @Sendable (PlanRecord.ID) async throws -> Int,
-        loadDemoHistory: @escaping @Sendable (DemoHistory, AuditActor) async throws -> Void
+        loadDemoHistory: @escaping @Sendable (DemoHistory, AuditActor) async throws -> Void,
+        waiting: @escaping @Sendable () async throws -> [(slug: String, count: Int)] = { [] }
     ) {
         self.reportCount = reportCount
+        self.waiting = waiting
         self.loadDemoHistory = loadDemoHistory
         self.saveReport = saveReport
         self.reviewReport = reviewReport

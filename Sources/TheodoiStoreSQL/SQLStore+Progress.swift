@@ -35,7 +35,22 @@ extension SQLStore {
                         .decode(column: "n", as: Int.self) ?? 0
                 }
             },
-            loadDemoHistory: { [self] history, actor in try await loadDemoHistory(history, actor: actor) })
+            loadDemoHistory: { [self] history, actor in try await loadDemoHistory(history, actor: actor) },
+            waiting: { [self] in
+                try await read { database in
+                    try await database.raw(
+                        """
+                        SELECT p.slug,
+                            (SELECT COUNT(DISTINCT r.assignment_id) FROM reports r
+                             WHERE r.plan_id = p.id AND r.kind = 'report' AND r.state = 'submitted')
+                            + (SELECT COUNT(*) FROM extensions e WHERE e.plan_id = p.id AND e.state = 'pending') AS n
+                        FROM plans p WHERE p.is_demo = 0 ORDER BY n DESC, p.id
+                        """
+                    ).all().map { row in
+                        (slug: try row.decode(column: "slug", as: String.self), count: try row.decode(column: "n", as: Int.self))
+                    }
+                }
+            })
     }
 
     // MARK: Writes

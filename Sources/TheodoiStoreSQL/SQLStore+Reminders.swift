@@ -33,7 +33,9 @@ extension SQLStore {
                     try await $0.raw(
                         """
                         SELECT id, kind, title, body, link, created_at, read_at FROM notifications
-                        WHERE user_id = \(bind: user.rawValue) ORDER BY id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+                        WHERE user_id = \(bind: user.rawValue)
+                        ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, \(unsafeRaw: SQLStore.urgencyOrder), id DESC
+                        LIMIT \(bind: limit) OFFSET \(bind: offset)
                         """
                     ).all().map(SQLStore.notification)
                 }
@@ -227,4 +229,12 @@ extension SQLStore {
             ("webhookSecretSet", .bool(!settings.webhookSecret.isEmpty)),
         ])
     }
+}
+
+extension SQLStore {
+    /// `CASE kind WHEN 'returned' THEN 0 … END`: what asks for action first (`ReminderKind.urgency`).
+    /// Built from the enum's constant raw values, never from input.
+    static let urgencyOrder =
+        "CASE kind "
+        + ReminderKind.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.urgency)" }.joined(separator: " ") + " ELSE 99 END"
 }

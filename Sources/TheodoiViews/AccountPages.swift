@@ -14,11 +14,18 @@ public struct ViewerModel: Sendable {
     /// Unread notifications (the bell's number).
     public let unread: Int
     public let hasUnread: Bool
+    /// For the office: reports and extension requests waiting for it, and the queue to open.
+    public var waiting: Int
+    public var waitingHref: String
+    public let hasWaiting: Bool
 
     public init(
         signedIn: Bool, name: String = "", roleName: String = "", csrf: String = "", canManage: Bool = false,
-        canAudit: Bool = false, canImport: Bool = false, unread: Int = 0
+        canAudit: Bool = false, canImport: Bool = false, unread: Int = 0, waiting: Int = 0, waitingHref: String = ""
     ) {
+        self.waiting = waiting
+        self.waitingHref = waitingHref
+        hasWaiting = !waitingHref.isEmpty
         self.unread = unread
         hasUnread = unread > 0
         self.signedIn = signedIn

@@ -19,6 +19,8 @@ public struct AppRequestContext: AuthRequestContext, RequestContext {
     var anonymousCSRF: String?
     /// The signed-in user's unread notifications (the bell's number), read for pages only.
     var unreadNotifications = 0
+    /// For the office's pages: what waits for it, and in which plan's queue most.
+    var waiting: (count: Int, slug: String)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

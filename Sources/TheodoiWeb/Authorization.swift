@@ -38,7 +38,8 @@ extension AppRequestContext {
             roleName: identity.user.name == identity.user.role.vietnamese ? "" : identity.user.role.vietnamese,
             csrf: identity.csrfToken ?? "",
             canManage: identity.may(.manageUsers), canAudit: identity.may(.readAudit),
-            canImport: identity.may(.importCatalogue), unread: unreadNotifications)
+            canImport: identity.may(.importCatalogue), unread: unreadNotifications, waiting: waiting?.count ?? 0,
+            waitingHref: waiting.map { SiteRoute.reviewQueue(slug: $0.slug).href } ?? "")
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TheodoiCore
 import TheodoiForms
 import TheodoiOperations
 import TheodoiStore
@@ -49,6 +50,8 @@ struct IdentityMiddleware: RouterMiddleware {
     let accounts: Accounts
     /// A user's unread notifications, for the header's bell.
     let unread: @Sendable (UserRecord.ID) async throws -> Int
+    /// What waits for the office, per plan (most first): the office's header shows the total.
+    var waiting: @Sendable () async throws -> [(slug: String, count: Int)] = { [] }
     let trustForwardedFor: Bool
 
     /// The client's address as the trusted reverse proxy saw it: the **last** `X-Forwarded-For`
@@ -87,6 +90,10 @@ struct IdentityMiddleware: RouterMiddleware {
             // Pages show the bell's number; static files and posts do not need it.
             if let user = context.identity?.user, request.method == .get, !request.uri.path.hasPrefix("/static/") {
                 context.unreadNotifications = try await unread(user.id)
+                if user.role == .monitor || user.role == .admin {
+                    let plans = try await waiting()
+                    if let first = plans.first { context.waiting = (plans.reduce(0) { $0 + $1.count }, first.slug) }
+                }
             }
         }
         context.anonymousCSRF = request.cookies[CookieName.csrf]?.value

@@ -79,6 +79,7 @@ public enum WebServer {
         router.add(
             middleware: IdentityMiddleware(
                 accounts: dependencies.accounts, unread: { try await dependencies.reminders.unread($0) },
+                waiting: { try await dependencies.reporting.progress.waiting() },
                 trustForwardedFor: dependencies.trustForwardedFor))
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(middleware: CSRFMiddleware())

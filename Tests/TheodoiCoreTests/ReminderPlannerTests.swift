@@ -107,7 +107,8 @@ struct ReminderPlannerTests {
             reviews: [.init(reportID: 11, decidedOn: Self.date("2025-09-22"), decision: .return)])
         #expect(
             Self.days("31/12/2025", from: "2025-09-21", to: "2025-10-21", history: returned, settings: settings).prefix(3) == [
-                "09-22: returned:11", "09-23: returned:11", "09-24: returned:11",
+                // Sent 20/09: the office hears at once (within the week); returned 22/09.
+                "09-21: submitted:11:0", "09-22: returned:11", "09-23: returned:11",
             ])
         // Quiet counts from the report (20/09): 30 days later is Monday 20/10.
         #expect(
@@ -120,8 +121,21 @@ struct ReminderPlannerTests {
             reports: [.init(id: 12, submittedOn: Self.date("2025-09-22"), percent: 100, claimsCompletion: true)])
         #expect(
             Self.days("25/09/2025", from: "2025-09-22", to: "2025-09-29", history: claimed) == [
-                "09-26: awaiting-review:12", "09-27: awaiting-review:12", "09-28: awaiting-review:12",
-                "09-29: awaiting-review:12",
+                "09-22: submitted:12:0", "09-23: submitted:12:0", "09-24: submitted:12:0", "09-25: submitted:12:0",
+                "09-26: submitted:12:0, awaiting-review:12", "09-27: submitted:12:0, awaiting-review:12",
+                "09-28: submitted:12:0, awaiting-review:12", "09-29: submitted:12:0, awaiting-review:12",
+            ])
+        // Past the week the event is on the pages only; a reversed decision makes it new again.
+        #expect(Self.days("25/09/2025", from: "2025-09-30", to: "2025-09-30", history: claimed) == ["09-30: awaiting-review:12"])
+        let reopened = AssignmentHistory(
+            reports: [.init(id: 13, submittedOn: Self.date("2025-09-22"), percent: 100, claimsCompletion: true)],
+            reviews: [
+                .init(
+                    reportID: 13, decidedOn: Self.date("2025-09-23"), decision: .return, reversedOn: Self.date("2025-09-24"))
+            ])
+        #expect(
+            Self.days("31/12/2025", from: "2025-09-24", to: "2025-09-24", history: reopened, settings: settings) == [
+                "09-24: submitted:13:1"
             ])
     }
 
@@ -130,7 +144,12 @@ struct ReminderPlannerTests {
         let settings = ReminderSettings(quietDays: 0)
         let extended = AssignmentHistory(
             extensions: [.init(decidedOn: Self.date("2025-10-20"), approved: true, newDue: Self.date("2025-12-31"))])
-        #expect(Self.days("31/10/2025", from: "2025-10-24", to: "2025-10-24", history: extended, settings: settings).isEmpty)
+        // The decision reaches the lead agency at once (within the week); then only the new series.
+        #expect(
+            Self.days("31/10/2025", from: "2025-10-24", to: "2025-10-24", history: extended, settings: settings) == [
+                "10-24: extension:A.1:2025-10-20:2025-12-31:true"
+            ])
+        #expect(Self.days("31/10/2025", from: "2025-10-28", to: "2025-10-28", history: extended, settings: settings).isEmpty)
         #expect(
             Self.days("31/10/2025", from: "2025-12-24", to: "2025-12-24", history: extended, settings: settings) == [
                 "12-24: due-soon:A.1:2025-12-31:7"

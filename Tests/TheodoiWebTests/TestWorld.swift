@@ -168,9 +168,15 @@ extension World {
             officerAgency: science, otherAgency: finance, progress: store.progress,
             views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)),
             reports: store.reports, reminders: store.reminders, outbox: store.outbox)
+        // As the server does: the plan's reminder pass runs right after each event (in-app notices).
+        let pass = ReminderPass(
+            store: catalogue, users: store.accounts.users, reminders: store.reminders, snapshots: world.views.snapshots)
+        let afterEvent: @Sendable (String) async -> Void = { slug in
+            _ = try? await pass.run(today: world.today, at: clock.now().ISO8601Format(), only: [slug], deliver: false)
+        }
         let dependencies = WebDependencies(
             store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
-            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }),
+            reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
                 views: world.views, reports: store.reports, converter: converter, today: { world.today }),
             importer: importer, reminders: store.reminders, outbox: store.outbox, emailEnabled: true,
