@@ -61,6 +61,8 @@ public struct PeriodicReportPage: Sendable {
     public var planNumber: String
     public var periods: [Option]
     public var asOfISO: String
+    /// The same date as officials type it (dd/MM/yyyy).
+    public let asOfText: String
     public var scopes: [Option]
     public var number: String
     public var numberSuffix: String
@@ -104,6 +106,7 @@ public struct PeriodicReportPage: Sendable {
         self.planNumber = planNumber
         self.periods = periods
         self.asOfISO = asOfISO
+        asOfText = LocalDate(iso: asOfISO)?.vietnameseShort ?? asOfISO
         self.scopes = scopes
         self.number = number
         self.numberSuffix = numberSuffix
@@ -274,8 +277,9 @@ public enum OfficialDocumentHTML {
             html += "<section class=\"doc-appendix\"><p class=\"doc-kind\"><strong>\(escape(appendix.title))</strong></p>"
             html += "<p class=\"doc-subject\"><em>\(escape(appendix.subtitle))</em></p><table class=\"doc-table\"><colgroup>"
             let total = max(1, appendix.widths.reduce(0, +))
-            // The width attribute, not a style: the pages' Content-Security-Policy allows no inline styles.
-            for width in appendix.widths { html += "<col width=\"\(Double(width * 1_000 / total) / 10)%\">" }
+            // A class per whole percent (document.css), not a style: the pages' Content-Security-Policy
+            // allows no inline styles, and `<col width>` is obsolete.
+            for width in appendix.widths { html += "<col class=\"w\(max(1, min(100, (width * 100 + total / 2) / total)))\">" }
             html += "</colgroup><thead><tr>"
             for column in appendix.columns { html += "<th>\(escape(column))</th>" }
             html += "</tr></thead><tbody>"
