@@ -99,8 +99,14 @@ public struct PasswordPage: Sendable {
     public var errors: [String]
     public let hasErrors: Bool
     public var minimumLength: Int
+    /// Where a forced change goes next (the page the user was going to), or "".
+    public var next: String
 
-    public init(layout: Layout, csrf: String, email: String, forced: Bool, done: Bool, errors: [String], minimumLength: Int) {
+    public init(
+        layout: Layout, csrf: String, email: String, forced: Bool, done: Bool, errors: [String], minimumLength: Int,
+        next: String = ""
+    ) {
+        self.next = next
         self.layout = layout
         self.csrf = csrf
         self.email = email

@@ -80,7 +80,7 @@ public enum Charts {
         let height = legendHeight + rowHeight * Double(categories.count) + 10
         let maxTotal = max(1, categories.map { $0.values.reduce(0) { $0 + $1.value } }.max() ?? 1)
         var svg =
-            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"group\" aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
+            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
             + "<title id=\"\(id)-title\">\(escaped(title))</title>" + patterns(id)
         for (index, item) in series.enumerated() {
             let x = Double(index % 3) * 250
@@ -212,7 +212,7 @@ public enum Charts {
         let wide = width > 800
         return "<svg class=\"chart\(wide ? " wide" : "")\" viewBox=\"0 0 \(Int(width)) \(Int(height))\""
             + (wide ? " width=\"\(Int(width))\" height=\"\(Int(height))\"" : "")
-            + " role=\"group\" aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
+            + " aria-labelledby=\"\(id)-title\" preserveAspectRatio=\"xMinYMin meet\">"
             + "<title id=\"\(id)-title\">\(escaped(title))</title>"
     }
 

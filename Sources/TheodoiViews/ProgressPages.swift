@@ -266,6 +266,8 @@ public struct ReportFormPage: Sendable {
     public var carried: [FileLink]
     /// "Nội dung chép từ báo cáo gửi lúc …": where a new report's values came from.
     public var startedFrom: String
+    /// What the last save did ("Đã lưu bản nháp …"), or "".
+    public var notice: String = ""
     public let isReport: Bool
     public let hasCarried: Bool
     public let hasStartedFrom: Bool

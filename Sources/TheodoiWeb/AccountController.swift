@@ -32,7 +32,10 @@ struct AccountController: Sendable {
         }
         switch try await accounts.signIn(email: email, password: password, address: context.address) {
         case .signedIn(let token, let identity):
-            var response = Responses.redirect(identity.user.mustChangePassword ? SiteRoute.password.href : (next ?? "/"))
+            // A forced password change first, then on to the page the user was going to.
+            var response = Responses.redirect(
+                identity.user.mustChangePassword
+                    ? SiteRoute.password.href + SiteRoute.queryString([("next", next ?? "/")]) : (next ?? "/"))
             response.setCookie(
                 Cookie(
                     name: CookieName.session, value: token, maxAge: Int(accounts.sessionLifetime), path: "/",
@@ -75,18 +78,24 @@ struct AccountController: Sendable {
 
     func passwordPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
-        return passwordResponse(context, identity: identity, done: false, errors: [], status: .ok)
+        let next = AccountController.safeNext(QueryParameters(request.uri.query)["next"])
+        return passwordResponse(context, identity: identity, done: false, errors: [], status: .ok, next: next)
     }
 
     func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
+        let next = AccountController.safeNext(context.form["next"])
         do {
             try await accounts.changePassword(
                 identity, current: context.form["current"] ?? "", new: context.form["new"] ?? "",
                 confirmation: context.form["confirmation"] ?? "", address: context.address)
         } catch let error as AccountError {
             return passwordResponse(
-                context, identity: identity, done: false, errors: error.messages, status: .unprocessableContent)
+                context, identity: identity, done: false, errors: error.messages, status: .unprocessableContent, next: next)
+        }
+        // A forced change done: on to the page the user was going to.
+        if identity.user.mustChangePassword, let next {
+            return Responses.redirect(next)
         }
         var changed = identity
         changed.user.mustChangePassword = false
@@ -96,13 +105,15 @@ struct AccountController: Sendable {
     // MARK: Helpers
 
     private func passwordResponse(
-        _ context: AppRequestContext, identity: Identity, done: Bool, errors: [String], status: HTTPResponse.Status
+        _ context: AppRequestContext, identity: Identity, done: Bool, errors: [String], status: HTTPResponse.Status,
+        next: String? = nil
     )
         -> Response
     {
         let page = PasswordPage(
             layout: Layout(title: "Đổi mật khẩu", section: "account"), csrf: context.csrfToken, email: identity.user.email,
-            forced: identity.user.mustChangePassword, done: done, errors: errors, minimumLength: PasswordPolicy.minimumLength)
+            forced: identity.user.mustChangePassword, done: done, errors: errors, minimumLength: PasswordPolicy.minimumLength,
+            next: next ?? "")
         return Responses.html(renderer.personalize(renderer.render(page), viewer: context.viewer), status: status)
     }
 

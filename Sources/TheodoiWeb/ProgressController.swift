@@ -46,9 +46,11 @@ struct ProgressController: Sendable {
         // A new report starts from the agency's last one: its values, its files, the office's reason beside it.
         let previous = draft == nil ? workspace.previous(of: kind, for: identity) : nil
         let form = draft.map { ReportForm($0.content) } ?? previous.map { ReportForm($0.content) } ?? ReportForm()
-        let page = formPage(
+        var page = formPage(
             workspace, kind: kind, form: form, draft: draft, version: draft?.version, error: "", conflict: nil,
             context: context, previous: previous)
+        // What the last save did, said on the page it returns to.
+        page.notice = QueryParameters(request.uri.query)["done"].flatMap { ProgressController.notices[$0] } ?? ""
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 

@@ -303,7 +303,12 @@ struct PasswordChangeGate: RouterMiddleware {
         guard let identity = context.identity, identity.user.mustChangePassword, identity.sessionDigest != nil,
             !PasswordChangeGate.open.contains(request.uri.path)
         else { return try await next(request, context) }
-        return Responses.redirect(SiteRoute.password.href)
+        // After the change, on to the page the user was going to.
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        guard request.method == .get, let next = AccountController.safeNext(target) else {
+            return Responses.redirect(SiteRoute.password.href)
+        }
+        return Responses.redirect(SiteRoute.password.href + SiteRoute.queryString([("next", next)]))
     }
 }
 

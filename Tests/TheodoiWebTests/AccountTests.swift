@@ -341,9 +341,23 @@ struct AccountTests {
             #expect(missingAgency.status == .unprocessableContent)
             #expect(missingAgency.body.contains("Cán bộ đơn vị phải thuộc một cơ quan"))
             let signIn = try await AccountTests.signIn(client, email: "canbo.khcn@gialai.gov.vn", password: password)
-            #expect(signIn.location == "/account/password")
+            #expect(signIn.location == "/account/password?next=%2F")
             let cookie = try #require(AccountTests.sessionCookie(signIn.headers))
-            #expect(try await HTTP.get(client, "/plans/343-qd-tu", headers: [.cookie: cookie]).location == "/account/password")
+            #expect(
+                try await HTTP.get(client, "/plans/343-qd-tu?stage=returned", headers: [.cookie: cookie]).location
+                    == "/account/password?next=%2Fplans%2F343-qd-tu%3Fstage%3Dreturned")
+            // After the change, on to the page the user was going to; another site is never a next page.
+            let form = try await HTTP.get(
+                client, "/account/password?next=%2Fplans%2F343-qd-tu%3Fstage%3Dreturned", headers: [.cookie: cookie])
+            #expect(form.body.contains("name=\"next\" value=\"/plans/343-qd-tu?stage=returned\""))
+            let csrf = try #require(form.body.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) })
+            let changed = try await HTTP.post(
+                client, "/account/password",
+                [
+                    ("_csrf", csrf), ("next", "//evil.example/"), ("current", password), ("new", "Gia-Lai-2026-an-toan"),
+                    ("confirmation", "Gia-Lai-2026-an-toan"),
+                ], headers: [.cookie: cookie])
+            #expect(changed.status == .ok && changed.body.contains("Đã đổi mật khẩu"))
             let log = try await world.accountStore.auditLog(AuditFilter(action: "user.create")).entries
             #expect(log.first?.actor == "admin@gialai.gov.vn")
             #expect(log.first?.after?.contains(#""role":"officer""#) == true)
