@@ -144,21 +144,22 @@ extension SQLStore {
         }
     }
 
-    func search(_ plan: PlanRecord.ID, _ foldedQuery: String) async throws -> Set<String> {
-        var escaped = ""
-        for character in foldedQuery {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
+    func search(_ plan: PlanRecord.ID, _ words: SearchWords) async throws -> Set<String> {
+        // One LIKE per word on the folded column, which both databases compare the same way: the
+        // column and the words are lowercase already, so SQLite's ASCII-only case folding in LIKE
+        // and PostgreSQL's case-sensitive LIKE agree.
+        var query: SQLQueryString = "SELECT code FROM assignments WHERE plan_id = \(bind: plan.rawValue)"
+        for word in words.filterWords {
+            var escaped = ""
+            for character in word {
+                if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+                escaped.append(character)
+            }
+            query = query + " AND search_text LIKE \(bind: "%\(escaped)%") ESCAPE '\\'"
         }
-        let pattern = "%\(escaped)%"
+        let statement = query
         return try await read { database in
-            Set(
-                try await database.raw(
-                    """
-                    SELECT code FROM assignments
-                    WHERE plan_id = \(bind: plan.rawValue) AND search_text LIKE \(bind: pattern) ESCAPE '\\'
-                    """
-                ).all().map { try $0.decode(column: "code", as: String.self) })
+            Set(try await database.raw(statement).all().map { try $0.decode(column: "code", as: String.self) })
         }
     }
 
