@@ -1,4 +1,5 @@
 import Mustache
+import TheodoiCore
 
 // Page models answer Mustache's lookups directly instead of through reflection (Mirror), which
 // took most of the time of a large page. Each lists exactly the names its templates use.
@@ -29,6 +30,17 @@ extension Link: MustacheParent {
         case "label": label
         case "linkHref": linkHref
         case "hasLink": hasLink
+        case "labelMarks": labelMarks
+        default: nil
+        }
+    }
+}
+
+extension SearchWords.Piece: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "text": text
+        case "isMarked": isMarked
         default: nil
         }
     }
@@ -71,6 +83,7 @@ extension AssignmentRowModel: MustacheParent {
         case "dueText": dueText
         case "output": output
         case "status": status
+        case "titleMarks": titleMarks
         default: nil
         }
     }
