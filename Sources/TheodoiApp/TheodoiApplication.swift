@@ -62,11 +62,16 @@ public enum TheodoiApplication {
     }
 
     /// Runs the server: migrates, loads the bundled catalogue into an empty database, serves until
-    /// SIGINT or SIGTERM. `announce` receives the address once the server listens.
+    /// SIGINT or SIGTERM. `announce` receives the address once the server listens. Throws
+    /// `StartupFailure` before touching the database when the server cannot listen.
     public static func serve(
         _ configuration: AppConfiguration, announce: @escaping @Sendable (String) async -> Void,
         announceAdmin: @escaping @Sendable (_ email: String, _ password: String) async -> Void
     ) async throws {
+        // A busy port is found before the database is opened: no file created, nothing migrated or loaded.
+        if let problem = await ListenCheck.problem(host: configuration.host, port: configuration.port) {
+            throw StartupFailure(message: "Không khởi động được: \(problem.description)")
+        }
         let logger = makeLogger(configuration)
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
@@ -112,6 +117,12 @@ public enum TheodoiApplication {
         try await group.run()
         await store.shutdown()
     }
+}
+
+/// Why the server did not start, in one line for the person who started it.
+public struct StartupFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// What commands work with: the store, the importer, accounts and the audit verifier.
