@@ -114,7 +114,19 @@ public enum TheodoiApplication {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // The store is closed on failure too (an open SQLite connection must not be dropped),
+            // and a port taken between the check and the server's own bind is told the same way.
+            await store.shutdown()
+            if let problem = ListenCheck.problem(from: error, host: configuration.host, port: configuration.port),
+                case .portInUse = problem
+            {
+                throw StartupFailure(message: "Không khởi động được: \(problem.description)")
+            }
+            throw error
+        }
         await store.shutdown()
     }
 }

@@ -42,17 +42,23 @@ public enum ListenCheck {
             let channel = try await bootstrap.bind(host: host, port: port).get()
             try? await channel.close().get()
             return nil
-        } catch let error as IOError {
-            switch error.errnoCode {
-            case EADDRINUSE: return .portInUse(port: port)
-            case EACCES, EPERM: return .notPermitted(port: port)
-            case EADDRNOTAVAIL: return .addressNotAvailable(host: host)
-            default: return .other(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
-            }
-        } catch is SocketAddressError {
-            return .unknownHost(host: host)
         } catch {
-            return .other(host: host, port: port, reason: "\(error)")
+            return problem(from: error, host: host, port: port) ?? .other(host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    /// The reason behind an error from binding `host:port`; nil when the error is not about listening.
+    public static func problem(from error: any Error, host: String, port: Int) -> Problem? {
+        switch error {
+        case let error as IOError:
+            switch error.errnoCode {
+            case EADDRINUSE: .portInUse(port: port)
+            case EACCES, EPERM: .notPermitted(port: port)
+            case EADDRNOTAVAIL: .addressNotAvailable(host: host)
+            default: .other(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
+            }
+        case is SocketAddressError, is SocketAddressError.UnknownHost: .unknownHost(host: host)
+        default: nil
         }
     }
 }
