@@ -30,17 +30,9 @@ extension Link: MustacheParent {
         case "label": label
         case "linkHref": linkHref
         case "hasLink": hasLink
-        case "labelMarks": labelMarks
-        default: nil
-        }
-    }
-}
-
-extension SearchWords.Piece: MustacheParent {
-    public func child(named key: String) -> Any? {
-        switch key {
-        case "text": text
-        case "isMarked": isMarked
+        // With a search, the label as HTML with its matches marked; templates test `labelHasMarks` first.
+        case "labelHasMarks": labelMarks != nil
+        case "labelMarked": labelMarks.map(MarkedHTML.html) ?? ""
         default: nil
         }
     }
@@ -83,7 +75,8 @@ extension AssignmentRowModel: MustacheParent {
         case "dueText": dueText
         case "output": output
         case "status": status
-        case "titleMarks": titleMarks
+        case "titleHasMarks": titleMarks != nil
+        case "titleMarked": titleMarks.map(MarkedHTML.html) ?? ""
         default: nil
         }
     }

@@ -85,13 +85,13 @@ struct SearchWebTests {
         try await TestServer.run { client, importer in
             var text = String(decoding: try SeedCatalogue.data(), as: UTF8.self)
             text = text.replacingOccurrences(
-                of: "Triển khai Cổng dữ liệu mở\t", with: "Triển khai <b>Cổng</b> dữ liệu mở & \"đa\" nền tảng\t")
+                of: "Triển khai Cổng dữ liệu mở\t", with: "Triển khai <b>Cổng</b> dữ liệu mở & \"đa\" nền tảng 'số'\t")
             _ = try await importer.importCatalogue(Data(text.utf8), sourceName: "343-QD-TU.txt")
             let (status, html, _) = try await TestServer.get(client, "/plans/343-qd-tu?q=cong+%3Cb%3E+DA+NEN")
             #expect(status == .ok)
             #expect(
                 html.contains(
-                    "Triển khai <mark>&lt;b&gt;Cổng</mark>&lt;/b&gt; dữ liệu mở &amp; &quot;<mark>đa</mark>&quot; <mark>nền</mark> tảng"
+                    "Triển khai <mark>&lt;b&gt;Cổng</mark>&lt;/b&gt; dữ liệu mở &amp; &quot;<mark>đa</mark>&quot; <mark>nền</mark> tảng &#39;số&#39;"
                 ))
             #expect(!html.contains("<b>Cổng"))
         }
