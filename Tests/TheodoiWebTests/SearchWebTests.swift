@@ -80,6 +80,17 @@ struct SearchWebTests {
         }
     }
 
+    @Test("the agency directory finds an agency by its words in any order")
+    func directory() async throws {
+        try await World.run { world, base in
+            let admin = world.client(base, as: .admin)
+            let (status, html, _) = try await TestServer.get(admin, "/admin/agencies?q=cong+nghe+KHOA")
+            #expect(status == .ok)
+            #expect(html.contains("Sở Khoa học và Công nghệ"))
+            #expect(!html.contains("Sở Tài chính"))
+        }
+    }
+
     @Test("marked text stays escaped: a title with markup shows as text, with the words marked")
     func escaped() async throws {
         try await TestServer.run { client, importer in
