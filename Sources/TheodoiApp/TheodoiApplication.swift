@@ -62,11 +62,16 @@ public enum TheodoiApplication {
     }
 
     /// Runs the server: migrates, loads the bundled catalogue into an empty database, serves until
-    /// SIGINT or SIGTERM. `announce` receives the address once the server listens.
+    /// SIGINT or SIGTERM. `announce` receives the address once the server listens. Throws
+    /// `StartupFailure` before touching the database when the server cannot listen.
     public static func serve(
         _ configuration: AppConfiguration, announce: @escaping @Sendable (String) async -> Void,
         announceAdmin: @escaping @Sendable (_ email: String, _ password: String) async -> Void
     ) async throws {
+        // A busy port is found before the database is opened: no file created, nothing migrated or loaded.
+        if let problem = await ListenCheck.problem(host: configuration.host, port: configuration.port) {
+            throw StartupFailure(message: "Không khởi động được: \(problem.description)")
+        }
         let logger = makeLogger(configuration)
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
@@ -123,9 +128,27 @@ public enum TheodoiApplication {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // The store is closed on failure too (an open SQLite connection must not be dropped),
+            // and a port taken between the check and the server's own bind is told the same way.
+            await store.shutdown()
+            if let problem = ListenCheck.problem(from: error, host: configuration.host, port: configuration.port),
+                case .portInUse = problem
+            {
+                throw StartupFailure(message: "Không khởi động được: \(problem.description)")
+            }
+            throw error
+        }
         await store.shutdown()
     }
+}
+
+/// Why the server did not start, in one line for the person who started it.
+public struct StartupFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// What commands work with: the store, the importer, accounts and the audit verifier.

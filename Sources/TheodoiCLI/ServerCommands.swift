@@ -37,6 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try store.configuration(host: host, port: port)
+        do {
+            try await serve(configuration)
+        } catch let failure as StartupFailure {
+            throw fail(failure.message)
+        }
+    }
+
+    private func serve(_ configuration: AppConfiguration) async throws {
         try await TheodoiApplication.serve(configuration) { address in
             let line = "theodoi đang chạy tại \(address) — mở địa chỉ này trong trình duyệt. Nhấn Ctrl+C để dừng.\n"
             FileHandle.standardOutput.write(Data(line.utf8))

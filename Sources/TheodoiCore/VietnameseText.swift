@@ -101,13 +101,39 @@ public enum VietnameseText {
                 bytes.append(0x20)
                 pendingSpace = false
             }
-            if Int(value) < foldTable.count, foldTable[Int(value)] != 0 {
-                bytes.append(foldTable[Int(value)])
-            } else {
-                bytes.append(contentsOf: fallbackFold(scalar).utf8)
-            }
+            appendFolded(letter: scalar, to: &bytes)
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The UTF-8 of one scalar's search form, scalar by scalar as `folded` makes it but with no
+    /// white space collapsed: each white space scalar becomes one space, a combining mark nothing.
+    /// Offsets into it map back to the text's own scalars (see `SearchWords.marked`).
+    static func appendFolded(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+        let value = scalar.value
+        if value < 0x80 {
+            if value == 0x20 || (0x09...0x0D).contains(value) {
+                bytes.append(0x20)
+            } else {
+                bytes.append((0x41...0x5A).contains(value) ? UInt8(value + 0x20) : UInt8(value))
+            }
+        } else if (0x300...0x36F).contains(value) {
+            return
+        } else if scalar.properties.isWhitespace {
+            bytes.append(0x20)
+        } else {
+            appendFolded(letter: scalar, to: &bytes)
+        }
+    }
+
+    /// A non-ASCII scalar that is neither white space nor a combining mark, folded.
+    private static func appendFolded(letter scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+        let value = Int(scalar.value)
+        if value < foldTable.count, foldTable[value] != 0 {
+            bytes.append(foldTable[value])
+        } else {
+            bytes.append(contentsOf: fallbackFold(scalar).utf8)
+        }
     }
 
     /// Base ASCII letter of each Latin letter with diacritics up to U+1EFF (0 when there is none).

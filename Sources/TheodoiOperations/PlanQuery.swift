@@ -9,7 +9,7 @@ public struct PlanQuery: Sendable {
     }
 
     public var asOf: LocalDate
-    /// Free text; diacritics and case ignored.
+    /// Free text: the rows that contain every word of it (`SearchWords`); diacritics and case ignored.
     public var text: String?
     public var agency: AgencyRecord.ID?
     public var agencyRole: AgencyRole
@@ -118,8 +118,8 @@ public struct PlanViews: Sendable {
         let statuses = await snapshots.statuses(of: snapshot, asOf: query.asOf)
         var matching: Set<String>?
         if let text = query.text {
-            let folded = VietnameseText.folded(text)
-            if !folded.isEmpty { matching = try await store.searchAssignments(snapshot.plan.id, folded) }
+            let words = SearchWords(text)
+            if !words.isEmpty { matching = try await store.searchAssignments(snapshot.plan.id, words) }
         }
         var selected: [Int] = []
         let assignments = snapshot.assignments

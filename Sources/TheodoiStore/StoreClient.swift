@@ -24,8 +24,9 @@ public struct StoreClient: Sendable {
     public var looseGroups: @Sendable (_ plan: PlanRecord.ID) async throws -> [GroupRecord]
     /// Every assignment of the plan in document order.
     public var assignments: @Sendable (_ plan: PlanRecord.ID) async throws -> [AssignmentRecord]
-    /// Codes of the plan's assignments whose folded search text contains the folded query.
-    public var searchAssignments: @Sendable (_ plan: PlanRecord.ID, _ foldedQuery: String) async throws -> Set<String>
+    /// Codes of the plan's assignments whose folded search text contains every one of the words;
+    /// every code when there are none.
+    public var searchAssignments: @Sendable (_ plan: PlanRecord.ID, _ words: SearchWords) async throws -> Set<String>
     /// Every agency, ordered by folded name.
     public var agencies: @Sendable () async throws -> [AgencyRecord]
     /// The import findings of a plan, by line.
@@ -58,7 +59,7 @@ public struct StoreClient: Sendable {
         parts: @escaping @Sendable (PlanRecord.ID) async throws -> [PartRecord],
         looseGroups: @escaping @Sendable (PlanRecord.ID) async throws -> [GroupRecord],
         assignments: @escaping @Sendable (PlanRecord.ID) async throws -> [AssignmentRecord],
-        searchAssignments: @escaping @Sendable (PlanRecord.ID, String) async throws -> Set<String>,
+        searchAssignments: @escaping @Sendable (PlanRecord.ID, SearchWords) async throws -> Set<String>,
         agencies: @escaping @Sendable () async throws -> [AgencyRecord],
         findings: @escaping @Sendable (PlanRecord.ID) async throws -> [Finding],
         ping: @escaping @Sendable () async throws -> Void,

@@ -1,4 +1,5 @@
 import Mustache
+import TheodoiCore
 
 // Page models answer Mustache's lookups directly instead of through reflection (Mirror), which
 // took most of the time of a large page. Each lists exactly the names its templates use.
@@ -29,6 +30,9 @@ extension Link: MustacheParent {
         case "label": label
         case "linkHref": linkHref
         case "hasLink": hasLink
+        // With a search, the label as HTML with its matches marked; templates test `labelHasMarks` first.
+        case "labelHasMarks": labelMarks != nil
+        case "labelMarked": labelMarks.map(MarkedHTML.html) ?? ""
         default: nil
         }
     }
@@ -71,6 +75,8 @@ extension AssignmentRowModel: MustacheParent {
         case "dueText": dueText
         case "output": output
         case "status": status
+        case "titleHasMarks": titleMarks != nil
+        case "titleMarked": titleMarks.map(MarkedHTML.html) ?? ""
         default: nil
         }
     }

@@ -1,3 +1,5 @@
+import TheodoiCore
+
 /// What every page shows around its content.
 public struct Layout: Sendable {
     /// The `<title>`.
@@ -40,11 +42,14 @@ public struct Link: Sendable {
     /// Named apart from the rows' `href`: Mustache looks a missing value up in the enclosing context.
     public var linkHref: String
     public let hasLink: Bool
+    /// The label with the words of a search marked; nil when the page shows no search.
+    public var labelMarks: [SearchWords.Piece]?
 
-    public init(label: String, href: String?) {
+    public init(label: String, href: String?, labelMarks: [SearchWords.Piece]? = nil) {
         self.label = label
         self.linkHref = href ?? ""
         self.hasLink = href != nil
+        self.labelMarks = labelMarks
     }
 }
 
@@ -90,11 +95,14 @@ public struct AssignmentRowModel: Sendable {
     public var dueText: String?
     public var output: String
     public var status: StatusBadge
+    /// The title with the words of a search marked; nil when the page shows no search.
+    public var titleMarks: [SearchWords.Piece]?
 
     public init(
         code: String, number: String, href: String, isSub: Bool, title: String, lead: [Link], coordinators: [Link],
-        deadlineText: String, dueText: String?, output: String, status: StatusBadge
+        deadlineText: String, dueText: String?, output: String, status: StatusBadge, titleMarks: [SearchWords.Piece]? = nil
     ) {
+        self.titleMarks = titleMarks
         self.code = code
         self.number = number
         self.href = href

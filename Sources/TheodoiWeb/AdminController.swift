@@ -194,10 +194,10 @@ struct AdminController: Sendable {
     func directory(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.editAgencies)
         let query = QueryParameters(request.uri.query)["q"] ?? ""
-        let folded = VietnameseText.folded(query)
+        // The same rule as the plan's search: every word, in any order, in one of the agency's names.
+        let words = SearchWords(query)
         let rows = try await dependencies.store.agencies().filter { agency in
-            folded.isEmpty
-                || ([agency.name, agency.shortName] + agency.aliases).contains { VietnameseText.folded($0).contains(folded) }
+            words.isEmpty || ([agency.name, agency.shortName] + agency.aliases).contains { words.matches($0) }
         }.map { agency in
             AgencyAdminRow(
                 name: agency.name, shortName: agency.shortName, kindName: Models.kindLabel(agency.kind),

@@ -159,6 +159,7 @@ struct PageController: Sendable {
             throw WebError.notFound(error.message, api: error.message)
         }
         let plan = snapshot.plan
+        let searchWords = query.text.map { SearchWords($0) }.flatMap { $0.isEmpty ? nil : $0 }
 
         // The appendix layout: part and group headings before the rows they hold.
         var sections: [TableSection] = []
@@ -182,7 +183,7 @@ struct PageController: Sendable {
             }
             if sections.isEmpty { sections.append(TableSection(code: "", title: "", isPart: false, rows: [])) }
             sections[sections.count - 1].rows.append(
-                Models.row(row, slug: slug, asOf: query.asOf, explicitDate: parameters["asOf"] != nil))
+                Models.row(row, slug: slug, asOf: query.asOf, explicitDate: parameters["asOf"] != nil, marking: searchWords))
         }
 
         let cards = Timeliness.allCases.map { timeliness in
@@ -534,11 +535,17 @@ enum Models {
             overdueAtIssue: status.overdueAtIssue)
     }
 
-    static func link(_ link: AgencyLink, slug: String) -> Link {
-        Link(label: link.name, href: link.agencyID.map { SiteRoute.agency(id: $0, slug: slug).href })
+    static func link(_ link: AgencyLink, slug: String, marking: SearchWords? = nil) -> Link {
+        Link(
+            label: link.name, href: link.agencyID.map { SiteRoute.agency(id: $0, slug: slug).href },
+            labelMarks: marking?.marked(link.name))
     }
 
-    static func row(_ row: PlanRow, slug: String, asOf: LocalDate, explicitDate: Bool) -> AssignmentRowModel {
+    /// A row of a list of assignments; with `marking`, the words of that search marked in the title
+    /// and the agencies' names.
+    static func row(
+        _ row: PlanRow, slug: String, asOf: LocalDate, explicitDate: Bool, marking: SearchWords? = nil
+    ) -> AssignmentRowModel {
         let assignment = row.assignment
         var dueText: String?
         if let effective = row.status.effectiveDue {
@@ -551,10 +558,11 @@ enum Models {
         return AssignmentRowModel(
             code: assignment.code, number: assignment.number,
             href: SiteRoute.assignment(slug: slug, code: assignment.code, asOf: explicitDate ? asOf : nil).href,
-            isSub: assignment.parent != nil, title: assignment.title, lead: assignment.lead.map { link($0, slug: slug) },
-            coordinators: assignment.coordinators.map { link($0, slug: slug) },
+            isSub: assignment.parent != nil, title: assignment.title,
+            lead: assignment.lead.map { link($0, slug: slug, marking: marking) },
+            coordinators: assignment.coordinators.map { link($0, slug: slug, marking: marking) },
             deadlineText: assignment.deadline.text.isEmpty ? "—" : assignment.deadline.text, dueText: dueText,
-            output: assignment.output, status: badge(row.status))
+            output: assignment.output, status: badge(row.status), titleMarks: marking?.marked(assignment.title))
     }
 
     /// What a deadline means, in words.

@@ -15,6 +15,8 @@ enum FuzzTarget: String, CaseIterable {
     case xlsxXML = "xlsx-xml"
     case multipart
     case form
+    /// A search box (the first line) over a text to mark (the rest).
+    case search
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["THEODOI_FUZZ_TARGET"] ?? ""
@@ -91,6 +93,15 @@ enum FuzzTarget: String, CaseIterable {
                 _ = Deadline(parsing: value, planDate: LocalDate(year: 2025, month: 9, day: 3))
                 _ = HeaderParameter.value(name, in: value)
             }
+        case .search:
+            let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
+            let words = SearchWords(String(decoding: bytes[..<newline], as: UTF8.self))
+            let text = String(decoding: bytes.dropFirst(newline + 1), as: UTF8.self)
+            let pieces = words.marked(text)
+            // The pieces put back together are the text: nothing lost, nothing split inside a character.
+            if pieces.map(\.text).joined() != text { fatalError("marked pieces do not make up the text") }
+            _ = words.matches(text)
+            _ = words.filterWords
         }
     }
 }
