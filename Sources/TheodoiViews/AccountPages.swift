@@ -101,12 +101,14 @@ public struct PasswordPage: Sendable {
     public var minimumLength: Int
     /// Where a forced change goes next (the page the user was going to), or "".
     public var next: String
+    public let hasNext: Bool
 
     public init(
         layout: Layout, csrf: String, email: String, forced: Bool, done: Bool, errors: [String], minimumLength: Int,
         next: String = ""
     ) {
         self.next = next
+        hasNext = !next.isEmpty
         self.layout = layout
         self.csrf = csrf
         self.email = email

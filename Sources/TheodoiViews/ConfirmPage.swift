@@ -60,7 +60,8 @@ public struct ConfirmPage: Sendable {
         self.heading = heading
         self.lead = lead
         self.question = question
-        self.fields = fields
+        // An empty value reads "—" (nothing written), not a blank that looks like a fault.
+        self.fields = fields.map { $0.value.isEmpty ? Field(label: $0.label, value: "—") : $0 }
         self.items = items
         self.itemsLabel = itemsLabel
         self.warning = warning

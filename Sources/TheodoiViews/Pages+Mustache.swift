@@ -170,6 +170,7 @@ extension Field: MustacheParent {
 extension AssignmentPage: MustacheParent {
     public func child(named key: String) -> Any? {
         switch key {
+        case "hasAPI": !apiHref.isEmpty
         case "layout": layout
         case "code": code
         case "title": title

@@ -20,6 +20,7 @@ extension ProgressPanel: MustacheParent {
         case "periods": periods
         case "timeline": timeline
         case "historyHref": historyHref
+        case "hasHistory": !historyHref.isEmpty
         case "hasActions": hasActions
         case "hasPeriods": hasPeriods
         case "hasTimeline": hasTimeline

@@ -267,7 +267,8 @@ public struct ReportFormPage: Sendable {
     /// "Nội dung chép từ báo cáo gửi lúc …": where a new report's values came from.
     public var startedFrom: String
     /// What the last save did ("Đã lưu bản nháp …"), or "".
-    public var notice: String = ""
+    public var notice: String = "" { didSet { hasNotice = !notice.isEmpty } }
+    public private(set) var hasNotice = false
     public let isReport: Bool
     public let hasCarried: Bool
     public let hasStartedFrom: Bool

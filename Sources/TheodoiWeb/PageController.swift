@@ -264,13 +264,24 @@ struct PageController: Sendable {
         let asOf = try parameters.asOf(default: dependencies.today())
         return try await assignment(
             slug: slug, code: code, asOf: asOf, explicit: parameters["asOf"] != nil, context: context,
-            notice: parameters["done"].flatMap { ProgressController.notices[$0] }, formError: nil)
+            notice: parameters["done"].flatMap { ProgressController.notices[$0] }, formError: nil,
+            listHref: PageController.listBack(request.headers[.referer], slug: slug))
+    }
+
+    /// The plan's list the user came from, with its filters (the browser's same-origin Referer), so
+    /// the crumb goes back to the list as it was; nil for anything else.
+    static func listBack(_ referer: String?, slug: String) -> String? {
+        guard let referer, referer.utf8.count < 4_000, let url = URLComponents(string: referer),
+            url.path == SiteRoute.plan(slug: slug).href, let query = url.percentEncodedQuery, !query.isEmpty
+        else { return nil }
+        let pairs = URLEncodedForm.pairs(query).prefix(20).filter { $0.0.utf8.count <= 40 && $0.1.utf8.count <= 400 }
+        return pairs.isEmpty ? nil : SiteRoute.plan(slug: slug, query: pairs.map { ($0.name, $0.value) }).href
     }
 
     /// The assignment page, with a notice after a write or a refused inline form shown again.
     func assignment(
         slug: String, code: String, asOf: LocalDate, explicit: Bool, context: AppRequestContext, notice: String?,
-        formError: AssignmentFormError?, responseStatus: HTTPResponse.Status = .ok
+        formError: AssignmentFormError?, responseStatus: HTTPResponse.Status = .ok, listHref: String? = nil
     ) async throws -> Response {
         let identity = try context.signedIn()
         guard let detail = try await dependencies.views.assignment(slug: slug, code: code, asOf: asOf) else {
@@ -290,10 +301,13 @@ struct PageController: Sendable {
             location.append(
                 Field(label: "Nhóm", value: "\(group). \(detail.snapshot.groupTitle(part: assignment.part, group: group) ?? "")"))
         }
+        // The file's line is for those who load and check catalogues; others read the number the text gives.
+        let technical = identity.may(.importCatalogue)
         location.append(
             Field(
                 label: "Số thứ tự trong văn bản",
-                value: "\(assignment.number) (dòng \(assignment.line) của tệp \(plan.sourceName))"))
+                value: technical
+                    ? "\(assignment.number) (dòng \(assignment.line) của tệp \(plan.sourceName))" : assignment.number))
         var deadline = [
             Field(
                 label: "Thời hạn (văn bản ghi)", value: assignment.deadline.text.isEmpty ? "—" : "“\(assignment.deadline.text)”"),
@@ -326,7 +340,7 @@ struct PageController: Sendable {
                 title: "Nhiệm vụ \(assignment.code)", section: "plan", planSlug: slug, planNumber: plan.number,
                 dateQuery: explicit ? "?asOf=\(asOf.iso)" : ""),
             code: assignment.code, title: assignment.title,
-            planHref: SiteRoute.plan(slug: slug, query: explicit ? [("asOf", asOf.iso)] : []).href,
+            planHref: listHref ?? SiteRoute.plan(slug: slug, query: explicit ? [("asOf", asOf.iso)] : []).href,
             planNumber: plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, status: Models.badge(status),
             stageLabel: status.stage.vietnamese, percent: status.percent, location: location,
             lead: assignment.lead.map { Models.link($0, slug: slug) }, leadText: assignment.leadText,
@@ -335,7 +349,8 @@ struct PageController: Sendable {
             deadline: deadline, output: assignment.output,
             parent: detail.parent.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
             children: detail.children.map { Models.row($0, slug: slug, asOf: asOf, explicitDate: explicit) },
-            apiHref: SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : ""),
+            apiHref: technical
+                ? SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : "") : "",
             progress: ProgressController(dependencies: dependencies).panel(
                 workspace, identity: identity, context: context, notice: notice, formError: formError))
         return PageController.page(renderer.render(page), context, renderer: renderer, status: responseStatus)

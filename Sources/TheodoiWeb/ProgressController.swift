@@ -757,7 +757,7 @@ struct ProgressController: Sendable {
             awaitingReview: awaiting, pendingExtension: pending, extensionForm: extensionForm, dueForm: dueForm,
             corrections: corrections(workspace, identity: identity),
             periods: periods(workspace), timeline: timeline(workspace.visibleLog(to: identity), slug: slug, code: code),
-            historyHref: SiteRoute.apiHistory(slug: slug, code: code).href)
+            historyHref: identity.may(.importCatalogue) ? SiteRoute.apiHistory(slug: slug, code: code).href : "")
     }
 
     /// What `identity` may correct on the record now: withdraw its agency's last sent report or

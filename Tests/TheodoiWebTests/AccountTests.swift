@@ -349,7 +349,10 @@ struct AccountTests {
             // After the change, on to the page the user was going to; another site is never a next page.
             let form = try await HTTP.get(
                 client, "/account/password?next=%2Fplans%2F343-qd-tu%3Fstage%3Dreturned", headers: [.cookie: cookie])
-            #expect(form.body.contains("name=\"next\" value=\"/plans/343-qd-tu?stage=returned\""))
+            let kept = form.body.firstMatch(of: /name="next" value="([^"]+)"/).map { HTTP.unescape(String($0.1)) }
+            #expect(
+                kept == "/plans/343-qd-tu?stage=returned",
+                "\(form.status) \(form.body.components(separatedBy: "<form").dropFirst(2).first?.prefix(500) ?? "")")
             let csrf = try #require(form.body.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) })
             let changed = try await HTTP.post(
                 client, "/account/password",

@@ -195,4 +195,35 @@ struct DeliberateActsTests {
             #expect(try await HTTP.get(world.client(client, as: .leader), "/plans").status != .ok)
         }
     }
+
+    @Test("file lines and JSON links for those who use them; the crumb goes back to the filtered list; a monitor keeps an agency")
+    func pagesPeopleExpect() async throws {
+        try await World.run { world, client in
+            let path = "/plans/343-qd-tu/assignments/A.17.1"
+            let monitor = try await HTTP.get(world.client(client, as: .monitor), path)
+            #expect(monitor.body.contains("dòng 38 của tệp") && monitor.body.contains("Diễn biến dạng JSON"))
+            let leader = try await HTTP.get(world.client(client, as: .leader), path)
+            #expect(!leader.body.contains("dòng 38 của tệp") && !leader.body.contains("Diễn biến dạng JSON"))
+            #expect(leader.body.contains("<dt>Số thứ tự trong văn bản</dt><dd>17.1</dd>"))
+            // Opened from a filtered list, the crumb leads back to that list; from elsewhere, to the plan.
+            let fromList = try await HTTP.get(
+                world.client(client, as: .leader), path,
+                headers: [.referer: "http://127.0.0.1/plans/343-qd-tu?agency=36&role=lead&timeliness=open-overdue"])
+            #expect(fromList.body.contains("href=\"/plans/343-qd-tu?agency=36&amp;role=lead&amp;timeliness=open-overdue\""))
+            let foreign = try await HTTP.get(
+                world.client(client, as: .leader), path, headers: [.referer: "http://127.0.0.1/plans/khac?x=1"])
+            #expect(!foreign.body.contains("x=1"))
+            // An office account of Văn phòng Tỉnh ủy keeps its agency.
+            let office = try #require(try await world.catalogue.agencies().first { $0.name == "Văn phòng Tỉnh ủy" })
+            let created = try await HTTP.post(
+                world.client(client, as: .admin), "/admin/users",
+                [
+                    ("_csrf", "csrf-admin"), ("email", "theodoi.vptu@gialai.gov.vn"), ("name", "Chuyên viên VPTU"),
+                    ("role", "monitor"), ("agency", "\(office.id)"),
+                ])
+            #expect(created.status == .created)
+            let user = try #require(try await world.accountStore.users().first { $0.email == "theodoi.vptu@gialai.gov.vn" })
+            #expect(user.agencyID == office.id)
+        }
+    }
 }
