@@ -256,7 +256,7 @@ check("11. a catalogue with formulas imports", run.returncode == 0, run.stderr[-
 _, _, exported, _ = request("GET", "/plans/99-kh-test/export.csv", headers={"Cookie": monitor_cookie})
 check("11. export.csv writes =HYPERLINK and @SUM as text", "'=HYPERLINK" in exported and "'@SUM" in exported
       and ',=HYPERLINK' not in exported.replace('"', ''), exported[:300])
-request("POST", "/plans/99-kh-test/publish", form([("_csrf", monitor_csrf), ("published", "1")]), {**FORM, "Cookie": monitor_cookie})
+request("POST", "/plans/99-kh-test/publish", form([("_csrf", monitor_csrf), ("published", "1"), ("confirm", "yes")]), {**FORM, "Cookie": monitor_cookie})
 _, _, open_data, _ = request("GET", "/plans/99-kh-test/open-data.csv")
 check("11. open-data.csv too", "'=HYPERLINK" in open_data, open_data[:200])
 
