@@ -156,6 +156,17 @@ public enum ProgressRules {
         return nil
     }
 
+    /// Why a report in `state` (not sent-and-undecided) cannot be withdrawn; the store says the same
+    /// when two people act at once.
+    public static func notWithdrawable(_ state: ReportState) -> ProgressRefusal {
+        ProgressRefusal(
+            .conflict,
+            state == .withdrawn
+                ? "Báo cáo này đã được rút lại."
+                : "Cơ quan theo dõi đã xem xét báo cáo này (\(state.vietnamese.lowercased())); không rút lại được nữa.",
+            api: "only a report the office has not acted on can be withdrawn (it is \(state.rawValue))")
+    }
+
     /// Whether the state allows the action, whoever asks.
     public static func stateRefusal(_ action: ProgressAction, facts: ProgressFacts) -> ProgressRefusal? {
         switch action {
@@ -242,14 +253,7 @@ public enum ProgressRules {
             guard let state = facts.reportState, state != .draft else {
                 return ProgressRefusal(.invalid, "Không có báo cáo đã gửi để rút lại.", api: "no submitted report to withdraw")
             }
-            if state != .submitted {
-                return ProgressRefusal(
-                    .conflict,
-                    state == .withdrawn
-                        ? "Báo cáo này đã được rút lại."
-                        : "Cơ quan theo dõi đã xem xét báo cáo này (\(state.vietnamese.lowercased())); không rút lại được nữa.",
-                    api: "only a report the office has not acted on can be withdrawn (it is \(state.rawValue))")
-            }
+            if state != .submitted { return notWithdrawable(state) }
         case .reverseDecision:
             if let state = facts.reportState {
                 guard state == .accepted || state == .returned else {

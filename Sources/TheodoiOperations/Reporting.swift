@@ -800,12 +800,7 @@ public struct Reporting: Sendable {
                 .conflict, "Đề nghị gia hạn này đã được quyết định (\(state.vietnamese.lowercased())).",
                 api: "the extension request was already decided (\(state.rawValue))")
         case .notWithdrawable(let state):
-            return ProgressRefusal(
-                .conflict,
-                state == .withdrawn
-                    ? "Báo cáo này đã được rút lại."
-                    : "Cơ quan theo dõi đã xem xét báo cáo này (\(state.vietnamese.lowercased())); không rút lại được nữa.",
-                api: "only a report the office has not acted on can be withdrawn (it is \(state.rawValue))")
+            return ProgressRules.notWithdrawable(state)
         case .notReversible:
             return ProgressRefusal(
                 .conflict,
