@@ -42,14 +42,39 @@ public struct ProgressRefusal: Error, Sendable, Hashable, CustomStringConvertibl
     public var kind: Kind
     public var message: String
     public var apiMessage: String
+    /// Each problem with the field it concerns, so a page can show it beside that field.
+    public var problems: [FieldProblem]
 
-    public init(_ kind: Kind, _ message: String, api apiMessage: String) {
+    public init(_ kind: Kind, _ message: String, api apiMessage: String, field: String = "") {
         self.kind = kind
         self.message = message
         self.apiMessage = apiMessage
+        problems = [FieldProblem(field: field, message: message, api: apiMessage)]
+    }
+
+    /// A form refused (422) for every problem listed; the messages are joined for the API and logs.
+    public init(invalid problems: [FieldProblem]) {
+        kind = .invalid
+        message = problems.map(\.message).joined(separator: " ")
+        apiMessage = problems.map(\.api).joined(separator: "; ")
+        self.problems = problems
     }
 
     public var description: String { message }
+}
+
+/// One problem with a form: the field it concerns (the input's name, "" for the form as a whole), what
+/// to tell a person (Vietnamese) and what to tell an API client.
+public struct FieldProblem: Sendable, Hashable {
+    public var field: String
+    public var message: String
+    public var api: String
+
+    public init(field: String, message: String, api: String? = nil) {
+        self.field = field
+        self.message = message
+        self.api = api ?? message
+    }
 }
 
 /// What the rules need to know about the assignment and the report or request acted on.

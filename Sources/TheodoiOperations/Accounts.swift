@@ -29,14 +29,21 @@ public struct AccountError: Error, Equatable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    public var messages: [String]
+    /// Each problem with the field it concerns ("" for the form as a whole).
+    public var problems: [FieldProblem]
     public var apiMessage: String
 
-    public init(_ kind: Kind, _ messages: [String], api: String) {
+    public init(_ kind: Kind, _ messages: [String], api: String, field: String = "") {
+        self.init(kind, problems: messages.map { FieldProblem(field: field, message: $0) }, api: api)
+    }
+
+    public init(_ kind: Kind, problems: [FieldProblem], api: String) {
         self.kind = kind
-        self.messages = messages
+        self.problems = problems
         self.apiMessage = api
     }
+
+    public var messages: [String] { problems.map(\.message) }
 
     public var description: String { apiMessage }
 }
@@ -218,12 +225,17 @@ public struct Accounts: Sendable {
         guard let credentials = try await store.credentials(identity.user.email),
             try await hasher.verify(current, credentials.passwordHash)
         else {
-            throw AccountError(.invalid, ["Mật khẩu hiện tại không đúng."], api: "current password is wrong")
+            throw AccountError(
+                .invalid, ["Mật khẩu hiện tại không đúng."], api: "current password is wrong", field: "current")
         }
-        var problems = PasswordPolicy.problems(password: new, email: identity.user.email)
-        if new != confirmation { problems.append("Hai lần nhập mật khẩu mới không khớp nhau.") }
-        if new == current { problems.append("Mật khẩu mới phải khác mật khẩu hiện tại.") }
-        guard problems.isEmpty else { throw AccountError(.invalid, problems, api: "password rejected") }
+        var problems = PasswordPolicy.problems(password: new, email: identity.user.email).map {
+            FieldProblem(field: "new", message: $0)
+        }
+        if new == current { problems.append(FieldProblem(field: "new", message: "Mật khẩu mới phải khác mật khẩu hiện tại.")) }
+        if new != confirmation {
+            problems.append(FieldProblem(field: "confirmation", message: "Hai lần nhập mật khẩu mới không khớp nhau."))
+        }
+        guard problems.isEmpty else { throw AccountError(.invalid, problems: problems, api: "password rejected") }
         try await store.setPassword(
             identity.user.id, try await hasher.hash(new), false, identity.sessionDigest,
             AuditActor(user: identity.user, address: address))
@@ -237,26 +249,31 @@ public struct Accounts: Sendable {
     ) async throws -> (
         email: String?, name: String
     ) {
-        var problems: [String] = []
+        var problems: [FieldProblem] = []
         let email = rawEmail.map(UserRecord.normalizedEmail)
         if let email {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(where: \.isWhitespace)
                 || email.count > 254
             {
-                problems.append("Địa chỉ thư điện tử “\(email)” không hợp lệ (ví dụ đúng: canbo@gialai.gov.vn).")
+                problems.append(
+                    FieldProblem(
+                        field: "email",
+                        message: "Địa chỉ thư điện tử “\(email)” không hợp lệ (ví dụ đúng: canbo@gialai.gov.vn)."))
             }
         }
         let name = VietnameseText.collapsingWhitespace(rawName)
-        if name.isEmpty { problems.append("Họ và tên không được để trống.") }
-        if name.count > 200 { problems.append("Họ và tên dài quá 200 ký tự.") }
+        if name.isEmpty { problems.append(FieldProblem(field: "name", message: "Họ và tên không được để trống.")) }
+        if name.count > 200 { problems.append(FieldProblem(field: "name", message: "Họ và tên dài quá 200 ký tự.")) }
         if role.needsAgency && agencyID == nil {
-            problems.append("Cán bộ đơn vị phải thuộc một cơ quan: hãy chọn cơ quan.")
+            problems.append(FieldProblem(field: "agency", message: "Cán bộ đơn vị phải thuộc một cơ quan: hãy chọn cơ quan."))
         }
         if let agencyID, !(try await catalogue.agencies().contains { $0.id == agencyID }) {
-            problems.append("Không có cơ quan mã \(agencyID).")
+            problems.append(FieldProblem(field: "agency", message: "Không có cơ quan mã \(agencyID)."))
         }
-        guard problems.isEmpty else { throw AccountError(.invalid, problems, api: problems.joined(separator: " ")) }
+        guard problems.isEmpty else {
+            throw AccountError(.invalid, problems: problems, api: problems.map(\.message).joined(separator: " "))
+        }
         return (email, name)
     }
 
@@ -279,7 +296,8 @@ public struct Accounts: Sendable {
             return (user, password)
         } catch AccountStoreError.duplicateEmail {
             throw AccountError(
-                .invalid, ["Đã có người dùng với thư điện tử \(email)."], api: "a user with e-mail \(email) already exists")
+                .invalid, ["Đã có người dùng với thư điện tử \(email)."], api: "a user with e-mail \(email) already exists",
+                field: "email")
         }
     }
 

@@ -47,21 +47,22 @@ extension Reporting {
             throw ProgressRefusal(
                 .invalid,
                 "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận PDF, văn bản Word, bảng tính Excel, trình chiếu PowerPoint, OpenDocument và ảnh JPG/PNG (.\(allowedExtensions.joined(separator: ", ."))).",
-                api: "file type .\(fileExtension) is not accepted; accepted: \(allowedExtensions.joined(separator: ", "))")
+                api: "file type .\(fileExtension) is not accepted; accepted: \(allowedExtensions.joined(separator: ", "))",
+                field: "files")
         }
         guard !file.bytes.isEmpty else {
-            throw ProgressRefusal(.invalid, "Tệp “\(name)” rỗng (0 byte).", api: "file \(name) is empty")
+            throw ProgressRefusal(.invalid, "Tệp “\(name)” rỗng (0 byte).", api: "file \(name) is empty", field: "files")
         }
         guard file.bytes.count <= maximumAttachmentBytes else {
             throw ProgressRefusal(
                 .invalid,
                 "Tệp “\(name)” nặng \(megabytes(file.bytes.count)), vượt giới hạn 20 MB mỗi tệp. Hãy nén hoặc chia nhỏ tệp.",
-                api: "file \(name) is \(file.bytes.count) bytes; the limit is \(maximumAttachmentBytes)")
+                api: "file \(name) is \(file.bytes.count) bytes; the limit is \(maximumAttachmentBytes)", field: "files")
         }
         guard type.signatures.contains(where: { file.bytes.starts(with: $0) }) else {
             throw ProgressRefusal(
                 .invalid, "Nội dung tệp “\(name)” không phải tệp .\(fileExtension) thật (có thể đã bị đổi đuôi).",
-                api: "the content of \(name) is not a .\(fileExtension) file")
+                api: "the content of \(name) is not a .\(fileExtension) file", field: "files")
         }
         return NewAttachment(
             fileName: name, contentType: type.contentType, bytes: file.bytes, sha256: SHA256.hex(bytes: file.bytes))

@@ -129,15 +129,16 @@ public struct PeriodicReports: Sendable {
     /// The request a form asks for, checked: every problem in one Vietnamese message (422).
     public func request(_ form: PeriodicReportForm, snapshot: PlanSnapshot) throws -> PeriodicReportRequest {
         let today = today()
-        var problems: [String] = []
-        var api: [String] = []
+        var problems: [FieldProblem] = []
         var period: ReportingPeriod?
         let periodKey = form.period.trimmingCharacters(in: .whitespaces)
         if !periodKey.isEmpty {
             period = ReportingPeriod(key: periodKey)
             if period == nil {
-                problems.append("Kỳ báo cáo “\(periodKey)” không hợp lệ.")
-                api.append("period must be like quarter-2025-4, month-2025-10, six-months-2026, nine-months-2026 or year-2026")
+                problems.append(
+                    FieldProblem(
+                        field: "period", message: "Kỳ báo cáo “\(periodKey)” không hợp lệ.",
+                        api: "period must be like quarter-2025-4, month-2025-10, six-months-2026, nine-months-2026 or year-2026"))
             }
         }
         var asOf: LocalDate?
@@ -147,35 +148,45 @@ public struct PeriodicReports: Sendable {
         } else if let date = LocalDate(vietnamese: asOfText) ?? LocalDate(iso: asOfText) {
             asOf = date
         } else {
-            problems.append("Ngày tính đến “\(asOfText)” không đọc được; hãy ghi theo dạng dd/MM/yyyy.")
-            api.append("asOf must be a date (YYYY-MM-DD)")
+            problems.append(
+                FieldProblem(
+                    field: "asOf", message: "Ngày tính đến “\(asOfText)” không đọc được; hãy ghi theo dạng dd/MM/yyyy.",
+                    api: "asOf must be a date (YYYY-MM-DD)"))
         }
         if let period, let date = asOf, !period.contains(date) {
             problems.append(
-                "Ngày tính đến \(date.vietnameseShort) không thuộc \(period.vietnameseName) "
-                    + "(từ \(period.start.vietnameseShort) đến \(period.end.vietnameseShort)).")
-            api.append("asOf must lie within the period (\(period.start.iso)…\(period.end.iso))")
+                FieldProblem(
+                    field: "asOf",
+                    message: "Ngày tính đến \(date.vietnameseShort) không thuộc \(period.vietnameseName) "
+                        + "(từ \(period.start.vietnameseShort) đến \(period.end.vietnameseShort)).",
+                    api: "asOf must lie within the period (\(period.start.iso)…\(period.end.iso))"))
         }
         let scope = PeriodicReportRequest.Scope(key: form.scope.trimmingCharacters(in: .whitespaces))
         switch scope {
         case nil:
-            problems.append("Phạm vi báo cáo “\(form.scope)” không hợp lệ.")
-            api.append("scope must be all, part:CODE or agency:ID")
+            problems.append(
+                FieldProblem(
+                    field: "scope", message: "Phạm vi báo cáo “\(form.scope)” không hợp lệ.",
+                    api: "scope must be all, part:CODE or agency:ID"))
         case .part(let code)? where !snapshot.parts.contains { $0.code == code }:
-            problems.append("Kế hoạch không có phần “\(code)”.")
-            api.append("no part \(code) in this plan")
+            problems.append(
+                FieldProblem(field: "scope", message: "Kế hoạch không có phần “\(code)”.", api: "no part \(code) in this plan"))
         case .agency(let id)? where !snapshot.agencies.contains { $0.id == id }:
-            problems.append("Đơn vị số \(id) không có nhiệm vụ trong kế hoạch này.")
-            api.append("agency \(id) has no assignment in this plan")
+            problems.append(
+                FieldProblem(
+                    field: "scope", message: "Đơn vị số \(id) không có nhiệm vụ trong kế hoạch này.",
+                    api: "agency \(id) has no assignment in this plan"))
         default: break
         }
         let number = form.number.trimmingCharacters(in: .whitespaces)
         if number.count > 20 || number.contains(where: \.isNewline) {
-            problems.append("Số văn bản dài tối đa 20 ký tự, trên một dòng.")
-            api.append("number must be at most 20 characters on one line")
+            problems.append(
+                FieldProblem(
+                    field: "number", message: "Số văn bản dài tối đa 20 ký tự, trên một dòng.",
+                    api: "number must be at most 20 characters on one line"))
         }
         guard problems.isEmpty, let asOf, let scope else {
-            throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: api.joined(separator: "; "))
+            throw ProgressRefusal(invalid: problems)
         }
         return PeriodicReportRequest(period: period, asOf: asOf, scope: scope, number: number, documentDate: today)
     }

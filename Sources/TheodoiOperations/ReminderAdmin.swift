@@ -102,15 +102,15 @@ public struct ReminderAdmin: Sendable {
 
     /// Adds (or renames) a holiday typed as dd/MM/yyyy with its name.
     public func addHoliday(day text: String, name: String, actor: AuditActor) async throws {
-        var problems: [String] = []
+        var problems: [FieldProblem] = []
         let day = LocalDate(vietnamese: text.trimmingCharacters(in: .whitespaces))
-        if day == nil { problems.append("Ngày “\(text)” không đọc được; hãy ghi theo dạng dd/MM/yyyy.") }
-        let cleaned = VietnameseText.collapsingWhitespace(VietnameseText.nfc(name))
-        if cleaned.isEmpty { problems.append("Cần ghi tên ngày nghỉ.") }
-        if cleaned.count > 100 { problems.append("Tên ngày nghỉ dài tối đa 100 ký tự.") }
-        guard problems.isEmpty, let day else {
-            throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: problems.joined(separator: " "))
+        if day == nil {
+            problems.append(FieldProblem(field: "day", message: "Ngày “\(text)” không đọc được; hãy ghi theo dạng dd/MM/yyyy."))
         }
+        let cleaned = VietnameseText.collapsingWhitespace(VietnameseText.nfc(name))
+        if cleaned.isEmpty { problems.append(FieldProblem(field: "name", message: "Cần ghi tên ngày nghỉ.")) }
+        if cleaned.count > 100 { problems.append(FieldProblem(field: "name", message: "Tên ngày nghỉ dài tối đa 100 ký tự.")) }
+        guard problems.isEmpty, let day else { throw ProgressRefusal(invalid: problems) }
         try await reminders.saveHoliday(Holiday(day: day, name: cleaned), actor)
     }
 

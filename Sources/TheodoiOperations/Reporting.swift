@@ -385,16 +385,17 @@ public struct Reporting: Sendable {
     func checkedContent(
         _ form: ReportForm, kind: ReportKind, workspace: AssignmentWorkspace, submit: Bool, hasFiles: Bool
     ) throws -> ReportContent {
-        var problems: [String] = []
-        var api: [String] = []
+        var problems: [FieldProblem] = []
         let text = { (value: String) in VietnameseText.nfc(value).trimmingCharacters(in: .whitespacesAndNewlines) }
         var stage = ClaimedStage.inProgress
         if kind == .report {
             if let parsed = ClaimedStage(rawValue: form.stage.trimmingCharacters(in: .whitespaces)) {
                 stage = parsed
             } else {
-                problems.append("Hãy chọn giai đoạn: đang thực hiện, đã hoàn thành hoặc gặp khó khăn.")
-                api.append("stage must be in-progress, done or blocked")
+                problems.append(
+                    FieldProblem(
+                        field: "stage", message: "Hãy chọn giai đoạn: đang thực hiện, đã hoàn thành hoặc gặp khó khăn.",
+                        api: "stage must be in-progress, done or blocked"))
             }
         }
         var percent = 0
@@ -405,21 +406,29 @@ public struct Reporting: Sendable {
                 // A completion is 100%; a smaller figure typed beside it is a question, not a value to overwrite.
                 if stage == .done, !percentText.isEmpty, value < 100 {
                     problems.append(
-                        "Đã chọn “đã hoàn thành” nhưng tỷ lệ ghi \(value)%. Nhiệm vụ hoàn thành được tính 100%: hãy sửa tỷ lệ thành 100, hoặc chọn “đang thực hiện” nếu nhiệm vụ chưa xong."
-                    )
-                    api.append("percent must be 100 (or left out) when stage is done")
+                        FieldProblem(
+                            field: "percent",
+                            message:
+                                "Đã chọn “đã hoàn thành” nhưng tỷ lệ ghi \(value)%. Nhiệm vụ hoàn thành được tính 100%: hãy sửa tỷ lệ thành 100, hoặc chọn “đang thực hiện” nếu nhiệm vụ chưa xong.",
+                            api: "percent must be 100 (or left out) when stage is done"))
                 }
             } else {
-                problems.append("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100 (đang ghi “\(form.percent)”).")
-                api.append("percent must be an integer 0–100")
+                problems.append(
+                    FieldProblem(
+                        field: "percent",
+                        message: "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100 (đang ghi “\(form.percent)”).",
+                        api: "percent must be an integer 0–100"))
             }
         }
         if stage == .done {
             percent = 100
             if workspace.assignment.deadline.kind == .recurring {
                 problems.append(
-                    "Nhiệm vụ thường xuyên không báo cáo “đã hoàn thành”; hãy chọn “đang thực hiện” và ghi kết quả của kỳ.")
-                api.append("recurring assignments cannot claim completion")
+                    FieldProblem(
+                        field: "stage",
+                        message:
+                            "Nhiệm vụ thường xuyên không báo cáo “đã hoàn thành”; hãy chọn “đang thực hiện” và ghi kết quả của kỳ.",
+                        api: "recurring assignments cannot claim completion"))
             }
         }
         let today = today()
@@ -429,15 +438,21 @@ public struct Reporting: Sendable {
             if let date = LocalDate(vietnamese: achievedText) ?? LocalDate(iso: achievedText) {
                 if date > today {
                     problems.append(
-                        "Ngày đạt kết quả (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).")
-                    api.append("achievedOn is after today")
+                        FieldProblem(
+                            field: "achievedOn",
+                            message:
+                                "Ngày đạt kết quả (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).",
+                            api: "achievedOn is after today"))
                 } else {
                     achievedOn = date
                 }
             } else {
                 problems.append(
-                    "Ngày đạt kết quả “\(achievedText)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/10/2025.")
-                api.append("achievedOn is not a date")
+                    FieldProblem(
+                        field: "achievedOn",
+                        message:
+                            "Ngày đạt kết quả “\(achievedText)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/10/2025.",
+                        api: "achievedOn is not a date"))
             }
         }
         var evidence: [EvidenceReference] = []
@@ -450,13 +465,19 @@ public struct Reporting: Sendable {
             if !dateText.isEmpty {
                 date = LocalDate(vietnamese: dateText) ?? LocalDate(iso: dateText)
                 if date == nil {
-                    problems.append("Minh chứng \(position + 1): ngày “\(dateText)” không hợp lệ; ghi theo dạng ngày/tháng/năm.")
-                    api.append("evidence[\(position)].date is not a date")
+                    problems.append(
+                        FieldProblem(
+                            field: "evidence-\(position + 1)",
+                            message: "Minh chứng \(position + 1): ngày “\(dateText)” không hợp lệ; ghi theo dạng ngày/tháng/năm.",
+                            api: "evidence[\(position)].date is not a date"))
                 }
             }
             if number.isEmpty && summary.isEmpty {
-                problems.append("Minh chứng \(position + 1): ghi số, ký hiệu hoặc trích yếu của văn bản.")
-                api.append("evidence[\(position)] needs a number or a summary")
+                problems.append(
+                    FieldProblem(
+                        field: "evidence-\(position + 1)",
+                        message: "Minh chứng \(position + 1): ghi số, ký hiệu hoặc trích yếu của văn bản.",
+                        api: "evidence[\(position)] needs a number or a summary"))
             }
             evidence.append(EvidenceReference(number: number, date: date, summary: summary))
         }
@@ -467,40 +488,51 @@ public struct Reporting: Sendable {
             ("Kết quả đạt được", result, "result"), ("Khó khăn, vướng mắc", difficulties, "difficulties"),
             ("Đề xuất, kiến nghị", proposals, "proposals"),
         ] where value.count > Reporting.maximumTextLength {
-            problems.append("\(label) quá dài: tối đa \(Reporting.maximumTextLength) ký tự (đang có \(value.count)).")
-            api.append("\(key) is longer than \(Reporting.maximumTextLength) characters")
+            problems.append(
+                FieldProblem(
+                    field: key,
+                    message: "\(label) quá dài: tối đa \(Reporting.maximumTextLength) ký tự (đang có \(value.count)).",
+                    api: "\(key) is longer than \(Reporting.maximumTextLength) characters"))
         }
         if stage == .blocked && difficulties.isEmpty && submit {
-            problems.append("Khi chọn “gặp khó khăn, vướng mắc”, hãy ghi rõ khó khăn, vướng mắc.")
-            api.append("a blocked report needs difficulties")
+            problems.append(
+                FieldProblem(
+                    field: "difficulties", message: "Khi chọn “gặp khó khăn, vướng mắc”, hãy ghi rõ khó khăn, vướng mắc.",
+                    api: "a blocked report needs difficulties"))
         }
         if submit {
             if result.isEmpty && difficulties.isEmpty && proposals.isEmpty {
                 problems.append(
-                    kind == .report
-                        ? "Báo cáo cần có nội dung: kết quả đạt được, hoặc khó khăn, vướng mắc."
-                        : "Ý kiến phối hợp cần có nội dung.")
-                api.append("the report is empty")
+                    FieldProblem(
+                        field: "result",
+                        message: kind == .report
+                            ? "Báo cáo cần có nội dung: kết quả đạt được, hoặc khó khăn, vướng mắc."
+                            : "Ý kiến phối hợp cần có nội dung.", api: "the report is empty"))
             }
             if stage == .done {
                 if result.isEmpty {
-                    problems.append("Báo cáo hoàn thành cần ghi kết quả đạt được (sản phẩm đầu ra).")
-                    api.append("a completion claim needs a result")
+                    problems.append(
+                        FieldProblem(
+                            field: "result", message: "Báo cáo hoàn thành cần ghi kết quả đạt được (sản phẩm đầu ra).",
+                            api: "a completion claim needs a result"))
                 }
                 if achievedOn == nil && achievedText.isEmpty {
-                    problems.append("Báo cáo hoàn thành cần ghi ngày đạt kết quả (ngày ban hành sản phẩm).")
-                    api.append("a completion claim needs achievedOn")
+                    problems.append(
+                        FieldProblem(
+                            field: "achievedOn", message: "Báo cáo hoàn thành cần ghi ngày đạt kết quả (ngày ban hành sản phẩm).",
+                            api: "a completion claim needs achievedOn"))
                 }
                 if evidence.isEmpty && !hasFiles {
                     problems.append(
-                        "Báo cáo hoàn thành cần ít nhất một minh chứng: số, ngày, trích yếu văn bản hoặc tệp đính kèm.")
-                    api.append("a completion claim needs evidence")
+                        FieldProblem(
+                            field: "evidence-1",
+                            message:
+                                "Báo cáo hoàn thành cần ít nhất một minh chứng: số, ngày, trích yếu văn bản hoặc tệp đính kèm.",
+                            api: "a completion claim needs evidence"))
                 }
             }
         }
-        guard problems.isEmpty else {
-            throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: api.joined(separator: "; "))
-        }
+        guard problems.isEmpty else { throw ProgressRefusal(invalid: problems) }
         return ReportContent(
             claimedStage: stage, percent: percent, result: result, achievedOn: achievedOn, evidence: evidence,
             difficulties: difficulties, proposals: proposals)
@@ -539,7 +571,7 @@ public struct Reporting: Sendable {
             guard !reason.isEmpty else {
                 throw ProgressRefusal(
                     .invalid, "Trả lại báo cáo cần ghi lý do, để đơn vị biết cần bổ sung, sửa gì.",
-                    api: "a return needs a reason")
+                    api: "a return needs a reason", field: "reason")
             }
         case .accept:
             if report.content.claimedStage == .done {
@@ -551,17 +583,17 @@ public struct Reporting: Sendable {
                 } else {
                     throw ProgressRefusal(
                         .invalid, "Ngày hoàn thành “\(text)” không hợp lệ; ghi theo dạng ngày/tháng/năm.",
-                        api: "completedOn is not a date")
+                        api: "completedOn is not a date", field: "completedOn")
                 }
                 if let date = completion, date > today {
                     throw ProgressRefusal(
                         .invalid, "Ngày hoàn thành (\(date.vietnameseShort)) không được sau hôm nay (\(today.vietnameseShort)).",
-                        api: "completedOn is after today")
+                        api: "completedOn is after today", field: "completedOn")
                 }
             }
         }
         guard reason.count <= Reporting.maximumTextLength else {
-            throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long")
+            throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long", field: "reason")
         }
         return ReviewInput(
             reportID: id, assignment: workspace.ref, decision: decision, reason: reason, completedOn: completion, on: today)
@@ -657,10 +689,11 @@ public struct Reporting: Sendable {
 
     private func checkedReason(_ text: String, required: Bool, message: String) throws -> String {
         let reason = VietnameseText.nfc(text).trimmingCharacters(in: .whitespacesAndNewlines)
-        if required && reason.isEmpty { throw ProgressRefusal(.invalid, message, api: "a reason is required") }
+        if required && reason.isEmpty { throw ProgressRefusal(.invalid, message, api: "a reason is required", field: "reason") }
         if reason.count > Reporting.maximumTextLength {
             throw ProgressRefusal(
-                .invalid, "Lý do quá dài: tối đa \(Reporting.maximumTextLength) ký tự.", api: "reason is too long")
+                .invalid, "Lý do quá dài: tối đa \(Reporting.maximumTextLength) ký tự.", api: "reason is too long",
+                field: "reason")
         }
         return reason
     }
@@ -710,10 +743,11 @@ public struct Reporting: Sendable {
         if let refusal = workspace.refusal(.decideExtension, by: identity, extensionRequest: request) { throw refusal }
         let reason = VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)
         if !approve && reason.isEmpty {
-            throw ProgressRefusal(.invalid, "Không đồng ý gia hạn cần ghi lý do.", api: "a refusal needs a reason")
+            throw ProgressRefusal(
+                .invalid, "Không đồng ý gia hạn cần ghi lý do.", api: "a refusal needs a reason", field: "reason")
         }
         if reason.count > Reporting.maximumTextLength {
-            throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long")
+            throw ProgressRefusal(.invalid, "Lý do quá dài.", api: "reason is too long", field: "reason")
         }
         return ExtensionDecisionInput(extensionID: id, assignment: workspace.ref, approve: approve, reason: reason, on: today())
     }
@@ -736,35 +770,44 @@ public struct Reporting: Sendable {
     }
 
     private func checkedDateAndReason(
-        _ dateText: String, _ reasonText: String, after: LocalDate?, afterLabel: String, reasonMessage: String
+        _ dateText: String, _ reasonText: String, after: LocalDate?, afterLabel: String, reasonMessage: String,
+        reasonField: String = "reason"
     ) throws -> (LocalDate, String) {
-        var problems: [String] = []
-        var api: [String] = []
+        var problems: [FieldProblem] = []
         let text = dateText.trimmingCharacters(in: .whitespaces)
         let date = LocalDate(vietnamese: text) ?? LocalDate(iso: text)
         if text.isEmpty {
-            problems.append("Hãy ghi hạn mới (ngày/tháng/năm).")
-            api.append("newDue is required")
+            problems.append(
+                FieldProblem(field: "newDue", message: "Hãy ghi hạn mới (ngày/tháng/năm).", api: "newDue is required"))
         } else if date == nil {
-            problems.append("Hạn mới “\(text)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 31/12/2025.")
-            api.append("newDue is not a date")
+            problems.append(
+                FieldProblem(
+                    field: "newDue", message: "Hạn mới “\(text)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 31/12/2025.",
+                    api: "newDue is not a date"))
         } else if let date, let after, date <= after {
-            problems.append("Hạn mới (\(date.vietnameseShort)) phải sau \(afterLabel) (\(after.vietnameseShort)).")
-            api.append("newDue must be after the current due date \(after.iso)")
+            problems.append(
+                FieldProblem(
+                    field: "newDue",
+                    message: "Hạn mới (\(date.vietnameseShort)) phải sau \(afterLabel) (\(after.vietnameseShort)).",
+                    api: "newDue must be after the current due date \(after.iso)"))
         } else if let date, date < today() {
-            problems.append("Hạn mới (\(date.vietnameseShort)) không được trước hôm nay (\(today().vietnameseShort)).")
-            api.append("newDue is before today")
+            problems.append(
+                FieldProblem(
+                    field: "newDue",
+                    message: "Hạn mới (\(date.vietnameseShort)) không được trước hôm nay (\(today().vietnameseShort)).",
+                    api: "newDue is before today"))
         }
         let reason = VietnameseText.nfc(reasonText).trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty {
-            problems.append(reasonMessage)
-            api.append("reason is required")
+            problems.append(FieldProblem(field: reasonField, message: reasonMessage, api: "reason is required"))
         } else if reason.count > Reporting.maximumTextLength {
-            problems.append("Lý do quá dài: tối đa \(Reporting.maximumTextLength) ký tự.")
-            api.append("reason is too long")
+            problems.append(
+                FieldProblem(
+                    field: reasonField, message: "Lý do quá dài: tối đa \(Reporting.maximumTextLength) ký tự.",
+                    api: "reason is too long"))
         }
         guard problems.isEmpty, let date else {
-            throw ProgressRefusal(.invalid, problems.joined(separator: " "), api: api.joined(separator: "; "))
+            throw ProgressRefusal(invalid: problems)
         }
         return (date, reason)
     }

@@ -96,7 +96,7 @@ public struct PasswordPage: Sendable {
     public var email: String
     public let forced: Bool
     public let done: Bool
-    public var errors: [String]
+    public var errors: FormErrors
     public let hasErrors: Bool
     public var minimumLength: Int
     /// Where a forced change goes next (the page the user was going to), or "".
@@ -104,7 +104,7 @@ public struct PasswordPage: Sendable {
     public let hasNext: Bool
 
     public init(
-        layout: Layout, csrf: String, email: String, forced: Bool, done: Bool, errors: [String], minimumLength: Int,
+        layout: Layout, csrf: String, email: String, forced: Bool, done: Bool, errors: FormErrors, minimumLength: Int,
         next: String = ""
     ) {
         self.next = next
@@ -115,7 +115,7 @@ public struct PasswordPage: Sendable {
         self.forced = forced
         self.done = done
         self.errors = errors
-        self.hasErrors = !errors.isEmpty
+        self.hasErrors = errors.hasAny
         self.minimumLength = minimumLength
     }
 }
@@ -161,13 +161,13 @@ public struct UsersPage: Sendable {
     public var roles: [Option]
     public var agencies: [Option]
     public var form: UserFormValues
-    public var errors: [String]
+    public var errors: FormErrors
     public let hasErrors: Bool
     public var secret: SecretNotice?
 
     public init(
         layout: Layout, csrf: String, users: [UserRowModel], roles: [Option], agencies: [Option], form: UserFormValues,
-        errors: [String], secret: SecretNotice?
+        errors: FormErrors, secret: SecretNotice?
     ) {
         self.layout = layout
         self.csrf = csrf
@@ -176,7 +176,7 @@ public struct UsersPage: Sendable {
         self.agencies = agencies
         self.form = form
         self.errors = errors
-        self.hasErrors = !errors.isEmpty
+        self.hasErrors = errors.hasAny
         self.secret = secret
     }
 }
@@ -213,14 +213,14 @@ public struct UserPage: Sendable {
     public let disabled: Bool
     public var tokens: [TokenRowModel]
     public let hasTokens: Bool
-    public var errors: [String]
+    public var errors: FormErrors
     public let hasErrors: Bool
     public var notice: String?
     public var secret: SecretNotice?
 
     public init(
         layout: Layout, csrf: String, href: String, name: String, email: String, createdText: String, roles: [Option],
-        agencies: [Option], disabled: Bool, tokens: [TokenRowModel], errors: [String], notice: String?, secret: SecretNotice?
+        agencies: [Option], disabled: Bool, tokens: [TokenRowModel], errors: FormErrors, notice: String?, secret: SecretNotice?
     ) {
         self.layout = layout
         self.csrf = csrf
@@ -234,7 +234,7 @@ public struct UserPage: Sendable {
         self.tokens = tokens
         self.hasTokens = !tokens.isEmpty
         self.errors = errors
-        self.hasErrors = !errors.isEmpty
+        self.hasErrors = errors.hasAny
         self.notice = notice
         self.secret = secret
     }
@@ -295,13 +295,13 @@ public struct AgencyEditPage: Sendable {
     public var form: AgencyFormValues
     public var kinds: [Option]
     public var targets: [Option]
-    public var errors: [String]
+    public var errors: FormErrors
     public let hasErrors: Bool
     public var notice: String?
 
     public init(
         layout: Layout, csrf: String, href: String, name: String, form: AgencyFormValues, kinds: [Option], targets: [Option],
-        errors: [String], notice: String?
+        errors: FormErrors, notice: String?
     ) {
         self.layout = layout
         self.csrf = csrf
@@ -311,7 +311,7 @@ public struct AgencyEditPage: Sendable {
         self.kinds = kinds
         self.targets = targets
         self.errors = errors
-        self.hasErrors = !errors.isEmpty
+        self.hasErrors = errors.hasAny
         self.notice = notice
     }
 }

@@ -16,7 +16,7 @@ public struct PageRenderer: Sendable {
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
         "periodic-report", "report-settings", "report-print", "notifications", "reminder-settings", "holidays", "outbox",
-        "catalogue-upload", "catalogue-preview", "catalogue-imported", "report-issue-confirm", "confirm",
+        "catalogue-upload", "catalogue-preview", "catalogue-imported", "report-issue-confirm", "confirm", "form-errors",
     ]
 
     /// A template set that cannot be used.

@@ -8,7 +8,7 @@ extension ProgressPanel: MustacheParent {
         switch key {
         case "csrf": csrf
         case "notice": notice
-        case "error": error
+        case "errors": errors
         case "actions": actions
         case "blocked": blocked
         case "awaitingReview": awaitingReview
@@ -25,7 +25,6 @@ extension ProgressPanel: MustacheParent {
         case "hasPeriods": hasPeriods
         case "hasTimeline": hasTimeline
         case "hasNotice": hasNotice
-        case "hasError": hasError
         case "hasBlocked": hasBlocked
         default: nil
         }
@@ -100,6 +99,10 @@ extension CorrectionForm: MustacheParent {
         case "hint": hint
         case "reasonLabel": reasonLabel
         case "buttonLabel": buttonLabel
+        case "reasonValue": reasonValue
+        case "errors": errors
+        case "idPrefix": idPrefix
+        case "open": errors.hasAny
         default: nil
         }
     }
@@ -113,6 +116,9 @@ extension InlineForm: MustacheParent {
         case "hint": hint
         case "dateValue": dateValue
         case "reasonValue": reasonValue
+        case "errors": errors
+        case "idPrefix": idPrefix
+        case "open": errors.hasAny
         default: nil
         }
     }
@@ -124,6 +130,7 @@ extension PendingExtensionModel: MustacheParent {
         case "text": text
         case "decideAction": decideAction
         case "canDecide": canDecide
+        case "errors": errors
         default: nil
         }
     }

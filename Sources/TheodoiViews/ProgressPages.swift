@@ -97,13 +97,22 @@ public struct InlineForm: Sendable {
     public var hint: String
     public var dateValue: String
     public var reasonValue: String
+    /// The form's problems after a refused send; the form opens with them beside its fields.
+    public var errors: FormErrors
+    /// Tells this form's field ids apart from another form's on the same page ("extension-").
+    public var idPrefix: String
 
-    public init(action: String, heading: String, hint: String = "", dateValue: String = "", reasonValue: String = "") {
+    public init(
+        action: String, heading: String, hint: String = "", dateValue: String = "", reasonValue: String = "",
+        errors: FormErrors = .none, idPrefix: String = ""
+    ) {
         self.action = action
         self.heading = heading
         self.hint = hint
         self.dateValue = dateValue
         self.reasonValue = reasonValue
+        self.errors = errors
+        self.idPrefix = idPrefix
     }
 }
 
@@ -116,6 +125,11 @@ public struct CorrectionForm: Sendable {
     public var hint: String
     public var reasonLabel: String
     public var buttonLabel: String
+    /// The reason typed and its problem, after a refused send.
+    public var reasonValue = ""
+    public var errors = FormErrors.none
+    /// Tells this form's field ids apart ("correction-2-").
+    public var idPrefix = ""
 
     public init(action: String, heading: String, hint: String, reasonLabel: String, buttonLabel: String) {
         self.action = action
@@ -131,6 +145,8 @@ public struct PendingExtensionModel: Sendable {
     public var text: String
     public var decideAction: String
     public let canDecide: Bool
+    /// The decision form's problems after a refused send.
+    public var errors = FormErrors.none
 
     public init(text: String, decideAction: String, canDecide: Bool) {
         self.text = text
@@ -143,7 +159,7 @@ public struct PendingExtensionModel: Sendable {
 public struct ProgressPanel: Sendable {
     public var csrf: String
     public var notice: String
-    public var error: String
+    public var errors: FormErrors
     public var actions: [ActionLink]
     /// Why the viewer's own action is not open (e.g. "Nhiệm vụ đã được xác nhận hoàn thành").
     public var blocked: String
@@ -159,12 +175,11 @@ public struct ProgressPanel: Sendable {
     public let hasPeriods: Bool
     public let hasTimeline: Bool
     public let hasNotice: Bool
-    public let hasError: Bool
     public let hasBlocked: Bool
     public let hasCorrections: Bool
 
     public init(
-        csrf: String, notice: String = "", error: String = "", actions: [ActionLink] = [], blocked: String = "",
+        csrf: String, notice: String = "", errors: FormErrors = .none, actions: [ActionLink] = [], blocked: String = "",
         awaitingReview: ActionLink? = nil, pendingExtension: PendingExtensionModel? = nil, extensionForm: InlineForm? = nil,
         dueForm: InlineForm? = nil, corrections: [CorrectionForm] = [], periods: [PeriodRow] = [],
         timeline: [TimelineItem] = [], historyHref: String = ""
@@ -173,7 +188,7 @@ public struct ProgressPanel: Sendable {
         hasCorrections = !corrections.isEmpty
         self.csrf = csrf
         self.notice = notice
-        self.error = error
+        self.errors = errors
         self.actions = actions
         self.blocked = blocked
         self.awaitingReview = awaitingReview
@@ -187,7 +202,6 @@ public struct ProgressPanel: Sendable {
         hasPeriods = !periods.isEmpty
         hasTimeline = !timeline.isEmpty
         hasNotice = !notice.isEmpty
-        hasError = !error.isEmpty
         hasBlocked = !blocked.isEmpty
     }
 
@@ -201,12 +215,17 @@ public struct EvidenceRowModel: Sendable {
     public var number: String
     public var date: String
     public var summary: String
+    /// The row's problem, shown beside it.
+    public var error: String
+    public let hasError: Bool
 
-    public init(position: Int, number: String, date: String, summary: String) {
+    public init(position: Int, number: String, date: String, summary: String, error: String = "") {
         self.position = position
         self.number = number
         self.date = date
         self.summary = summary
+        self.error = error
+        hasError = !error.isEmpty
     }
 }
 
@@ -259,7 +278,7 @@ public struct ReportFormPage: Sendable {
     public var proposals: String
     public var attachments: [FileLink]
     public var accept: String
-    public var error: String
+    public var errors: FormErrors
     public var conflict: ConflictModel?
     public var contributions: [TimelineItem]
     /// Files of the last sent report a new report keeps unless unticked.
@@ -276,14 +295,13 @@ public struct ReportFormPage: Sendable {
     public let hasContributions: Bool
     public let hasDraftInfo: Bool
     public let hasLastReturn: Bool
-    public let hasError: Bool
 
     public init(
         layout: Layout, csrf: String, heading: String, code: String, title: String, assignmentHref: String, action: String,
         reportID: String, version: String, deadlineText: String, statusText: String, output: String, draftInfo: String,
         lastReturn: String, stageOptions: [Option], percent: String, result: String, achievedOn: String,
         evidence: [EvidenceRowModel], difficulties: String, proposals: String, attachments: [FileLink], accept: String,
-        error: String, conflict: ConflictModel?, contributions: [TimelineItem], isReport: Bool,
+        errors: FormErrors, conflict: ConflictModel?, contributions: [TimelineItem], isReport: Bool,
         carried: [FileLink] = [], startedFrom: String = ""
     ) {
         self.carried = carried
@@ -313,7 +331,7 @@ public struct ReportFormPage: Sendable {
         self.proposals = proposals
         self.attachments = attachments
         self.accept = accept
-        self.error = error
+        self.errors = errors
         self.conflict = conflict
         self.contributions = contributions
         self.isReport = isReport
@@ -321,7 +339,6 @@ public struct ReportFormPage: Sendable {
         hasContributions = !contributions.isEmpty
         hasDraftInfo = !draftInfo.isEmpty
         hasLastReturn = !lastReturn.isEmpty
-        hasError = !error.isEmpty
     }
 }
 
@@ -342,17 +359,18 @@ public struct ReportPage: Sendable {
     /// What the default completion date means: on time or late against the due date.
     public var completionHint: String
     public var reviewBlocked: String
-    public var error: String
+    public var errors: FormErrors
+    /// The reason typed before a refused send.
+    public var reasonValue = ""
     public let canReview: Bool
     public let isCompletionClaim: Bool
     public let hasContributions: Bool
     public let hasReviewBlocked: Bool
-    public let hasError: Bool
 
     public init(
         layout: Layout, csrf: String, code: String, title: String, assignmentHref: String, output: String,
         deadlineText: String, report: TimelineItem, review: TimelineItem?, contributions: [TimelineItem],
-        reviewAction: String, completedOnDefault: String, completionHint: String, reviewBlocked: String, error: String,
+        reviewAction: String, completedOnDefault: String, completionHint: String, reviewBlocked: String, errors: FormErrors,
         canReview: Bool, isCompletionClaim: Bool
     ) {
         self.completionHint = completionHint
@@ -369,12 +387,11 @@ public struct ReportPage: Sendable {
         self.reviewAction = reviewAction
         self.completedOnDefault = completedOnDefault
         self.reviewBlocked = reviewBlocked
-        self.error = error
+        self.errors = errors
         self.canReview = canReview
         self.isCompletionClaim = isCompletionClaim
         hasContributions = !contributions.isEmpty
         hasReviewBlocked = !reviewBlocked.isEmpty
-        hasError = !error.isEmpty
     }
 }
 

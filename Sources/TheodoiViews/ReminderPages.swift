@@ -13,7 +13,7 @@ public struct ReminderSettingsPage: Sendable {
     public var escalateAfterDays: String
     public var webhookURL: String
     public var webhookSecretSet: Bool
-    public var errors: [String]
+    public var errors: FormErrors
     public var notice: String?
     public var holidaysHref: String
     public var holidayCount: Int
@@ -22,7 +22,7 @@ public struct ReminderSettingsPage: Sendable {
     public init(
         layout: Layout, csrf: String, planNumber: String, daysBefore: String, onTheDay: Bool, overdueEveryDays: String,
         quietDays: String, recurringDaysBefore: String, returnedReport: Bool, reviewWaitWorkingDays: String,
-        escalateAfterDays: String, webhookURL: String, webhookSecretSet: Bool, errors: [String], notice: String?,
+        escalateAfterDays: String, webhookURL: String, webhookSecretSet: Bool, errors: FormErrors, notice: String?,
         holidaysHref: String, holidayCount: Int
     ) {
         self.webhookURL = webhookURL
@@ -42,7 +42,7 @@ public struct ReminderSettingsPage: Sendable {
         self.notice = notice
         self.holidaysHref = holidaysHref
         self.holidayCount = holidayCount
-        hasErrors = !errors.isEmpty
+        hasErrors = errors.hasAny
     }
 }
 
@@ -70,18 +70,18 @@ public struct HolidaysPage: Sendable {
     public var rows: [HolidayRow]
     public var day: String
     public var name: String
-    public var errors: [String]
+    public var errors: FormErrors
     public let hasErrors: Bool
     public let hasRows: Bool
 
-    public init(layout: Layout, csrf: String, rows: [HolidayRow], day: String, name: String, errors: [String]) {
+    public init(layout: Layout, csrf: String, rows: [HolidayRow], day: String, name: String, errors: FormErrors) {
         self.layout = layout
         self.csrf = csrf
         self.rows = rows
         self.day = day
         self.name = name
         self.errors = errors
-        hasErrors = !errors.isEmpty
+        hasErrors = errors.hasAny
         hasRows = !rows.isEmpty
     }
 }

@@ -66,7 +66,7 @@ public struct PeriodicReportPage: Sendable {
     public var scopes: [Option]
     public var number: String
     public var numberSuffix: String
-    public var errors: [String]
+    public var errors: FormErrors
     public var notice: String?
     /// The report rendered as the print page shows it; nil before a report is asked for or when the request is wrong.
     public var documentHTML: String?
@@ -91,7 +91,7 @@ public struct PeriodicReportPage: Sendable {
 
     public init(
         layout: Layout, csrf: String, planNumber: String, periods: [Option], asOfISO: String, scopes: [Option], number: String,
-        numberSuffix: String, errors: [String], notice: String?, documentHTML: String?, reportTitle: String, summary: String,
+        numberSuffix: String, errors: FormErrors, notice: String?, documentHTML: String?, reportTitle: String, summary: String,
         downloads: [DownloadLink], pdfMissing: Bool, canIssue: Bool, settingsHref: String, settingsText: String,
         settingsSaved: Bool, issued: [IssuedReportRow], periodKey: String, scopeKey: String, issueHref: String,
         replaceOptions: [Option] = []
@@ -99,7 +99,7 @@ public struct PeriodicReportPage: Sendable {
         self.issueHref = issueHref
         self.replaceOptions = replaceOptions
         hasReplaceOptions = replaceOptions.count > 1
-        hasErrors = !errors.isEmpty
+        hasErrors = errors.hasAny
         hasIssued = !issued.isEmpty
         self.layout = layout
         self.csrf = csrf
@@ -186,13 +186,13 @@ public struct ReportSettingsPage: Sendable {
     public var signatureAuthority: String
     public var signer: String
     public var recipients: String
-    public var errors: [String]
+    public var errors: FormErrors
     public var backHref: String
     public let hasErrors: Bool
 
     public init(
         layout: Layout, csrf: String, planNumber: String, formats: [Option], issuerLines: String, numberSuffix: String,
-        place: String, signatureAuthority: String, signer: String, recipients: String, errors: [String], backHref: String
+        place: String, signatureAuthority: String, signer: String, recipients: String, errors: FormErrors, backHref: String
     ) {
         self.layout = layout
         self.csrf = csrf
@@ -206,7 +206,7 @@ public struct ReportSettingsPage: Sendable {
         self.recipients = recipients
         self.errors = errors
         self.backHref = backHref
-        hasErrors = !errors.isEmpty
+        hasErrors = errors.hasAny
     }
 }
 

@@ -79,7 +79,7 @@ struct AccountController: Sendable {
     func passwordPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let next = AccountController.safeNext(QueryParameters(request.uri.query)["next"])
-        return passwordResponse(context, identity: identity, done: false, errors: [], status: .ok, next: next)
+        return passwordResponse(context, identity: identity, done: false, errors: .none, status: .ok, next: next)
     }
 
     func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -91,7 +91,8 @@ struct AccountController: Sendable {
                 confirmation: context.form["confirmation"] ?? "", address: context.address)
         } catch let error as AccountError {
             return passwordResponse(
-                context, identity: identity, done: false, errors: error.messages, status: .unprocessableContent, next: next)
+                context, identity: identity, done: false, errors: FormErrors(error.problems, heading: "Chưa đổi được mật khẩu"),
+                status: .unprocessableContent, next: next)
         }
         // A forced change done: on to the page the user was going to.
         if identity.user.mustChangePassword, let next {
@@ -99,13 +100,13 @@ struct AccountController: Sendable {
         }
         var changed = identity
         changed.user.mustChangePassword = false
-        return passwordResponse(context, identity: changed, done: true, errors: [], status: .ok)
+        return passwordResponse(context, identity: changed, done: true, errors: .none, status: .ok)
     }
 
     // MARK: Helpers
 
     private func passwordResponse(
-        _ context: AppRequestContext, identity: Identity, done: Bool, errors: [String], status: HTTPResponse.Status,
+        _ context: AppRequestContext, identity: Identity, done: Bool, errors: FormErrors, status: HTTPResponse.Status,
         next: String? = nil
     )
         -> Response

@@ -22,7 +22,7 @@ struct AdminController: Sendable {
     func users(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
         return try await usersPage(
-            context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: nil, status: .ok)
+            context, form: UserFormValues(), role: .officer, agency: nil, errors: .none, secret: nil, status: .ok)
     }
 
     func createUser(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -32,7 +32,8 @@ struct AdminController: Sendable {
         let agency = form.text("agency").flatMap(RequestNumber.id).map(AgencyRecord.ID.init)
         guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
             return try await usersPage(
-                context, form: values, role: .officer, agency: agency, errors: ["Hãy chọn một vai trò trong danh sách."],
+                context, form: values, role: .officer, agency: agency,
+                errors: FormErrors([FieldProblem(field: "role", message: "Hãy chọn một vai trò trong danh sách.")]),
                 secret: nil,
                 status: .unprocessableContent)
         }
@@ -43,16 +44,17 @@ struct AdminController: Sendable {
                 heading: "Đã tạo tài khoản \(user.email). Mật khẩu ban đầu (chỉ hiện một lần):", value: password,
                 hint: "Hãy chuyển mật khẩu này cho người dùng qua kênh an toàn; họ phải đổi khi đăng nhập lần đầu.")
             return try await usersPage(
-                context, form: UserFormValues(), role: .officer, agency: nil, errors: [], secret: secret, status: .created)
+                context, form: UserFormValues(), role: .officer, agency: nil, errors: .none, secret: secret, status: .created)
         } catch let error as AccountError {
             return try await usersPage(
-                context, form: values, role: role, agency: agency, errors: error.messages, secret: nil,
+                context, form: values, role: role, agency: agency,
+                errors: FormErrors(error.problems, heading: "Chưa tạo được người dùng"), secret: nil,
                 status: .unprocessableContent)
         }
     }
 
     private func usersPage(
-        _ context: AppRequestContext, form: UserFormValues, role: Role, agency: AgencyRecord.ID?, errors: [String],
+        _ context: AppRequestContext, form: UserFormValues, role: Role, agency: AgencyRecord.ID?, errors: FormErrors,
         secret: SecretNotice?,
         status: HTTPResponse.Status
     ) async throws -> Response {
@@ -75,7 +77,7 @@ struct AdminController: Sendable {
     func user(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
         let user = try await requireUser(context)
-        return try await userPage(context, user: user, errors: [], notice: nil, secret: nil, status: .ok)
+        return try await userPage(context, user: user, errors: .none, notice: nil, secret: nil, status: .ok)
     }
 
     func updateUser(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -84,7 +86,9 @@ struct AdminController: Sendable {
         let form = context.form
         guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
             return try await userPage(
-                context, user: user, errors: ["Hãy chọn một vai trò trong danh sách."], notice: nil, secret: nil,
+                context, user: user,
+                errors: FormErrors([FieldProblem(field: "role", message: "Hãy chọn một vai trò trong danh sách.")]), notice: nil,
+                secret: nil,
                 status: .unprocessableContent)
         }
         do {
@@ -92,10 +96,10 @@ struct AdminController: Sendable {
                 user.id, name: form["name"] ?? "", role: role,
                 agencyID: form.text("agency").flatMap(RequestNumber.id).map(AgencyRecord.ID.init),
                 disabled: form["disabled"] == "1", by: context.auditActor)
-            return try await userPage(context, user: updated, errors: [], notice: "Đã lưu thay đổi.", secret: nil, status: .ok)
+            return try await userPage(context, user: updated, errors: .none, notice: "Đã lưu thay đổi.", secret: nil, status: .ok)
         } catch let error as AccountError {
             return try await userPage(
-                context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
+                context, user: user, errors: FormErrors(error.problems), notice: nil, secret: nil, status: .unprocessableContent)
         }
     }
 
@@ -123,7 +127,7 @@ struct AdminController: Sendable {
         let secret = SecretNotice(
             heading: "Mật khẩu mới của \(user.email) (chỉ hiện một lần):", value: password,
             hint: "Mọi phiên đăng nhập của người này đã kết thúc; họ phải đổi mật khẩu khi đăng nhập lại.")
-        return try await userPage(context, user: user, errors: [], notice: nil, secret: secret, status: .ok)
+        return try await userPage(context, user: user, errors: .none, notice: nil, secret: secret, status: .ok)
     }
 
     func createToken(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -135,10 +139,10 @@ struct AdminController: Sendable {
             let secret = SecretNotice(
                 heading: "Mã truy cập API “\(record.label)” (chỉ hiện một lần; hệ thống chỉ lưu bản băm):", value: token,
                 hint: "Gửi kèm mỗi yêu cầu: Authorization: Bearer <mã>. Thu hồi ngay nếu mã bị lộ.")
-            return try await userPage(context, user: user, errors: [], notice: nil, secret: secret, status: .created)
+            return try await userPage(context, user: user, errors: .none, notice: nil, secret: secret, status: .created)
         } catch let error as AccountError {
             return try await userPage(
-                context, user: user, errors: error.messages, notice: nil, secret: nil, status: .unprocessableContent)
+                context, user: user, errors: FormErrors(error.problems), notice: nil, secret: nil, status: .unprocessableContent)
         }
     }
 
@@ -155,7 +159,7 @@ struct AdminController: Sendable {
         guard let owner else { throw WebError.notFound("Không có mã truy cập này.", api: "no such token") }
         let revoked = try await accounts.store.revokeAPIToken(id, context.auditActor)
         return try await userPage(
-            context, user: owner, errors: [], notice: revoked ? "Đã thu hồi mã truy cập." : "Mã này đã được thu hồi trước đó.",
+            context, user: owner, errors: .none, notice: revoked ? "Đã thu hồi mã truy cập." : "Mã này đã được thu hồi trước đó.",
             secret: nil,
             status: .ok)
     }
@@ -170,7 +174,7 @@ struct AdminController: Sendable {
     }
 
     private func userPage(
-        _ context: AppRequestContext, user: UserRecord, errors: [String], notice: String?, secret: SecretNotice?,
+        _ context: AppRequestContext, user: UserRecord, errors: FormErrors, notice: String?, secret: SecretNotice?,
         status: HTTPResponse.Status
     ) async throws -> Response {
         let agencies = try await dependencies.store.agencies()
@@ -210,7 +214,8 @@ struct AdminController: Sendable {
     func agency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.editAgencies)
         let agency = try await requireAgency(context)
-        return try await agencyPage(context, agency: agency, form: nil, kind: agency.kind, errors: [], notice: nil, status: .ok)
+        return try await agencyPage(
+            context, agency: agency, form: nil, kind: agency.kind, errors: .none, notice: nil, status: .ok)
     }
 
     func updateAgency(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -220,13 +225,17 @@ struct AdminController: Sendable {
         let values = AgencyFormValues(
             name: form["name"] ?? "", shortName: form["shortName"] ?? "", aliases: form["aliases"] ?? "")
         let kind = form["kind"].flatMap(AgencyKind.init(rawValue:))
-        var errors: [String] = []
-        if VietnameseText.collapsingWhitespace(values.name).isEmpty { errors.append("Tên chính thức không được để trống.") }
-        if VietnameseText.collapsingWhitespace(values.shortName).isEmpty { errors.append("Tên ngắn không được để trống.") }
-        if kind == nil { errors.append("Hãy chọn loại cơ quan trong danh sách.") }
-        guard errors.isEmpty, let kind else {
+        var problems: [FieldProblem] = []
+        if VietnameseText.collapsingWhitespace(values.name).isEmpty {
+            problems.append(FieldProblem(field: "name", message: "Tên chính thức không được để trống."))
+        }
+        if VietnameseText.collapsingWhitespace(values.shortName).isEmpty {
+            problems.append(FieldProblem(field: "shortName", message: "Tên ngắn không được để trống."))
+        }
+        if kind == nil { problems.append(FieldProblem(field: "kind", message: "Hãy chọn loại cơ quan trong danh sách.")) }
+        guard problems.isEmpty, let kind else {
             return try await agencyPage(
-                context, agency: agency, form: values, kind: kind ?? agency.kind, errors: errors, notice: nil,
+                context, agency: agency, form: values, kind: kind ?? agency.kind, errors: FormErrors(problems), notice: nil,
                 status: .unprocessableContent)
         }
         let aliases = values.aliases.split(whereSeparator: \.isNewline).map(String.init)
@@ -235,10 +244,10 @@ struct AdminController: Sendable {
                 agency.id, AgencyChange(name: values.name, shortName: values.shortName, kind: kind, aliases: aliases),
                 context.auditActor)
             return try await agencyPage(
-                context, agency: updated, form: nil, kind: updated.kind, errors: [], notice: "Đã lưu thay đổi.", status: .ok)
+                context, agency: updated, form: nil, kind: updated.kind, errors: .none, notice: "Đã lưu thay đổi.", status: .ok)
         } catch let error as CatalogueStoreError {
             return try await agencyPage(
-                context, agency: agency, form: values, kind: kind, errors: [error.description], notice: nil,
+                context, agency: agency, form: values, kind: kind, errors: FormErrors(messages: [error.description]), notice: nil,
                 status: .unprocessableContent)
         }
     }
@@ -248,18 +257,20 @@ struct AdminController: Sendable {
         let agency = try await requireAgency(context)
         guard let target = context.form.text("target").flatMap(RequestNumber.id).map(AgencyRecord.ID.init) else {
             return try await agencyPage(
-                context, agency: agency, form: nil, kind: agency.kind, errors: ["Hãy chọn cơ quan sẽ giữ lại."], notice: nil,
+                context, agency: agency, form: nil, kind: agency.kind,
+                errors: FormErrors([FieldProblem(field: "target", message: "Hãy chọn cơ quan sẽ giữ lại.")]), notice: nil,
                 status: .unprocessableContent)
         }
         do {
             let merged = try await dependencies.store.mergeAgencies(agency.id, target, context.auditActor)
             return try await agencyPage(
-                context, agency: merged, form: nil, kind: merged.kind, errors: [],
+                context, agency: merged, form: nil, kind: merged.kind, errors: .none,
                 notice: "Đã gộp “\(agency.name)” vào “\(merged.name)”. Mọi nhiệm vụ và người dùng của cơ quan cũ đã chuyển sang.",
                 status: .ok)
         } catch let error as CatalogueStoreError {
             return try await agencyPage(
-                context, agency: agency, form: nil, kind: agency.kind, errors: [error.description], notice: nil,
+                context, agency: agency, form: nil, kind: agency.kind, errors: FormErrors(messages: [error.description]),
+                notice: nil,
                 status: .unprocessableContent)
         }
     }
@@ -272,7 +283,7 @@ struct AdminController: Sendable {
     }
 
     private func agencyPage(
-        _ context: AppRequestContext, agency: AgencyRecord, form: AgencyFormValues?, kind: AgencyKind, errors: [String],
+        _ context: AppRequestContext, agency: AgencyRecord, form: AgencyFormValues?, kind: AgencyKind, errors: FormErrors,
         notice: String?,
         status: HTTPResponse.Status
     ) async throws -> Response {

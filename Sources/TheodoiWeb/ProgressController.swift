@@ -47,7 +47,7 @@ struct ProgressController: Sendable {
         let previous = draft == nil ? workspace.previous(of: kind, for: identity) : nil
         let form = draft.map { ReportForm($0.content) } ?? previous.map { ReportForm($0.content) } ?? ReportForm()
         var page = formPage(
-            workspace, kind: kind, form: form, draft: draft, version: draft?.version, error: "", conflict: nil,
+            workspace, kind: kind, form: form, draft: draft, version: draft?.version, errors: .none, conflict: nil,
             context: context, previous: previous)
         // What the last save did, said on the page it returns to.
         page.notice = QueryParameters(request.uri.query)["done"].flatMap { ProgressController.notices[$0] } ?? ""
@@ -93,7 +93,12 @@ struct ProgressController: Sendable {
             let draft = reportID.flatMap { id in workspace.log.reports.first { $0.id == id } }
             let page = formPage(
                 workspace, kind: kind, form: reportForm, draft: draft, version: version,
-                error: refusal.message + (files.isEmpty ? "" : " Các tệp vừa chọn chưa được lưu; hãy chọn lại."),
+                errors: FormErrors(
+                    refusal.problems
+                        + (files.isEmpty
+                            ? []
+                            : [FieldProblem(field: "files", message: "Các tệp vừa chọn chưa được lưu; hãy chọn lại.")]),
+                    heading: "Chưa lưu được"),
                 conflict: nil, context: context, previous: draft == nil ? workspace.previous(of: kind, for: identity) : nil,
                 carrying: Set(carrying))
             return PageController.page(renderer.render(page), context, renderer: renderer, status: .unprocessableContent)
@@ -104,7 +109,7 @@ struct ProgressController: Sendable {
                 changes: stale.changes.map { ChangeRow(field: $0.field, before: $0.before, after: $0.after) })
             // Keep what the author typed; the next save applies over the version now stored.
             let page = formPage(
-                workspace, kind: kind, form: reportForm, draft: stale.current, version: stale.current.version, error: "",
+                workspace, kind: kind, form: reportForm, draft: stale.current, version: stale.current.version, errors: .none,
                 conflict: conflict, context: context)
             return PageController.page(renderer.render(page), context, renderer: renderer, status: .conflict)
         }
@@ -166,17 +171,21 @@ struct ProgressController: Sendable {
 
     private func formPage(
         _ workspace: AssignmentWorkspace, kind: ReportKind, form: ReportForm, draft: ReportRecord?, version: Int?,
-        error: String, conflict: ConflictModel?, context: AppRequestContext, previous: ReportRecord? = nil,
+        errors: FormErrors, conflict: ConflictModel?, context: AppRequestContext, previous: ReportRecord? = nil,
         carrying: Set<AttachmentInfo.ID>? = nil
     ) -> ReportFormPage {
         let slug = workspace.snapshot.plan.slug
         let code = workspace.assignment.code
         var evidence = form.evidence.enumerated().map {
             EvidenceRowModel(
-                position: $0.offset + 1, number: $0.element.number, date: $0.element.date, summary: $0.element.summary)
+                position: $0.offset + 1, number: $0.element.number, date: $0.element.date, summary: $0.element.summary,
+                error: errors.message(for: "evidence-\($0.offset + 1)") ?? "")
         }
         while evidence.count < max(3, form.evidence.count + 1) {
-            evidence.append(EvidenceRowModel(position: evidence.count + 1, number: "", date: "", summary: ""))
+            evidence.append(
+                EvidenceRowModel(
+                    position: evidence.count + 1, number: "", date: "", summary: "",
+                    error: errors.message(for: "evidence-\(evidence.count + 1)") ?? ""))
         }
         let lastReturn = workspace.log.reviews.last.flatMap { review -> String? in
             guard review.decision == .return,
@@ -224,7 +233,7 @@ struct ProgressController: Sendable {
             percent: form.percent, result: form.result, achievedOn: form.achievedOn, evidence: evidence,
             difficulties: form.difficulties, proposals: form.proposals,
             attachments: (draft?.attachments ?? []).map(ProgressController.fileLink),
-            accept: Reporting.allowedExtensions.map { "." + $0 }.joined(separator: ","), error: error, conflict: conflict,
+            accept: Reporting.allowedExtensions.map { "." + $0 }.joined(separator: ","), errors: errors, conflict: conflict,
             contributions: contributions, isReport: kind == .report, carried: carried, startedFrom: startedFrom)
     }
 
@@ -233,11 +242,12 @@ struct ProgressController: Sendable {
     func report(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         let id = try reportID(context)
-        return try await reportPage(id, identity: identity, error: "", context: context, status: .ok)
+        return try await reportPage(id, identity: identity, errors: .none, context: context, status: .ok)
     }
 
     private func reportPage(
-        _ id: ReportRecord.ID, identity: Identity, error: String, context: AppRequestContext, status: HTTPResponse.Status
+        _ id: ReportRecord.ID, identity: Identity, errors: FormErrors, context: AppRequestContext,
+        status: HTTPResponse.Status, form: FormData? = nil
     ) async throws -> Response {
         let (workspace, report) = try await reporting.workspace(report: id, identity: identity)
         let slug = workspace.snapshot.plan.slug
@@ -248,7 +258,7 @@ struct ProgressController: Sendable {
         if identity.user.role == .monitor || identity.user.role == .admin, let refusal, report.kind == .report {
             blocked = refusal.message
         }
-        let page = ReportPage(
+        var page = ReportPage(
             layout: Layout(
                 title: "Báo cáo \(code)", section: "plan", planSlug: slug, planNumber: workspace.snapshot.plan.number),
             csrf: context.csrfToken, code: code, title: workspace.assignment.title,
@@ -261,11 +271,13 @@ struct ProgressController: Sendable {
                     ProgressController.item($0, slug: slug, code: code)
                 } : [],
             reviewAction: SiteRoute.reviewReport(id: report.id).href,
-            completedOnDefault: (report.content.achievedOn ?? report.submittedOn)?.vietnameseShort ?? "",
+            completedOnDefault: form?["completedOn"]
+                ?? (report.content.achievedOn ?? report.submittedOn)?.vietnameseShort ?? "",
             completionHint: ProgressController.completionHint(
                 report.content.achievedOn ?? report.submittedOn, due: workspace.status.effectiveDue),
-            reviewBlocked: blocked, error: error, canReview: refusal == nil,
+            reviewBlocked: blocked, errors: errors, canReview: refusal == nil,
             isCompletionClaim: report.content.claimedStage == .done)
+        page.reasonValue = form?["reason"] ?? ""
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
     }
 
@@ -294,7 +306,8 @@ struct ProgressController: Sendable {
                     + "?done=\(review.decision == .accept ? "accepted" : "returned")#review-\(review.id)")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await reportPage(
-                id, identity: identity, error: refusal.message, context: context, status: .unprocessableContent)
+                id, identity: identity, errors: FormErrors(refusal.problems, heading: "Chưa ghi được quyết định"),
+                context: context, status: .unprocessableContent, form: form)
         }
     }
 
@@ -404,7 +417,9 @@ struct ProgressController: Sendable {
                     + "?done=\(report.kind == .report ? "withdrawn" : "contribution-withdrawn")#withdrawal-\(id)")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
-                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .correction),
+                AssignmentFormError(
+                    problems: refusal.problems, form: context.form, slug: slug, code: code, which: .correction,
+                    action: request.uri.path),
                 context)
         }
     }
@@ -458,7 +473,9 @@ struct ProgressController: Sendable {
                 SiteRoute.assignment(slug: slug, code: code).href + "?done=review-reversed#reversal-review-\(review.id)")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
-                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .correction),
+                AssignmentFormError(
+                    problems: refusal.problems, form: context.form, slug: slug, code: code, which: .correction,
+                    action: request.uri.path),
                 context)
         }
     }
@@ -518,7 +535,9 @@ struct ProgressController: Sendable {
                 SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-reversed#reversal-extension-\(id)")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
-                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .correction),
+                AssignmentFormError(
+                    problems: refusal.problems, form: context.form, slug: slug, code: code, which: .correction,
+                    action: request.uri.path),
                 context)
         }
     }
@@ -543,7 +562,7 @@ struct ProgressController: Sendable {
             return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-requested")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
-                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .extension),
+                AssignmentFormError(problems: refusal.problems, form: context.form, slug: slug, code: code, which: .extension),
                 context)
         }
     }
@@ -601,7 +620,7 @@ struct ProgressController: Sendable {
                 SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-\(approve ? "approved" : "refused")")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
-                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .decision),
+                AssignmentFormError(problems: refusal.problems, form: context.form, slug: slug, code: code, which: .decision),
                 context)
         }
     }
@@ -616,7 +635,7 @@ struct ProgressController: Sendable {
             return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=due-set")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
-                AssignmentFormError(message: refusal.message, form: context.form, slug: slug, code: code, which: .due), context)
+                AssignmentFormError(problems: refusal.problems, form: context.form, slug: slug, code: code, which: .due), context)
         }
     }
 
@@ -694,6 +713,25 @@ struct ProgressController: Sendable {
         let slug = workspace.snapshot.plan.slug
         let code = workspace.assignment.code
         let csrf = context.csrfToken
+        var corrections = corrections(workspace, identity: identity)
+        for index in corrections.indices { corrections[index].idPrefix = "correction-\(index + 1)-" }
+        // The refused form's problems, with ids of that form's fields for the summary's links.
+        var errors = FormErrors.none
+        if let formError {
+            var prefix = ""
+            switch formError.which {
+            case .extension: prefix = "extension-"
+            case .due: prefix = "due-"
+            case .decision: prefix = "decide-"
+            case .correction:
+                if let index = corrections.firstIndex(where: { $0.action == formError.action }) {
+                    prefix = corrections[index].idPrefix
+                    corrections[index].errors = FormErrors(formError.problems, prefix: prefix)
+                    corrections[index].reasonValue = formError.form["reason"] ?? ""
+                }
+            }
+            errors = FormErrors(formError.problems, prefix: prefix, heading: "Chưa thực hiện được")
+        }
         var actions: [ActionLink] = []
         var blocked = ""
         let draftReport = workspace.draft(of: .report, for: identity)
@@ -732,6 +770,7 @@ struct ProgressController: Sendable {
                     "\(request.requesterName) đề nghị gia hạn từ \(request.previousDue?.vietnameseShort ?? "—") đến \(request.newDue.vietnameseShort) (gửi lúc \(Reporting.timeText(request.requestedAt))). Lý do: “\(request.reason)”",
                 decideAction: SiteRoute.decideExtension(id: request.id).href,
                 canDecide: workspace.refusal(.decideExtension, by: identity, extensionRequest: request) == nil)
+            if formError?.which == .decision { pending?.errors = errors }
         }
         var extensionForm: InlineForm?
         if workspace.relation == .lead, workspace.refusal(.requestExtension, by: identity) == nil {
@@ -740,7 +779,8 @@ struct ProgressController: Sendable {
                 hint:
                     "Hạn hiện hành: \(workspace.status.effectiveDue?.vietnameseShort ?? "—"). Cơ quan theo dõi quyết định; hạn ban đầu vẫn được giữ để đối chiếu.",
                 dateValue: formError?.which == .extension ? formError?.form["newDue"] ?? "" : "",
-                reasonValue: formError?.which == .extension ? formError?.form["reason"] ?? "" : "")
+                reasonValue: formError?.which == .extension ? formError?.form["reason"] ?? "" : "",
+                errors: formError?.which == .extension ? errors : .none, idPrefix: "extension-")
         }
         var dueForm: InlineForm?
         if workspace.refusal(.setDue, by: identity) == nil {
@@ -750,12 +790,13 @@ struct ProgressController: Sendable {
                 hint:
                     "Văn bản ghi “\(workspace.assignment.deadline.text)”. Khi cơ quan cấp trên ban hành kế hoạch, ghi thời hạn và căn cứ; nhiệm vụ sẽ được tính đúng hạn, quá hạn theo thời hạn này.",
                 dateValue: formError?.which == .due ? formError?.form["newDue"] ?? "" : "",
-                reasonValue: formError?.which == .due ? formError?.form["reason"] ?? "" : "")
+                reasonValue: formError?.which == .due ? formError?.form["reason"] ?? "" : "",
+                errors: formError?.which == .due ? errors : .none, idPrefix: "due-")
         }
         return ProgressPanel(
-            csrf: csrf, notice: notice ?? "", error: formError?.message ?? "", actions: actions, blocked: blocked,
+            csrf: csrf, notice: notice ?? "", errors: errors, actions: actions, blocked: blocked,
             awaitingReview: awaiting, pendingExtension: pending, extensionForm: extensionForm, dueForm: dueForm,
-            corrections: corrections(workspace, identity: identity),
+            corrections: corrections,
             periods: periods(workspace), timeline: timeline(workspace.visibleLog(to: identity), slug: slug, code: code),
             historyHref: identity.may(.importCatalogue) ? SiteRoute.apiHistory(slug: slug, code: code).href : "")
     }
@@ -1038,9 +1079,12 @@ struct ProgressController: Sendable {
 /// A refused inline form of the assignment page: shown again on that page with the message and what was typed.
 struct AssignmentFormError: Error {
     enum Which { case `extension`, decision, due, correction }
-    var message: String
+    /// Each problem with the field it concerns, shown beside it in the form that was sent.
+    var problems: [FieldProblem]
     var form: FormData
     var slug: String
     var code: String
     var which: Which
+    /// The correction form's action, to tell apart two corrections on one page.
+    var action = ""
 }

@@ -19,7 +19,7 @@ struct ReminderController: Sendable {
         let (plan, settings) = try await admin.settings(slug: slug)
         let saved = QueryParameters(request.uri.query)["saved"] != nil
         return try await page(
-            plan, form: ReminderSettingsForm(settings), secretSet: !settings.webhookSecret.isEmpty, errors: [],
+            plan, form: ReminderSettingsForm(settings), secretSet: !settings.webhookSecret.isEmpty, errors: .none,
             notice: saved ? "Đã lưu quy tắc nhắc việc." : nil, context: context)
     }
 
@@ -40,13 +40,13 @@ struct ReminderController: Sendable {
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             let (plan, settings) = try await admin.settings(slug: slug)
             return try await page(
-                plan, form: form, secretSet: !settings.webhookSecret.isEmpty, errors: [refusal.message], notice: nil,
+                plan, form: form, secretSet: !settings.webhookSecret.isEmpty, errors: FormErrors(refusal.problems), notice: nil,
                 context: context, status: .unprocessableContent)
         }
     }
 
     func page(
-        _ plan: PlanRecord, form: ReminderSettingsForm, secretSet: Bool, errors: [String], notice: String?,
+        _ plan: PlanRecord, form: ReminderSettingsForm, secretSet: Bool, errors: FormErrors, notice: String?,
         context: AppRequestContext,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
@@ -65,7 +65,7 @@ struct ReminderController: Sendable {
     /// `GET /admin/holidays`.
     func holidays(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
-        return try await holidaysPage(day: "", name: "", errors: [], context: context)
+        return try await holidaysPage(day: "", name: "", errors: .none, context: context)
     }
 
     /// `POST /admin/holidays`.
@@ -78,7 +78,7 @@ struct ReminderController: Sendable {
             return Responses.redirect(SiteRoute.holidays.href)
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await holidaysPage(
-                day: day, name: name, errors: [refusal.message], context: context, status: .unprocessableContent)
+                day: day, name: name, errors: FormErrors(refusal.problems), context: context, status: .unprocessableContent)
         }
     }
 
@@ -93,7 +93,7 @@ struct ReminderController: Sendable {
     }
 
     func holidaysPage(
-        day: String, name: String, errors: [String], context: AppRequestContext, status: HTTPResponse.Status = .ok
+        day: String, name: String, errors: FormErrors, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let rows = try await dependencies.reminders.holidays().map { holiday in
             HolidayRow(

@@ -61,13 +61,13 @@ struct ReportController: Sendable {
         notice: String?, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let slug = snapshot.plan.slug
-        var errors: [String] = []
+        var errors = FormErrors.none
         var composed: PeriodicReports.Composed?
         if compose {
             do {
                 composed = try await reports.compose(snapshot: snapshot, request: try reports.request(form, snapshot: snapshot))
             } catch let refusal as ProgressRefusal {
-                errors.append(refusal.message)
+                errors = FormErrors(refusal.problems, heading: "Chưa lập được báo cáo")
             }
         }
         let (settings, saved) = try await reports.settings(for: snapshot)
@@ -346,7 +346,7 @@ struct ReportController: Sendable {
         _ = try context.require(.issueReports)
         let snapshot = try await snapshot(context)
         let settings = try await reports.settings(for: snapshot).settings
-        return settingsPage(snapshot, form: ReportSettingsForm(settings), errors: [], context: context)
+        return settingsPage(snapshot, form: ReportSettingsForm(settings), errors: .none, context: context)
     }
 
     /// `POST /plans/{plan}/report/settings`.
@@ -363,12 +363,12 @@ struct ReportController: Sendable {
             return Responses.redirect(SiteRoute.periodicReport(slug: snapshot.plan.slug).href)
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return settingsPage(
-                snapshot, form: form, errors: [refusal.message], context: context, status: .unprocessableContent)
+                snapshot, form: form, errors: FormErrors(refusal.problems), context: context, status: .unprocessableContent)
         }
     }
 
     func settingsPage(
-        _ snapshot: PlanSnapshot, form: ReportSettingsForm, errors: [String], context: AppRequestContext,
+        _ snapshot: PlanSnapshot, form: ReportSettingsForm, errors: FormErrors, context: AppRequestContext,
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let page = ReportSettingsPage(

@@ -42,7 +42,7 @@ struct DeliberateActsTests {
             let save = try #require(form.body.range(of: "name=\"do\" value=\"save\""))
             let send = try #require(form.body.range(of: "name=\"do\" value=\"submit\""))
             #expect(save.lowerBound < send.lowerBound)
-            #expect(form.body.contains("<input name=\"percent\" value=\"\" type=\"number\""))
+            #expect(form.body.contains("<input name=\"percent\" id=\"f-percent\" value=\"\" type=\"number\""))
             // What Enter sends: the first button's name and value.
             let entered = try await HTTP.multipart(officer, Self.path, Self.fields(education, send: false))
             #expect(entered.status == .found)
@@ -133,7 +133,7 @@ struct DeliberateActsTests {
 
             let form = try await HTTP.get(officer, Self.path)
             #expect(form.body.contains("Báo cáo trước bị trả lại: “Ghi rõ số trường đã khảo sát”"))
-            #expect(form.body.contains("<input name=\"percent\" value=\"45\""))
+            #expect(form.body.contains("<input name=\"percent\" id=\"f-percent\" value=\"45\""))
             #expect(form.body.contains(">Đã khảo sát 120 trường</textarea>"))
             #expect(form.body.contains(">Thiếu kinh phí</textarea>"))
             #expect(form.body.contains("value=\"15/KH-SGDĐT\"") && form.body.contains("value=\"02/09/2025\""))
