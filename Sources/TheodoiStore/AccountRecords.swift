@@ -17,11 +17,14 @@ public struct UserRecord: Sendable, Hashable, Identifiable {
     /// Set when an administrator chose the password: the user must pick their own at next sign-in.
     public var mustChangePassword: Bool
     public var createdAt: String
+    /// The agency's name, read with the user (the header names it).
+    public var agencyName: String?
 
     public init(
         id: ID, email: String, name: String, role: Role, agencyID: AgencyRecord.ID?, disabled: Bool,
-        mustChangePassword: Bool, createdAt: String
+        mustChangePassword: Bool, createdAt: String, agencyName: String? = nil
     ) {
+        self.agencyName = agencyName
         self.id = id
         self.email = email
         self.name = name

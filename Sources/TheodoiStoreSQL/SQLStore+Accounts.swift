@@ -183,6 +183,7 @@ extension SQLStore {
     static func userColumns(_ prefix: String) -> String {
         ["id", "email", "name", "role", "agency_id", "disabled", "must_change_password", "created_at"]
             .map { "\(prefix)\($0) AS user_\($0)" }.joined(separator: ", ")
+            + ", (SELECT a.name FROM agencies a WHERE a.id = \(prefix)agency_id) AS user_agency_name"
     }
 
     static func userRecord(_ row: any SQLRow) throws -> UserRecord {
@@ -194,7 +195,8 @@ extension SQLStore {
             agencyID: try row.decode(column: "user_agency_id", as: Int?.self).map(AgencyRecord.ID.init),
             disabled: try row.decode(column: "user_disabled", as: Int.self) != 0,
             mustChangePassword: try row.decode(column: "user_must_change_password", as: Int.self) != 0,
-            createdAt: try row.decode(column: "user_created_at", as: String.self))
+            createdAt: try row.decode(column: "user_created_at", as: String.self),
+            agencyName: try row.decode(column: "user_agency_name", as: String?.self))
     }
 
     static func user(_ id: UserRecord.ID, on database: any SQLDatabase) async throws -> UserRecord? {

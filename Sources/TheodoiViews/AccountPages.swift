@@ -6,6 +6,9 @@ public struct ViewerModel: Sendable {
     public let signedIn: Bool
     public var name: String
     public var roleName: String
+    /// The user's agency ("Sở Khoa học và Công nghệ"), or "".
+    public var agencyName: String
+    public let hasAgency: Bool
     public var csrf: String
     public let canManage: Bool
     public let canAudit: Bool
@@ -21,8 +24,11 @@ public struct ViewerModel: Sendable {
 
     public init(
         signedIn: Bool, name: String = "", roleName: String = "", csrf: String = "", canManage: Bool = false,
-        canAudit: Bool = false, canImport: Bool = false, unread: Int = 0, waiting: Int = 0, waitingHref: String = ""
+        canAudit: Bool = false, canImport: Bool = false, unread: Int = 0, waiting: Int = 0, waitingHref: String = "",
+        agencyName: String = ""
     ) {
+        self.agencyName = agencyName
+        hasAgency = !agencyName.isEmpty
         self.waiting = waiting
         self.waitingHref = waitingHref
         hasWaiting = !waitingHref.isEmpty

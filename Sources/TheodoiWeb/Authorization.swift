@@ -39,7 +39,8 @@ extension AppRequestContext {
             csrf: identity.csrfToken ?? "",
             canManage: identity.may(.manageUsers), canAudit: identity.may(.readAudit),
             canImport: identity.may(.importCatalogue), unread: unreadNotifications, waiting: waiting?.count ?? 0,
-            waitingHref: waiting.map { SiteRoute.reviewQueue(slug: $0.slug).href } ?? "")
+            waitingHref: waiting.map { SiteRoute.reviewQueue(slug: $0.slug).href } ?? "",
+            agencyName: identity.user.agencyName ?? "")
     }
 }
 

@@ -111,4 +111,14 @@ struct FieldErrorsTests {
             Self.expectBeside(weak.body, field: "confirmation", "không khớp")
         }
     }
+
+    @Test("the header names the signed-in user's agency; a leader without one shows none")
+    func headerNamesAgency() async throws {
+        try await World.run { world, client in
+            let page = try await HTTP.get(world.client(client, as: .officer), "/plans")
+            #expect(page.body.contains("· <span class=\"agency\">\(world.officerAgency.name)</span></a>"))
+            let leader = try await HTTP.get(world.client(client, as: .leader), "/plans")
+            #expect(!leader.body.contains("<span class=\"agency\">"))
+        }
+    }
 }
