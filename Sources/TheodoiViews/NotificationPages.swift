@@ -104,6 +104,8 @@ public struct OutboxPage: Sendable {
     public var tabs: [ListTab]
     public var rows: [OutboxRow]
     public var mailNote: String
+    /// What the last action did, if anything (nil renders nothing).
+    public var notice: String?
     public let hasRows: Bool
 
     public init(layout: Layout, csrf: String, tabs: [ListTab], rows: [OutboxRow], mailNote: String) {

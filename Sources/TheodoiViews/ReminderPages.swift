@@ -73,6 +73,8 @@ public struct HolidaysPage: Sendable {
     public var errors: FormErrors
     public let hasErrors: Bool
     public let hasRows: Bool
+    /// What the last save did ("Đã lưu ngày nghỉ lễ."), if anything (nil renders nothing).
+    public var notice: String?
 
     public init(layout: Layout, csrf: String, rows: [HolidayRow], day: String, name: String, errors: FormErrors) {
         self.layout = layout

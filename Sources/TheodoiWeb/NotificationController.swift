@@ -35,7 +35,9 @@ struct NotificationController: Sendable {
             emailModes: EmailMode.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: $0 == mode) },
             email: identity.user.email, emailEnabled: dependencies.emailEnabled,
             preferencesHref: SiteRoute.notificationPreferences.href,
-            notice: QueryParameters(request.uri.query)["saved"] != nil ? "Đã lưu cách nhận thư nhắc việc." : nil)
+            notice: QueryParameters(request.uri.query)["saved"] != nil
+                ? "Đã lưu cách nhận thư nhắc việc."
+                : QueryParameters(request.uri.query)["read"] != nil ? "Đã đánh dấu mọi thông báo là đã đọc." : nil)
         return PageController.page(dependencies.renderer.render(model), context, renderer: dependencies.renderer)
     }
 
@@ -58,7 +60,7 @@ struct NotificationController: Sendable {
     func readAll(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.signedIn()
         _ = try await dependencies.reminders.markRead(identity.user.id, nil, Date().ISO8601Format())
-        return Responses.redirect(SiteRoute.notifications(page: 1).href)
+        return Responses.redirect(SiteRoute.notifications(page: 1).href + "?read=all")
     }
 
     /// `POST /notifications/preferences`: the user's e-mail choice.
@@ -97,11 +99,14 @@ struct NotificationController: Sendable {
                     label: $0.vietnamese, href: SiteRoute.outbox(state: $0.rawValue).href, count: counts[$0] ?? 0,
                     current: $0 == state)
             }
-        let model = OutboxPage(
+        var model = OutboxPage(
             layout: Layout(title: "Hộp thư đi", section: "admin"), csrf: context.csrfToken, tabs: tabs, rows: rows,
             mailNote: dependencies.emailEnabled
                 ? "Thư được giao cho chương trình gửi thư (sendmail) cấu hình trên máy chủ."
                 : "Máy chủ chưa cấu hình gửi thư (SENDMAIL), nên không có thư mới nào được xếp hàng.")
+        if QueryParameters(request.uri.query)["retried"] != nil {
+            model.notice = "Đã xếp thư vào hàng gửi lại; thư được gửi trong lần gửi kế tiếp."
+        }
         return PageController.page(dependencies.renderer.render(model), context, renderer: dependencies.renderer)
     }
 
@@ -114,6 +119,6 @@ struct NotificationController: Sendable {
         else {
             throw WebError.notFound("Không có thư gửi không được số “\(raw)”.", api: "no failed message \(raw)")
         }
-        return Responses.redirect(SiteRoute.outbox(state: OutboxRecord.State.pending.rawValue).href)
+        return Responses.redirect(SiteRoute.outbox(state: OutboxRecord.State.pending.rawValue).href + "&retried=1")
     }
 }

@@ -65,7 +65,13 @@ struct ReminderController: Sendable {
     /// `GET /admin/holidays`.
     func holidays(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.manageUsers)
-        return try await holidaysPage(day: "", name: "", errors: .none, context: context)
+        let notice =
+            switch QueryParameters(request.uri.query)["done"] {
+            case "added": "Đã lưu ngày nghỉ lễ."
+            case "removed": "Đã bỏ ngày nghỉ lễ."
+            default: ""
+            }
+        return try await holidaysPage(day: "", name: "", errors: .none, context: context, notice: notice)
     }
 
     /// `POST /admin/holidays`.
@@ -75,7 +81,7 @@ struct ReminderController: Sendable {
         let name = context.form["name"] ?? ""
         do {
             try await admin.addHoliday(day: day, name: name, actor: context.auditActor)
-            return Responses.redirect(SiteRoute.holidays.href)
+            return Responses.redirect(SiteRoute.holidays.href + "?done=added")
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await holidaysPage(
                 day: day, name: name, errors: FormErrors(refusal.problems), context: context, status: .unprocessableContent)
@@ -89,11 +95,12 @@ struct ReminderController: Sendable {
         guard let day = LocalDate(iso: raw), try await dependencies.reminders.removeHoliday(day, context.auditActor) else {
             throw WebError.notFound("Không có ngày nghỉ “\(raw)”.", api: "no holiday \(raw)")
         }
-        return Responses.redirect(SiteRoute.holidays.href)
+        return Responses.redirect(SiteRoute.holidays.href + "?done=removed")
     }
 
     func holidaysPage(
-        day: String, name: String, errors: FormErrors, context: AppRequestContext, status: HTTPResponse.Status = .ok
+        day: String, name: String, errors: FormErrors, context: AppRequestContext, status: HTTPResponse.Status = .ok,
+        notice: String = ""
     ) async throws -> Response {
         let rows = try await dependencies.reminders.holidays().map { holiday in
             HolidayRow(
@@ -101,9 +108,10 @@ struct ReminderController: Sendable {
                 weekday: Self.weekdays[WorkingCalendar.weekday(holiday.day)], name: holiday.name,
                 removeHref: SiteRoute.removeHoliday(day: holiday.day).href)
         }
-        let model = HolidaysPage(
+        var model = HolidaysPage(
             layout: Layout(title: "Ngày nghỉ lễ", section: "admin"), csrf: context.csrfToken, rows: rows, day: day, name: name,
             errors: errors)
+        model.notice = notice.isEmpty ? nil : notice
         return PageController.page(
             dependencies.renderer.render(model), context, renderer: dependencies.renderer, status: status)
     }

@@ -47,6 +47,9 @@ struct ReportController: Sendable {
             form.period = ReportingPeriod.containing(dependencies.today(), kind: .quarter)?.key ?? ""
         }
         var notice: String?
+        if parameters["settings"] == "saved" {
+            notice = "Đã lưu thể thức văn bản, người ký và nơi nhận; báo cáo lập từ nay dùng các thông tin này."
+        }
         if let raw = parameters["issued"], let id = RequestNumber.id(raw),
             let issued = try await reports.reports.issuedReports(snapshot.plan.id).first(where: { $0.id.rawValue == id })
         {
@@ -360,7 +363,7 @@ struct ReportController: Sendable {
             recipients: context.form["recipients"] ?? "")
         do {
             try await reports.saveSettings(slug: snapshot.plan.slug, form: form, actor: context.auditActor)
-            return Responses.redirect(SiteRoute.periodicReport(slug: snapshot.plan.slug).href)
+            return Responses.redirect(SiteRoute.periodicReport(slug: snapshot.plan.slug, query: [("settings", "saved")]).href)
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return settingsPage(
                 snapshot, form: form, errors: FormErrors(refusal.problems), context: context, status: .unprocessableContent)

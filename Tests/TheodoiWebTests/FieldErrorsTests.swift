@@ -121,4 +121,36 @@ struct FieldErrorsTests {
             #expect(!leader.body.contains("<span class=\"agency\">"))
         }
     }
+
+    @Test("every save says what it did: a holiday added and removed, report settings, notifications read")
+    func savesSayWhatTheyDid() async throws {
+        try await World.run { world, client in
+            let admin = world.client(client, as: .admin)
+            let added = try await HTTP.post(
+                admin, "/admin/holidays", [("_csrf", "csrf-admin"), ("day", "02/09/2025"), ("name", "Quốc khánh")])
+            let addedPage = try await HTTP.get(admin, try #require(added.location))
+            #expect(addedPage.body.contains("<p class=\"notice\" role=\"status\">Đã lưu ngày nghỉ lễ.</p>"))
+            let removed = try await HTTP.post(admin, "/admin/holidays/2025-09-02/remove", [("_csrf", "csrf-admin")])
+            #expect(try await HTTP.get(admin, try #require(removed.location)).body.contains("Đã bỏ ngày nghỉ lễ."))
+            // Without a save, no empty notice.
+            #expect(!(try await HTTP.get(admin, "/admin/holidays")).body.contains("class=\"notice\""))
+
+            let monitor = world.client(client, as: .monitor)
+            let saved = try await HTTP.post(
+                monitor, "/plans/343-qd-tu/report/settings",
+                [
+                    ("_csrf", "csrf-monitor"), ("format", "party"), ("issuerLines", "TỈNH ỦY GIA LAI\nVĂN PHÒNG"),
+                    ("numberSuffix", "-BC/VPTU"), ("place", "Gia Lai"), ("signatureAuthority", "CHÁNH VĂN PHÒNG"),
+                    ("signer", ""), ("recipients", "Thường trực Tỉnh ủy"),
+                ])
+            #expect(saved.status == .found)
+            #expect(
+                try await HTTP.get(monitor, try #require(saved.location)).body.contains(
+                    "Đã lưu thể thức văn bản, người ký và nơi nhận"))
+            let read = try await HTTP.post(monitor, "/notifications/read", [("_csrf", "csrf-monitor")])
+            #expect(
+                try await HTTP.get(monitor, try #require(read.location)).body.contains(
+                    "Đã đánh dấu mọi thông báo là đã đọc."))
+        }
+    }
 }
