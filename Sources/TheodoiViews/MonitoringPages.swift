@@ -70,7 +70,8 @@ public struct DashboardPage: Sendable {
     public var lists: [ListLink]
     public var scorecardHref: String
     public var changesHref: String
-    public var apiHref: String
+    /// The JSON of the page, for those who use it (nil shows no link).
+    public var apiHref: String?
     public let hasGroups: Bool
     public let hasParts: Bool
 
@@ -78,7 +79,7 @@ public struct DashboardPage: Sendable {
         layout: Layout, planNumber: String, planTitle: String, asOfISO: String, asOfText: String, sentence: String,
         timelinessCards: [CountCard], stageCards: [CountCard], partChart: String, partHeaders: [String], partRows: [CountRow],
         monthChart: String, monthRows: [CountRow], progressChart: String, progressRows: [CountRow], groupHeaders: [String],
-        groupRows: [CountRow], lists: [ListLink], scorecardHref: String, changesHref: String, apiHref: String
+        groupRows: [CountRow], lists: [ListLink], scorecardHref: String, changesHref: String, apiHref: String?
     ) {
         self.layout = layout
         self.planNumber = planNumber
@@ -154,13 +155,14 @@ public struct ScorecardPage: Sendable {
     public var headers: [SortHeader]
     public var rows: [ScoreRow]
     public var note: String
-    public var apiHref: String
+    /// The JSON of the page, for those who use it (nil shows no link).
+    public var apiHref: String?
     public var xlsxHref: String
     public var csvHref: String
 
     public init(
         layout: Layout, planNumber: String, asOfISO: String, asOfText: String, sortKey: String, direction: String,
-        headers: [SortHeader], rows: [ScoreRow], note: String, apiHref: String, xlsxHref: String = "", csvHref: String = ""
+        headers: [SortHeader], rows: [ScoreRow], note: String, apiHref: String?, xlsxHref: String = "", csvHref: String = ""
     ) {
         self.xlsxHref = xlsxHref
         self.csvHref = csvHref
@@ -226,7 +228,8 @@ public struct ActionListPage: Sendable {
     public var daysHeading: String
     public var tabs: [ListTab]
     public var rows: [ActionRow]
-    public var apiHref: String
+    /// The JSON of the page, for those who use it (nil shows no link).
+    public var apiHref: String?
     public let hasRows: Bool
     public var pagination: Pagination
     public var xlsxHref: String
@@ -234,7 +237,7 @@ public struct ActionListPage: Sendable {
 
     public init(
         layout: Layout, planNumber: String, asOfISO: String, asOfText: String, heading: String, explanation: String,
-        dateHeading: String, daysHeading: String, tabs: [ListTab], rows: [ActionRow], apiHref: String, pagination: Pagination,
+        dateHeading: String, daysHeading: String, tabs: [ListTab], rows: [ActionRow], apiHref: String?, pagination: Pagination,
         xlsxHref: String = "", csvHref: String = ""
     ) {
         self.xlsxHref = xlsxHref
@@ -279,11 +282,12 @@ public struct ChangesPage: Sendable {
     public var fromText: String
     public var toText: String
     public var sections: [ChangeSection]
-    public var apiHref: String
+    /// The JSON of the page, for those who use it (nil shows no link).
+    public var apiHref: String?
 
     public init(
         layout: Layout, planNumber: String, fromISO: String, toISO: String, fromText: String, toText: String,
-        sections: [ChangeSection], apiHref: String
+        sections: [ChangeSection], apiHref: String?
     ) {
         self.layout = layout
         self.planNumber = planNumber

@@ -150,6 +150,7 @@ extension PlanPage: MustacheParent {
         case "hasFindings": hasFindings
         case "findingsHref": findingsHref
         case "apiHref": apiHref
+        case "hasAPI": !apiHref.isEmpty
         case "xlsxHref": xlsxHref
         case "csvHref": csvHref
         default: nil

@@ -100,12 +100,18 @@ struct MonitoringController: Sendable {
     // MARK: Dashboard
 
     /// The cached page for this plan version, date and query, or a new one rendered and kept.
+    /// Shows the JSON links: those who load catalogues use them.
+    static func technical(_ context: AppRequestContext) -> Bool {
+        context.identity?.may(.importCatalogue) ?? false
+    }
+
     private func cached(
         _ kind: String, _ snapshot: PlanSnapshot, _ asOf: LocalDate, _ request: Request, _ context: AppRequestContext,
         render: () async throws -> String
     ) async throws -> Response {
+        // The JSON link is for those who load catalogues; the page is kept once per kind of reader.
         let key =
-            "\(kind)|\(snapshot.plan.slug)|\(snapshot.plan.revision).\(snapshot.activity)|\(asOf.iso)|\(request.uri.query ?? "")"
+            "\(kind)|\(snapshot.plan.slug)|\(snapshot.plan.revision).\(snapshot.activity)|\(asOf.iso)|\(Self.technical(context))|\(request.uri.query ?? "")"
         if let html = await cache.html(for: key) { return PageController.page(html, context, renderer: renderer) }
         let html = try await render()
         await cache.store(html, for: key)
@@ -115,11 +121,13 @@ struct MonitoringController: Sendable {
     func dashboard(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (snapshot, asOf, explicit, _) = try await load(request, context)
         return try await cached("dashboard", snapshot, asOf, request, context) {
-            try await dashboardHTML(snapshot, asOf: asOf, explicit: explicit)
+            try await dashboardHTML(snapshot, asOf: asOf, explicit: explicit, technical: Self.technical(context))
         }
     }
 
-    private func dashboardHTML(_ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool) async throws -> String {
+    private func dashboardHTML(
+        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, technical: Bool
+    ) async throws -> String {
         let slug = snapshot.plan.slug
         let dashboard = await dependencies.views.snapshots.dashboard(of: snapshot, asOf: asOf)
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
@@ -229,7 +237,7 @@ struct MonitoringController: Sendable {
                     ("from", LocalDate(daysSinceEpoch: asOf.daysSinceEpoch - 30).iso), ("to", asOf.iso),
                 ]
             ).href,
-            apiHref: SiteRoute.apiDashboard(slug: slug).href + "?asOf=\(asOf.iso)")
+            apiHref: technical ? SiteRoute.apiDashboard(slug: slug).href + "?asOf=\(asOf.iso)" : nil)
         return renderer.render(page)
     }
 
@@ -260,12 +268,13 @@ struct MonitoringController: Sendable {
     func scorecard(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (snapshot, asOf, explicit, parameters) = try await load(request, context)
         return try await cached("scorecard", snapshot, asOf, request, context) {
-            try await scorecardHTML(snapshot, asOf: asOf, explicit: explicit, parameters: parameters)
+            try await scorecardHTML(
+                snapshot, asOf: asOf, explicit: explicit, parameters: parameters, technical: Self.technical(context))
         }
     }
 
     private func scorecardHTML(
-        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, parameters: QueryParameters
+        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, parameters: QueryParameters, technical: Bool
     ) async throws -> String {
         let slug = snapshot.plan.slug
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
@@ -312,7 +321,7 @@ struct MonitoringController: Sendable {
             direction: descending ? "desc" : "asc", headers: headers, rows: rows,
             note:
                 "\(Self.rankingNote(sortKey, descending: descending)) Số nhiệm vụ tính theo nhiệm vụ cấp trên (nhiệm vụ con gộp vào nhiệm vụ cha); báo cáo tính trên mọi dòng đơn vị chủ trì. Bấm tiêu đề cột để sắp xếp; dòng tô đậm là đơn vị đang có nhiệm vụ quá hạn.",
-            apiHref: SiteRoute.apiScorecard(slug: slug).href + "?asOf=\(asOf.iso)",
+            apiHref: technical ? SiteRoute.apiScorecard(slug: slug).href + "?asOf=\(asOf.iso)" : nil,
             xlsxHref: "/plans/\(escape(slug))/scorecard.xlsx"
                 + SiteRoute.queryString([("asOf", asOf.iso), ("sort", sortKey), ("dir", descending ? "desc" : "asc")]),
             csvHref: "/plans/\(escape(slug))/scorecard.csv"
@@ -373,12 +382,15 @@ struct MonitoringController: Sendable {
         let (snapshot, asOf, explicit, parameters) = try await load(request, context)
         let raw = try context.parameters.require("list")
         return try await cached("list-" + raw, snapshot, asOf, request, context) {
-            try await actionListHTML(snapshot, asOf: asOf, explicit: explicit, parameters: parameters, raw: raw)
+            try await actionListHTML(
+                snapshot, asOf: asOf, explicit: explicit, parameters: parameters, raw: raw,
+                technical: Self.technical(context))
         }
     }
 
     private func actionListHTML(
-        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, parameters: QueryParameters, raw: String
+        _ snapshot: PlanSnapshot, asOf: LocalDate, explicit: Bool, parameters: QueryParameters, raw: String,
+        technical: Bool
     ) async throws -> String {
         let slug = snapshot.plan.slug
         let perPage = 200
@@ -413,7 +425,7 @@ struct MonitoringController: Sendable {
                 dateQuery: explicit ? "?asOf=\(asOf.iso)" : ""),
             planNumber: snapshot.plan.number, asOfISO: asOf.iso, asOfText: asOf.vietnameseShort, heading: kind.label,
             explanation: kind.explanation, dateHeading: kind.dateHeading, daysHeading: kind.daysHeading, tabs: tabs, rows: rows,
-            apiHref: SiteRoute.apiList(slug: slug, list: kind.rawValue).href + "?asOf=\(asOf.iso)",
+            apiHref: technical ? SiteRoute.apiList(slug: slug, list: kind.rawValue).href + "?asOf=\(asOf.iso)" : nil,
             pagination: Pagination(
                 text: "Dòng \(all.isEmpty ? 0 : start + 1)–\(start + rows.count) trên \(all.count)",
                 previous: page > 1 ? listHref(page - 1) : nil,
@@ -464,7 +476,7 @@ struct MonitoringController: Sendable {
             layout: Layout(title: "Những gì thay đổi", section: "dashboard", planSlug: slug, planNumber: snapshot.plan.number),
             planNumber: snapshot.plan.number, fromISO: from.iso, toISO: to.iso, fromText: from.vietnameseShort,
             toText: to.vietnameseShort, sections: sections,
-            apiHref: SiteRoute.apiChanges(slug: slug).href + "?from=\(from.iso)&to=\(to.iso)")
+            apiHref: Self.technical(context) ? SiteRoute.apiChanges(slug: slug).href + "?from=\(from.iso)&to=\(to.iso)" : nil)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 

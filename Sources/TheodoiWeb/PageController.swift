@@ -148,8 +148,10 @@ struct PageController: Sendable {
         let query = try parameters.planQuery(
             today: dependencies.today(), snapshot: snapshot, perPageDefault: dependencies.pageSize)
         let explicitDate = parameters["asOf"] != nil
+        // The JSON link is for those who load catalogues; the page is kept once per kind of reader.
+        let technical = context.identity?.may(.importCatalogue) ?? false
         let cacheKey =
-            "plan|\(slug)|\(snapshot.plan.revision).\(snapshot.activity)|\(explicitDate)|\(SiteRoute.queryString(query.parameters(page: query.page)))"
+            "plan|\(slug)|\(snapshot.plan.revision).\(snapshot.activity)|\(explicitDate)|\(technical)|\(SiteRoute.queryString(query.parameters(page: query.page)))"
         if let html = await cache.html(for: cacheKey) { return page(html, context) }
         let view: PlanView
         do {
@@ -248,7 +250,8 @@ struct PageController: Sendable {
             clearHref: SiteRoute.plan(slug: slug, query: parameters["asOf"] != nil ? [("asOf", query.asOf.iso)] : []).href,
             resultText: resultText, sections: sections, pagination: pagination, findingsCount: snapshot.findings.count,
             findingsHref: SiteRoute.findings(slug: slug).href,
-            apiHref: SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)),
+            apiHref: technical
+                ? SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)) : "",
             xlsxHref: "/plans/\(escape(slug))/export.xlsx" + SiteRoute.queryString(query.parameters()),
             csvHref: "/plans/\(escape(slug))/export.csv" + SiteRoute.queryString(query.parameters()))
         let html = renderer.render(page)

@@ -153,4 +153,23 @@ struct FieldErrorsTests {
                     "Đã đánh dấu mọi thông báo là đã đọc."))
         }
     }
+
+    @Test("JSON links are on the cached pages of those who load catalogues, not of officers and leaders")
+    func jsonLinksForThoseWhoUseThem() async throws {
+        try await World.run { world, client in
+            for path in [
+                "/plans/343-qd-tu", "/plans/343-qd-tu/dashboard", "/plans/343-qd-tu/scorecard",
+                "/plans/343-qd-tu/lists/overdue", "/plans/343-qd-tu/changes",
+            ] {
+                // The officer first, so a page cached for one reader would show up for the other.
+                let officer = try await HTTP.get(world.client(client, as: .officer), path)
+                let monitor = try await HTTP.get(world.client(client, as: .monitor), path)
+                let leader = try await HTTP.get(world.client(client, as: .leader), path)
+                #expect(officer.status == .ok && monitor.status == .ok, "\(path)")
+                #expect(!officer.body.contains(">JSON</a>"), "an officer sees JSON on \(path)")
+                #expect(!leader.body.contains(">JSON</a>"), "a leader sees JSON on \(path)")
+                #expect(monitor.body.contains(">JSON</a>"), "the monitor sees no JSON on \(path)")
+            }
+        }
+    }
 }
