@@ -138,14 +138,30 @@ public struct AssignmentHistory: Sendable, Hashable {
         }
     }
 
+    /// An agency asked for a later due date (it changes no status; the office is told at once).
+    public struct ExtensionRequest: Sendable, Hashable {
+        public var requestedOn: LocalDate
+        public var newDue: LocalDate
+
+        public init(requestedOn: LocalDate, newDue: LocalDate) {
+            self.requestedOn = requestedOn
+            self.newDue = newDue
+        }
+    }
+
     public var reports: [Report]
     public var reviews: [Review]
     public var extensions: [Extension]
+    /// Extension requests, in the order they were made (recorded since requests became events).
+    public var requests: [ExtensionRequest]
 
-    public init(reports: [Report] = [], reviews: [Review] = [], extensions: [Extension] = []) {
+    public init(
+        reports: [Report] = [], reviews: [Review] = [], extensions: [Extension] = [], requests: [ExtensionRequest] = []
+    ) {
         self.reports = reports
         self.reviews = reviews
         self.extensions = extensions
+        self.requests = requests
     }
 
     /// No reports, reviews or extensions.

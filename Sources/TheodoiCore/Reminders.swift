@@ -142,12 +142,16 @@ public enum ReminderKind: String, Sendable, Hashable, CaseIterable, Codable {
     case submitted
     /// The office decided on an extension request (at once).
     case extensionDecided = "extension-decided"
+    /// An agency asked for a later due date, for the office to decide (at once).
+    case extensionRequested = "extension-requested"
+    /// The office reversed its decision on a report or an extension (at once, to the lead agency).
+    case decisionReversed = "decision-reversed"
 
     /// Who is told: the lead agency's officers, the monitoring office, or the leaders.
     public var audience: Role {
         switch self {
-        case .dueSoon, .dueToday, .overdue, .quiet, .recurring, .returned, .extensionDecided: .officer
-        case .awaitingReview, .submitted: .monitor
+        case .dueSoon, .dueToday, .overdue, .quiet, .recurring, .returned, .extensionDecided, .decisionReversed: .officer
+        case .awaitingReview, .submitted, .extensionRequested: .monitor
         case .escalation: .leader
         }
     }
@@ -165,6 +169,8 @@ public enum ReminderKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .escalation: "Quá hạn kéo dài"
         case .submitted: "Báo cáo mới chờ xem xét"
         case .extensionDecided: "Quyết định gia hạn"
+        case .extensionRequested: "Đề nghị gia hạn chờ quyết định"
+        case .decisionReversed: "Quyết định được hủy"
         }
     }
 
@@ -172,7 +178,7 @@ public enum ReminderKind: String, Sendable, Hashable, CaseIterable, Codable {
     public var urgency: Int {
         switch self {
         case .returned: 0
-        case .submitted, .awaitingReview: 1
+        case .submitted, .awaitingReview, .extensionRequested, .decisionReversed: 1
         case .overdue, .escalation: 2
         case .dueToday: 3
         case .extensionDecided: 4
@@ -205,6 +211,16 @@ public struct ReminderOccasion: Sendable, Hashable {
     public var period: ReportingPeriod?
     /// An extension decision: approved or refused.
     public var approved: Bool?
+    /// A reversal: what was reversed ("xác nhận hoàn thành", "trả lại báo cáo", "đồng ý gia hạn") and when it was decided.
+    public var reversed: (decision: String, decidedOn: LocalDate)? {
+        get { reversedDecision.map { ($0, reversedDecidedOn ?? sendOn) } }
+        set {
+            reversedDecision = newValue?.decision
+            reversedDecidedOn = newValue?.decidedOn
+        }
+    }
+    private var reversedDecision: String?
+    private var reversedDecidedOn: LocalDate?
 
     public init(
         key: String, kind: ReminderKind, code: String, sendOn: LocalDate, dueOn: LocalDate? = nil, days: Int? = nil,
@@ -315,14 +331,15 @@ public enum ReminderPlanner {
             }
         }
 
-        // The office returned the latest report: tell the lead agency, once.
+        // The office returned the latest report: tell the lead agency, once (again after a reversed decision).
         if settings.returnedReport, status.stage == .returned, let report = lastReport,
             let review = history.standingReviews(asOf: today).last(where: { $0.reportID == report.id })
         {
+            let reversals = history.reviews.filter { $0.reportID == report.id && $0.reversedOn != nil }.count
             result.append(
                 ReminderOccasion(
-                    key: "returned:\(report.id)", kind: .returned, code: code, sendOn: review.decidedOn,
-                    dueOn: status.effectiveDue, reportID: report.id))
+                    key: reversals == 0 ? "returned:\(report.id)" : "returned:\(report.id):\(reversals)", kind: .returned,
+                    code: code, sendOn: review.decidedOn, dueOn: status.effectiveDue, reportID: report.id))
         }
 
         let recent = today.adding(days: -ReminderKind.eventWindowDays)
@@ -344,6 +361,45 @@ public enum ReminderPlanner {
                     key: "extension:\(code):\(decision.decidedOn.iso):\(decision.newDue.iso):\(decision.approved)",
                     kind: .extensionDecided, code: code, sendOn: decision.decidedOn, dueOn: decision.newDue,
                     approved: decision.approved))
+        }
+
+        // An agency asked for a later due date and the office has not decided yet: it hears at once.
+        for (index, request) in history.requests.enumerated()
+        where request.requestedOn >= recent && request.requestedOn <= today
+            && !history.extensions.contains(where: { $0.decidedOn >= request.requestedOn })
+        {
+            result.append(
+                ReminderOccasion(
+                    key: "extension-request:\(code):\(index)", kind: .extensionRequested, code: code,
+                    sendOn: request.requestedOn, dueOn: request.newDue,
+                    days: status.effectiveDue.map { $0.days(to: request.newDue) }))
+        }
+
+        // The office reversed a decision: the lead agency hears at once, with what was reversed.
+        for (index, review) in history.reviews.enumerated() {
+            guard let on = review.reversedOn, on >= recent, on <= today else { continue }
+            var occasion = ReminderOccasion(
+                key: "reversed-review:\(code):\(index)", kind: .decisionReversed, code: code, sendOn: on,
+                dueOn: status.effectiveDue, reportID: review.reportID)
+            let name =
+                switch review.decision {
+                case .accept: "xác nhận hoàn thành"
+                case .acknowledge: "ghi nhận báo cáo"
+                case .return: "trả lại báo cáo"
+                }
+            occasion.reversed = (name, review.decidedOn)
+            result.append(occasion)
+        }
+        for (index, decision) in history.extensions.enumerated() {
+            guard let on = decision.reversedOn, on >= recent, on <= today else { continue }
+            var occasion = ReminderOccasion(
+                key: "reversed-extension:\(code):\(index)", kind: .decisionReversed, code: code, sendOn: on,
+                dueOn: status.effectiveDue, approved: decision.approved)
+            occasion.reversed = (
+                decision.approved ? "đồng ý gia hạn đến \(decision.newDue.vietnameseShort)" : "không đồng ý gia hạn",
+                decision.decidedOn
+            )
+            result.append(occasion)
         }
 
         // A completion claim waiting for the office over so many working days.

@@ -89,6 +89,7 @@ public struct PlanSnapshot: Sendable {
                 }) {
                     histories[position].extensions[index].reversedOn = on
                 }
+            case .extensionRequest(let request): histories[position].requests.append(request)
             }
         }
         self.activity = activity

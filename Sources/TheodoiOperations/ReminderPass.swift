@@ -340,6 +340,19 @@ public struct ReminderMessage: Sendable, Hashable {
                 body =
                     "Cơ quan theo dõi không đồng ý gia hạn \(name) đến \(due) (quyết định ngày \(occasion.sendOn.vietnameseShort)). Xem lý do trên trang nhiệm vụ."
             }
+        case .extensionRequested:
+            title = "Nhiệm vụ \(code): đề nghị gia hạn đến \(due)"
+            body =
+                "\(lead) đề nghị gia hạn \(name) đến \(due)" + (days > 0 ? " (thêm \(days) ngày)" : "")
+                + ", gửi ngày \(occasion.sendOn.vietnameseShort). Đề nghị xem lý do và quyết định: đồng ý hoặc không đồng ý."
+        case .decisionReversed:
+            let what = occasion.reversed.map { "“\($0.decision)” ngày \($0.decidedOn.vietnameseShort)" } ?? "đã ghi"
+            title = "Nhiệm vụ \(code): cơ quan theo dõi hủy quyết định"
+            body =
+                "Cơ quan theo dõi đã hủy quyết định \(what) về \(name), từ ngày \(occasion.sendOn.vietnameseShort)."
+                + (occasion.reportID != nil
+                    ? " Báo cáo trở lại chờ xem xét; xem lý do trên trang nhiệm vụ."
+                    : " Thời hạn hiện hành: \(due.isEmpty ? "—" : due); xem lý do trên trang nhiệm vụ.")
         case .escalation:
             title = "Nhiệm vụ \(code) quá hạn \(days) ngày (hạn \(due))"
             body =

@@ -712,10 +712,12 @@ public struct Reporting: Sendable {
         let (date, reason) = try checkedDateAndReason(
             newDue, reason, after: current, afterLabel: "hạn hiện hành", reasonMessage: "Đề nghị gia hạn cần ghi lý do.")
         do {
-            return try await progress.recordExtension(
+            let request = try await progress.recordExtension(
                 ExtensionInput(
                     assignment: workspace.ref, kind: .request, agencyID: identity.user.agencyID, previousDue: current,
                     newDue: date, reason: reason, on: today()), actor)
+            await afterEvent?(workspace.ref.planSlug)
+            return request
         } catch let error as ProgressStoreError {
             throw translated(error)
         }

@@ -255,6 +255,8 @@ public struct ProgressEvent: Sendable, Hashable {
         case reviewReversal(reportID: Int, on: LocalDate)
         /// The extension decision of `decidedOn` (approved or not, to `newDue`) no longer counts from `on`.
         case extensionReversal(decidedOn: LocalDate, approved: Bool, newDue: LocalDate, on: LocalDate)
+        /// An agency asked on `requestedOn` for `newDue`.
+        case extensionRequest(AssignmentHistory.ExtensionRequest)
     }
 
     public var sequence: Int

@@ -260,11 +260,13 @@ extension SQLStore {
         let now = now()
         return try await audited(actor) { database in
             let decided = input.kind == .setDue
-            if decided {
-                try await SQLStore.bumpActivity(input.assignment.planID, on: database)
-            } else if try await database.raw(
-                "SELECT id FROM extensions WHERE assignment_id = \(bind: input.assignment.id.rawValue) AND state = 'pending'"
-            ).first() != nil {
+            // A request is an event too (it changes no status): the office hears of it at once.
+            try await SQLStore.bumpActivity(input.assignment.planID, on: database)
+            if !decided,
+                try await database.raw(
+                    "SELECT id FROM extensions WHERE assignment_id = \(bind: input.assignment.id.rawValue) AND state = 'pending'"
+                ).first() != nil
+            {
                 throw ProgressStoreError.extensionPending
             }
             let inserted = try await database.raw(
@@ -287,6 +289,14 @@ extension SQLStore {
                 try await SQLStore.insertExtensionEvent(
                     plan: input.assignment.planID, assignment: input.assignment.id, on: input.on, approved: true,
                     newDue: input.newDue, database: database)
+            } else {
+                try await database.raw(
+                    """
+                    INSERT INTO assignment_events (plan_id, assignment_id, kind, on_date, new_due)
+                    VALUES (\(bind: input.assignment.planID.rawValue), \(bind: input.assignment.id.rawValue),
+                        'extension-request', \(bind: input.on.iso), \(bind: input.newDue.iso))
+                    """
+                ).run()
             }
             guard let record = try await SQLStore.extensionRecord(id, on: database) else {
                 throw ProgressStoreError.noSuchExtension(ExtensionRecord.ID(id))
@@ -728,6 +738,9 @@ extension SQLStore {
                 change = .withdrawal(reportID: try row.decode(column: "report_id", as: Int?.self) ?? 0, on: on)
             case "reverse-review":
                 change = .reviewReversal(reportID: try row.decode(column: "report_id", as: Int?.self) ?? 0, on: on)
+            case "extension-request":
+                guard let newDue = try date("new_due") else { return nil }
+                change = .extensionRequest(AssignmentHistory.ExtensionRequest(requestedOn: on, newDue: newDue))
             case "reverse-extension":
                 guard let newDue = try date("new_due"), let decidedOn = try date("target_on") else { return nil }
                 change = .extensionReversal(

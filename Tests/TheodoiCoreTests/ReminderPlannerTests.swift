@@ -135,7 +135,30 @@ struct ReminderPlannerTests {
             ])
         #expect(
             Self.days("31/12/2025", from: "2025-09-24", to: "2025-09-24", history: reopened, settings: settings) == [
-                "09-24: submitted:13:1"
+                "09-24: submitted:13:1, reversed-review:A.1:0"
+            ])
+    }
+
+    @Test("an extension request is told to the office until decided; a reversed extension decision to the agency")
+    func requestsAndReversals() {
+        let settings = ReminderSettings(quietDays: 0)
+        let asked = AssignmentHistory(
+            requests: [.init(requestedOn: Self.date("2025-09-22"), newDue: Self.date("2025-12-31"))])
+        #expect(
+            Self.days("31/10/2025", from: "2025-09-22", to: "2025-09-23", history: asked, settings: settings) == [
+                "09-22: extension-request:A.1:0", "09-23: extension-request:A.1:0",
+            ])
+        // Decided: nothing more to tell the office about it.
+        var decided = asked
+        decided.extensions = [.init(decidedOn: Self.date("2025-09-23"), approved: false, newDue: Self.date("2025-12-31"))]
+        #expect(
+            Self.days("31/10/2025", from: "2025-09-23", to: "2025-09-23", history: decided, settings: settings) == [
+                "09-23: extension:A.1:2025-09-23:2025-12-31:false"
+            ])
+        decided.extensions[0].reversedOn = Self.date("2025-09-25")
+        #expect(
+            Self.days("31/10/2025", from: "2025-09-24", to: "2025-09-25", history: decided, settings: settings) == [
+                "09-24: extension:A.1:2025-09-23:2025-12-31:false", "09-25: reversed-extension:A.1:0",
             ])
     }
 

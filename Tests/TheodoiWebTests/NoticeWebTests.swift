@@ -56,6 +56,43 @@ struct NoticeWebTests {
         }
     }
 
+    @Test("an extension request reaches the office at once; a reversed decision reaches the agency, and a second return is told")
+    func requestsAndReversals() async throws {
+        try await World.run(today: Self.date("2025-09-20")) { world, client in
+            let education = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
+            let officer = SessionClient(base: client, cookie: education.cookie)
+            let monitor = world.client(client, as: .monitor)
+            #expect(
+                try await HTTP.post(
+                    officer, "/plans/343-qd-tu/assignments/A.17.7/extensions",
+                    [("_csrf", "csrf-edu"), ("newDue", "31/12/2025"), ("reason", "Chờ nhà cung cấp")]
+                ).status == .found)
+            let asked = try await HTTP.get(monitor, "/notifications").body
+            #expect(asked.contains("Nhiệm vụ A.17.7: đề nghị gia hạn đến 31/12/2025"))
+            #expect(asked.contains("Sở Giáo dục và Đào tạo đề nghị gia hạn"))
+
+            // A return, reversed, then made again: the agency hears of the reversal and of the second return.
+            try await CorrectionWebTests.send(officer, education)
+            let report = try #require(try await DeliberateActsTests.log(world).reports.first)
+            let decide = [("_csrf", "csrf-monitor"), ("decision", "return"), ("reason", "Thiếu bản ký"), ("confirm", "yes")]
+            #expect(try await HTTP.post(monitor, "/reports/\(report.id)/review", decide).status == .found)
+            let review = try #require(try await DeliberateActsTests.log(world).reviews.first)
+            world.move(to: Self.date("2025-09-22"))
+            #expect(
+                try await HTTP.post(
+                    monitor, "/reviews/\(review.id)/reverse",
+                    [("_csrf", "csrf-monitor"), ("reason", "Trả nhầm"), ("confirm", "yes")]
+                ).status == .found)
+            let reversed = try await HTTP.get(officer, "/notifications").body
+            #expect(reversed.contains("Nhiệm vụ A.17.1: cơ quan theo dõi hủy quyết định"))
+            #expect(reversed.contains("hủy quyết định “trả lại báo cáo” ngày 20/09/2025"))
+            world.move(to: Self.date("2025-09-23"))
+            #expect(try await HTTP.post(monitor, "/reports/\(report.id)/review", decide).status == .found)
+            let again = try await HTTP.get(officer, "/notifications").body
+            #expect(again.components(separatedBy: "Báo cáo nhiệm vụ A.17.1 bị trả lại").count - 1 == 2)
+        }
+    }
+
     @Test("leaders get one digest per pass listing the long-overdue tasks by agency, with today's days overdue")
     func escalationDigest() async throws {
         try await World.run(today: Self.date("2026-01-15")) { world, client in
