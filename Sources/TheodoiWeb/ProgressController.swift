@@ -371,56 +371,89 @@ struct ProgressController: Sendable {
 
     // MARK: Corrections on the record
 
-    /// `POST /reports/{id}/withdraw`: the agency takes back a report the office has not acted on.
-    func withdraw(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let identity = try context.signedIn()
-        let id = try reportID(context)
-        let reason = context.form["reason"] ?? ""
-        let (workspace, report) = try await reporting.workspace(report: id, identity: identity)
+    /// What a correction page shows and does.
+    private struct Correction {
+        var title: String
+        var section: String
+        var heading: String
+        var lead: String
+        /// What is corrected: the report or the decision, with when and by whom.
+        var subject: Field
+        /// "Lý do rút lại", "Lý do hủy".
+        var reasonLabel: String
+        /// "Sẽ xảy ra": what changes from today, and what stays.
+        var effect: String
+        var action: String
+        var confirmLabel: String
+        /// Where to go after it is done (the assignment page, with its notice and anchor).
+        var done: String
+    }
+
+    /// One correction on the record: checked as a dry run and shown on a confirmation page; done
+    /// only on `confirm=yes`; a refusal goes back to the assignment page, beside the form.
+    private func correct(
+        _ correction: Correction, workspace: AssignmentWorkspace, request: Request, context: AppRequestContext,
+        act: (_ dryRun: Bool) async throws -> Void
+    ) async throws -> Response {
         let slug = workspace.snapshot.plan.slug
         let code = workspace.assignment.code
-        let what = report.kind == .report ? "báo cáo" : "ý kiến phối hợp"
+        let reason = context.form["reason"] ?? ""
         do {
             guard context.form["confirm"] == "yes" else {
-                _ = try await reporting.withdraw(id, reason: reason, identity: identity, actor: context.auditActor, dryRun: true)
+                try await act(true)
                 let page = ConfirmPage(
                     layout: Layout(
-                        title: "Rút lại \(what)", section: "plan", planSlug: slug, planNumber: workspace.snapshot.plan.number),
+                        title: correction.title, section: correction.section, planSlug: slug,
+                        planNumber: workspace.snapshot.plan.number),
                     csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
-                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: "Rút lại",
-                    heading: "Rút lại \(what) này?",
-                    lead:
-                        "\(what.prefix(1).uppercased() + what.dropFirst()) chỉ được rút lại khi anh/chị bấm “Xác nhận rút lại”.",
+                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: correction.title,
+                    heading: correction.heading, lead: correction.lead,
                     fields: [
-                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
+                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"), correction.subject,
                         Field(
-                            label: what.prefix(1).uppercased() + what.dropFirst(),
-                            value:
-                                "\(report.agencyName), gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)): \(report.content.claimedStage.vietnamese), \(report.content.percent)%"
-                        ),
-                        Field(
-                            label: "Lý do rút lại",
+                            label: correction.reasonLabel,
                             value: VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)),
-                        Field(
-                            label: "Sẽ xảy ra",
-                            value: report.kind == .report
-                                ? "Từ hôm nay báo cáo không còn được tính và rời hàng chờ của cơ quan theo dõi; tình trạng trước hôm nay không đổi.\nBáo cáo vẫn được giữ trong lịch sử, ghi “đã rút lại”.\nĐơn vị lập báo cáo mới, bắt đầu từ nội dung của báo cáo này."
-                                : "Ý kiến vẫn được giữ trong lịch sử, ghi “đã rút lại”; đơn vị có thể gửi ý kiến mới."),
-                    ], warning: "", action: SiteRoute.withdrawReport(id: id).href,
-                    hidden: [.init(name: "reason", value: reason)], confirmLabel: "Xác nhận rút lại",
-                    backLabel: "Quay lại nhiệm vụ", danger: true)
+                        Field(label: "Sẽ xảy ra", value: correction.effect),
+                    ], warning: "", action: correction.action, hidden: [.init(name: "reason", value: reason)],
+                    confirmLabel: correction.confirmLabel, backLabel: "Quay lại nhiệm vụ", danger: true)
                 return PageController.page(renderer.render(page), context, renderer: renderer)
             }
-            _ = try await reporting.withdraw(id, reason: reason, identity: identity, actor: context.auditActor)
-            return Responses.redirect(
-                SiteRoute.assignment(slug: slug, code: code).href
-                    + "?done=\(report.kind == .report ? "withdrawn" : "contribution-withdrawn")#withdrawal-\(id)")
+            try await act(false)
+            return Responses.redirect(correction.done)
         } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
             return try await assignmentWithError(
                 AssignmentFormError(
                     problems: refusal.problems, form: context.form, slug: slug, code: code, which: .correction,
                     action: request.uri.path),
                 context)
+        }
+    }
+
+    /// `POST /reports/{id}/withdraw`: the agency takes back a report the office has not acted on.
+    func withdraw(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let id = try reportID(context)
+        let (workspace, report) = try await reporting.workspace(report: id, identity: identity)
+        let what = report.kind == .report ? "báo cáo" : "ý kiến phối hợp"
+        let capitalized = what.prefix(1).uppercased() + what.dropFirst()
+        let correction = Correction(
+            title: "Rút lại \(what)", section: "plan", heading: "Rút lại \(what) này?",
+            lead: "\(capitalized) chỉ được rút lại khi anh/chị bấm “Xác nhận rút lại”.",
+            subject: Field(
+                label: capitalized,
+                value:
+                    "\(report.agencyName), gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)): \(report.content.claimedStage.vietnamese), \(report.content.percent)%"
+            ),
+            reasonLabel: "Lý do rút lại",
+            effect: report.kind == .report
+                ? "Từ hôm nay báo cáo không còn được tính và rời hàng chờ của cơ quan theo dõi; tình trạng trước hôm nay không đổi.\nBáo cáo vẫn được giữ trong lịch sử, ghi “đã rút lại”.\nĐơn vị lập báo cáo mới, bắt đầu từ nội dung của báo cáo này."
+                : "Ý kiến vẫn được giữ trong lịch sử, ghi “đã rút lại”; đơn vị có thể gửi ý kiến mới.",
+            action: SiteRoute.withdrawReport(id: id).href, confirmLabel: "Xác nhận rút lại",
+            done: SiteRoute.assignment(slug: workspace.snapshot.plan.slug, code: workspace.assignment.code).href
+                + "?done=\(report.kind == .report ? "withdrawn" : "contribution-withdrawn")#withdrawal-\(id)")
+        return try await correct(correction, workspace: workspace, request: request, context: context) { dryRun in
+            _ = try await reporting.withdraw(
+                id, reason: context.form["reason"] ?? "", identity: identity, actor: context.auditActor, dryRun: dryRun)
         }
     }
 
@@ -434,49 +467,25 @@ struct ProgressController: Sendable {
         else {
             throw WebError.notFound("Không có quyết định số “\(raw)”.", api: "no review \(raw)")
         }
-        let reason = context.form["reason"] ?? ""
-        let slug = workspace.snapshot.plan.slug
-        let code = workspace.assignment.code
-        do {
-            guard context.form["confirm"] == "yes" else {
-                _ = try await reporting.reverseReview(
-                    review.id, reason: reason, identity: identity, actor: context.auditActor, dryRun: true)
-                let page = ConfirmPage(
-                    layout: Layout(
-                        title: "Hủy quyết định", section: "review", planSlug: slug, planNumber: workspace.snapshot.plan.number),
-                    csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
-                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: "Hủy quyết định",
-                    heading: "Hủy quyết định “\(ProgressController.decisionName(review))”?",
-                    lead:
-                        "Quyết định chỉ được hủy khi anh/chị bấm “Xác nhận hủy quyết định”. \(report.agencyName) được báo ngay.",
-                    fields: [
-                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
-                        Field(
-                            label: "Quyết định bị hủy",
-                            value:
-                                "\(ProgressController.decisionName(review)) lúc \(Reporting.timeText(review.decidedAt)) bởi \(review.reviewerName)\(review.reason.isEmpty ? "" : "; “\(review.reason)”")"
-                        ),
-                        Field(
-                            label: "Lý do hủy", value: VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)),
-                        Field(
-                            label: "Sẽ xảy ra",
-                            value:
-                                "Từ hôm nay quyết định không còn được tính; tình trạng trước hôm nay không đổi.\nBáo cáo gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)) trở lại hàng chờ xem xét.\nQuyết định và việc hủy đều được giữ trong lịch sử và nhật ký."
-                        ),
-                    ], warning: "", action: SiteRoute.reverseReview(id: review.id).href,
-                    hidden: [.init(name: "reason", value: reason)], confirmLabel: "Xác nhận hủy quyết định",
-                    backLabel: "Quay lại nhiệm vụ", danger: true)
-                return PageController.page(renderer.render(page), context, renderer: renderer)
-            }
-            _ = try await reporting.reverseReview(review.id, reason: reason, identity: identity, actor: context.auditActor)
-            return Responses.redirect(
-                SiteRoute.assignment(slug: slug, code: code).href + "?done=review-reversed#reversal-review-\(review.id)")
-        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-            return try await assignmentWithError(
-                AssignmentFormError(
-                    problems: refusal.problems, form: context.form, slug: slug, code: code, which: .correction,
-                    action: request.uri.path),
-                context)
+        let name = ProgressController.decisionName(review)
+        let correction = Correction(
+            title: "Hủy quyết định", section: "review", heading: "Hủy quyết định “\(name)”?",
+            lead: "Quyết định chỉ được hủy khi anh/chị bấm “Xác nhận hủy quyết định”. \(report.agencyName) được báo ngay.",
+            subject: Field(
+                label: "Quyết định bị hủy",
+                value:
+                    "\(name) lúc \(Reporting.timeText(review.decidedAt)) bởi \(review.reviewerName)\(review.reason.isEmpty ? "" : "; “\(review.reason)”")"
+            ),
+            reasonLabel: "Lý do hủy",
+            effect:
+                "Từ hôm nay quyết định không còn được tính; tình trạng trước hôm nay không đổi.\nBáo cáo gửi lúc \(Reporting.timeText(report.submittedAt ?? report.updatedAt)) trở lại hàng chờ xem xét.\nQuyết định và việc hủy đều được giữ trong lịch sử và nhật ký.",
+            action: SiteRoute.reverseReview(id: review.id).href, confirmLabel: "Xác nhận hủy quyết định",
+            done: SiteRoute.assignment(slug: workspace.snapshot.plan.slug, code: workspace.assignment.code).href
+                + "?done=review-reversed#reversal-review-\(review.id)")
+        return try await correct(correction, workspace: workspace, request: request, context: context) { dryRun in
+            _ = try await reporting.reverseReview(
+                review.id, reason: context.form["reason"] ?? "", identity: identity, actor: context.auditActor,
+                dryRun: dryRun)
         }
     }
 
@@ -489,56 +498,28 @@ struct ProgressController: Sendable {
         }
         let id = ExtensionRecord.ID(number)
         let (workspace, decided) = try await reporting.workspace(extension: id, identity: identity)
-        let reason = context.form["reason"] ?? ""
-        let slug = workspace.snapshot.plan.slug
-        let code = workspace.assignment.code
-        do {
-            guard context.form["confirm"] == "yes" else {
-                _ = try await reporting.reverseExtension(
-                    id, reason: reason, identity: identity, actor: context.auditActor, dryRun: true)
-                let decision =
-                    decided.state == .approved
-                    ? "Đồng ý gia hạn đến \(decided.newDue.vietnameseShort)"
-                    : "Không đồng ý gia hạn đến \(decided.newDue.vietnameseShort)"
-                let page = ConfirmPage(
-                    layout: Layout(
-                        title: "Hủy quyết định gia hạn", section: "review", planSlug: slug,
-                        planNumber: workspace.snapshot.plan.number),
-                    csrf: context.csrfToken, backCrumb: "Nhiệm vụ \(code)",
-                    backHref: SiteRoute.assignment(slug: slug, code: code).href, crumb: "Hủy quyết định gia hạn",
-                    heading: "Hủy quyết định “\(decision)”?",
-                    lead:
-                        "Quyết định chỉ được hủy khi anh/chị bấm “Xác nhận hủy quyết định”. \(decided.requesterName) được báo ngay.",
-                    fields: [
-                        Field(label: "Nhiệm vụ", value: "\(code) \(workspace.assignment.title)"),
-                        Field(
-                            label: "Quyết định bị hủy",
-                            value:
-                                "\(decision) lúc \(decided.decidedAt.map(Reporting.timeText) ?? "—") bởi \(decided.deciderName ?? "—")"
-                        ),
-                        Field(
-                            label: "Lý do hủy", value: VietnameseText.nfc(reason).trimmingCharacters(in: .whitespacesAndNewlines)),
-                        Field(
-                            label: "Sẽ xảy ra",
-                            value: (decided.state == .approved
-                                ? "Từ hôm nay hạn trở lại \(decided.previousDue?.vietnameseShort ?? "như trước khi gia hạn"); tình trạng trước hôm nay không đổi."
-                                : "Tình trạng trước hôm nay không đổi.")
-                                + "\nĐề nghị gia hạn của \(decided.requesterName) chờ quyết định lại.\nQuyết định và việc hủy đều được giữ trong lịch sử và nhật ký."
-                        ),
-                    ], warning: "", action: SiteRoute.reverseExtension(id: id).href,
-                    hidden: [.init(name: "reason", value: reason)], confirmLabel: "Xác nhận hủy quyết định",
-                    backLabel: "Quay lại nhiệm vụ", danger: true)
-                return PageController.page(renderer.render(page), context, renderer: renderer)
-            }
-            _ = try await reporting.reverseExtension(id, reason: reason, identity: identity, actor: context.auditActor)
-            return Responses.redirect(
-                SiteRoute.assignment(slug: slug, code: code).href + "?done=extension-reversed#reversal-extension-\(id)")
-        } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-            return try await assignmentWithError(
-                AssignmentFormError(
-                    problems: refusal.problems, form: context.form, slug: slug, code: code, which: .correction,
-                    action: request.uri.path),
-                context)
+        let decision =
+            decided.state == .approved
+            ? "Đồng ý gia hạn đến \(decided.newDue.vietnameseShort)"
+            : "Không đồng ý gia hạn đến \(decided.newDue.vietnameseShort)"
+        let correction = Correction(
+            title: "Hủy quyết định gia hạn", section: "review", heading: "Hủy quyết định “\(decision)”?",
+            lead:
+                "Quyết định chỉ được hủy khi anh/chị bấm “Xác nhận hủy quyết định”. \(decided.requesterName) được báo ngay.",
+            subject: Field(
+                label: "Quyết định bị hủy",
+                value: "\(decision) lúc \(decided.decidedAt.map(Reporting.timeText) ?? "—") bởi \(decided.deciderName ?? "—")"),
+            reasonLabel: "Lý do hủy",
+            effect: (decided.state == .approved
+                ? "Từ hôm nay hạn trở lại \(decided.previousDue?.vietnameseShort ?? "như trước khi gia hạn"); tình trạng trước hôm nay không đổi."
+                : "Tình trạng trước hôm nay không đổi.")
+                + "\nĐề nghị gia hạn của \(decided.requesterName) chờ quyết định lại.\nQuyết định và việc hủy đều được giữ trong lịch sử và nhật ký.",
+            action: SiteRoute.reverseExtension(id: id).href, confirmLabel: "Xác nhận hủy quyết định",
+            done: SiteRoute.assignment(slug: workspace.snapshot.plan.slug, code: workspace.assignment.code).href
+                + "?done=extension-reversed#reversal-extension-\(id)")
+        return try await correct(correction, workspace: workspace, request: request, context: context) { dryRun in
+            _ = try await reporting.reverseExtension(
+                id, reason: context.form["reason"] ?? "", identity: identity, actor: context.auditActor, dryRun: dryRun)
         }
     }
 

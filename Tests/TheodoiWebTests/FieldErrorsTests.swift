@@ -172,4 +172,26 @@ struct FieldErrorsTests {
             }
         }
     }
+
+    @Test("reversing a decision without a reason opens that correction with the reason marked")
+    func correctionWithoutReason() async throws {
+        try await World.run(today: LocalDate(iso: "2025-09-20")!) { world, client in
+            let education = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
+            let officer = SessionClient(base: client, cookie: education.cookie)
+            let monitor = world.client(client, as: .monitor)
+            try await CorrectionWebTests.send(officer, education)
+            let report = try #require(try await DeliberateActsTests.log(world).reports.first)
+            let returned = try await HTTP.post(
+                monitor, "/reports/\(report.id)/review",
+                [("_csrf", "csrf-monitor"), ("decision", "return"), ("reason", "Thiếu bản ký"), ("confirm", "yes")])
+            #expect(returned.status == .found)
+            let review = try #require(try await DeliberateActsTests.log(world).reviews.first)
+            let refused = try await HTTP.post(
+                monitor, "/reviews/\(review.id)/reverse", [("_csrf", "csrf-monitor"), ("reason", "  ")])
+            #expect(refused.status == .unprocessableContent)
+            Self.expectBeside(refused.body, field: "correction-1-reason", "Hủy quyết định cần ghi lý do")
+            #expect(refused.body.contains("<details class=\"box correction\" open>"))
+            #expect(try await DeliberateActsTests.log(world).reviews.first?.reversal == nil)
+        }
+    }
 }
