@@ -90,6 +90,9 @@ def check(driver, label: str) -> None:
     # A confirmation page shares its URL with the form it came from: keep both.
     if driver.find_elements(By.CSS_SELECTOR, "form.confirm-form, form.issue-form"):
         key += " (xác nhận)"
+    # So does a refused form, with its errors beside the fields.
+    if driver.find_elements(By.CSS_SELECTOR, "#error-summary"):
+        key += " (lỗi)"
     seen = checked.setdefault(label, set())
     if key in seen:
         return
@@ -127,7 +130,7 @@ def check(driver, label: str) -> None:
             if wide:
                 findings.append(f"sideways scroll at 390px on {key} [{label}]: {wide}")
     driver.set_window_size(1400, 1000)
-    if "(xác nhận)" in key:
+    if "(xác nhận)" in key or "(lỗi)" in key:
         # The answer to a POST cannot be fetched again: the DOM as the browser parsed it.
         validate("<!DOCTYPE html>\n" + driver.page_source, f"{label}-{key}")
     else:
@@ -383,6 +386,46 @@ def loop(d: dict) -> None:
     else:
         findings.append("no issue form on the periodic report page [monitor]")
     visit(leader, PLAN + "/dashboard", "leader")
+    refusals(d)
+
+
+def refusals(d: dict) -> None:
+    """Forms sent wrong: each refusal page, with its errors beside the fields, checked like the rest."""
+    officer, admin = d["officer"], d["admin"]
+    a177 = PLAN + "/assignments/A.17.7"
+    visit(officer, a177 + "/report", "officer")
+    officer.find_element(By.NAME, "achievedOn").send_keys("31/02/2026")
+    press(officer, "button[name=do][value=save]")
+    expect_refused(officer, "officer", "the report form", ["f-achievedOn"])
+    visit(officer, a177, "officer")
+    form = officer.find_element(By.CSS_SELECTOR, "form[action$='/extensions']")
+    officer.execute_script("arguments[0].closest('details').open = true", form)
+    form.find_element(By.NAME, "newDue").send_keys("01/01/2020")
+    mark(officer)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    arrived(officer)
+    expect_refused(officer, "officer", "the extension request", ["f-extension-newDue", "f-extension-reason"])
+    visit(admin, "/admin/users", "admin")
+    admin.find_element(By.NAME, "email").send_keys("moi@gialai.gov.vn")
+    admin.find_element(By.NAME, "name").send_keys("   ")
+    press(admin, "main form[action='/admin/users'] button[type=submit]")
+    expect_refused(admin, "admin", "the new user", ["f-name", "f-agency"])
+    visit(officer, "/account/password", "officer")
+    officer.find_element(By.NAME, "current").send_keys("khong-dung-123")
+    officer.find_element(By.NAME, "new").send_keys("Matkhau-moi-2027")
+    officer.find_element(By.NAME, "confirmation").send_keys("Matkhau-moi-2027")
+    press(officer, "main form button[type=submit]")
+    expect_refused(officer, "officer", "the password change", ["f-current"])
+
+
+def expect_refused(driver, label: str, what: str, fields: list) -> None:
+    """The page names each field in its summary and marks it; then it is checked like any page."""
+    for field in fields:
+        if not driver.find_elements(By.CSS_SELECTOR, f"#error-summary a[href='#{field}']"):
+            findings.append(f"{what}: the summary does not link to #{field}")
+        if not driver.find_elements(By.CSS_SELECTOR, f"#{field}[aria-invalid='true']"):
+            findings.append(f"{what}: #{field} is not marked invalid")
+    check(driver, label)
 
 
 if __name__ == "__main__":
