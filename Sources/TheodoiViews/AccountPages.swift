@@ -9,6 +9,8 @@ public struct ViewerModel: Sendable {
     /// The user's agency ("Sở Khoa học và Công nghệ"), or "".
     public var agencyName: String
     public let hasAgency: Bool
+    /// The role's name is shown unless it is the user's name too ("Quản trị hệ thống").
+    public let hasRole: Bool
     public var csrf: String
     public let canManage: Bool
     public let canAudit: Bool
@@ -29,6 +31,7 @@ public struct ViewerModel: Sendable {
     ) {
         self.agencyName = agencyName
         hasAgency = !agencyName.isEmpty
+        hasRole = !roleName.isEmpty
         self.waiting = waiting
         self.waitingHref = waitingHref
         hasWaiting = !waitingHref.isEmpty
