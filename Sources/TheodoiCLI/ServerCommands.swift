@@ -85,7 +85,7 @@ struct CatalogImportCommand: AsyncParsableCommand {
             "Nhập một danh mục vào hệ thống; nhập lại cùng tệp không thay đổi gì, tệp đã sửa được cập nhật theo mã nhiệm vụ.")
 
     @Argument(help: "Tệp danh mục (.xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).") var file: String
-    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html, xlsx.") var format: CatalogueFormat = .auto
+    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html, xlsx, docx.") var format: CatalogueFormat = .auto
     @Option(help: "Số hiệu văn bản khi tệp không ghi (ví dụ 120/KH-UBND).") var number: String?
     @OptionGroup var store: StoreOptions
 

@@ -101,5 +101,5 @@ public struct AgencyReference: Sendable, Hashable {
 public enum CatalogueFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case auto
     case pdfText = "pdf-text"
-    case csv, tsv, markdown, html, xlsx
+    case csv, tsv, markdown, html, xlsx, docx
 }

@@ -42,7 +42,7 @@ public struct CatalogueParser: Sendable {
         case .tsv: rows = TableReaders.delimited(text, separator: "\t")
         case .markdown: rows = TableReaders.markdown(text)
         case .html: rows = HTMLTableReader.rows(text)
-        case .xlsx: throw .spreadsheet
+        case .xlsx, .docx: throw .spreadsheet
         }
         return try interpret(rows, format: resolved)
     }

@@ -5,7 +5,7 @@ import TheodoiCore
 public struct CatalogueReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The reasons, each with its own message.
     public enum Reason: String, Sendable, Hashable {
-        case empty, binary, spreadsheet, legacyEncoding = "legacy-encoding", notATable = "not-a-table"
+        case empty, binary, spreadsheet, document, legacyEncoding = "legacy-encoding", notATable = "not-a-table"
     }
 
     public var reason: Reason

@@ -59,7 +59,7 @@ public enum XLSXReader {
     }
 
     /// An OLE compound file holding "EncryptionInfo" (UTF-16 in its directory) is an encrypted OOXML package.
-    private static func containsEncryptionInfo(_ data: Data) -> Bool {
+    static func containsEncryptionInfo(_ data: Data) -> Bool {
         let pattern = Array("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         let bytes = [UInt8](data)
         guard bytes.count >= pattern.count else { return false }
@@ -166,12 +166,13 @@ struct Package {
         return Data(bytes)
     }
 
-    /// The workbook part the package's root relationships name, or the usual `xl/workbook.xml`.
-    mutating func officeDocumentPath() throws(XLSXReadError) -> String {
+    /// The main part the package's root relationships name, or the usual one (`xl/workbook.xml`,
+    /// `word/document.xml`).
+    mutating func officeDocumentPath(fallback: String = "xl/workbook.xml") throws(XLSXReadError) -> String {
         let root = try relationships(of: "")
         let target = root.values.first { $0.type.hasSuffix("/officeDocument") }?.target
-        let path = target.map { Package.resolve($0, from: "") } ?? "xl/workbook.xml"
-        return entries[path.lowercased()] == nil ? "xl/workbook.xml" : path
+        let path = target.map { Package.resolve($0, from: "") } ?? fallback
+        return entries[path.lowercased()] == nil ? fallback : path
     }
 
     /// The relationships of a part (`xl/_rels/workbook.xml.rels` for `xl/workbook.xml`), by id.

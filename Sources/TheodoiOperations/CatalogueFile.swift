@@ -2,12 +2,21 @@ import Foundation
 import TheodoiCatalog
 import TheodoiExport
 
-/// Reads a catalogue file of any supported format. Text formats go straight to the catalogue parser;
-/// an XLSX workbook (ZIP bytes, or a name ending in .xlsx) is read into a table by the spreadsheet
-/// reader first, then parsed by the same rules as CSV.
+/// Reads a catalogue file of any supported format, told by its content. Text formats go straight to
+/// the catalogue parser; an XLSX workbook or a Word document (ZIP bytes) is read into a table first,
+/// then parsed by the same rules as CSV.
 public enum CatalogueFile {
     /// The file name endings the import accepts.
-    public static let extensions = ["xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
+    public static let extensions = ["docx", "xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
+
+    /// Whether the file is a Word document (a ZIP with `word/document.xml`), whatever its name.
+    public static func isWordDocument(_ data: Data, format: CatalogueFormat = .auto) -> Bool {
+        switch format {
+        case .docx: true
+        case .auto: DOCXReader.isWordDocument(data)
+        default: false
+        }
+    }
 
     /// Whether the file goes through the spreadsheet reader.
     public static func isSpreadsheet(_ data: Data, fileName: String, format: CatalogueFormat = .auto) -> Bool {
@@ -22,8 +31,81 @@ public enum CatalogueFile {
     public static func parse(
         _ data: Data, fileName: String, format: CatalogueFormat = .auto, parser: CatalogueParser
     ) throws(CatalogueReadError) -> Catalogue {
+        if isWordDocument(data, format: format) { return try parser.parse(table: try documentTable(data), format: .docx) }
         guard isSpreadsheet(data, fileName: fileName, format: format) else { return try parser.parse(data, format: format) }
         return try parser.parse(table: try table(data), format: .xlsx)
+    }
+
+    /// A Word document as a catalogue table: the paragraphs above and between its tables as lines of
+    /// one cell (the heading, a part's title written between two tables), then every table's rows
+    /// with their merged cells. Paragraphs after the last table (signature, recipients) are not read.
+    public static func documentTable(_ data: Data) throws(CatalogueReadError) -> CatalogueTable {
+        let document: WordDocument
+        do {
+            document = try DOCXReader.read(data)
+        } catch {
+            throw CatalogueReadError(reason: .document, message: error.message)
+        }
+        let lastTable = document.blocks.lastIndex {
+            if case .table = $0 { return true }
+            return false
+        }
+        guard let lastTable else {
+            throw CatalogueReadError(
+                reason: .notATable,
+                message:
+                    "Văn bản Word không có bảng nào. Danh mục nhiệm vụ cần là một bảng (Insert → Table) với các cột "
+                    + "“TT”, “Nội dung thực hiện”, “Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian hoàn thành”.")
+        }
+        var rows: [[String]] = []
+        var areas: [CatalogueTable.MergedArea] = []
+        var pending: [String] = []
+        var firstHeader: [String]?
+        for block in document.blocks[...lastTable] {
+            switch block {
+            case .paragraph(let text):
+                pending.append(text)
+            case .table(let table):
+                // A part's title written above its table belongs under that table's header row, where
+                // a title written across the table would be: the lines before the first table are the
+                // document's heading, except the part title that ends them.
+                var headerCount = table.rows.indices.prefix { table.headerRows.contains($0) }.count
+                if headerCount == 0, let first = table.rows.first, first == firstHeader { headerCount = 1 }
+                if firstHeader == nil { firstHeader = table.rows.first }
+                var moved: [String] = []
+                if headerCount > 0 {
+                    if rows.isEmpty {
+                        while let last = pending.last, Self.looksLikePartTitle(last) { moved.insert(pending.removeLast(), at: 0) }
+                    } else {
+                        moved = pending
+                        pending = []
+                    }
+                }
+                rows += pending.map { [$0] }
+                pending = []
+                let offset = rows.count
+                rows.append(contentsOf: table.rows.prefix(headerCount))
+                rows += moved.map { [$0] }
+                rows.append(contentsOf: table.rows.dropFirst(headerCount))
+                areas += table.merged.map {
+                    let shift = $0.firstRow < headerCount ? offset : offset + moved.count
+                    return CatalogueTable.MergedArea(
+                        firstRow: $0.firstRow + shift, firstColumn: $0.firstColumn, lastRow: $0.lastRow + shift,
+                        lastColumn: $0.lastColumn)
+                }
+            }
+        }
+        return CatalogueTable(rows: rows, mergedAreas: areas)
+    }
+
+    /// "A. NHÓM NHIỆM VỤ …", "B) …", "II. NHÓM …": a part or group title, by its label.
+    static func looksLikePartTitle(_ text: String) -> Bool {
+        let words = text.split(separator: " ", maxSplits: 1)
+        guard words.count == 2, var label = words.first else { return false }
+        if let last = label.last, last == "." || last == ")" { label = label.dropLast() }
+        guard !label.isEmpty, label.count <= 5 else { return false }
+        return label.count == 1 && label.first.map { $0.isASCII && $0.isUppercase } == true
+            || label.allSatisfy { "IVXLC".contains($0) }
     }
 
     /// The first worksheet of a workbook as a catalogue table.

@@ -101,7 +101,7 @@ struct CatalogueImportController: Sendable {
             layout: Layout(title: "Nạp danh mục nhiệm vụ", section: "import"), csrf: context.csrfToken, number: number,
             error: error, accept: CatalogueFile.extensions.map { "." + $0 }.joined(separator: ","),
             formatsText:
-                "bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html)",
+                "văn bản Word (.docx), bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html)",
             maximumSizeText: "\(CatalogueImportController.maximumFileBytes >> 20) MB")
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
     }
@@ -226,6 +226,7 @@ struct CatalogueImportController: Sendable {
     static func formatName(_ format: CatalogueFormat) -> String {
         switch format {
         case .xlsx: "bảng tính Excel (XLSX)"
+        case .docx: "văn bản Word (DOCX)"
         case .csv: "CSV"
         case .tsv: "TSV"
         case .markdown: "Markdown"
@@ -247,7 +248,8 @@ struct CatalogueImportController: Sendable {
     static func refusal(name: String, size: Int) -> String? {
         let lowered = name.lowercased()
         guard CatalogueFile.extensions.contains(where: { lowered.hasSuffix("." + $0) }) else {
-            return "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), "
+            return
+                "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận văn bản Word (.docx), bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), "
                 + "văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html). "
                 + "Bảng tính Excel 97–2003 (.xls) hãy lưu lại dưới dạng .xlsx."
         }

@@ -59,7 +59,7 @@ struct CatalogueImportWebTests {
             #expect(form.status == .ok)
             #expect(form.body.contains("<h1>Nạp danh mục nhiệm vụ</h1>"))
             #expect(form.body.contains("enctype=\"multipart/form-data\""))
-            #expect(form.body.contains("accept=\".xlsx,.csv,.tsv,.txt,.md,.html,.htm\""))
+            #expect(form.body.contains("accept=\".docx,.xlsx,.csv,.tsv,.txt,.md,.html,.htm\""))
             let before = try await Stored.read(world)
 
             let page = try await HTTP.multipart(
@@ -94,6 +94,21 @@ struct CatalogueImportWebTests {
             #expect(update.body.contains("30 trong số 119 dòng"))
             #expect(update.body.contains("119 dòng nhiệm vụ (94 nhiệm vụ, 25 nhiệm vụ con); văn bản ghi 95 nhiệm vụ"))
             #expect(try await Stored.read(world) == before)
+        }
+    }
+
+    @Test("a Word document is read into the preview like any other format")
+    func wordDocument() async throws {
+        try await World.run { world, client in
+            let monitor = world.client(client, as: .monitor)
+            let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            let docx = try Data(contentsOf: tests.appendingPathComponent("TheodoiExportTests/Fixtures/343-QD-TU.docx"))
+            let page = try await HTTP.multipart(
+                monitor, Self.upload, [("_csrf", "csrf-monitor")], files: [("file", "Phụ lục 343.docx", [UInt8](docx))])
+            #expect(page.status == .ok)
+            #expect(page.body.contains("văn bản Word (DOCX)"))
+            // The same catalogue as the bundled text: nothing would change.
+            #expect(page.body.contains("Kế hoạch 343-QĐ/TU đã có và giống hệt tệp này: nạp lại không thay đổi gì."))
         }
     }
 
