@@ -20,12 +20,14 @@ public enum TheodoiApplication {
         let logger = makeLogger(configuration)
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
+        let converter = OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath)
         let toolbox = Toolbox(
             store: client,
-            importer: CatalogueImporter(store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled())),
+            importer: CatalogueImporter(
+                store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()), converter: converter),
             accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
             reports: store.reports, reminders: store.reminders, outbox: store.outbox, outbound: outbound(store, configuration),
-            converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath))
+            converter: converter)
         do {
             let result = try await run(store: store, client: client) { try await body(toolbox) }
             await store.shutdown()
@@ -76,7 +78,8 @@ public enum TheodoiApplication {
         let store = try await SQLStore.open(configuration.database, logger: logger)
         let client = store.client
         let parser = CatalogueParser(directory: try AgencyDirectory.bundled())
-        let importer = CatalogueImporter(store: client, parser: parser)
+        let converter = OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath)
+        let importer = CatalogueImporter(store: client, parser: parser, converter: converter)
         let renderer = try PageRenderer()
         let snapshots = PlanSnapshots(store: client, progress: store.progress)
         let accounts = accounts(store, configuration)
@@ -102,9 +105,7 @@ public enum TheodoiApplication {
             store: client, views: views, renderer: renderer, accounts: accounts,
             reporting: Reporting(progress: store.progress, views: views, today: today, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
-                views: views, reports: store.reports,
-                converter: OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath),
-                today: today),
+                views: views, reports: store.reports, converter: converter, today: today),
             importer: importer, reminders: store.reminders, outbox: store.outbox,
             emailEnabled: !configuration.sendmail.isEmpty, today: today,
             pageCacheEntries: configuration.pageCacheEntries,

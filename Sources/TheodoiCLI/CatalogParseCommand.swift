@@ -12,17 +12,19 @@ struct CatalogParseCommand: AsyncParsableCommand {
         discussion: "Trạng thái thoát 0 khi đọc được (kể cả có cảnh báo), 1 khi tệp không đọc được như một danh mục."
     )
 
-    @Argument(help: "Tệp danh mục (.xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
+    @Argument(help: "Tệp danh mục (.docx, .doc, .odt, .xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
     var file: String
 
     @Flag(help: "In JSON theo hợp đồng ổn định (DESIGN §4.5).")
     var json = false
 
-    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html, xlsx.")
+    @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html, xlsx, docx.")
     var format: CatalogueFormat = .auto
 
     func run() async throws {
-        let outcome = CatalogParse.run(path: file, format: format, json: json)
+        let environment = ProcessInfo.processInfo.environment
+        let converter = OfficeConverter.locate(configured: environment["SOFFICE"], searchPath: environment["PATH"] ?? "")
+        let outcome = await CatalogParse.run(path: file, format: format, json: json, converter: converter)
         FileHandle.standardOutput.write(Data(outcome.output.utf8))
         FileHandle.standardError.write(Data(outcome.error.utf8))
         if outcome.status != 0 { throw ExitCode(outcome.status) }
@@ -40,8 +42,10 @@ public enum CatalogParse {
         public var status: Int32
     }
 
-    public static func run(path: String, format: CatalogueFormat, json: Bool) -> Outcome {
-        let data: Data
+    public static func run(
+        path: String, format: CatalogueFormat, json: Bool, converter: OfficeConverter? = nil
+    ) async -> Outcome {
+        var data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
@@ -57,6 +61,7 @@ public enum CatalogParse {
         }
         let catalogue: Catalogue
         do {
+            data = try await CatalogueFile.converted(data, converter: converter)
             catalogue = try CatalogueFile.parse(
                 data, fileName: path, format: format, parser: CatalogueParser(directory: directory))
         } catch {

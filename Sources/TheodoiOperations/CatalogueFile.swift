@@ -7,7 +7,60 @@ import TheodoiExport
 /// then parsed by the same rules as CSV.
 public enum CatalogueFile {
     /// The file name endings the import accepts.
-    public static let extensions = ["docx", "xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
+    public static let extensions = ["docx", "doc", "odt", "rtf", "xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
+
+    /// The kind of an older or other office document LibreOffice turns into .docx: "doc" (Word
+    /// 97–2003), "odt" (OpenDocument text), "rtf"; nil for anything else.
+    public static func convertibleDocument(_ data: Data) -> String? {
+        let bytes = [UInt8](data.prefix(1 << 20))
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            // An OLE file holding a "WordDocument" stream (named in UTF-16 in its directory).
+            let name = Array("WordDocument".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            return contains(bytes, name) ? "doc" : nil
+        }
+        if XLSXReader.looksLikeZip(bytes),
+            contains(Array(bytes.prefix(200)), Array("application/vnd.oasis.opendocument.text".utf8))
+        {
+            return "odt"
+        }
+        if bytes.starts(with: Array("{\\rtf".utf8)) { return "rtf" }
+        return nil
+    }
+
+    private static func contains(_ bytes: [UInt8], _ pattern: [UInt8]) -> Bool {
+        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where bytes[start] == first {
+            if bytes[start..<start + pattern.count].elementsEqual(pattern) { return true }
+        }
+        return false
+    }
+
+    /// A .doc, .odt or .rtf turned into .docx with LibreOffice; any other file as it is.
+    public static func converted(_ data: Data, converter: OfficeConverter?) async throws(CatalogueReadError) -> Data {
+        guard let kind = convertibleDocument(data) else { return data }
+        let name =
+            switch kind {
+            case "doc": "văn bản Word 97–2003 (.doc)"
+            case "odt": "văn bản OpenDocument (.odt)"
+            default: "văn bản RTF (.rtf)"
+            }
+        guard let converter else {
+            throw CatalogueReadError(
+                reason: .document,
+                message:
+                    "Tệp là \(name): máy chủ cần LibreOffice để chuyển sang .docx (Debian: apt-get install libreoffice-writer; "
+                    + "hoặc đặt SOFFICE chỉ tới soffice). Cũng có thể mở tệp bằng Word và lưu lại dưới dạng .docx.")
+        }
+        do {
+            return Data(try await converter.convert([UInt8](data), fileExtension: kind, to: "docx"))
+        } catch {
+            throw CatalogueReadError(
+                reason: .document,
+                message:
+                    "Không chuyển được \(name) sang .docx bằng LibreOffice (tệp có thể bị hỏng hoặc đặt mật khẩu). "
+                    + "Hãy mở bằng Word và lưu lại dưới dạng .docx.")
+        }
+    }
 
     /// Whether the file is a Word document (a ZIP with `word/document.xml`), whatever its name.
     public static func isWordDocument(_ data: Data, format: CatalogueFormat = .auto) -> Bool {

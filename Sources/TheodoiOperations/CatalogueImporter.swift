@@ -7,10 +7,26 @@ import TheodoiStore
 public struct CatalogueImporter: Sendable {
     public let store: StoreClient
     public let parser: CatalogueParser
+    /// LibreOffice, to read .doc, .odt and .rtf files (as .docx); nil where it is not installed.
+    public var converter: OfficeConverter?
 
-    public init(store: StoreClient, parser: CatalogueParser) {
+    public init(store: StoreClient, parser: CatalogueParser, converter: OfficeConverter? = nil) {
         self.store = store
         self.parser = parser
+        self.converter = converter
+    }
+
+    /// Reads a file, converting an older office document first.
+    public func read(
+        converting data: Data, sourceName: String, format: CatalogueFormat = .auto
+    ) async throws(ImportError) -> Catalogue {
+        let readable: Data
+        do {
+            readable = try await CatalogueFile.converted(data, converter: converter)
+        } catch {
+            throw .unreadable(error)
+        }
+        return try read(readable, sourceName: sourceName, format: format)
     }
 
     /// Why a file could not be imported.
@@ -44,7 +60,7 @@ public struct CatalogueImporter: Sendable {
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil, isDemo: Bool = false,
         actor: AuditActor = .commandLine
     ) async throws -> ImportResult {
-        let catalogue = try read(data, sourceName: sourceName, format: format)
+        let catalogue = try await read(converting: data, sourceName: sourceName, format: format)
         let number = try CatalogueImporter.number(number, catalogue)
         try await store.syncAgencyDirectory(parser.directory.entries)
         return try await store.importCatalogue(
@@ -55,7 +71,7 @@ public struct CatalogueImporter: Sendable {
     public func preview(
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil
     ) async throws -> CataloguePreview {
-        let catalogue = try read(data, sourceName: sourceName, format: format)
+        let catalogue = try await read(converting: data, sourceName: sourceName, format: format)
         let number = try CatalogueImporter.number(number, catalogue)
         let slug = PlanRecord.slug(for: number)
         guard let plan = try await store.plan(slug) else {

@@ -32,23 +32,32 @@ public struct OfficeConverter: Sendable {
         return nil
     }
 
-    /// The PDF of a document (`fileExtension` "docx" or "xlsx"), converted in a scratch folder with
-    /// its own LibreOffice profile, so conversions may run side by side.
+    /// The PDF of a document (`fileExtension` "docx" or "xlsx").
     public func pdf(from bytes: [UInt8], fileExtension: String) async throws -> [UInt8] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-pdf-\(UUID().uuidString)")
+        let data = try await convert(bytes, fileExtension: fileExtension, to: "pdf")
+        guard data.starts(with: Array("%PDF".utf8)) else { throw Failure(description: "LibreOffice gave no PDF") }
+        return data
+    }
+
+    /// A document converted to `target` ("pdf", "docx"), in a scratch folder with its own
+    /// LibreOffice profile, so conversions may run side by side.
+    public func convert(_ bytes: [UInt8], fileExtension: String, to target: String) async throws -> [UInt8] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-convert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("document.\(fileExtension)")
         try Data(bytes).write(to: input)
+        let output = folder.appendingPathComponent("out")
         let result = try await ExternalCommand.run(
             executable,
             [
                 "-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--norestore", "--nolockcheck",
-                "--convert-to", "pdf", "--outdir", folder.path, input.path,
+                "--convert-to", target, "--outdir", output.path, input.path,
             ], timeout: timeout)
-        let pdf = folder.appendingPathComponent("document.pdf")
-        guard result.status == 0, let data = try? Data(contentsOf: pdf), data.starts(with: Array("%PDF".utf8)) else {
-            throw Failure(description: "LibreOffice gave no PDF (exit \(result.status)): \(result.output.prefix(500))")
+        let converted = output.appendingPathComponent("document.\(target)")
+        guard result.status == 0, let data = try? Data(contentsOf: converted), !data.isEmpty else {
+            throw Failure(
+                description: "LibreOffice gave no .\(target) (exit \(result.status)): \(result.output.prefix(500))")
         }
         return [UInt8](data)
     }

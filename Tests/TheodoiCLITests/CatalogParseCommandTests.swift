@@ -8,8 +8,8 @@ import TheodoiTestSupport
 @Suite("theodoi catalog parse")
 struct CatalogParseCommandTests {
     @Test("prints the plan, the parts with declared and found counts, and every finding")
-    func summary() {
-        let outcome = CatalogParse.run(path: PackagePaths.seed, format: .auto, json: false)
+    func summary() async {
+        let outcome = await CatalogParse.run(path: PackagePaths.seed, format: .auto, json: false)
         #expect(outcome.status == 0)
         #expect(outcome.error.isEmpty)
         #expect(outcome.output.contains("Văn bản số 343-QĐ/TU ngày 03/09/2025 của Ban Thường vụ Tỉnh ủy"))
@@ -18,8 +18,8 @@ struct CatalogParseCommandTests {
     }
 
     @Test("--json writes the stable contract of DESIGN §4.5")
-    func json() throws {
-        let outcome = CatalogParse.run(path: PackagePaths.seed, format: .auto, json: true)
+    func json() async throws {
+        let outcome = await CatalogParse.run(path: PackagePaths.seed, format: .auto, json: true)
         #expect(outcome.status == 0)
         assertSnapshot(outcome.output, named: "seed.json")
 
@@ -60,22 +60,22 @@ struct CatalogParseCommandTests {
     }
 
     @Test("another catalogue, in Markdown, through the same command")
-    func markdown() {
-        let outcome = CatalogParse.run(path: PackagePaths.catalogFixture("ke-hoach-120.md"), format: .auto, json: true)
+    func markdown() async {
+        let outcome = await CatalogParse.run(path: PackagePaths.catalogFixture("ke-hoach-120.md"), format: .auto, json: true)
         #expect(outcome.status == 0)
         assertSnapshot(outcome.output, named: "ke-hoach-120.json")
     }
 
     @Test("an Excel workbook through the same command, with the same catalogue as its CSV")
-    func workbook() throws {
+    func workbook() async throws {
         let xlsx = PackagePaths.root.appendingPathComponent("Tests/TheodoiExportTests/Fixtures/ke-hoach-120-libreoffice.xlsx")
-        let outcome = CatalogParse.run(path: xlsx.path, format: .auto, json: false)
+        let outcome = await CatalogParse.run(path: xlsx.path, format: .auto, json: false)
         #expect(outcome.status == 0)
         #expect(outcome.output.contains("Văn bản số 120/KH-UBND ngày 15/03/2025 của Ủy ban nhân dân tỉnh"))
         #expect(outcome.output.contains("Định dạng: xlsx"))
         #expect(outcome.output.contains("6 dòng nhiệm vụ: 5 nhiệm vụ, 1 nhiệm vụ con."))
-        let json = CatalogParse.run(path: xlsx.path, format: .auto, json: true)
-        let csv = CatalogParse.run(path: PackagePaths.catalogFixture("ke-hoach-120.csv"), format: .auto, json: true)
+        let json = await CatalogParse.run(path: xlsx.path, format: .auto, json: true)
+        let csv = await CatalogParse.run(path: PackagePaths.catalogFixture("ke-hoach-120.csv"), format: .auto, json: true)
         let assignments = { (output: String) throws -> [String] in
             let root = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
             return (root["assignments"] as? [[String: Any]] ?? []).map {
@@ -87,7 +87,7 @@ struct CatalogParseCommandTests {
     }
 
     @Test("files that are not catalogues exit with status 1 and one clear message")
-    func failures() throws {
+    func failures() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -108,7 +108,7 @@ struct CatalogParseCommandTests {
             (PackagePaths.seed, .xlsx, "không phải bảng tính XLSX"),
         ]
         for (path, format, message) in cases {
-            let outcome = CatalogParse.run(path: path, format: format, json: false)
+            let outcome = await CatalogParse.run(path: path, format: format, json: false)
             #expect(outcome.status == 1, "\(path)")
             #expect(outcome.output.isEmpty)
             #expect(outcome.error.hasPrefix("Lỗi: "))
@@ -118,7 +118,7 @@ struct CatalogParseCommandTests {
     }
 
     @Test("the command line is parsed as documented")
-    func arguments() throws {
+    func arguments() async throws {
         #expect(throws: (any Error).self) { try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.txt", "--format", "xls"]) }
         _ = try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.xlsx", "--format", "xlsx"])
         #expect(throws: (any Error).self) { try TheodoiCommand.parseAsRoot(["catalog", "parse"]) }

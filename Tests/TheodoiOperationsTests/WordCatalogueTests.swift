@@ -33,4 +33,60 @@ struct WordCatalogueTests {
         }
         #expect(word.count == text.count)
     }
+
+    @Test(
+        "a .doc and an .odt are turned into .docx by LibreOffice and read the same",
+        .enabled(if: PeriodicReportPaperTests.required || PeriodicReportPaperTests.soffice != nil))
+    func olderFormats() async throws {
+        let converter = try #require(PeriodicReportPaperTests.soffice)
+        let docx = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/343-QD-TU.docx")
+        let text = CatalogueFileTests.content(try Self.seedText())
+        // LibreOffice drops python-docx's table when it writes .doc straight from .docx; through .odt it keeps it.
+        let odt = try await converter.convert([UInt8](docx), fileExtension: "docx", to: "odt")
+        for kind in ["doc", "odt"] {
+            let older = Data(kind == "odt" ? odt : try await converter.convert(odt, fileExtension: "odt", to: kind))
+            #expect(CatalogueFile.convertibleDocument(older) == kind)
+            let converted = try await CatalogueFile.converted(older, converter: converter)
+            let catalogue = try CatalogueFile.parse(converted, fileName: "upload", parser: Self.parser)
+            #expect(catalogue.format == .docx)
+            #expect(CatalogueFileTests.content(catalogue) == text, "the .\(kind) reads differently")
+        }
+    }
+
+    @Test("without LibreOffice a .doc is refused with what to install; a .docx needs nothing")
+    func olderFormatWithoutLibreOffice() async throws {
+        // An OLE file with a WordDocument stream, as Word 97–2003 writes.
+        let doc =
+            Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504))
+            + Data("WordDocument".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(CatalogueFile.convertibleDocument(doc) == "doc")
+        do {
+            _ = try await CatalogueFile.converted(doc, converter: nil)
+            Issue.record("read a .doc without LibreOffice")
+        } catch {
+            #expect(error.reason == .document)
+            #expect(error.message.contains("Word 97–2003 (.doc)") && error.message.contains("libreoffice-writer"))
+        }
+        let docx = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/343-QD-TU.docx")
+        #expect(try await CatalogueFile.converted(docx, converter: nil) == docx)
+    }
+
+    @Test("a Word document without a table is refused, naming what the catalogue needs")
+    func noTable() throws {
+        let document = StoredZip.bytes([
+            (
+                "word/document.xml",
+                Array(
+                    #"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Báo cáo không có bảng.</w:t></w:r></w:p></w:body></w:document>"#
+                        .utf8)
+            )
+        ])
+        do {
+            _ = try CatalogueFile.parse(Data(document), fileName: "bao-cao.docx", parser: Self.parser)
+            Issue.record("read a document without a table")
+        } catch {
+            #expect(error.reason == .notATable)
+            #expect(error.message.contains("Văn bản Word không có bảng nào"))
+        }
+    }
 }
