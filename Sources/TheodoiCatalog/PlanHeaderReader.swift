@@ -10,7 +10,14 @@ enum PlanHeaderReader {
         var headingPrefix: String?
         // The line that attaches the catalogue to its decision ("kèm theo …") names it; other lines
         // of the title may cite other documents ("Nghị quyết số 57-NQ/TW").
-        let attachment = rows.first { VietnameseText.folded($0.joined).contains("kem theo") }
+        // A decision's own text may say "Ban hành kèm theo Quyết định này …": the line that names a
+        // number wins, the last of them (the one under the catalogue's heading).
+        let attaching = rows.filter { VietnameseText.folded($0.joined).contains("kem theo") }
+        let attachment =
+            attaching.last {
+                let tokens = $0.joined.split(separator: " ")
+                return documentNumber(tokens, tokens.map { VietnameseText.folded($0) }) != nil
+            } ?? attaching.first
         // Where the document carries its own heading block ("TỈNH ỦY GIA LAI … Số 343-QĐ/TU … Gia Lai,
         // ngày 03 tháng 9 năm 2025") and then a "DANH MỤC" or "PHỤ LỤC" heading, the title is what
         // follows that heading; the decision's own text above it is not.

@@ -114,10 +114,21 @@ public enum CatalogueFile {
         var areas: [CatalogueTable.MergedArea] = []
         var pending: [String] = []
         var firstHeader: [String]?
-        for block in document.blocks[...lastTable] {
+        for (index, block) in document.blocks[...lastTable].enumerated() {
             switch block {
             case .paragraph(let text):
                 pending.append(text)
+            case .table(let table) where index < lastTable && table.rows.count <= 2:
+                // A layout table above the catalogue (the heading block: the issuing body and "Số …" on
+                // the left, the motto and the place and date on the right): its lines, side by side.
+                for row in table.rows {
+                    let cells = row.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                    for line in 0..<(cells.map(\.count).max() ?? 0) {
+                        let text = cells.compactMap { line < $0.count ? $0[line] : nil }.filter { !$0.isEmpty }
+                            .joined(separator: "\t")
+                        if !text.isEmpty { pending.append(text) }
+                    }
+                }
             case .table(let table):
                 // A part's title written above its table belongs under that table's header row, where
                 // a title written across the table would be: the lines before the first table are the

@@ -17,7 +17,7 @@ struct WordCatalogueTests {
 
     @Test(
         "343-QĐ/TU in Word gives the same catalogue as its text",
-        arguments: ["343-QD-TU.docx", "343-QD-TU-numbered.docx"])
+        arguments: ["343-QD-TU.docx", "343-QD-TU-numbered.docx", "343-QD-TU-decision.docx"])
     func seed(_ name: String) throws {
         let data = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/\(name)")
         // Told by its content, whatever its name.

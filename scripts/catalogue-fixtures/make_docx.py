@@ -9,6 +9,9 @@ Two documents, each holding the same catalogue as the text:
 - 343-QD-TU.docx: one table; the header row repeats on every page (tblHeader); part and group rows
   written across the table (gridSpan); a lead agency shared by consecutive sub-tasks in one cell
   that spans their rows (vMerge); outputs of several sentences as several paragraphs; TT typed by hand.
+- 343-QD-TU-decision.docx: the whole decision: its heading block as a two-column table without
+  borders (issuing body and number, motto and place and date), the decision's text ("Điều 1. Ban
+  hành kèm theo Quyết định này …"), then the appendix as in 343-QD-TU.docx.
 - 343-QD-TU-numbered.docx: one table per part, the part's heading a paragraph between them; TT from
   Word's automatic numbering (numPr: "1", "2" … and "17.1" at the second level, restarting in each
   part); empty spacer rows; line breaks inside cells.
@@ -105,9 +108,11 @@ def group_heading(part: dict, code: str) -> str:
     return f"{group['code']} {group['title']}"
 
 
-def plain(catalogue: dict, lines: list, output: Path) -> None:
+def plain(catalogue: dict, lines: list, output: Path, before=None) -> None:
     document = Document()
     landscape(document)
+    if before:
+        before(document)
     heading(document, lines)
     table = new_table(document)
     parts = {part["code"]: part for part in catalogue["parts"]}
@@ -218,6 +223,33 @@ def numbered_document(catalogue: dict, lines: list, output: Path) -> None:
     document.save(output)
 
 
+def decision(catalogue: dict, lines: list, output: Path) -> None:
+    """The decision with its appendix: heading block, body, then the catalogue (written to `output`)."""
+    plain(catalogue, lines, output, before=decision_heading)
+
+
+def decision_heading(document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run("TỈNH ỦY GIA LAI").bold = True
+    left.add_paragraph("*")
+    left.add_paragraph("Số 343-QĐ/TU")
+    right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM").bold = True
+    right.add_paragraph("")
+    right.add_paragraph("Gia Lai, ngày 03 tháng 9 năm 2025").runs[0].italic = True
+    for text in [
+        "QUYẾT ĐỊNH",
+        "ban hành Danh mục 95 nhiệm vụ thực hiện mô hình điểm thúc đẩy triển khai Nghị quyết số 57-NQ/TW",
+        "BAN THƯỜNG VỤ TỈNH ỦY",
+        "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+        "QUYẾT ĐỊNH:",
+        "Điều 1. Ban hành kèm theo Quyết định này Danh mục 95 nhiệm vụ.",
+        "Điều 2. Quyết định có hiệu lực kể từ ngày ký.",
+    ]:
+        document.add_paragraph(text)
+    document.add_page_break()
+
+
 def main() -> None:
     catalogue = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     lines = preamble(Path(sys.argv[2]))
@@ -225,6 +257,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     plain(catalogue, lines, out / "343-QD-TU.docx")
     numbered_document(catalogue, lines, out / "343-QD-TU-numbered.docx")
+    decision(catalogue, lines, out / "343-QD-TU-decision.docx")
 
 
 if __name__ == "__main__":
