@@ -15,6 +15,85 @@ public struct WordDocument: Sendable, Hashable {
     }
 }
 
+extension WordDocument {
+    /// The document as one grid for a table reader: the paragraphs above and between its tables as
+    /// lines of one cell (the heading; a part's title written between two tables, moved under the next
+    /// table's header row where a title written across the table would be), a small layout table
+    /// above the last one (the heading block) as its lines side by side, then every table's rows with
+    /// their merged cells. Paragraphs after the last table (signature, recipients) are left out; nil
+    /// when there is no table.
+    public func grid() -> (rows: [[String]], merged: [WordTable.Area])? {
+        let lastTable = blocks.lastIndex {
+            if case .table = $0 { return true }
+            return false
+        }
+        guard let lastTable else { return nil }
+        var rows: [[String]] = []
+        var areas: [WordTable.Area] = []
+        var pending: [String] = []
+        var firstHeader: [String]?
+        for (index, block) in blocks[...lastTable].enumerated() {
+            switch block {
+            case .paragraph(let text):
+                pending.append(text)
+            case .table(let table) where index < lastTable && table.rows.count <= 2:
+                // A layout table above the catalogue (the heading block: the issuing body and "Số …" on
+                // the left, the motto and the place and date on the right): its lines, side by side.
+                for row in table.rows {
+                    let cells = row.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                    for line in 0..<(cells.map(\.count).max() ?? 0) {
+                        let text = cells.compactMap { line < $0.count ? $0[line] : nil }.filter { !$0.isEmpty }
+                            .joined(separator: "\t")
+                        if !text.isEmpty { pending.append(text) }
+                    }
+                }
+            case .table(let table):
+                // A part's title written above its table belongs under that table's header row, where
+                // a title written across the table would be: the lines before the first table are the
+                // document's heading, except the part title that ends them.
+                var headerCount = table.rows.indices.prefix { table.headerRows.contains($0) }.count
+                if headerCount == 0, let first = table.rows.first, first == firstHeader { headerCount = 1 }
+                if firstHeader == nil { firstHeader = table.rows.first }
+                var moved: [String] = []
+                if headerCount > 0 {
+                    if rows.isEmpty {
+                        while let last = pending.last, WordDocument.looksLikePartTitle(last) {
+                            moved.insert(pending.removeLast(), at: 0)
+                        }
+                    } else {
+                        moved = pending
+                        pending = []
+                    }
+                }
+                rows += pending.map { [$0] }
+                pending = []
+                let offset = rows.count
+                rows.append(contentsOf: table.rows.prefix(headerCount))
+                rows += moved.map { [$0] }
+                rows.append(contentsOf: table.rows.dropFirst(headerCount))
+                areas += table.merged.map {
+                    let shift = $0.firstRow < headerCount ? offset : offset + moved.count
+                    return WordTable.Area(
+                        firstRow: $0.firstRow + shift, firstColumn: $0.firstColumn, lastRow: $0.lastRow + shift,
+                        lastColumn: $0.lastColumn)
+                }
+            }
+        }
+        return (rows, areas)
+    }
+
+    /// "A. NHÓM NHIỆM VỤ …", "B) …", "II. NHÓM …": a part or group title, by its label.
+    static func looksLikePartTitle(_ text: String) -> Bool {
+        let words = text.split(separator: " ", maxSplits: 1)
+        guard words.count == 2, var label = words.first else { return false }
+        if let last = label.last, last == "." || last == ")" { label = label.dropLast() }
+        guard !label.isEmpty, label.count <= 5 else { return false }
+        return label.count == 1 && label.first.map { $0.isASCII && $0.isUppercase } == true
+            || label.allSatisfy { "IVXLC".contains($0) }
+    }
+
+}
+
 /// A table laid on its grid: row `r`, column `c` is the text of the cell that starts there ("" under
 /// a merge); cells merged across columns (`gridSpan`) or down rows (`vMerge`) are listed as areas.
 public struct WordTable: Sendable, Hashable {

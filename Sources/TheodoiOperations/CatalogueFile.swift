@@ -99,77 +99,19 @@ public enum CatalogueFile {
         } catch {
             throw CatalogueReadError(reason: .document, message: error.message)
         }
-        let lastTable = document.blocks.lastIndex {
-            if case .table = $0 { return true }
-            return false
-        }
-        guard let lastTable else {
+        guard let grid = document.grid() else {
             throw CatalogueReadError(
                 reason: .notATable,
                 message:
                     "Văn bản Word không có bảng nào. Danh mục nhiệm vụ cần là một bảng (Insert → Table) với các cột "
                     + "“TT”, “Nội dung thực hiện”, “Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian hoàn thành”.")
         }
-        var rows: [[String]] = []
-        var areas: [CatalogueTable.MergedArea] = []
-        var pending: [String] = []
-        var firstHeader: [String]?
-        for (index, block) in document.blocks[...lastTable].enumerated() {
-            switch block {
-            case .paragraph(let text):
-                pending.append(text)
-            case .table(let table) where index < lastTable && table.rows.count <= 2:
-                // A layout table above the catalogue (the heading block: the issuing body and "Số …" on
-                // the left, the motto and the place and date on the right): its lines, side by side.
-                for row in table.rows {
-                    let cells = row.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-                    for line in 0..<(cells.map(\.count).max() ?? 0) {
-                        let text = cells.compactMap { line < $0.count ? $0[line] : nil }.filter { !$0.isEmpty }
-                            .joined(separator: "\t")
-                        if !text.isEmpty { pending.append(text) }
-                    }
-                }
-            case .table(let table):
-                // A part's title written above its table belongs under that table's header row, where
-                // a title written across the table would be: the lines before the first table are the
-                // document's heading, except the part title that ends them.
-                var headerCount = table.rows.indices.prefix { table.headerRows.contains($0) }.count
-                if headerCount == 0, let first = table.rows.first, first == firstHeader { headerCount = 1 }
-                if firstHeader == nil { firstHeader = table.rows.first }
-                var moved: [String] = []
-                if headerCount > 0 {
-                    if rows.isEmpty {
-                        while let last = pending.last, Self.looksLikePartTitle(last) { moved.insert(pending.removeLast(), at: 0) }
-                    } else {
-                        moved = pending
-                        pending = []
-                    }
-                }
-                rows += pending.map { [$0] }
-                pending = []
-                let offset = rows.count
-                rows.append(contentsOf: table.rows.prefix(headerCount))
-                rows += moved.map { [$0] }
-                rows.append(contentsOf: table.rows.dropFirst(headerCount))
-                areas += table.merged.map {
-                    let shift = $0.firstRow < headerCount ? offset : offset + moved.count
-                    return CatalogueTable.MergedArea(
-                        firstRow: $0.firstRow + shift, firstColumn: $0.firstColumn, lastRow: $0.lastRow + shift,
-                        lastColumn: $0.lastColumn)
-                }
-            }
-        }
-        return CatalogueTable(rows: rows, mergedAreas: areas)
-    }
-
-    /// "A. NHÓM NHIỆM VỤ …", "B) …", "II. NHÓM …": a part or group title, by its label.
-    static func looksLikePartTitle(_ text: String) -> Bool {
-        let words = text.split(separator: " ", maxSplits: 1)
-        guard words.count == 2, var label = words.first else { return false }
-        if let last = label.last, last == "." || last == ")" { label = label.dropLast() }
-        guard !label.isEmpty, label.count <= 5 else { return false }
-        return label.count == 1 && label.first.map { $0.isASCII && $0.isUppercase } == true
-            || label.allSatisfy { "IVXLC".contains($0) }
+        return CatalogueTable(
+            rows: grid.rows,
+            mergedAreas: grid.merged.map {
+                CatalogueTable.MergedArea(
+                    firstRow: $0.firstRow, firstColumn: $0.firstColumn, lastRow: $0.lastRow, lastColumn: $0.lastColumn)
+            })
     }
 
     /// The first worksheet of a workbook as a catalogue table.

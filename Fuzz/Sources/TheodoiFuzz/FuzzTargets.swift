@@ -13,6 +13,11 @@ enum FuzzTarget: String, CaseIterable {
     /// The XML parts of a workbook: the input is the worksheet, shared strings and workbook XML
     /// separated by `\n----\n`, packed uncompressed so every mutation reaches the XML reader.
     case xlsxXML = "xlsx-xml"
+    /// A Word document, read into a catalogue.
+    case docx
+    /// The XML parts of a Word document: the document body and the numbering definitions separated
+    /// by `\n----\n`, packed uncompressed so every mutation reaches the XML reader.
+    case docxXML = "docx-xml"
     case multipart
     case form
     /// A search box (the first line) over a text to mark (the rest).
@@ -63,6 +68,24 @@ enum FuzzTarget: String, CaseIterable {
                 ("xl/worksheets/sheet1.xml", pieces.first ?? []), ("xl/sharedStrings.xml", pieces.count > 1 ? pieces[1] : []),
             ])
             FuzzTarget.xlsx.run(package)
+        case .docx:
+            guard let grid = (try? DOCXReader.read(Data(bytes)))?.grid() else { return }
+            let table = CatalogueTable(
+                rows: grid.rows,
+                mergedAreas: grid.merged.map {
+                    CatalogueTable.MergedArea(
+                        firstRow: $0.firstRow, firstColumn: $0.firstColumn, lastRow: $0.lastRow, lastColumn: $0.lastColumn)
+                })
+            _ = try? FuzzTarget.parser.parse(table: table, format: .docx)
+        case .docxXML:
+            let pieces = FuzzTarget.split(bytes, on: Array("\n----\n".utf8))
+            let relationships = Array(
+                #"<Relationships><Relationship Id="rId1" Type="x/numbering" Target="numbering.xml"/></Relationships>"#.utf8)
+            let package = StoredZip.bytes([
+                ("word/document.xml", pieces.first ?? []), ("word/_rels/document.xml.rels", relationships),
+                ("word/numbering.xml", pieces.count > 1 ? pieces[1] : []),
+            ])
+            FuzzTarget.docx.run(package)
         case .multipart:
             // The first line is the boundary (as a Content-Type header would give it), the rest the body.
             let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
