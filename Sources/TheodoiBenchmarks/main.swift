@@ -64,6 +64,21 @@ report(
         _ = CatalogueDTO(try parser.parse(seedData)).json.serialized()
     })
 
+// The seed as the Word files an office receives (Tests/TheodoiExportTests/Fixtures, written by
+// scripts/catalogue-fixtures/make_docx.py): unzip, XML, grid, then the same parse.
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Tests/TheodoiExportTests/Fixtures")
+for (name, label) in [
+    ("343-QD-TU.docx", "Word: seed, merged cells"), ("343-QD-TU-numbered.docx", "Word: seed, numbered lists"),
+    ("343-QD-TU-decision.docx", "Word: the whole decision"),
+] {
+    guard let data = try? Data(contentsOf: fixtures.appendingPathComponent(name)) else { continue }
+    let rows = try CatalogueFile.parse(data, fileName: name, parser: parser).assignments.count
+    report(
+        label, rows: rows, bytes: data.count,
+        try measure(runs: quick ? 10 : 100) { _ = try CatalogueFile.parse(data, fileName: name, parser: parser) })
+}
+
 for rows in quick ? [1_000, 10_000] : [1_000, 10_000, 50_000] {
     let data = Data(try DemoCatalogue.text(assignments: rows).utf8)
     let catalogue = try parser.parse(data)
