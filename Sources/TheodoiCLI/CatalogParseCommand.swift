@@ -12,7 +12,7 @@ struct CatalogParseCommand: AsyncParsableCommand {
         discussion: "Trạng thái thoát 0 khi đọc được (kể cả có cảnh báo), 1 khi tệp không đọc được như một danh mục."
     )
 
-    @Argument(help: "Tệp danh mục (.docx, .doc, .odt, .xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
+    @Argument(help: "Tệp danh mục (.docx, .doc, .odt, .pdf có lớp chữ, .xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
     var file: String
 
     @Flag(help: "In JSON theo hợp đồng ổn định (DESIGN §4.5).")
@@ -24,7 +24,9 @@ struct CatalogParseCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let converter = OfficeConverter.locate(configured: environment["SOFFICE"], searchPath: environment["PATH"] ?? "")
-        let outcome = await CatalogParse.run(path: file, format: format, json: json, converter: converter)
+        let outcome = await CatalogParse.run(
+            path: file, format: format, json: json, converter: converter,
+            pdfText: PDFTextExtractor.locate(searchPath: environment["PATH"] ?? ""))
         FileHandle.standardOutput.write(Data(outcome.output.utf8))
         FileHandle.standardError.write(Data(outcome.error.utf8))
         if outcome.status != 0 { throw ExitCode(outcome.status) }
@@ -43,7 +45,8 @@ public enum CatalogParse {
     }
 
     public static func run(
-        path: String, format: CatalogueFormat, json: Bool, converter: OfficeConverter? = nil
+        path: String, format: CatalogueFormat, json: Bool, converter: OfficeConverter? = nil,
+        pdfText: PDFTextExtractor? = nil
     ) async -> Outcome {
         var data: Data
         do {
@@ -61,7 +64,7 @@ public enum CatalogParse {
         }
         let catalogue: Catalogue
         do {
-            data = try await CatalogueFile.converted(data, converter: converter)
+            data = try await CatalogueFile.converted(data, converter: converter, pdfText: pdfText)
             catalogue = try CatalogueFile.parse(
                 data, fileName: path, format: format, parser: CatalogueParser(directory: directory))
         } catch {

@@ -7,7 +7,7 @@ import TheodoiExport
 /// then parsed by the same rules as CSV.
 public enum CatalogueFile {
     /// The file name endings the import accepts.
-    public static let extensions = ["docx", "doc", "odt", "rtf", "xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
+    public static let extensions = ["docx", "doc", "odt", "rtf", "pdf", "xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
 
     /// The kind of an older or other office document LibreOffice turns into .docx: "doc" (Word
     /// 97–2003), "odt" (OpenDocument text), "rtf"; nil for anything else.
@@ -35,8 +35,13 @@ public enum CatalogueFile {
         return false
     }
 
-    /// A .doc, .odt or .rtf turned into .docx with LibreOffice; any other file as it is.
-    public static func converted(_ data: Data, converter: OfficeConverter?) async throws(CatalogueReadError) -> Data {
+    /// A .doc, .odt or .rtf turned into .docx with LibreOffice; a PDF with a text layer turned into
+    /// the tab-separated lines of its table (poppler's word boxes, `PDFLayoutReader`); any other
+    /// file as it is.
+    public static func converted(
+        _ data: Data, converter: OfficeConverter?, pdfText: PDFTextExtractor? = nil
+    ) async throws(CatalogueReadError) -> Data {
+        if data.starts(with: Array("%PDF".utf8)) { return try await pdfLines(data, pdfText: pdfText) }
         guard let kind = convertibleDocument(data) else { return data }
         let name =
             switch kind {
@@ -60,6 +65,35 @@ public enum CatalogueFile {
                     "Không chuyển được \(name) sang .docx bằng LibreOffice (tệp có thể bị hỏng hoặc đặt mật khẩu). "
                     + "Hãy mở bằng Word và lưu lại dưới dạng .docx.")
         }
+    }
+
+    /// A PDF's table as tab-separated lines, read from the words of its text layer.
+    static func pdfLines(_ data: Data, pdfText: PDFTextExtractor?) async throws(CatalogueReadError) -> Data {
+        guard let pdfText else {
+            throw CatalogueReadError(
+                reason: .document,
+                message:
+                    "Tệp là PDF: máy chủ cần poppler để đọc (Debian: apt-get install poppler-utils). "
+                    + "Cũng có thể nhập bản Word (.docx) của văn bản.")
+        }
+        let pages: [PDFLayoutReader.Page]
+        do {
+            pages = try await pdfText.pages([UInt8](data))
+        } catch {
+            throw CatalogueReadError(
+                reason: .document,
+                message:
+                    "Không đọc được tệp PDF (tệp bị hỏng hoặc đặt mật khẩu). Hãy mở lại và lưu thành PDF mới, "
+                    + "hoặc nhập bản Word (.docx) của văn bản.")
+        }
+        guard pages.contains(where: { !$0.words.isEmpty }) else {
+            throw CatalogueReadError(
+                reason: .document,
+                message:
+                    "Tệp PDF không có lớp chữ (có thể là bản quét): chưa đọc được bản quét. "
+                    + "Hãy nhập bản Word (.docx) hoặc PDF in từ Word của văn bản.")
+        }
+        return Data(PDFLayoutReader.tabText(pages).utf8)
     }
 
     /// Whether the file is a Word document (a ZIP with `word/document.xml`), whatever its name.

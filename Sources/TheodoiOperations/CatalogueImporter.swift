@@ -9,11 +9,16 @@ public struct CatalogueImporter: Sendable {
     public let parser: CatalogueParser
     /// LibreOffice, to read .doc, .odt and .rtf files (as .docx); nil where it is not installed.
     public var converter: OfficeConverter?
+    /// poppler's pdftotext, to read PDFs with a text layer; nil where it is not installed.
+    public var pdfText: PDFTextExtractor?
 
-    public init(store: StoreClient, parser: CatalogueParser, converter: OfficeConverter? = nil) {
+    public init(
+        store: StoreClient, parser: CatalogueParser, converter: OfficeConverter? = nil, pdfText: PDFTextExtractor? = nil
+    ) {
         self.store = store
         self.parser = parser
         self.converter = converter
+        self.pdfText = pdfText
     }
 
     /// Reads a file, converting an older office document first.
@@ -22,7 +27,7 @@ public struct CatalogueImporter: Sendable {
     ) async throws(ImportError) -> Catalogue {
         let readable: Data
         do {
-            readable = try await CatalogueFile.converted(data, converter: converter)
+            readable = try await CatalogueFile.converted(data, converter: converter, pdfText: pdfText)
         } catch {
             throw .unreadable(error)
         }

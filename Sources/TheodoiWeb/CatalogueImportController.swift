@@ -101,7 +101,7 @@ struct CatalogueImportController: Sendable {
             layout: Layout(title: "Nạp danh mục nhiệm vụ", section: "import"), csrf: context.csrfToken, number: number,
             error: error, accept: CatalogueFile.extensions.map { "." + $0 }.joined(separator: ","),
             formatsText:
-                "văn bản Word (.docx; .doc, .odt, .rtf khi máy chủ có LibreOffice), bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html)",
+                "văn bản Word (.docx; .doc, .odt, .rtf khi máy chủ có LibreOffice), PDF in từ Word (có lớp chữ, khi máy chủ có poppler), bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html)",
             maximumSizeText: "\(CatalogueImportController.maximumFileBytes >> 20) MB")
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
     }
@@ -249,7 +249,7 @@ struct CatalogueImportController: Sendable {
         let lowered = name.lowercased()
         guard CatalogueFile.extensions.contains(where: { lowered.hasSuffix("." + $0) }) else {
             return
-                "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận văn bản Word (.docx, .doc), OpenDocument (.odt), RTF, bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), "
+                "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận văn bản Word (.docx, .doc), OpenDocument (.odt), RTF, PDF, bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), "
                 + "văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html). "
                 + "Bảng tính Excel 97–2003 (.xls) hãy lưu lại dưới dạng .xlsx."
         }

@@ -89,4 +89,50 @@ struct WordCatalogueTests {
             #expect(error.message.contains("Văn bản Word không có bảng nào"))
         }
     }
+
+    static let pdfText = PDFTextExtractor.locate(searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+
+    @Test(
+        "343-QĐ/TU printed to PDF from Word gives the same catalogue as its text",
+        .enabled(if: PeriodicReportPaperTests.required || pdfText != nil))
+    func printedPDF() async throws {
+        let pdf = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/343-QD-TU.pdf")
+        let lines = try await CatalogueFile.converted(pdf, converter: nil, pdfText: try #require(Self.pdfText))
+        let fromPDF = try CatalogueFile.parse(lines, fileName: "upload", parser: Self.parser)
+        #expect(fromPDF.format == .pdfText)
+        #expect(fromPDF.assignments.count == 119)
+        let word = CatalogueFileTests.content(fromPDF).split(separator: "\n")
+        let text = CatalogueFileTests.content(try Self.seedText()).split(separator: "\n")
+        for (index, line) in word.enumerated() where index < text.count && line != text[index] {
+            Issue.record("differs:\n  pdf:  \(line.prefix(400))\n  text: \(text[index].prefix(400))")
+            break
+        }
+        #expect(word.count == text.count)
+    }
+
+    @Test(
+        "a damaged PDF and a PDF without a text layer are refused, each with what to do",
+        .enabled(if: PeriodicReportPaperTests.required || pdfText != nil))
+    func badPDFs() async throws {
+        let extractor = try #require(Self.pdfText)
+        let empty = Data(
+            """
+            %PDF-1.4
+            1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
+            2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj
+            3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj
+            trailer<</Root 1 0 R>>
+            %%EOF
+            """.utf8)
+        for (bytes, message) in [
+            (Data("%PDF-1.4 không phải PDF".utf8), "Không đọc được tệp PDF"), (empty, "không có lớp chữ"),
+        ] {
+            do {
+                _ = try await CatalogueFile.converted(bytes, converter: nil, pdfText: extractor)
+                Issue.record("read a bad PDF")
+            } catch {
+                #expect(error.message.contains(message), "\(error.message)")
+            }
+        }
+    }
 }

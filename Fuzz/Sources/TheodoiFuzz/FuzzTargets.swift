@@ -18,6 +18,8 @@ enum FuzzTarget: String, CaseIterable {
     /// The XML parts of a Word document: the document body and the numbering definitions separated
     /// by `\n----\n`, packed uncompressed so every mutation reaches the XML reader.
     case docxXML = "docx-xml"
+    /// poppler's word boxes of a PDF (`pdftotext -bbox-layout`), rebuilt into a table and parsed.
+    case pdfLayout = "pdf-layout"
     case multipart
     case form
     /// A search box (the first line) over a text to mark (the rest).
@@ -86,6 +88,9 @@ enum FuzzTarget: String, CaseIterable {
                 ("word/numbering.xml", pieces.count > 1 ? pieces[1] : []),
             ])
             FuzzTarget.docx.run(package)
+        case .pdfLayout:
+            let text = PDFLayoutReader.tabText(PDFLayoutReader.pages(bytes))
+            _ = try? FuzzTarget.parser.parse(Data(text.utf8), format: .pdfText)
         case .multipart:
             // The first line is the boundary (as a Content-Type header would give it), the rest the body.
             let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
