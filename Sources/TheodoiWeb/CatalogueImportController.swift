@@ -245,14 +245,9 @@ struct CatalogueImportController: Sendable {
     }
 
     /// Why a file is refused before reading it, or nil.
+    /// A file is told by its content, not its name (a Word file saved as "phu-luc" or "PL.DOC" is
+    /// read as one); only its size is checked here.
     static func refusal(name: String, size: Int) -> String? {
-        let lowered = name.lowercased()
-        guard CatalogueFile.extensions.contains(where: { lowered.hasSuffix("." + $0) }) else {
-            return
-                "Tệp “\(name)” không thuộc loại được nhận. Chỉ nhận văn bản Word (.docx, .doc), OpenDocument (.odt), RTF, PDF, bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), "
-                + "văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html). "
-                + "Bảng tính Excel 97–2003 (.xls) hãy lưu lại dưới dạng .xlsx."
-        }
         guard size <= maximumFileBytes else {
             return "Tệp “\(name)” nặng \(Reporting.megabytes(size)), vượt giới hạn \(maximumFileBytes >> 20) MB của một danh mục."
         }

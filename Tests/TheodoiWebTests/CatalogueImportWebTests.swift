@@ -109,6 +109,10 @@ struct CatalogueImportWebTests {
             #expect(page.body.contains("văn bản Word (DOCX)"))
             // The same catalogue as the bundled text: nothing would change.
             #expect(page.body.contains("Kế hoạch 343-QĐ/TU đã có và giống hệt tệp này: nạp lại không thay đổi gì."))
+            // Told by its content: a name without an extension is no obstacle.
+            let unnamed = try await HTTP.multipart(
+                monitor, Self.upload, [("_csrf", "csrf-monitor")], files: [("file", "PHU LUC", [UInt8](docx))])
+            #expect(unnamed.status == .ok && unnamed.body.contains("văn bản Word (DOCX)"))
         }
     }
 
@@ -208,7 +212,8 @@ struct CatalogueImportWebTests {
             ("danh-muc.csv", Array("TT,Nội dung thực hiện,Đơn vị chủ trì\n1,Việc,Sở Y tế\n".utf8), "không ghi số hiệu văn bản"),
             // The test world has no pdftotext: the page says what the server needs.
             ("danh-muc.pdf", Array("%PDF-1.4".utf8), "máy chủ cần poppler"),
-            ("danh-muc.exe", Array("MZ".utf8), "không thuộc loại được nhận"),
+            // Told by content, whatever the name: a program is not text.
+            ("danh-muc.exe", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00], "không phải văn bản"),
             ("danh-muc.xls", [0xD0, 0xCF, 0x11, 0xE0], "lưu lại dưới dạng .xlsx"),
         ])
     func unreadable(name: String, bytes: [UInt8], message: String) async throws {
