@@ -65,10 +65,14 @@ enum CatalogueText {
             var body = bytes[...]
             if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
             if body.contains(0) { throw .binary }
-            guard let text = String(validating: body, as: UTF8.self) else {
+            if let text = String(validating: body, as: UTF8.self) {
+                raw = text
+            } else if let text = Windows1258.decode(body) {
+                // A CSV Excel saved in the Vietnamese code page ("CSV (Comma delimited)" on a Vietnamese Windows).
+                raw = text
+            } else {
                 throw looksLikeText(body) ? .legacyEncoding : .binary
             }
-            raw = text
         }
         let text = normalise(raw)
         // In UTF-8 every byte below 0x20 is an ASCII control character.
@@ -172,5 +176,52 @@ enum CatalogueText {
         let controls = bytes.filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.count
         let printable = bytes.filter { (0x20..<0x7F).contains($0) }.count
         return controls * 50 < bytes.count && printable * 2 > bytes.count
+    }
+}
+
+/// Windows-1258, the Vietnamese code page of Windows: letters with a circumflex, breve or horn as one
+/// byte, tone marks as combining bytes after the letter (NFC composes them). Text is taken to be in it
+/// only when its tone bytes follow letters, as Vietnamese does, and it has none of the bytes the code
+/// page leaves undefined; TCVN3 and VNI (which put the tones in other bytes) are refused as before.
+enum Windows1258 {
+    /// The bytes that differ from Latin-1 in 0xA0–0xFF, and 0x80–0x9F.
+    static let table: [UInt8: UInt32] = [
+        0x80: 0x20AC, 0x82: 0x201A, 0x83: 0x0192, 0x84: 0x201E, 0x85: 0x2026, 0x86: 0x2020, 0x87: 0x2021, 0x88: 0x02C6,
+        0x89: 0x2030, 0x8B: 0x2039, 0x8C: 0x0152, 0x91: 0x2018, 0x92: 0x2019, 0x93: 0x201C, 0x94: 0x201D, 0x95: 0x2022,
+        0x96: 0x2013, 0x97: 0x2014, 0x98: 0x02DC, 0x99: 0x2122, 0x9B: 0x203A, 0x9C: 0x0153, 0x9F: 0x0178,
+        0xC3: 0x0102, 0xCC: 0x0300, 0xD0: 0x0110, 0xD2: 0x0309, 0xD5: 0x01A0, 0xDD: 0x01AF, 0xDE: 0x0303, 0xE3: 0x0103,
+        0xEC: 0x0301, 0xF0: 0x0111, 0xF2: 0x0323, 0xF5: 0x01A1, 0xFD: 0x01B0, 0xFE: 0x20AB,
+    ]
+    static let undefined: Set<UInt8> = [0x81, 0x8A, 0x8D, 0x8E, 0x8F, 0x90, 0x9A, 0x9D, 0x9E]
+    static let tones: Set<UInt8> = [0xCC, 0xEC, 0xDE, 0xD2, 0xF2]
+
+    static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+        var tonesAfterLetters = 0
+        var symbols = 0
+        // VNI writes a tone as a byte after the vowel too, in bytes that are letters here (ø, ù, û, ï).
+        var vniTones = 0
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if undefined.contains(byte) { return nil }
+            if [0xEF, 0xF8, 0xF9, 0xFB].contains(byte), [0x61, 0x65, 0x69, 0x6F, 0x75, 0x79].contains(previous | 0x20) {
+                vniTones += 1
+            }
+            if tones.contains(byte) {
+                let afterLetter =
+                    (0x41...0x5A).contains(previous) || (0x61...0x7A).contains(previous)
+                    || [0xC2, 0xC3, 0xCA, 0xD4, 0xD5, 0xDD, 0xE2, 0xE3, 0xEA, 0xF4, 0xF5, 0xFD].contains(previous)
+                if afterLetter { tonesAfterLetters += 1 } else { return nil }
+            } else if (0xA1...0xBF).contains(byte) {
+                symbols += 1
+            }
+            previous = byte
+        }
+        guard tonesAfterLetters >= 3, tonesAfterLetters > symbols * 2, vniTones * 4 < tonesAfterLetters else { return nil }
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            let value = byte < 0x80 ? UInt32(byte) : table[byte] ?? UInt32(byte)
+            if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+        }
+        return String(scalars)
     }
 }

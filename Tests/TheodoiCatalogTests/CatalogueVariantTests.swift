@@ -35,6 +35,49 @@ struct CatalogueVariantTests {
         }
     }
 
+    /// Text in Windows-1258 as Excel writes it on a Vietnamese Windows: â, ê, ô, ă, ơ, ư, đ as one byte,
+    /// the tone as a combining byte after the letter.
+    static func windows1258(_ text: String) -> Data {
+        let letters: [Character: UInt8] = [
+            "Â": 0xC2, "Ê": 0xCA, "Ô": 0xD4, "Ă": 0xC3, "Ơ": 0xD5, "Ư": 0xDD, "Đ": 0xD0, "â": 0xE2, "ê": 0xEA, "ô": 0xF4,
+            "ă": 0xE3, "ơ": 0xF5, "ư": 0xFD, "đ": 0xF0, "“": 0x93, "”": 0x94, "–": 0x96,
+        ]
+        let tones: [UInt32: UInt8] = [0x0300: 0xCC, 0x0301: 0xEC, 0x0303: 0xDE, 0x0309: 0xD2, 0x0323: 0xF2]
+        var bytes: [UInt8] = []
+        for character in text {
+            let scalars = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+            let tone = scalars.compactMap { tones[$0.value] }.first
+            let base = String(String.UnicodeScalarView(scalars.filter { tones[$0.value] == nil }))
+                .precomposedStringWithCanonicalMapping
+            if let ascii = base.unicodeScalars.first, base.unicodeScalars.count == 1, ascii.isASCII {
+                bytes.append(UInt8(ascii.value))
+            } else if let byte = base.first.flatMap({ letters[$0] }) {
+                bytes.append(byte)
+            } else {
+                bytes.append(0x3F)  // not in the code page
+            }
+            if let tone { bytes.append(tone) }
+        }
+        return Data(bytes)
+    }
+
+    @Test("a CSV Excel saved in Windows-1258 reads as its UTF-8; VNI bytes are still refused, with the reason")
+    func windows1258() throws {
+        let encoded = Self.windows1258(Support.seedText)
+        #expect(String(data: encoded, encoding: .utf8) == nil)
+        #expect(Support.full(try Support.parser.parse(encoded)) == expectedFull)
+        // VNI writes a tone as a byte after the vowel: "Sở Khoa học tối thiểu nhà về".
+        let vni: [UInt8] =
+            Array("So".utf8) + [0xF5, 0xFB] + Array(" Khoa ho".utf8) + [0xEF, 0x63] + Array(" toi tho".utf8) + [0xF9]
+            + Array(" nha".utf8) + [0xF8] + Array(" ve".utf8) + [0xEC] + Array(" ti".utf8) + [0xEC] + Array("m".utf8)
+        do {
+            _ = try Support.parser.parse(Data(vni))
+            Issue.record("read VNI bytes as Windows-1258")
+        } catch {
+            #expect(error.reason == .legacyEncoding)
+        }
+    }
+
     @Test("page breaks at other places, cells split differently", arguments: 1...25)
     func pageBreaksMoved(seed: Int) throws {
         var generator = SeededGenerator(seed: UInt64(seed))
