@@ -124,9 +124,30 @@ enum TableReaders {
     static func markdown(_ text: String) -> [SourceRow] {
         var rows: [SourceRow] = []
         var line = 0
+        var inComment = false
+        var inFrontMatter = false
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             line += 1
             let trimmed = rawLine.drop { $0 == " " || $0 == "\t" }
+            // Front matter ("---" lines around "title: …" at the very top) and HTML comments are not
+            // the document's text: their lines are passed over, in or around the table.
+            if line == 1, trimmed.hasPrefix("---"), trimmed.allSatisfy({ $0 == "-" || $0 == " " }) {
+                inFrontMatter = true
+                continue
+            }
+            if inFrontMatter {
+                // Front matter that never closes ends where the table starts: no row is lost to it.
+                if trimmed.hasPrefix("---") || trimmed.hasPrefix("...") || line > 60 {
+                    inFrontMatter = false
+                    continue
+                }
+                if trimmed.first != "|" { continue }
+                inFrontMatter = false
+            }
+            if inComment || trimmed.hasPrefix("<!--") {
+                inComment = !trimmed.contains("-->")
+                continue
+            }
             if trimmed.first == "|" {
                 let cells = pipeCells(trimmed)
                 if cells.allSatisfy(isDelimiterCell) { continue }

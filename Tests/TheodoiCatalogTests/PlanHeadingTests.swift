@@ -62,3 +62,40 @@ struct PlanHeadingTests {
         #expect(catalogue.findings.contains { $0.code == .missingPlanMetadata } == (number == nil))
     }
 }
+
+@Suite("Markdown as people write it")
+struct MarkdownAsWrittenTests {
+    static let table = """
+        | TT | Nội dung thực hiện | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm |
+        |---|---|---|---|---|---|
+        | **I. NHÓM PHÁP LÝ** | | | | | |
+        | 1 | Xây dựng kho dữ liệu | Sở Khoa học và Công nghệ | Các sở, ngành | 31/12/2025 | Kho dữ liệu
+        | 2 | Cổng dữ liệu mở | Sở Khoa học và Công nghệ |
+        <!-- một dòng
+        đã bỏ -->
+        | 3 | Trợ lý ảo | Sở Nội vụ | Các sở | 6/2025 | Trợ lý |
+        """
+
+    @Test(
+        "front matter and comments around and inside the table, rows without the closing pipe or with fewer cells, a bold group")
+    func asWritten() throws {
+        let text = """
+            ---
+            title: Kế hoạch 120
+            ---
+            <!-- bản nháp -->
+            (Kèm theo Kế hoạch số 120/KH-UBND ngày 15/3/2025 của Ủy ban nhân dân tỉnh)
+
+            \(Self.table)
+            """
+        let catalogue = try Support.parser.parse(text: text, format: .markdown)
+        #expect(catalogue.assignments.map(\.code) == ["1", "2", "3"])
+        #expect(catalogue.assignments.allSatisfy { $0.group == "I" })
+        #expect(catalogue.assignments[1].output == "" && catalogue.assignments[0].output == "Kho dữ liệu")
+        #expect(catalogue.plan.number == "120/KH-UBND")
+        #expect(catalogue.findings.allSatisfy { $0.code != .unrecognisedRow })
+        // Front matter that is never closed does not swallow the table.
+        let unclosed = try Support.parser.parse(text: "---\ntitle: x\n\n" + Self.table, format: .markdown)
+        #expect(unclosed.assignments.count == 3)
+    }
+}
