@@ -98,19 +98,7 @@ extension WordDocument {
 /// a merge); cells merged across columns (`gridSpan`) or down rows (`vMerge`) are listed as areas.
 public struct WordTable: Sendable, Hashable {
     /// A rectangle of grid cells, 0-based and inclusive; its text is in the top-left cell.
-    public struct Area: Sendable, Hashable {
-        public var firstRow: Int
-        public var firstColumn: Int
-        public var lastRow: Int
-        public var lastColumn: Int
-
-        public init(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) {
-            self.firstRow = firstRow
-            self.firstColumn = firstColumn
-            self.lastRow = lastRow
-            self.lastColumn = lastColumn
-        }
-    }
+    public typealias Area = CellRange
 
     public var rows: [[String]]
     public var merged: [Area]

@@ -15,6 +15,20 @@ struct WordCatalogueTests {
         try CatalogueFile.parse(try SeedCatalogue.data(), fileName: "343-QD-TU.txt", parser: parser)
     }
 
+    /// The same content (assignments, findings, plan) as the text; the first line that differs is shown.
+    static func expectSameAsText(
+        _ catalogue: Catalogue, _ fromText: Catalogue, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let read = CatalogueFileTests.content(catalogue).split(separator: "\n")
+        let text = CatalogueFileTests.content(fromText).split(separator: "\n")
+        for (index, line) in read.enumerated() where index < text.count && line != text[index] {
+            Issue.record(
+                "differs:\n  read: \(line.prefix(400))\n  text: \(text[index].prefix(400))", sourceLocation: sourceLocation)
+            break
+        }
+        #expect(read.count == text.count, sourceLocation: sourceLocation)
+    }
+
     @Test(
         "343-QĐ/TU in Word gives the same catalogue as its text",
         arguments: ["343-QD-TU.docx", "343-QD-TU-numbered.docx", "343-QD-TU-decision.docx"])
@@ -25,13 +39,7 @@ struct WordCatalogueTests {
         let fromText = try Self.seedText()
         #expect(fromWord.format == .docx)
         #expect(fromWord.assignments.count == 119)
-        let word = CatalogueFileTests.content(fromWord).split(separator: "\n")
-        let text = CatalogueFileTests.content(fromText).split(separator: "\n")
-        for (index, line) in word.enumerated() where index < text.count && line != text[index] {
-            Issue.record("differs:\n  word: \(line.prefix(400))\n  text: \(text[index].prefix(400))")
-            break
-        }
-        #expect(word.count == text.count)
+        Self.expectSameAsText(fromWord, fromText)
     }
 
     @Test(
@@ -101,13 +109,7 @@ struct WordCatalogueTests {
         let fromPDF = try CatalogueFile.parse(lines, fileName: "upload", parser: Self.parser)
         #expect(fromPDF.format == .pdfText)
         #expect(fromPDF.assignments.count == 119)
-        let word = CatalogueFileTests.content(fromPDF).split(separator: "\n")
-        let text = CatalogueFileTests.content(try Self.seedText()).split(separator: "\n")
-        for (index, line) in word.enumerated() where index < text.count && line != text[index] {
-            Issue.record("differs:\n  pdf:  \(line.prefix(400))\n  text: \(text[index].prefix(400))")
-            break
-        }
-        #expect(word.count == text.count)
+        Self.expectSameAsText(fromPDF, try Self.seedText())
     }
 
     @Test(
