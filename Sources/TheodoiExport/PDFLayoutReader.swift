@@ -107,7 +107,14 @@ public enum PDFLayoutReader {
                         VietnameseText.folded($0).contains("chu tri")
                     }
                     headerHeight = found.height
+                    // A part's title written above the table (one table per part) belongs under its
+                    // header, where a title written across the table would be.
+                    var moved: [[String]] = []
+                    while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0]) {
+                        moved.insert(output.removeLast(), at: 0)
+                    }
                     output.append(found.text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+                    output += moved
                     skipUntil = top + headerHeight
                     continue
                 }

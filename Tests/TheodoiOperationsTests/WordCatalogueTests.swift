@@ -102,9 +102,10 @@ struct WordCatalogueTests {
 
     @Test(
         "343-QĐ/TU printed to PDF from Word gives the same catalogue as its text",
-        .enabled(if: PeriodicReportPaperTests.required || pdfText != nil))
-    func printedPDF() async throws {
-        let pdf = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/343-QD-TU.pdf")
+        .enabled(if: PeriodicReportPaperTests.required || pdfText != nil),
+        arguments: ["343-QD-TU.pdf", "343-QD-TU-numbered.pdf", "343-QD-TU-decision.pdf"])
+    func printedPDF(_ name: String) async throws {
+        let pdf = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/\(name)")
         let lines = try await CatalogueFile.converted(pdf, converter: nil, pdfText: try #require(Self.pdfText))
         let fromPDF = try CatalogueFile.parse(lines, fileName: "upload", parser: Self.parser)
         #expect(fromPDF.format == .pdfText)
