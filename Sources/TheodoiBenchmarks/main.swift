@@ -3,6 +3,7 @@
 import Foundation
 import TheodoiCatalog
 import TheodoiCore
+import TheodoiExport
 import TheodoiOperations
 
 let quick = CommandLine.arguments.contains("--quick")
@@ -77,6 +78,28 @@ for (name, label) in [
     report(
         label, rows: rows, bytes: data.count,
         try measure(runs: quick ? 10 : 100) { _ = try CatalogueFile.parse(data, fileName: name, parser: parser) })
+}
+
+// The seed printed to PDF (25 pages): poppler's word boxes (pdftotext -bbox-layout, run once here;
+// it takes about 70 ms itself) rebuilt into the table and parsed.
+if let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(where: {
+    FileManager.default.isExecutableFile(atPath: $0)
+}) {
+    let layout = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-bench-layout.html")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: pdftotext)
+    process.arguments = ["-bbox-layout", fixtures.appendingPathComponent("343-QD-TU.pdf").path, layout.path]
+    try process.run()
+    process.waitUntilExit()
+    if let xhtml = try? [UInt8](Data(contentsOf: layout)) {
+        let text = Data(PDFLayoutReader.tabText(PDFLayoutReader.pages(xhtml)).utf8)
+        let rows = try parser.parse(text).assignments.count
+        report(
+            "PDF: seed, 25 pages", rows: rows, bytes: xhtml.count,
+            try measure(runs: quick ? 10 : 50) {
+                _ = try parser.parse(Data(PDFLayoutReader.tabText(PDFLayoutReader.pages(xhtml)).utf8))
+            })
+    }
 }
 
 for rows in quick ? [1_000, 10_000] : [1_000, 10_000, 50_000] {

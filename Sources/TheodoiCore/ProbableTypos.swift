@@ -69,16 +69,31 @@ public enum ProbableTypos {
 
     /// Where `phrase` stands as whole words in `text` (no letter or digit right before or after).
     static func wholeWords(_ phrase: String, in text: String) -> [Range<String.Index>] {
-        var ranges: [Range<String.Index>] = []
-        var start = text.startIndex
-        while let range = text.range(of: phrase, range: start..<text.endIndex) {
+        // Both are NFC, so the phrase stands where its UTF-8 bytes do: a plain byte search (Foundation's
+        // Unicode-aware one took most of a catalogue's parse).
+        let pattern = Array(phrase.utf8)
+        var offsets: [Int] = []
+        var contiguous = text
+        contiguous.withUTF8 { bytes in
+            guard let first = pattern.first, bytes.count >= pattern.count else { return }
+            var offset = 0
+            while offset <= bytes.count - pattern.count {
+                if bytes[offset] == first, bytes[offset..<offset + pattern.count].elementsEqual(pattern) {
+                    offsets.append(offset)
+                    offset += pattern.count
+                } else {
+                    offset += 1
+                }
+            }
+        }
+        let ranges = offsets.map {
+            text.utf8.index(
+                text.utf8.startIndex, offsetBy: $0)..<text.utf8.index(text.utf8.startIndex, offsetBy: $0 + pattern.count)
+        }
+        return ranges.filter { range in
             let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
             let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            if !(before.map { $0.isLetter || $0.isNumber } ?? false), !(after.map { $0.isLetter || $0.isNumber } ?? false) {
-                ranges.append(range)
-            }
-            start = range.upperBound
+            return !(before.map { $0.isLetter || $0.isNumber } ?? false) && !(after.map { $0.isLetter || $0.isNumber } ?? false)
         }
-        return ranges
     }
 }
