@@ -3,7 +3,6 @@
 import Foundation
 import TheodoiCatalog
 import TheodoiCore
-import TheodoiExport
 import TheodoiOperations
 
 let quick = CommandLine.arguments.contains("--quick")
@@ -92,12 +91,12 @@ if let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(wher
     try process.run()
     process.waitUntilExit()
     if let xhtml = try? [UInt8](Data(contentsOf: layout)) {
-        let text = Data(PDFLayoutReader.tabText(PDFLayoutReader.pages(xhtml)).utf8)
+        let text = Data(CatalogueFile.pdfTableText(layout: xhtml).utf8)
         let rows = try parser.parse(text).assignments.count
         report(
             "PDF: seed, 25 pages", rows: rows, bytes: xhtml.count,
             try measure(runs: quick ? 10 : 50) {
-                _ = try parser.parse(Data(PDFLayoutReader.tabText(PDFLayoutReader.pages(xhtml)).utf8))
+                _ = try parser.parse(Data(CatalogueFile.pdfTableText(layout: xhtml).utf8))
             })
     }
 }

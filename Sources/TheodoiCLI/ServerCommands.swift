@@ -84,9 +84,12 @@ struct CatalogImportCommand: AsyncParsableCommand {
         abstract:
             "Nhập một danh mục vào hệ thống; nhập lại cùng tệp không thay đổi gì, tệp đã sửa được cập nhật theo mã nhiệm vụ.")
 
-    @Argument(help: "Tệp danh mục (.xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).") var file: String
+    @Argument(help: "Tệp danh mục (.docx, .doc, .odt, .pdf, .xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
+    var file: String
     @Option(help: "Định dạng tệp: auto, pdf-text, csv, tsv, markdown, html, xlsx, docx.") var format: CatalogueFormat = .auto
     @Option(help: "Số hiệu văn bản khi tệp không ghi (ví dụ 120/KH-UBND).") var number: String?
+    @Option(help: "Ngày ban hành khi tệp không ghi (dd/mm/yyyy).") var date: String?
+    @Option(help: "Cơ quan ban hành khi tệp không ghi (ví dụ \"Ủy ban nhân dân tỉnh\").") var issuer: String?
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -97,10 +100,19 @@ struct CatalogImportCommand: AsyncParsableCommand {
             throw fail("Lỗi: không đọc được “\(file)”: tệp không tồn tại hoặc không có quyền đọc.")
         }
         let source = URL(fileURLWithPath: file).lastPathComponent
-        let (format, number) = (format, number)
+        var day: LocalDate?
+        if let date {
+            guard let parsed = LocalDate(vietnamese: date) ?? LocalDate(iso: date) else {
+                throw fail("Lỗi: --date “\(date)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 03/09/2025.")
+            }
+            day = parsed
+        }
+        let (format, number, issuer, given) = (format, number, issuer, day)
         do {
             let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
-                try await toolbox.importer.importCatalogue(data, sourceName: source, format: format, number: number).report
+                try await toolbox.importer.importCatalogue(
+                    data, sourceName: source, format: format, number: number, date: given, issuer: issuer
+                ).report
             }
             print(report)
         } catch let error as CatalogueImporter.ImportError {

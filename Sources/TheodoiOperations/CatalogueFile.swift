@@ -67,6 +67,11 @@ public enum CatalogueFile {
         }
     }
 
+    /// The table lines of a PDF from poppler's word boxes (`pdftotext -bbox-layout` output).
+    public static func pdfTableText(layout: [UInt8]) -> String {
+        PDFLayoutReader.tabText(PDFLayoutReader.pages(layout))
+    }
+
     /// A PDF's table as tab-separated lines, read from the words of its text layer.
     static func pdfLines(_ data: Data, pdfText: PDFTextExtractor?) async throws(CatalogueReadError) -> Data {
         guard let pdfText else {

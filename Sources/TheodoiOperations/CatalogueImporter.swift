@@ -63,9 +63,10 @@ public struct CatalogueImporter: Sendable {
     /// Parses and stores a catalogue; the same file twice changes nothing.
     public func importCatalogue(
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil, isDemo: Bool = false,
-        actor: AuditActor = .commandLine
+        date: LocalDate? = nil, issuer: String? = nil, actor: AuditActor = .commandLine
     ) async throws -> ImportResult {
-        let catalogue = try await read(converting: data, sourceName: sourceName, format: format)
+        var catalogue = try await read(converting: data, sourceName: sourceName, format: format)
+        CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
         let number = try CatalogueImporter.number(number, catalogue)
         try await store.syncAgencyDirectory(parser.directory.entries)
         return try await store.importCatalogue(
@@ -74,9 +75,11 @@ public struct CatalogueImporter: Sendable {
 
     /// What importing a file would do, worked out from what is stored; stores nothing.
     public func preview(
-        _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil
+        _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil,
+        date: LocalDate? = nil, issuer: String? = nil
     ) async throws -> CataloguePreview {
-        let catalogue = try await read(converting: data, sourceName: sourceName, format: format)
+        var catalogue = try await read(converting: data, sourceName: sourceName, format: format)
+        CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
         let number = try CatalogueImporter.number(number, catalogue)
         let slug = PlanRecord.slug(for: number)
         guard let plan = try await store.plan(slug) else {
@@ -108,6 +111,17 @@ public struct CatalogueImporter: Sendable {
     }
 
     /// The number to store the plan under: the one given, else the one the file names.
+    /// The date and issuing body the office typed, for a document that does not say them (a draft, a
+    /// copy without its heading); once the number and date are known, the finding that asked for them goes.
+    static func fill(_ catalogue: inout Catalogue, number: String?, date: LocalDate?, issuer: String?) {
+        if let date { catalogue.plan.date = date }
+        if let issuer = issuer.map(VietnameseText.collapsingWhitespace), !issuer.isEmpty { catalogue.plan.issuer = issuer }
+        let hasNumber = catalogue.plan.number != nil || !(number ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        if hasNumber, catalogue.plan.date != nil {
+            catalogue.findings.removeAll { $0.code == .missingPlanMetadata }
+        }
+    }
+
     private static func number(_ given: String?, _ catalogue: Catalogue) throws(ImportError) -> String {
         let given = given.map { VietnameseText.collapsingWhitespace($0) }.flatMap { $0.isEmpty ? nil : $0 }
         guard let number = given ?? catalogue.plan.number, !PlanRecord.slug(for: number).isEmpty else { throw .noNumber }

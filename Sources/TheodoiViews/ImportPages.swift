@@ -7,6 +7,9 @@ public struct CatalogueUploadPage: Sendable {
     public var csrf: String
     /// The number typed for a file that names none.
     public var number: String
+    /// The date (dd/mm/yyyy) and issuing body typed for a file that does not say them.
+    public var date = ""
+    public var issuer = ""
     /// Why the last file was refused; nothing was stored.
     public var error: String?
     /// The `accept` attribute of the file input.
@@ -107,6 +110,8 @@ public struct CataloguePreviewPage: Sendable {
     public var confirmAction: String
     public var fileData: String
     public var givenNumber: String
+    public var givenDate = ""
+    public var givenIssuer = ""
     public var seal: String
     public var againHref: String
 

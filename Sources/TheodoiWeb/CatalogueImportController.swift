@@ -23,32 +23,38 @@ struct CatalogueImportController: Sendable {
 
     func form(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.importCatalogue)
-        return uploadPage(context, number: "", error: nil, status: .ok)
+        return uploadPage(context, given: GivenHeading(), error: nil, status: .ok)
     }
 
     func preview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.importCatalogue)
         let form = context.form
-        let number = form.text("number") ?? ""
+        let given = GivenHeading(form)
+        let number = given.number
         guard let file = form.files.first(where: { $0.field == "file" })?.file else {
             return uploadPage(
-                context, number: number, error: "Hãy chọn một tệp danh mục để đọc.", status: .unprocessableContent)
+                context, given: given, error: "Hãy chọn một tệp danh mục để đọc.", status: .unprocessableContent)
+        }
+        if let problem = given.problem {
+            return uploadPage(context, given: given, error: problem, status: .unprocessableContent)
         }
         let name = CatalogueImportController.fileName(file.fileName)
         if let refusal = CatalogueImportController.refusal(name: name, size: file.bytes.count) {
-            return uploadPage(context, number: number, error: refusal, status: .unprocessableContent)
+            return uploadPage(context, given: given, error: refusal, status: .unprocessableContent)
         }
         let data = Data(file.bytes)
         let preview: CataloguePreview
         do {
-            preview = try await importer.preview(data, sourceName: name, number: number.isEmpty ? nil : number)
+            preview = try await importer.preview(
+                data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
+                issuer: given.issuer.isEmpty ? nil : given.issuer)
         } catch let error as CatalogueImporter.ImportError {
             return uploadPage(
-                context, number: number, error: CatalogueImportController.message(error, fileName: name),
+                context, given: given, error: CatalogueImportController.message(error, fileName: name),
                 status: .unprocessableContent)
         }
-        let seal = CatalogueImportController.seal(file.bytes, fileName: name, number: number, key: context.csrfToken)
-        let page = previewPage(preview, fileName: name, bytes: file.bytes, number: number, seal: seal, context: context)
+        let seal = CatalogueImportController.seal(file.bytes, fileName: name, given: given, key: context.csrfToken)
+        let page = previewPage(preview, fileName: name, bytes: file.bytes, given: given, seal: seal, context: context)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 
@@ -56,15 +62,16 @@ struct CatalogueImportController: Sendable {
         _ = try context.require(.importCatalogue)
         let form = context.form
         let name = CatalogueImportController.fileName(form["fileName"] ?? "")
-        let number = form.text("number") ?? ""
+        let given = GivenHeading(form)
+        let number = given.number
         guard let data = Data(base64Encoded: form["file"] ?? ""), !data.isEmpty,
-            CatalogueImportController.refusal(name: name, size: data.count) == nil,
+            CatalogueImportController.refusal(name: name, size: data.count) == nil, given.problem == nil,
             let sent = form["seal"],
             CSRFMiddleware.equal(
-                sent, CatalogueImportController.seal([UInt8](data), fileName: name, number: number, key: context.csrfToken))
+                sent, CatalogueImportController.seal([UInt8](data), fileName: name, given: given, key: context.csrfToken))
         else {
             return uploadPage(
-                context, number: number,
+                context, given: given,
                 error:
                     "Dữ liệu xác nhận không khớp với tệp đã xem trước (trang xem trước đã bị sửa hoặc thuộc phiên đăng nhập khác). "
                     + "Hãy chọn tệp và xem trước lại.",
@@ -73,10 +80,11 @@ struct CatalogueImportController: Sendable {
         let result: ImportResult
         do {
             result = try await importer.importCatalogue(
-                data, sourceName: name, number: number.isEmpty ? nil : number, actor: context.auditActor)
+                data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
+                issuer: given.issuer.isEmpty ? nil : given.issuer, actor: context.auditActor)
         } catch let error as CatalogueImporter.ImportError {
             return uploadPage(
-                context, number: number, error: CatalogueImportController.message(error, fileName: name),
+                context, given: given, error: CatalogueImportController.message(error, fileName: name),
                 status: .unprocessableContent)
         }
         let plan = result.plan
@@ -95,19 +103,21 @@ struct CatalogueImportController: Sendable {
     // MARK: Pages
 
     private func uploadPage(
-        _ context: AppRequestContext, number: String, error: String?, status: HTTPResponse.Status
+        _ context: AppRequestContext, given: GivenHeading, error: String?, status: HTTPResponse.Status
     ) -> Response {
-        let page = CatalogueUploadPage(
-            layout: Layout(title: "Nạp danh mục nhiệm vụ", section: "import"), csrf: context.csrfToken, number: number,
+        var page = CatalogueUploadPage(
+            layout: Layout(title: "Nạp danh mục nhiệm vụ", section: "import"), csrf: context.csrfToken, number: given.number,
             error: error, accept: CatalogueFile.extensions.map { "." + $0 }.joined(separator: ","),
             formatsText:
                 "văn bản Word (.docx; .doc, .odt, .rtf khi máy chủ có LibreOffice), PDF in từ Word (có lớp chữ, khi máy chủ có poppler), bảng tính Excel (.xlsx), CSV (.csv), TSV (.tsv), văn bản trích từ PDF (.txt), Markdown (.md) và HTML (.html)",
             maximumSizeText: "\(CatalogueImportController.maximumFileBytes >> 20) MB")
+        page.date = given.date
+        page.issuer = given.issuer
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
     }
 
     private func previewPage(
-        _ preview: CataloguePreview, fileName: String, bytes: [UInt8], number: String, seal: String,
+        _ preview: CataloguePreview, fileName: String, bytes: [UInt8], given: GivenHeading, seal: String,
         context: AppRequestContext
     ) -> CataloguePreviewPage {
         let catalogue = preview.catalogue
@@ -118,7 +128,7 @@ struct CatalogueImportController: Sendable {
         let warnings = findings.filter { $0.severity == .warning }.count
         let errors = findings.filter { $0.severity == .error }.count
         let shown = catalogue.assignments.prefix(CatalogueImportController.previewRows)
-        return CataloguePreviewPage(
+        var page = CataloguePreviewPage(
             layout: Layout(title: "Xem trước danh mục", section: "import"), csrf: context.csrfToken, fileName: fileName,
             formatText: CatalogueImportController.formatName(catalogue.format),
             sizeText: ProgressController.sizeText(bytes.count),
@@ -149,7 +159,10 @@ struct CatalogueImportController: Sendable {
                 ? "\(shown.count) trong số \(catalogue.assignments.count) dòng; các dòng còn lại xem trong danh mục sau khi nạp."
                 : "Tất cả \(catalogue.assignments.count) dòng.",
             confirmAction: SiteRoute.catalogueImportConfirm.href, fileData: Data(bytes).base64EncodedString(),
-            givenNumber: number, seal: seal, againHref: SiteRoute.catalogueImport.href)
+            givenNumber: given.number, seal: seal, againHref: SiteRoute.catalogueImport.href)
+        page.givenDate = given.date
+        page.givenIssuer = given.issuer
+        return page
     }
 
     static func row(_ assignment: Catalogue.Assignment) -> PreviewAssignmentRow {
@@ -266,10 +279,39 @@ struct CatalogueImportController: Sendable {
 
     /// HMAC-SHA256 of what the confirmation will import, keyed by the session's CSRF token: the
     /// confirmation imports exactly the file that was previewed, in the same session.
-    static func seal(_ bytes: [UInt8], fileName: String, number: String, key: String) -> String {
+    static func seal(_ bytes: [UInt8], fileName: String, given: GivenHeading, key: String) -> String {
         var content = SHA256()
         content.update(bytes)
-        let message = Array("theodoi catalogue import\n\(fileName)\n\(number)\n".utf8) + content.finalize()
+        // The date and issuer are sealed only when typed, so a preview made before they existed still confirms.
+        let extra = given.date.isEmpty && given.issuer.isEmpty ? "" : "\(given.date)\n\(given.issuer)\n"
+        let message = Array("theodoi catalogue import\n\(fileName)\n\(given.number)\n\(extra)".utf8) + content.finalize()
         return SHA256.hmacHex(key: Array(key.utf8), message: message)
+    }
+}
+
+/// What the office typed on the import form for a document that does not say it: the number, the
+/// date (dd/mm/yyyy) and the issuing body.
+struct GivenHeading {
+    var number = ""
+    var date = ""
+    var issuer = ""
+
+    init() {}
+
+    init(_ form: FormData) {
+        number = form.text("number") ?? ""
+        date = (form.text("date") ?? "").trimmingCharacters(in: .whitespaces)
+        issuer = VietnameseText.collapsingWhitespace(form.text("issuer") ?? "")
+    }
+
+    var parsedDate: LocalDate? { date.isEmpty ? nil : LocalDate(vietnamese: date) ?? LocalDate(iso: date) }
+
+    /// Why what was typed cannot be used, or nil.
+    var problem: String? {
+        if !date.isEmpty, parsedDate == nil {
+            return "Ngày ban hành “\(date)” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 03/09/2025."
+        }
+        if number.count > 60 || issuer.count > 200 { return "Số hiệu hoặc cơ quan ban hành quá dài." }
+        return nil
     }
 }

@@ -35,7 +35,9 @@ struct CatalogueImportWebTests {
 
     /// The confirmation form's fields of a preview page.
     static func confirmation(_ html: String, csrf: String) throws -> [(String, String)] {
-        try ["fileName", "number", "file", "seal"].map { ($0, try #require(hidden($0, in: html), "no \($0) on the preview")) }
+        try ["fileName", "number", "date", "issuer", "file", "seal"].map {
+            ($0, try #require(hidden($0, in: html), "no \($0) on the preview"))
+        }
             + [("_csrf", csrf)]
     }
 
@@ -242,6 +244,37 @@ struct CatalogueImportWebTests {
             let done = try await HTTP.multipart(monitor, Self.confirm, try Self.confirmation(page.body, csrf: "csrf-monitor"))
             #expect(done.status == .created)
             #expect(try await world.catalogue.plan("7-kh-ubnd")?.assignmentCount == 1)
+        }
+    }
+
+    @Test("a draft without its heading: the number, date and issuer typed on the form are what the plan gets")
+    func typedHeading() async throws {
+        try await World.run { world, client in
+            let monitor = world.client(client, as: .monitor)
+            let csv = Array("TT,Nội dung thực hiện,Đơn vị chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2026\n".utf8)
+            let bad = try await HTTP.multipart(
+                monitor, Self.upload, [("_csrf", "csrf-monitor"), ("number", "8/KH-UBND"), ("date", "31/02/2025")],
+                files: [("file", "x.csv", csv)])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.body.contains("Ngày ban hành “31/02/2025” không hợp lệ"))
+            let page = try await HTTP.multipart(
+                monitor, Self.upload,
+                [
+                    ("_csrf", "csrf-monitor"), ("number", "8/KH-UBND"), ("date", "15/03/2025"),
+                    ("issuer", "Ủy ban nhân dân tỉnh"),
+                ], files: [("file", "x.csv", csv)])
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<dd>15/03/2025</dd>") && page.body.contains("<dd>Ủy ban nhân dân tỉnh</dd>"))
+            // Said on the form, the missing heading is no longer a finding.
+            #expect(!page.body.contains("missing-plan-metadata"))
+            // A changed date on the confirmation breaks the seal.
+            var forged = try Self.confirmation(page.body, csrf: "csrf-monitor")
+            forged[2] = ("date", "16/03/2025")
+            #expect(try await HTTP.multipart(monitor, Self.confirm, forged).status == .badRequest)
+            let done = try await HTTP.multipart(monitor, Self.confirm, try Self.confirmation(page.body, csrf: "csrf-monitor"))
+            #expect(done.status == .created)
+            let plan = try #require(try await world.catalogue.plan("8-kh-ubnd"))
+            #expect(plan.date == LocalDate(iso: "2025-03-15") && plan.issuer == "Ủy ban nhân dân tỉnh")
         }
     }
 }
