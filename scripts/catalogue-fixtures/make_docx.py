@@ -19,7 +19,6 @@ Two documents, each holding the same catalogue as the text:
 Needs python-docx (`pip install python-docx`).
 """
 
-import copy
 import json
 import sys
 from pathlib import Path
