@@ -25,7 +25,8 @@ public enum TheodoiApplication {
             store: client,
             importer: CatalogueImporter(
                 store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()), converter: converter,
-                pdfText: PDFTextExtractor.locate(searchPath: configuration.searchPath)),
+                pdfText: PDFTextExtractor.locate(searchPath: configuration.searchPath),
+                recognizer: CharacterRecognizer.locate(searchPath: configuration.searchPath)),
             accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
             reports: store.reports, reminders: store.reminders, outbox: store.outbox, outbound: outbound(store, configuration),
             converter: converter)
@@ -82,7 +83,8 @@ public enum TheodoiApplication {
         let converter = OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath)
         let importer = CatalogueImporter(
             store: client, parser: parser, converter: converter,
-            pdfText: PDFTextExtractor.locate(searchPath: configuration.searchPath))
+            pdfText: PDFTextExtractor.locate(searchPath: configuration.searchPath),
+            recognizer: CharacterRecognizer.locate(searchPath: configuration.searchPath))
         let renderer = try PageRenderer()
         let snapshots = PlanSnapshots(store: client, progress: store.progress)
         let accounts = accounts(store, configuration)

@@ -12,7 +12,10 @@ struct CatalogParseCommand: AsyncParsableCommand {
         discussion: "Trạng thái thoát 0 khi đọc được (kể cả có cảnh báo), 1 khi tệp không đọc được như một danh mục."
     )
 
-    @Argument(help: "Tệp danh mục (.docx, .doc, .odt, .pdf có lớp chữ, .xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html).")
+    @Argument(
+        help:
+            "Tệp danh mục (.docx, .doc, .odt, .pdf có lớp chữ hoặc bản quét, ảnh quét .png/.jpg/.tif, .xlsx, .txt trích từ PDF, .csv, .tsv, .md, .html)."
+    )
     var file: String
 
     @Flag(help: "In JSON theo hợp đồng ổn định (DESIGN §4.5).")
@@ -26,7 +29,9 @@ struct CatalogParseCommand: AsyncParsableCommand {
         let converter = OfficeConverter.locate(configured: environment["SOFFICE"], searchPath: environment["PATH"] ?? "")
         let outcome = await CatalogParse.run(
             path: file, format: format, json: json, converter: converter,
-            pdfText: PDFTextExtractor.locate(searchPath: environment["PATH"] ?? ""))
+            pdfText: PDFTextExtractor.locate(searchPath: environment["PATH"] ?? ""),
+            recognizer: CharacterRecognizer.locate(searchPath: environment["PATH"] ?? ""),
+            progress: RecognitionProgressBar.forStandardError())
         FileHandle.standardOutput.write(Data(outcome.output.utf8))
         FileHandle.standardError.write(Data(outcome.error.utf8))
         if outcome.status != 0 { throw ExitCode(outcome.status) }
@@ -46,7 +51,8 @@ public enum CatalogParse {
 
     public static func run(
         path: String, format: CatalogueFormat, json: Bool, converter: OfficeConverter? = nil,
-        pdfText: PDFTextExtractor? = nil
+        pdfText: PDFTextExtractor? = nil, recognizer: CharacterRecognizer? = nil,
+        progress: CharacterRecognizer.Progress? = nil
     ) async -> Outcome {
         var data: Data
         do {
@@ -64,7 +70,8 @@ public enum CatalogParse {
         }
         let catalogue: Catalogue
         do {
-            data = try await CatalogueFile.converted(data, converter: converter, pdfText: pdfText)
+            data = try await CatalogueFile.converted(
+                data, converter: converter, pdfText: pdfText, recognizer: recognizer, progress: progress)
             catalogue = try CatalogueFile.parse(
                 data, fileName: path, format: format, parser: CatalogueParser(directory: directory))
         } catch {
@@ -74,5 +81,20 @@ public enum CatalogParse {
             return Outcome(output: CatalogueDTO(catalogue).json.serialized() + "\n", error: "", status: 0)
         }
         return Outcome(output: CatalogueSummary.render(catalogue), error: "", status: 0)
+    }
+}
+
+/// The pages of a scan recognised so far, as a bar redrawn on standard error when it is a terminal
+/// (nothing otherwise, so a script's output stays clean).
+enum RecognitionProgressBar {
+    static func forStandardError() -> CharacterRecognizer.Progress? {
+        guard isatty(FileHandle.standardError.fileDescriptor) == 1 else { return nil }
+        return { done, total in
+            let width = 30
+            let filled = total > 0 ? width * done / total : 0
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let end = done == total ? "\n" : ""
+            FileHandle.standardError.write(Data("\rNhận dạng ký tự: \(bar) \(done)/\(total) trang\(end)".utf8))
+        }
     }
 }

@@ -111,7 +111,8 @@ struct CatalogImportCommand: AsyncParsableCommand {
         do {
             let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
                 try await toolbox.importer.importCatalogue(
-                    data, sourceName: source, format: format, number: number, date: given, issuer: issuer
+                    data, sourceName: source, format: format, number: number, date: given, issuer: issuer,
+                    progress: RecognitionProgressBar.forStandardError()
                 ).report
             }
             print(report)

@@ -151,24 +151,32 @@ public struct DeadlineDTO: Sendable {
     }
 }
 
-/// `{"severity", "line", "code", "message"}`.
+/// `{"severity", "line", "code", "message"}`, and for a cell of a scanned copy `"column"` and
+/// `"confidence"`.
 public struct FindingDTO: Sendable {
     public var severity: Finding.Severity
     public var line: Int
     public var code: Finding.Code
     public var message: String
+    public var column: String?
+    public var confidence: Int?
 
     public init(_ finding: Finding) {
         severity = finding.severity
         line = finding.line
         code = finding.code
         message = finding.message
+        column = finding.column
+        confidence = finding.confidence
     }
 
     public var json: JSONValue {
-        .object([
+        var pairs: [(String, JSONValue)] = [
             ("severity", .string(severity.rawValue)), ("line", .int(line)), ("code", .string(code.rawValue)),
             ("message", .string(message)),
-        ])
+        ]
+        if let column { pairs.append(("column", .string(column))) }
+        if let confidence { pairs.append(("confidence", .int(confidence))) }
+        return .object(pairs)
     }
 }

@@ -42,6 +42,8 @@ public struct Finding: Sendable, Hashable, Codable {
         case emptyTitle = "empty-title"
         /// A known slip in the text ("chuyên đổi số"), with the correction the office may apply on record.
         case probableTypo = "probable-typo"
+        /// A cell of a scanned copy that character recognition was not sure of, to check against the paper.
+        case recognitionConfidence = "recognition-confidence"
     }
 
     public var severity: Severity
@@ -50,6 +52,10 @@ public struct Finding: Sendable, Hashable, Codable {
     public var code: Code
     /// Vietnamese, for the monitoring office.
     public var message: String
+    /// The column of the table the finding concerns (its header's text), when it concerns one cell.
+    public var column: String?
+    /// Character recognition's confidence (0–100) in that cell, for a scanned copy.
+    public var confidence: Int?
 
     public init(_ severity: Severity, line: Int, _ code: Code, _ message: String) {
         self.severity = severity

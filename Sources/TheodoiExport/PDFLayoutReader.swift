@@ -18,12 +18,57 @@ public enum PDFLayoutReader {
         public var yMin: Double
         public var xMax: Double
         public var yMax: Double
+        /// How sure character recognition was of the word (0–100); nil for a PDF's own text.
+        public var confidence: Double?
+
+        public init(
+            text: String, xMin: Double, yMin: Double, xMax: Double, yMax: Double, confidence: Double? = nil
+        ) {
+            self.text = text
+            self.xMin = xMin
+            self.yMin = yMin
+            self.xMax = xMax
+            self.yMax = yMax
+            self.confidence = confidence
+        }
+    }
+
+    /// One cell of a rebuilt line: its words, and the least confidence among them (nil when none was
+    /// recognised from an image).
+    public struct Cell: Sendable, Hashable {
+        public var text: String
+        public var confidence: Double?
+
+        public init(_ text: String, confidence: Double? = nil) {
+            self.text = text
+            self.confidence = confidence
+        }
+
+        var isEmpty: Bool { text.isEmpty }
+
+        /// Another piece of the same cell after this one.
+        mutating func append(_ piece: String, confidence other: Double?, separator: String = " ") {
+            if !piece.isEmpty { text = text.isEmpty ? piece : text + separator + piece }
+            confidence = Self.least(confidence, other)
+        }
+
+        static func least(_ first: Double?, _ second: Double?) -> Double? {
+            guard let first else { return second }
+            guard let second else { return first }
+            return min(first, second)
+        }
     }
 
     public struct Page: Sendable, Hashable {
         public var width: Double
         public var height: Double
         public var words: [Word]
+
+        public init(width: Double, height: Double, words: [Word]) {
+            self.width = width
+            self.height = height
+            self.words = words
+        }
     }
 
     /// The most words read (a 100-page appendix has tens of thousands).
@@ -78,18 +123,29 @@ public enum PDFLayoutReader {
 
     /// The table as tab-separated lines (see the type's description).
     public static func tabText(_ pages: [Page]) -> String {
-        var output: [[String]] = []
+        text(of: table(pages))
+    }
+
+    /// Rebuilt lines as tab-separated text, one line each.
+    public static func text(of lines: [[Cell]]) -> String {
+        lines.map { $0.map(\.text).joined(separator: "\t") }.joined(separator: "\n") + "\n"
+    }
+
+    /// The table's lines, each a list of cells with the confidence of their words (see the type's
+    /// description); line N of `tabText` is element N-1.
+    public static func table(_ pages: [Page]) -> [[Cell]] {
+        var output: [[Cell]] = []
         var columns: [Double]?  // the left edge of each column after the first
         var headerWords: Set<String> = []
         var headerHeight = 0.0
         var leadColumn: Int?
         /// The last numbered row's parent (its own number, for a task) and the lead its sub-tasks may share.
-        var current: (parent: String, lead: String?) = ("", nil)
+        var current: (parent: String, lead: Cell?) = ("", nil)
         var sharing = false
         for (pageIndex, page) in pages.enumerated() {
             let lines = visualLines(page.words)
             var skipUntil: Double?
-            for line in lines {
+            for (lineIndex, line) in lines.enumerated() {
                 let top = line.map(\.yMin).min() ?? 0
                 if let until = skipUntil, top < until { continue }
                 skipUntil = nil
@@ -99,46 +155,51 @@ public enum PDFLayoutReader {
                 {
                     continue
                 }
-                let runs = runs(line)
+                var runs = runs(line)
                 if columns == nil, let found = header(lines: lines, from: line) {
                     columns = found.columns
                     headerWords = found.words
-                    leadColumn = found.text.split(separator: "\t", omittingEmptySubsequences: false).firstIndex {
-                        VietnameseText.folded($0).contains("chu tri")
-                    }
+                    leadColumn = found.cells.firstIndex { VietnameseText.folded($0.text).contains("chu tri") }
                     headerHeight = found.height
                     // A part's title written above the table (one table per part) belongs under its
                     // header, where a title written across the table would be.
-                    var moved: [[String]] = []
-                    while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0]) {
+                    var moved: [[Cell]] = []
+                    while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0].text) {
                         moved.insert(output.removeLast(), at: 0)
                     }
-                    output.append(found.text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+                    output.append(found.cells)
                     output += moved
                     skipUntil = top + headerHeight
                     continue
                 }
                 guard let columns else {
-                    output.append([runs.map(\.text).joined(separator: " ")])
+                    var whole = Cell("")
+                    for run in runs { whole.append(run.text, confidence: run.confidence) }
+                    output.append([whole])
                     continue
                 }
-                // The header repeated at the top of a later page.
-                if pageIndex > 0, let first = runs.first, first.text == "TT" || headerWords.contains(first.text),
-                    Set(line.map(\.text)).isSubset(of: headerWords)
+                // The header repeated at the top of a later page (read again by character recognition,
+                // a word or two may come out differently).
+                let known = line.filter { headerWords.contains($0.text) }.count
+                if pageIndex > 0, line.count >= 2,
+                    known == line.count || (line.first?.confidence != nil && lineIndex < 4 && known * 3 >= line.count * 2)
                 {
                     skipUntil = top + headerHeight
                     continue
                 }
-                var cells = Array(repeating: "", count: columns.count + 1)
+                // Recognised words of two cells may sit closer than a space (the rule between them gone):
+                // a run is cut where a word starts past a column's edge.
+                if line.first?.confidence != nil { runs = Self.runs(line, cutAt: columns) }
+                var cells = Array(repeating: Cell(""), count: columns.count + 1)
                 for run in runs {
                     let column = columns.lastIndex { run.xMin >= $0 - 2 }.map { $0 + 1 } ?? 0
-                    cells[column] = cells[column].isEmpty ? run.text : cells[column] + " " + run.text
+                    cells[column].append(run.text, confidence: run.confidence)
                 }
                 // A lead agency written once for several sub-tasks (a cell merged down prints once, and
                 // a PDF does not say which cells are merged): the sub-tasks below it without one share it.
                 if let lead = leadColumn, lead < cells.count {
                     if !cells[0].isEmpty {
-                        let number = cells[0].trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+                        let number = cells[0].text.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
                         let parent = number.split(separator: ".").dropLast().joined(separator: ".")
                         if cells[lead].isEmpty, !parent.isEmpty, parent == current.parent, let shared = current.lead {
                             cells[lead] = shared
@@ -149,20 +210,25 @@ public enum PDFLayoutReader {
                         }
                     } else if !sharing, !cells[lead].isEmpty {
                         // The lead's name goes on over the row's next lines.
-                        current.lead = current.lead.map { $0 + " " + cells[lead] } ?? cells[lead]
+                        if current.lead == nil {
+                            current.lead = cells[lead]
+                        } else {
+                            current.lead?.append(cells[lead].text, confidence: cells[lead].confidence)
+                        }
                     }
                 }
                 // A word broken where a line ends without a space — a web address, a document code
                 // after its hyphen or slash ("08/TT-" "BXD") — is glued back.
                 if cells[0].isEmpty, var previous = output.last, previous.count == cells.count {
                     for column in cells.indices where !cells[column].isEmpty {
-                        let last = previous[column].split(separator: " ").last ?? ""
+                        let last = previous[column].text.split(separator: " ").last ?? ""
                         let address = (last.contains("://") || last.hasPrefix("www.")) && !last.hasSuffix(")")
                         let code = last.count > 1 && (last.hasSuffix("-") || last.hasSuffix("/"))
                         if address || code {
-                            let pieces = cells[column].split(separator: " ", maxSplits: 1)
-                            previous[column] += pieces.first.map(String.init) ?? ""
-                            cells[column] = pieces.count > 1 ? String(pieces[1]) : ""
+                            let pieces = cells[column].text.split(separator: " ", maxSplits: 1)
+                            previous[column].append(
+                                pieces.first.map(String.init) ?? "", confidence: cells[column].confidence, separator: "")
+                            cells[column].text = pieces.count > 1 ? String(pieces[1]) : ""
                         }
                     }
                     output[output.count - 1] = previous
@@ -171,7 +237,7 @@ public enum PDFLayoutReader {
                 output.append(cells)
             }
         }
-        return output.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n"
+        return output
     }
 
     /// Words grouped into lines by their vertical position, each left to right.
@@ -204,18 +270,29 @@ public enum PDFLayoutReader {
         var text: String
         var xMin: Double
         var xMax: Double
+        var confidence: Double?
     }
 
-    /// Words close together (a space apart, not a cell's padding) as one run of text.
-    static func runs(_ line: [Word]) -> [Run] {
+    /// Words close together (a space apart, not a cell's padding) as one run of text; with `cutAt`, a
+    /// run also ends where the next word starts past one of those edges.
+    static func runs(_ line: [Word], cutAt edges: [Double] = []) -> [Run] {
         var runs: [Run] = []
         for word in line {
             let height = max(word.yMax - word.yMin, 1)
-            if let last = runs.last, word.xMin - last.xMax < height * 0.45 {
-                runs[runs.count - 1].text += " " + word.text
+            // (A run that starts in the first column is a part's or group's title written across the table.)
+            let crosses =
+                runs.last.map { last in
+                    edges.first.map { last.xMin >= $0 - 2 } == true
+                        && edges.contains { last.xMin < $0 - 2 && word.xMin >= $0 - 2 }
+                } ?? false
+            if let last = runs.last, !crosses, word.xMin - last.xMax < height * 0.45 {
+                if !word.text.isEmpty {
+                    runs[runs.count - 1].text += last.text.isEmpty ? word.text : " " + word.text
+                }
                 runs[runs.count - 1].xMax = word.xMax
+                runs[runs.count - 1].confidence = Cell.least(last.confidence, word.confidence)
             } else {
-                runs.append(Run(text: word.text, xMin: word.xMin, xMax: word.xMax))
+                runs.append(Run(text: word.text, xMin: word.xMin, xMax: word.xMax, confidence: word.confidence))
             }
         }
         return runs
@@ -227,10 +304,19 @@ public enum PDFLayoutReader {
     static func header(
         lines: [[Word]], from line: [Word]
     ) -> (
-        columns: [Double], words: Set<String>, height: Double, text: String
+        columns: [Double], words: Set<String>, height: Double, cells: [Cell]
     )? {
         let lineRuns = runs(line)
-        guard lineRuns.count >= 4, let first = lineRuns.first, ["TT", "STT", "Số TT"].contains(first.text) else { return nil }
+        guard lineRuns.count >= 4, let first = lineRuns.first else { return nil }
+        // The number column's title, or (read by character recognition, where a bold "TT" may come out
+        // as "j.") a short first cell before the other columns' usual titles.
+        let numbered = ["TT", "STT", "Số TT"].contains(first.text)
+        let titles = lineRuns.dropFirst().map { VietnameseText.folded($0.text) }
+        let recognised =
+            first.confidence != nil && first.text.count <= 4
+            && titles.contains { $0.contains("noi dung") || $0.contains("nhiem vu") }
+            && titles.contains { $0.contains("chu tri") }
+        guard numbered || recognised else { return nil }
         let top = line.map(\.yMin).min() ?? 0
         let lineHeight = max((line.map(\.yMax).max() ?? 0) - top, 1)
         // The header's lines: this one and those right below it whose runs sit under its columns and
@@ -246,7 +332,7 @@ public enum PDFLayoutReader {
             band.append(next)
         }
         // Columns: the header's runs over all its lines, merged where they overlap.
-        var spans = band.flatMap(runs).map { (lower: $0.xMin, upper: $0.xMax) }.sorted { $0.lower < $1.lower }
+        var spans = band.flatMap { runs($0) }.map { (lower: $0.xMin, upper: $0.xMax) }.sorted { $0.lower < $1.lower }
         var merged: [(lower: Double, upper: Double)] = []
         for span in spans {
             if let last = merged.last, span.lower <= last.upper + lineHeight * 0.45 {
@@ -260,13 +346,14 @@ public enum PDFLayoutReader {
         // A column starts halfway between one header cell's end and the next one's start.
         let columns = zip(spans, spans.dropFirst()).map { ($0.upper + $1.lower) / 2 }
         // The header's text, each column's words joined.
-        var cells = Array(repeating: "", count: columns.count + 1)
-        for run in band.flatMap(runs) {
+        var cells = Array(repeating: Cell(""), count: columns.count + 1)
+        for run in band.flatMap { runs($0) } {
             let column = columns.lastIndex { run.xMin >= $0 }.map { $0 + 1 } ?? 0
-            cells[column] = cells[column].isEmpty ? run.text : cells[column] + " " + run.text
+            cells[column].append(run.text, confidence: run.confidence)
         }
         // From the header's first line to its last line's top: a line starting lower is a row.
         let lastTop = band.last.map { $0.map(\.yMin).min() ?? 0 } ?? top
-        return (columns, Set(band.flatMap { $0.map(\.text) }), lastTop - top + 1, cells.joined(separator: "\t"))
+        if !numbered { cells[0] = Cell("TT", confidence: cells[0].confidence) }
+        return (columns, Set(band.flatMap { $0.map(\.text) } + ["TT"]), lastTop - top + 1, cells)
     }
 }

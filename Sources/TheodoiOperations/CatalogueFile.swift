@@ -7,7 +7,9 @@ import TheodoiExport
 /// then parsed by the same rules as CSV.
 public enum CatalogueFile {
     /// The file name endings the import accepts.
-    public static let extensions = ["docx", "doc", "odt", "rtf", "pdf", "xlsx", "csv", "tsv", "txt", "md", "html", "htm"]
+    public static let extensions = [
+        "docx", "doc", "odt", "rtf", "pdf", "png", "jpg", "jpeg", "tif", "tiff", "xlsx", "csv", "tsv", "txt", "md", "html", "htm",
+    ]
 
     /// The kind of an older or other office document LibreOffice turns into .docx: "doc" (Word
     /// 97–2003), "odt" (OpenDocument text), "rtf"; nil for anything else.
@@ -35,13 +37,22 @@ public enum CatalogueFile {
         return false
     }
 
+    /// Whether reading the file means character recognition (an image), as far as its first bytes
+    /// tell; a PDF with no text layer is known only once poppler has looked.
+    public static func isImage(_ data: Data) -> Bool { CharacterRecognizer.imageKind(data) != nil }
+
     /// A .doc, .odt or .rtf turned into .docx with LibreOffice; a PDF with a text layer turned into
-    /// the tab-separated lines of its table (poppler's word boxes, `PDFLayoutReader`); any other
-    /// file as it is.
+    /// the tab-separated lines of its table (poppler's word boxes, `PDFLayoutReader`); a scanned PDF
+    /// or an image read by Tesseract into a `RecognisedDocument` (`progress` tells its pages); any
+    /// other file as it is.
     public static func converted(
-        _ data: Data, converter: OfficeConverter?, pdfText: PDFTextExtractor? = nil
+        _ data: Data, converter: OfficeConverter?, pdfText: PDFTextExtractor? = nil,
+        recognizer: CharacterRecognizer? = nil, progress: CharacterRecognizer.Progress? = nil
     ) async throws(CatalogueReadError) -> Data {
-        if data.starts(with: Array("%PDF".utf8)) { return try await pdfLines(data, pdfText: pdfText) }
+        if data.starts(with: Array("%PDF".utf8)) {
+            return try await pdfLines(data, pdfText: pdfText, recognizer: recognizer, progress: progress)
+        }
+        if isImage(data) { return try await recognised(data, isPDF: false, recognizer: recognizer, progress: progress) }
         guard let kind = convertibleDocument(data) else { return data }
         let name =
             switch kind {
@@ -73,7 +84,9 @@ public enum CatalogueFile {
     }
 
     /// A PDF's table as tab-separated lines, read from the words of its text layer.
-    static func pdfLines(_ data: Data, pdfText: PDFTextExtractor?) async throws(CatalogueReadError) -> Data {
+    static func pdfLines(
+        _ data: Data, pdfText: PDFTextExtractor?, recognizer: CharacterRecognizer?, progress: CharacterRecognizer.Progress?
+    ) async throws(CatalogueReadError) -> Data {
         guard let pdfText else {
             throw CatalogueReadError(
                 reason: .document,
@@ -91,14 +104,45 @@ public enum CatalogueFile {
                     "Không đọc được tệp PDF (tệp bị hỏng hoặc đặt mật khẩu). Hãy mở lại và lưu thành PDF mới, "
                     + "hoặc nhập bản Word (.docx) của văn bản.")
         }
-        guard pages.contains(where: { !$0.words.isEmpty }) else {
+        // A scan has no text layer (a few words, a stamp's or a page number's, are not one).
+        guard pages.map(\.words.count).reduce(0, +) >= 3 * max(pages.count, 1) else {
+            return try await recognised(data, isPDF: true, recognizer: recognizer, progress: progress)
+        }
+        return Data(PDFLayoutReader.tabText(pages).utf8)
+    }
+
+    /// A scanned PDF or an image read by character recognition, as a `RecognisedDocument`.
+    static func recognised(
+        _ data: Data, isPDF: Bool, recognizer: CharacterRecognizer?, progress: CharacterRecognizer.Progress?
+    ) async throws(CatalogueReadError) -> Data {
+        let what = isPDF ? "Tệp PDF không có lớp chữ (bản quét)" : "Tệp là ảnh quét"
+        guard let recognizer else {
             throw CatalogueReadError(
                 reason: .document,
                 message:
-                    "Tệp PDF không có lớp chữ (có thể là bản quét): chưa đọc được bản quét. "
-                    + "Hãy nhập bản Word (.docx) hoặc PDF in từ Word của văn bản.")
+                    "\(what): máy chủ cần Tesseract với dữ liệu tiếng Việt để nhận dạng ký tự "
+                    + "(Debian: apt-get install tesseract-ocr tesseract-ocr-vie). "
+                    + "Cũng có thể nhập bản Word (.docx) hoặc PDF in từ Word của văn bản.")
         }
-        return Data(PDFLayoutReader.tabText(pages).utf8)
+        let pages: [PDFLayoutReader.Page]
+        do {
+            pages = try await recognizer.pages(data, isPDF: isPDF, progress: progress)
+        } catch let failure as CharacterRecognizer.Failure {
+            throw CatalogueReadError(reason: .document, message: failure.description)
+        } catch {
+            throw CatalogueReadError(
+                reason: .document, message: "\(what): nhận dạng ký tự không chạy được trên máy chủ (\(error)).")
+        }
+        let lines = PDFLayoutReader.table(pages)
+        guard lines.contains(where: { $0.count > 1 }) else {
+            throw CatalogueReadError(
+                reason: .notATable,
+                message:
+                    "\(what): đã nhận dạng \(pages.count) trang nhưng không thấy bảng danh mục (dòng tiêu đề “TT”, "
+                    + "“Nội dung thực hiện”, “Đơn vị chủ trì” …). Hãy quét lại rõ hơn (200–300 dpi, trang thẳng) "
+                    + "hoặc nhập bản Word (.docx) của văn bản.")
+        }
+        return RecognisedDocument(pages: pages.count, lines: lines).repaired().data
     }
 
     /// Whether the file is a Word document (a ZIP with `word/document.xml`), whatever its name.
@@ -123,6 +167,12 @@ public enum CatalogueFile {
     public static func parse(
         _ data: Data, fileName: String, format: CatalogueFormat = .auto, parser: CatalogueParser
     ) throws(CatalogueReadError) -> Catalogue {
+        if let recognised = RecognisedDocument(data) {
+            var catalogue = try parser.parse(Data(recognised.text.utf8), format: .pdfText)
+            catalogue.findings += recognised.findings(for: catalogue)
+            catalogue.findings.sort { ($0.line, $0.code.rawValue) < ($1.line, $1.code.rawValue) }
+            return catalogue
+        }
         if isWordDocument(data, format: format) { return try parser.parse(table: try documentTable(data), format: .docx) }
         guard isSpreadsheet(data, fileName: fileName, format: format) else { return try parser.parse(data, format: format) }
         return try parser.parse(table: try table(data), format: .xlsx)

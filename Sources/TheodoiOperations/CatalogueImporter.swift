@@ -11,27 +11,37 @@ public struct CatalogueImporter: Sendable {
     public var converter: OfficeConverter?
     /// poppler's pdftotext, to read PDFs with a text layer; nil where it is not installed.
     public var pdfText: PDFTextExtractor?
+    /// Tesseract, to read scanned copies; nil where it is not installed.
+    public var recognizer: CharacterRecognizer?
 
     public init(
-        store: StoreClient, parser: CatalogueParser, converter: OfficeConverter? = nil, pdfText: PDFTextExtractor? = nil
+        store: StoreClient, parser: CatalogueParser, converter: OfficeConverter? = nil, pdfText: PDFTextExtractor? = nil,
+        recognizer: CharacterRecognizer? = nil
     ) {
         self.store = store
         self.parser = parser
         self.converter = converter
         self.pdfText = pdfText
+        self.recognizer = recognizer
+    }
+
+    /// A file in the form the parser reads: an older office document converted, a PDF's table
+    /// rebuilt, a scan recognised (`progress` tells its pages); what is already readable as it is.
+    public func readable(_ data: Data, progress: CharacterRecognizer.Progress? = nil) async throws(ImportError) -> Data {
+        do {
+            return try await CatalogueFile.converted(
+                data, converter: converter, pdfText: pdfText, recognizer: recognizer, progress: progress)
+        } catch {
+            throw .unreadable(error)
+        }
     }
 
     /// Reads a file, converting an older office document first.
     public func read(
-        converting data: Data, sourceName: String, format: CatalogueFormat = .auto
+        converting data: Data, sourceName: String, format: CatalogueFormat = .auto,
+        progress: CharacterRecognizer.Progress? = nil
     ) async throws(ImportError) -> Catalogue {
-        let readable: Data
-        do {
-            readable = try await CatalogueFile.converted(data, converter: converter, pdfText: pdfText)
-        } catch {
-            throw .unreadable(error)
-        }
-        return try read(readable, sourceName: sourceName, format: format)
+        try read(try await readable(data, progress: progress), sourceName: sourceName, format: format)
     }
 
     /// Why a file could not be imported.
@@ -63,9 +73,10 @@ public struct CatalogueImporter: Sendable {
     /// Parses and stores a catalogue; the same file twice changes nothing.
     public func importCatalogue(
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil, isDemo: Bool = false,
-        date: LocalDate? = nil, issuer: String? = nil, actor: AuditActor = .commandLine
+        date: LocalDate? = nil, issuer: String? = nil, actor: AuditActor = .commandLine,
+        progress: CharacterRecognizer.Progress? = nil
     ) async throws -> ImportResult {
-        var catalogue = try await read(converting: data, sourceName: sourceName, format: format)
+        var catalogue = try await read(converting: data, sourceName: sourceName, format: format, progress: progress)
         CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
         let number = try CatalogueImporter.number(number, catalogue)
         try await store.syncAgencyDirectory(parser.directory.entries)

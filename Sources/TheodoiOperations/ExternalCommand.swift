@@ -17,11 +17,15 @@ enum ExternalCommand {
     }
 
     static func run(
-        _ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration
+        _ executable: String, _ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:],
+        timeout: Duration
     ) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -93,14 +93,18 @@ struct CatalogParseCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let empty = folder.appendingPathComponent("empty.txt")
         try Data().write(to: empty)
-        let binary = folder.appendingPathComponent("image.png")
-        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(to: binary)
+        let binary = folder.appendingPathComponent("image.gif")
+        try Data(Array("GIF89a".utf8) + [0, 0, 0, 0, 0xFF, 0xFE]).write(to: binary)
+        // An image is a scan: without Tesseract it says what to install.
+        let image = folder.appendingPathComponent("image.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(to: image)
         let fakeWorkbook = folder.appendingPathComponent("danh-muc.xlsx")
         try Data("TT,Nội dung\n".utf8).write(to: fakeWorkbook)
 
         let cases: [(String, CatalogueFormat, String)] = [
             (empty.path, .auto, "Tệp rỗng"),
             (binary.path, .auto, "không phải văn bản"),
+            (image.path, .auto, "tesseract-ocr tesseract-ocr-vie"),
             (folder.appendingPathComponent("missing.txt").path, .auto, "tệp không tồn tại"),
             (folder.path, .auto, "không có quyền đọc hoặc là thư mục"),
             (PackagePaths.seed, .csv, "Không tìm thấy bảng nhiệm vụ"),

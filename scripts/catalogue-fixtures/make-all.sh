@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the catalogue fixtures of Tests/TheodoiExportTests/Fixtures from the seed, as an office
 # receives the decision: three Word files (make_docx.py, python-docx) and each printed to PDF by
-# LibreOffice (a text layer the PDF reader rebuilds the table from).
+# LibreOffice (a text layer the PDF reader rebuilds the table from). The scanned copies the OCR test
+# reads are drawn from those PDFs when the test runs (make_scan.py), not kept.
 #   scripts/catalogue-fixtures/make-all.sh [OUTPUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
