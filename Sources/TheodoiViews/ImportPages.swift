@@ -61,6 +61,13 @@ public struct PreviewAssignmentRow: Sendable {
     public var deadlineMeaning: String
     public let deadlineUnknown: Bool
     public var output: String
+    /// For a scanned copy: what to check against the paper in each cell ("đối chiếu bản giấy: độ tin cậy 61%").
+    public var codeCheck: String?
+    public var titleCheck: String?
+    public var leadCheck: String?
+    public var coordinatorsCheck: String?
+    public var deadlineCheck: String?
+    public var outputCheck: String?
 
     public init(
         code: String, isSub: Bool, title: String, lead: String, coordinators: String, deadlineText: String,

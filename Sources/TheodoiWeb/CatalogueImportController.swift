@@ -42,9 +42,12 @@ struct CatalogueImportController: Sendable {
         if let refusal = CatalogueImportController.refusal(name: name, size: file.bytes.count) {
             return uploadPage(context, given: given, error: refusal, status: .unprocessableContent)
         }
-        let data = Data(file.bytes)
+        // The file in the form the parser reads (a scan recognised, an older document converted), carried
+        // to the confirmation so that it imports exactly what was previewed without recognising again.
+        let data: Data
         let preview: CataloguePreview
         do {
+            data = try await importer.readable(Data(file.bytes))
             preview = try await importer.preview(
                 data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
                 issuer: given.issuer.isEmpty ? nil : given.issuer)
@@ -53,8 +56,12 @@ struct CatalogueImportController: Sendable {
                 context, given: given, error: CatalogueImportController.message(error, fileName: name),
                 status: .unprocessableContent)
         }
-        let seal = CatalogueImportController.seal(file.bytes, fileName: name, given: given, key: context.csrfToken)
-        let page = previewPage(preview, fileName: name, bytes: file.bytes, given: given, seal: seal, context: context)
+        let seal = CatalogueImportController.seal([UInt8](data), fileName: name, given: given, key: context.csrfToken)
+        var page = previewPage(preview, fileName: name, bytes: [UInt8](data), given: given, seal: seal, context: context)
+        page.sizeText = ProgressController.sizeText(file.bytes.count)
+        if let recognised = RecognisedDocument(data) {
+            page.formatText = "bản quét, đọc bằng nhận dạng ký tự (\(recognised.pages) trang)"
+        }
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 
@@ -154,7 +161,7 @@ struct CatalogueImportController: Sendable {
                     line: $0.line == 0 ? "—" : String($0.line), severity: $0.severity.vietnamese,
                     severityCode: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message)
             },
-            rows: shown.map(CatalogueImportController.row),
+            rows: shown.map { CatalogueImportController.row($0, findings: findings) },
             rowsText: shown.count < catalogue.assignments.count
                 ? "\(shown.count) trong số \(catalogue.assignments.count) dòng; các dòng còn lại xem trong danh mục sau khi nạp."
                 : "Tất cả \(catalogue.assignments.count) dòng.",
@@ -165,17 +172,36 @@ struct CatalogueImportController: Sendable {
         return page
     }
 
-    static func row(_ assignment: Catalogue.Assignment) -> PreviewAssignmentRow {
+    static func row(_ assignment: Catalogue.Assignment, findings: [Finding] = []) -> PreviewAssignmentRow {
         func names(_ references: [AgencyReference], _ text: String) -> String {
             references.isEmpty ? text : references.map(\.name).joined(separator: "; ")
         }
-        return PreviewAssignmentRow(
+        var row = PreviewAssignmentRow(
             code: assignment.code, isSub: assignment.isSubAssignment, title: assignment.title,
             lead: names(assignment.lead, assignment.leadText),
             coordinators: names(assignment.coordinators, assignment.coordinatorsText),
             deadlineText: assignment.deadline.text.isEmpty ? "—" : assignment.deadline.text,
             deadlineMeaning: dueText(assignment.deadline), deadlineUnknown: assignment.deadline.kind == .unknown,
             output: assignment.output)
+        // A scanned copy's doubts, beside the cell they concern.
+        for finding in findings where finding.code == .recognitionConfidence && finding.line == assignment.line {
+            let note = "⚠ đối chiếu bản giấy" + (finding.confidence.map { $0 > 0 ? ": độ tin cậy \($0)%" : "" } ?? "")
+            let column = VietnameseText.folded(finding.column ?? "")
+            if column == "tt" || column == "stt" || column.hasPrefix("so tt") {
+                row.codeCheck = note
+            } else if column.contains("chu tri") {
+                row.leadCheck = note
+            } else if column.contains("phoi hop") {
+                row.coordinatorsCheck = note
+            } else if column.contains("thoi gian") || column.contains("thoi han") {
+                row.deadlineCheck = note
+            } else if column.contains("noi dung") || column.contains("nhiem vu") || column.contains("ten") {
+                row.titleCheck = note
+            } else {
+                row.outputCheck = note
+            }
+        }
+        return row
     }
 
     /// What a deadline was understood as, briefly: "hạn 31/10/2025", "hằng năm, kỳ đầu hạn 31/12/2025".

@@ -61,7 +61,9 @@ struct CatalogueImportWebTests {
             #expect(form.status == .ok)
             #expect(form.body.contains("<h1>Nạp danh mục nhiệm vụ</h1>"))
             #expect(form.body.contains("enctype=\"multipart/form-data\""))
-            #expect(form.body.contains("accept=\".docx,.doc,.odt,.rtf,.pdf,.png,.jpg,.jpeg,.tif,.tiff,.xlsx,.csv,.tsv,.txt,.md,.html,.htm\""))
+            #expect(
+                form.body.contains(
+                    "accept=\".docx,.doc,.odt,.rtf,.pdf,.png,.jpg,.jpeg,.tif,.tiff,.xlsx,.csv,.tsv,.txt,.md,.html,.htm\""))
             let before = try await Stored.read(world)
 
             let page = try await HTTP.multipart(
