@@ -97,7 +97,7 @@ public struct RecognisedDocument: Sendable, Hashable {
         var lowest: [Int: [Int: Double]] = [:]  // row line → column → confidence
         var texts: [Int: [Int: String]] = [:]  // row line → column → the cell's text over the row's lines
         var row = 0
-        for (index, line) in lines.enumerated() {
+        for (index, line) in lines.enumerated() where index != headerIndex {
             let number = index + 1
             if starts.contains(number) || headerIndex.map({ index <= $0 }) ?? true || line.count == 1 { row = number }
             // An empty cell may still carry doubt: a speck dropped there might have been a character.
@@ -137,7 +137,9 @@ public struct RecognisedDocument: Sendable, Hashable {
         for (line, columns) in lowest.sorted(by: { $0.key < $1.key }) {
             for (column, confidence) in columns.sorted(by: { $0.key < $1.key }) {
                 let percent = Int(confidence.rounded(.down))
-                let name = lines[line - 1].count > 1 && column < header.count ? header[column] : nil
+                // A part's or group's title is written across the row: the row, not its first column.
+                let across = lines[line - 1].dropFirst().allSatisfy(\.text.isEmpty)
+                let name = !across && column < header.count ? header[column] : nil
                 let place = name.map { "Ô “\($0)”" } ?? "Dòng này"
                 var finding = Finding(
                     .warning, line: line, .recognitionConfidence,

@@ -120,6 +120,52 @@ struct CatalogueImportWebTests {
         }
     }
 
+    /// Tesseract with Vietnamese, poppler and Pillow (for the scan's generator), or CI, which has them.
+    static let canReadScans =
+        ProcessInfo.processInfo.environment["THEODOI_REQUIRE_OFFICE"] == "1"
+        || (FileManager.default.fileExists(atPath: "/usr/share/tesseract-ocr/5/tessdata/vie.traineddata")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftoppm"))
+
+    @Test("a scan is recognised into the preview, each doubt beside its cell, and imported as shown", .enabled(if: canReadScans))
+    func scan() async throws {
+        let recognizer = CharacterRecognizer.locate(searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        try await World.run(recognizer: recognizer) { world, client in
+            let monitor = world.client(client, as: .monitor)
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-web-scan-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [
+                "python3", root.appendingPathComponent("scripts/catalogue-fixtures/make_scan.py").path,
+                root.appendingPathComponent("Tests/TheodoiExportTests/Fixtures/343-QD-TU.pdf").path,
+                folder.appendingPathComponent("scan.pdf").path, "--pages", "3",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            let scan = try Data(contentsOf: folder.appendingPathComponent("scan.pdf"))
+            let page = try await HTTP.multipart(
+                monitor, Self.upload, [("_csrf", "csrf-monitor")], files: [("file", "Bản quét 343", [UInt8](scan))])
+            #expect(page.status == .ok)
+            #expect(page.body.contains("bản quét, đọc bằng nhận dạng ký tự (3 trang)"))
+            // The first rows of 343-QĐ/TU, read; what recognition doubts is marked in its cell.
+            #expect(page.body.contains("Quyết định phê duyệt"))
+            #expect(page.body.contains("<small class=\"check\">⚠ đối chiếu bản giấy"))
+            // What goes to the confirmation is the recognised document, not the scan.
+            let carried = try #require(Self.hidden("file", in: page.body).flatMap { Data(base64Encoded: $0) })
+            #expect(RecognisedDocument(carried) != nil)
+            let fields = try Self.confirmation(page.body, csrf: "csrf-monitor")
+            let done = try await HTTP.multipart(monitor, Self.confirm, fields)
+            // The seed's plan is updated from the pages scanned; the tasks not on them are kept.
+            #expect(done.status == .ok)
+            #expect(done.body.contains("Đã cập nhật danh mục 343-QĐ/TU"))
+            let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
+            #expect(plan.assignmentCount == 119)
+        }
+    }
+
     @Test("confirm → the plan is created with its rows and the import is in the audit log", arguments: WebBackends.all)
     func confirm(backend: String) async throws {
         try await World.run(backend: backend) { world, client in

@@ -124,7 +124,8 @@ extension World {
     /// A fresh world on `backend` with the seed loaded and one user per role, then an in-process server.
     static func run(
         backend: String = "sqlite", today: LocalDate = TestServer.today, throttle: LoginThrottle = LoginThrottle(),
-        converter: OfficeConverter? = nil, _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
+        converter: OfficeConverter? = nil, recognizer: CharacterRecognizer? = nil,
+        _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
     ) async throws {
         // 09:40 in Vietnam on `today`; the server's today follows the clock, so tests can move days.
         let clock = TestClock(Date(timeIntervalSince1970: Double(today.daysSinceEpoch) * 86_400 + 9_600))
@@ -135,7 +136,9 @@ extension World {
         defer { running.cancel() }
         let catalogue = store.client
         try await catalogue.migrate()
-        let importer = CatalogueImporter(store: catalogue, parser: CatalogueParser(directory: try AgencyDirectory.bundled()))
+        let importer = CatalogueImporter(
+            store: catalogue, parser: CatalogueParser(directory: try AgencyDirectory.bundled()),
+            pdfText: recognizer == nil ? nil : PDFTextExtractor.locate(searchPath: "/usr/bin:/usr/local/bin"), recognizer: recognizer)
         try await importer.loadSeedIfEmpty()
         let accounts = Accounts(
             store: store.accounts, catalogue: catalogue, hasher: WebSecurity.bcrypt(cost: 4), now: { clock.now() },
