@@ -41,6 +41,16 @@ public enum CatalogueFile {
     /// tell; a PDF with no text layer is known only once poppler has looked.
     public static func isImage(_ data: Data) -> Bool { CharacterRecognizer.imageKind(data) != nil }
 
+    /// Whether reading the file means character recognition: an image, or a PDF with no text layer
+    /// (poppler looks; without it, or for anything else, false).
+    public static func needsRecognition(_ data: Data, pdfText: PDFTextExtractor?) async -> Bool {
+        if isImage(data) { return true }
+        guard data.starts(with: Array("%PDF".utf8)), let pdfText, let pages = try? await pdfText.pages([UInt8](data)) else {
+            return false
+        }
+        return pages.map(\.words.count).reduce(0, +) < 3 * max(pages.count, 1)
+    }
+
     /// A .doc, .odt or .rtf turned into .docx with LibreOffice; a PDF with a text layer turned into
     /// the tab-separated lines of its table (poppler's word boxes, `PDFLayoutReader`); a scanned PDF
     /// or an image read by Tesseract into a `RecognisedDocument` (`progress` tells its pages); any

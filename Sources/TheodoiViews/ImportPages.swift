@@ -17,6 +17,10 @@ public struct CatalogueUploadPage: Sendable {
     /// "XLSX, CSV, TSV, …" and the size limit, for the hint.
     public var formatsText: String
     public var maximumSizeText: String
+    /// The user's scans being read or read in the last half hour, to open again.
+    public var jobs: [CatalogueJobLink] = [] { didSet { hasJobs = !jobs.isEmpty } }
+    // Stored, not computed: Mustache reads this model through reflection.
+    public private(set) var hasJobs = false
 
     public init(
         layout: Layout, csrf: String, number: String, error: String?, accept: String, formatsText: String,
@@ -29,6 +33,50 @@ public struct CatalogueUploadPage: Sendable {
         self.accept = accept
         self.formatsText = formatsText
         self.maximumSizeText = maximumSizeText
+    }
+}
+
+/// A scan being read in the background, as a link: "Bản quét 343.pdf: đang đọc, 3/14 trang".
+public struct CatalogueJobLink: Sendable {
+    public var href: String
+    public var fileName: String
+    public var stateText: String
+
+    public init(href: String, fileName: String, stateText: String) {
+        self.href = href
+        self.fileName = fileName
+        self.stateText = stateText
+    }
+}
+
+/// Đang đọc bản quét: the pages recognised so far, the page reloading itself until the preview is ready.
+public struct CatalogueJobPage: Sendable {
+    public var layout: Layout
+    public var fileName: String
+    public var sizeText: String
+    public var done: Int
+    public var total: Int
+    /// "Đã nhận dạng 3/14 trang" or "Đang chuẩn bị các trang".
+    public var progressText: String
+    public var startedText: String
+    public var href: String
+    public var importHref: String
+    public let hasTotal: Bool
+
+    public init(
+        layout: Layout, fileName: String, sizeText: String, done: Int, total: Int, progressText: String, startedText: String,
+        href: String, importHref: String
+    ) {
+        self.layout = layout
+        self.fileName = fileName
+        self.sizeText = sizeText
+        self.done = done
+        self.total = total
+        self.progressText = progressText
+        self.startedText = startedText
+        self.href = href
+        self.importHref = importHref
+        hasTotal = total > 0
     }
 }
 

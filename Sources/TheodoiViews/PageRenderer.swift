@@ -16,7 +16,8 @@ public struct PageRenderer: Sendable {
         "viewer", "sign-in", "password", "users", "user", "admin-agencies", "admin-agency", "audit", "public-plan", "report-form",
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
         "periodic-report", "report-settings", "report-print", "notifications", "reminder-settings", "holidays", "outbox",
-        "catalogue-upload", "catalogue-preview", "catalogue-imported", "report-issue-confirm", "confirm", "form-errors",
+        "catalogue-upload", "catalogue-preview", "catalogue-job", "catalogue-imported", "report-issue-confirm", "confirm",
+        "form-errors",
     ]
 
     /// A template set that cannot be used.
@@ -92,6 +93,7 @@ public struct PageRenderer: Sendable {
     }
     public func render(_ page: CatalogueUploadPage) -> String { render(page, template: "catalogue-upload") }
     public func render(_ page: CataloguePreviewPage) -> String { render(page, template: "catalogue-preview") }
+    public func render(_ page: CatalogueJobPage) -> String { render(page, template: "catalogue-job") }
     public func render(_ page: CatalogueImportedPage) -> String { render(page, template: "catalogue-imported") }
 
     /// The marker in the header where the viewer's navigation goes.

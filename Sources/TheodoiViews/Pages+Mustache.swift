@@ -19,6 +19,7 @@ extension Layout: MustacheParent {
         case "isReview": isReview
         case "isDashboard": isDashboard
         case "isReport": isReport
+        case "refresh": refresh
         default: nil
         }
     }

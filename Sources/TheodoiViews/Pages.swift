@@ -19,6 +19,8 @@ public struct Layout: Sendable {
     public let isReview: Bool
     public let isDashboard: Bool
     public let isReport: Bool
+    /// Seconds after which the page reloads itself (a job's progress), or nil.
+    public var refresh: String?
 
     public init(title: String, section: String, planSlug: String? = nil, planNumber: String? = nil, dateQuery: String = "") {
         self.title = title

@@ -26,8 +26,12 @@ struct CatalogueImportController: Sendable {
         return uploadPage(context, given: GivenHeading(), error: nil, status: .ok)
     }
 
+    private var jobs: RecognitionJobs { dependencies.recognitionJobs }
+
+    private static func owner(_ identity: Identity) -> String { String(identity.user.id.rawValue) }
+
     func preview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.importCatalogue)
+        let identity = try context.require(.importCatalogue)
         let form = context.form
         let given = GivenHeading(form)
         let number = given.number
@@ -42,12 +46,86 @@ struct CatalogueImportController: Sendable {
         if let refusal = CatalogueImportController.refusal(name: name, size: file.bytes.count) {
             return uploadPage(context, given: given, error: refusal, status: .unprocessableContent)
         }
-        // The file in the form the parser reads (a scan recognised, an older document converted), carried
-        // to the confirmation so that it imports exactly what was previewed without recognising again.
+        // A scan is read in the background: the answer is the job's page, which shows the pages done.
+        let upload = Data(file.bytes)
+        if importer.recognizer != nil, await CatalogueFile.needsRecognition(upload, pdfText: importer.pdfText) {
+            let importer = self.importer
+            do {
+                let id = try jobs.start(
+                    owner: Self.owner(identity), fileName: name, size: upload.count,
+                    fields: ["number": given.number, "date": given.date, "issuer": given.issuer]
+                ) { progress throws(RecognitionJobs.Failure) in
+                    do {
+                        return try await importer.readable(upload, progress: progress)
+                    } catch let error as CatalogueImporter.ImportError {
+                        throw RecognitionJobs.Failure(CatalogueImportController.message(error, fileName: name))
+                    } catch {
+                        throw RecognitionJobs.Failure("Không đọc được bản quét “\(name)”.")
+                    }
+                }
+                return Response(status: .seeOther, headers: [.location: SiteRoute.catalogueImportJob(id: id).href])
+            } catch let refusal as RecognitionJobs.Refusal {
+                guard case .busy(let running) = refusal else { throw refusal }
+                return uploadPage(
+                    context, given: given,
+                    error:
+                        "Máy chủ đang đọc \(running) bản quét khác (mỗi lần đọc tối đa \(jobs.maximumRunning) bản). "
+                        + "Hãy thử lại sau ít phút.",
+                    status: .tooManyRequests)
+            }
+        }
+        return try await showPreview(upload, name: name, uploadedSize: upload.count, given: given, context: context)
+    }
+
+    /// Đang đọc bản quét: its progress while it runs, then its preview (or why it failed).
+    func job(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.require(.importCatalogue)
+        let id = String((context.parameters.get("job") ?? "").prefix(64))
+        guard let job = jobs.job(id, owner: Self.owner(identity)) else {
+            throw WebError.notFound(
+                "Không có bản quét đang đọc này (kết quả chỉ giữ 30 phút, hoặc máy chủ đã khởi động lại): hãy chọn tệp lại.",
+                api: "no such recognition job")
+        }
+        let given = GivenHeading(
+            number: job.fields["number"] ?? "", date: job.fields["date"] ?? "", issuer: job.fields["issuer"] ?? "")
+        switch job.state {
+        case .running(let done, let total):
+            var layout = Layout(title: "Đang đọc bản quét", section: "import")
+            layout.refresh = "2"
+            let page = CatalogueJobPage(
+                layout: layout, fileName: job.fileName, sizeText: ProgressController.sizeText(job.size), done: done,
+                total: total, progressText: Self.progressText(done: done, total: total),
+                startedText: Self.clockText(job.started), href: SiteRoute.catalogueImportJob(id: id).href,
+                importHref: SiteRoute.catalogueImport.href)
+            return PageController.page(renderer.render(page), context, renderer: renderer)
+        case .failed(let message):
+            return uploadPage(context, given: given, error: message, status: .unprocessableContent)
+        case .finished(let data):
+            return try await showPreview(data, name: job.fileName, uploadedSize: job.size, given: given, context: context)
+        }
+    }
+
+    static func progressText(done: Int, total: Int) -> String {
+        total == 0 ? "Đang chuẩn bị các trang…" : "Đã nhận dạng \(done)/\(total) trang."
+    }
+
+    /// "14:05" in Vietnam.
+    static func clockText(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) + 7 * 3_600
+        let minutes = ((seconds % 86_400) + 86_400) % 86_400 / 60
+        return String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    }
+
+    /// The preview of a file (in the form the parser reads), carried to the confirmation so that it
+    /// imports exactly what was previewed without converting or recognising again.
+    private func showPreview(
+        _ upload: Data, name: String, uploadedSize: Int, given: GivenHeading, context: AppRequestContext
+    ) async throws -> Response {
+        let number = given.number
         let data: Data
         let preview: CataloguePreview
         do {
-            data = try await importer.readable(Data(file.bytes))
+            data = try await importer.readable(upload)
             preview = try await importer.preview(
                 data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
                 issuer: given.issuer.isEmpty ? nil : given.issuer)
@@ -58,7 +136,7 @@ struct CatalogueImportController: Sendable {
         }
         let seal = CatalogueImportController.seal([UInt8](data), fileName: name, given: given, key: context.csrfToken)
         var page = previewPage(preview, fileName: name, bytes: [UInt8](data), given: given, seal: seal, context: context)
-        page.sizeText = ProgressController.sizeText(file.bytes.count)
+        page.sizeText = ProgressController.sizeText(uploadedSize)
         if let recognised = RecognisedDocument(data) {
             page.formatText = "bản quét, đọc bằng nhận dạng ký tự (\(recognised.pages) trang)"
         }
@@ -120,6 +198,18 @@ struct CatalogueImportController: Sendable {
             maximumSizeText: "\(CatalogueImportController.maximumFileBytes >> 20) MB")
         page.date = given.date
         page.issuer = given.issuer
+        if let identity = try? context.require(.importCatalogue) {
+            page.jobs = jobs.jobs(of: Self.owner(identity)).map { job in
+                let state =
+                    switch job.state {
+                    case .running(let done, let total): "đang đọc, " + Self.progressText(done: done, total: total).lowercased()
+                    case .finished: "đã đọc xong, mở để xem trước"
+                    case .failed: "không đọc được"
+                    }
+                return CatalogueJobLink(
+                    href: SiteRoute.catalogueImportJob(id: job.id).href, fileName: job.fileName, stateText: state)
+            }
+        }
         return PageController.page(renderer.render(page), context, renderer: renderer, status: status)
     }
 
@@ -323,6 +413,12 @@ struct GivenHeading {
     var issuer = ""
 
     init() {}
+
+    init(number: String, date: String, issuer: String) {
+        self.number = number
+        self.date = date
+        self.issuer = issuer
+    }
 
     init(_ form: FormData) {
         number = form.text("number") ?? ""

@@ -69,6 +69,7 @@ enum SiteRoute {
     case removeHoliday(day: LocalDate)
     case catalogueImport
     case catalogueImportConfirm
+    case catalogueImportJob(id: String)
 
     /// Router patterns.
     enum Pattern {
@@ -162,6 +163,7 @@ enum SiteRoute {
         static let apiDescription = "/api/v1/openapi.yaml"
         static let catalogueImport = "/catalogues/import"
         static let catalogueImportConfirm = "/catalogues/import/confirm"
+        static let catalogueImportJob = "/catalogues/import/jobs/:job"
     }
 
     /// The path with its query string, escaped.
@@ -240,6 +242,7 @@ enum SiteRoute {
         case .apiChanges(let slug): return "/api/v1/plans/\(escape(slug))/changes"
         case .catalogueImport: return Pattern.catalogueImport
         case .catalogueImportConfirm: return Pattern.catalogueImportConfirm
+        case .catalogueImportJob(let id): return "/catalogues/import/jobs/\(escape(id))"
         }
     }
 

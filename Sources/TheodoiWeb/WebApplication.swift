@@ -39,6 +39,8 @@ public struct WebDependencies: Sendable {
     public var outbox: OutboxStore
     /// Whether reminder e-mails are sent at all (a sendmail is configured).
     public var emailEnabled: Bool
+    /// Scans being read in the background for the import page.
+    public var recognitionJobs = RecognitionJobs()
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
@@ -153,6 +155,8 @@ public enum WebServer {
         router.post(RouterPath(P.catalogueImport)) { request, context in try await catalogues.preview(request, context) }
         routes.add(.post, P.catalogueImportConfirm)
         router.post(RouterPath(P.catalogueImportConfirm)) { request, context in try await catalogues.confirm(request, context) }
+        routes.add(.get, P.catalogueImportJob)
+        router.get(RouterPath(P.catalogueImportJob)) { request, context in try await catalogues.job(request, context) }
         routes.add(.get, P.reportForm)
         router.get(RouterPath(P.reportForm)) { request, context in try await progress.reportForm(request, context, kind: .report)
         }

@@ -131,7 +131,8 @@ struct CatalogueImportWebTests {
         let recognizer = CharacterRecognizer.locate(searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
         try await World.run(recognizer: recognizer) { world, client in
             let monitor = world.client(client, as: .monitor)
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-web-scan-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -146,8 +147,28 @@ struct CatalogueImportWebTests {
             try process.run()
             process.waitUntilExit()
             let scan = try Data(contentsOf: folder.appendingPathComponent("scan.pdf"))
-            let page = try await HTTP.multipart(
+            let started = try await HTTP.multipart(
                 monitor, Self.upload, [("_csrf", "csrf-monitor")], files: [("file", "Bản quét 343", [UInt8](scan))])
+            // Read in the background: the answer is the job's page, opened again until the preview is there.
+            #expect(started.status == .seeOther)
+            let job = try #require(started.location)
+            #expect(job.hasPrefix("/catalogues/import/jobs/"))
+            // Another monitor does not see it.
+            let other = try await HTTP.get(world.client(client, as: .admin), job)
+            #expect(other.status == .notFound)
+            var page = try await HTTP.get(monitor, job)
+            var sawProgress = false
+            for _ in 0..<240 where page.body.contains("Đang đọc bản quét") {
+                sawProgress = true
+                #expect(page.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"))
+                #expect(page.body.contains("Chưa có gì được lưu"))
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await HTTP.get(monitor, job)
+            }
+            #expect(sawProgress)
+            // The import page lists it, to open again.
+            let form = try await HTTP.get(monitor, Self.upload)
+            #expect(form.body.contains("href=\"\(job)\">Bản quét 343</a>: đã đọc xong"))
             #expect(page.status == .ok)
             #expect(page.body.contains("bản quét, đọc bằng nhận dạng ký tự (3 trang)"))
             // The first rows of 343-QĐ/TU, read; what recognition doubts is marked in its cell.

@@ -138,7 +138,8 @@ extension World {
         try await catalogue.migrate()
         let importer = CatalogueImporter(
             store: catalogue, parser: CatalogueParser(directory: try AgencyDirectory.bundled()),
-            pdfText: recognizer == nil ? nil : PDFTextExtractor.locate(searchPath: "/usr/bin:/usr/local/bin"), recognizer: recognizer)
+            pdfText: recognizer == nil ? nil : PDFTextExtractor.locate(searchPath: "/usr/bin:/usr/local/bin"),
+            recognizer: recognizer)
         try await importer.loadSeedIfEmpty()
         let accounts = Accounts(
             store: store.accounts, catalogue: catalogue, hasher: WebSecurity.bcrypt(cost: 4), now: { clock.now() },
