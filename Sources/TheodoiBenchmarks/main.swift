@@ -101,6 +101,36 @@ if let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(wher
     }
 }
 
+// A scan of the seed's first 14 pages (scripts/catalogue-fixtures/make_scan.py: 200 dpi, grey, each
+// page turned a little), read by Tesseract two pages at a time: the wall time an office waits.
+if let recognizer = CharacterRecognizer.locate(searchPath: "/usr/bin:/usr/local/bin"), recognizer.pdftoppm != nil {
+    let scan = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-bench-scan.pdf")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "python3",
+        fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/catalogue-fixtures/make_scan.py").path,
+        fixtures.appendingPathComponent("343-QD-TU.pdf").path, scan.path, "--pages", "14",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    if process.terminationStatus == 0, let data = try? Data(contentsOf: scan) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let readable = try await CatalogueFile.converted(
+            data, converter: nil, pdfText: PDFTextExtractor.locate(searchPath: "/usr/bin:/usr/local/bin"),
+            recognizer: recognizer)
+        let elapsed = clock.now - started
+        let rows = try CatalogueFile.parse(readable, fileName: "scan.pdf", parser: parser).assignments.count
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(
+            "scan: seed, first 14 pages (\(data.count / 1024) KB), OCR \(recognizer.parallelPages) pages at a time: "
+                + String(format: "%.1f s", seconds) + " (\(rows) rows read)")
+    }
+}
+
 for rows in quick ? [1_000, 10_000] : [1_000, 10_000, 50_000] {
     let data = Data(try DemoCatalogue.text(assignments: rows).utf8)
     let catalogue = try parser.parse(data)
