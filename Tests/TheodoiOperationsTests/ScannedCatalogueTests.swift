@@ -115,6 +115,35 @@ struct ScannedCatalogueTests {
         }
     }
 
+    @Test("a scan of 61 pages is refused before any page is recognised", .enabled(if: available))
+    func tooLong() async throws {
+        let recognizer = try #require(Self.recognizer)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-long-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("long.pdf")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sys; from PIL import Image; pages = [Image.new('L', (200, 280), 230) for _ in range(61)]; "
+                + "pages[0].save(sys.argv[1], save_all=True, append_images=pages[1:])",
+            output.path,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        let long = try Data(contentsOf: output)
+        let clock = ContinuousClock.now
+        do {
+            _ = try await CatalogueFile.converted(
+                long, converter: nil, pdfText: WordCatalogueTests.pdfText, recognizer: recognizer)
+            Issue.record("recognised a 61-page scan")
+        } catch {
+            #expect(error.message.contains("Bản quét có 61 trang"))
+        }
+        #expect(ContinuousClock.now - clock < .seconds(10))
+    }
+
     @Test("numbers read wrong are put right from the order of the rows, each with a note")
     func numbers() {
         typealias Cell = PDFLayoutReader.Cell

@@ -20,6 +20,8 @@ enum FuzzTarget: String, CaseIterable {
     case docxXML = "docx-xml"
     /// poppler's word boxes of a PDF (`pdftotext -bbox-layout`), rebuilt into a table and parsed.
     case pdfLayout = "pdf-layout"
+    /// Tesseract's hOCR of a scanned page (words, boxes, confidence), straightened, rebuilt and parsed.
+    case hocr
     case multipart
     case form
     /// A search box (the first line) over a text to mark (the rest).
@@ -90,6 +92,9 @@ enum FuzzTarget: String, CaseIterable {
             FuzzTarget.docx.run(package)
         case .pdfLayout:
             let text = PDFLayoutReader.tabText(PDFLayoutReader.pages(bytes))
+            _ = try? FuzzTarget.parser.parse(Data(text.utf8), format: .pdfText)
+        case .hocr:
+            let text = PDFLayoutReader.tabText(HOCRReader.pages(bytes))
             _ = try? FuzzTarget.parser.parse(Data(text.utf8), format: .pdfText)
         case .multipart:
             // The first line is the boundary (as a Content-Type header would give it), the rest the body.
