@@ -152,7 +152,7 @@ public enum CatalogueFile {
                     + "“Nội dung thực hiện”, “Đơn vị chủ trì” …). Hãy quét lại rõ hơn (200–300 dpi, trang thẳng) "
                     + "hoặc nhập bản Word (.docx) của văn bản.")
         }
-        return RecognisedDocument(pages: pages.count, lines: lines).repaired().data
+        return RecognisedDocument(pages: pages.count, lines: lines).data
     }
 
     /// Whether the file is a Word document (a ZIP with `word/document.xml`), whatever its name.
@@ -177,7 +177,9 @@ public enum CatalogueFile {
     public static func parse(
         _ data: Data, fileName: String, format: CatalogueFormat = .auto, parser: CatalogueParser
     ) throws(CatalogueReadError) -> Catalogue {
-        if let recognised = RecognisedDocument(data) {
+        if var recognised = RecognisedDocument(data) {
+            // Put right what recognition is known to get wrong, each change noted, as part of reading.
+            recognised = recognised.repaired(agencies: parser.directory.entries.map(\.name))
             var catalogue = try parser.parse(Data(recognised.text.utf8), format: .pdfText)
             catalogue.findings += recognised.findings(for: catalogue)
             catalogue.findings.sort { ($0.line, $0.code.rawValue) < ($1.line, $1.code.rawValue) }

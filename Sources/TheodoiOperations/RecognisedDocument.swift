@@ -32,7 +32,9 @@ public struct RecognisedDocument: Sendable, Hashable {
                     .array([.string(cell.text), cell.confidence.map { .int(Int($0.rounded())) } ?? .null])
                 })
         }
-        let notes: [JSONValue] = repairs.sorted { $0.key < $1.key }.map { .array([.int($0.key), .string($0.value)]) }
+        let notes: [JSONValue] = repairs.sorted { $0.key < $1.key }.flatMap { line, notes in
+            notes.map { JSONValue.array([.int(line), .string($0)]) }
+        }
         let json = JSONValue.object([
             ("format", .string(Self.formatTag)), ("pages", .int(pages)), ("lines", .array(cells)), ("repairs", .array(notes)),
         ])
@@ -59,19 +61,70 @@ public struct RecognisedDocument: Sendable, Hashable {
         for note in object["repairs"] as? [[Any]] ?? [] {
             guard note.count == 2, let line = note[0] as? Int, let text = note[1] as? String, line >= 1, line <= read.count
             else { return nil }
-            repairs[line] = String(text.prefix(500))
+            repairs[line, default: []].append(String(text.prefix(500)))
         }
     }
 
-    /// Numbers put right from the order of the rows (`RecognisedNumbers`), each a note by its line (1-based).
-    public var repairs: [Int: String] = [:]
+    /// What reading put right (numbers from the order of the rows, agencies' names from the directory),
+    /// the notes of each line (1-based).
+    public var repairs: [Int: [String]] = [:]
 
-    /// The document with its number column put right.
-    func repaired() -> RecognisedDocument {
-        let (fixed, notes) = RecognisedNumbers.repaired(lines)
+    /// The document with specks taken out of its cells, its number column put right, and an agency's
+    /// name read with a space or a mark wrong ("Sở Giáo dụcvà Đào tạo", "Thế thao") written as the
+    /// directory has it (`agencies`).
+    func repaired(agencies: [String] = []) -> RecognisedDocument {
+        var cleaned = lines
+        for index in cleaned.indices {
+            for column in cleaned[index].indices { cleaned[index][column].text = Self.withoutSpecks(cleaned[index][column].text) }
+        }
+        var (fixed, numbers) = RecognisedNumbers.repaired(cleaned)
+        var notes = numbers.mapValues { [$0] }
+        Self.snapAgencies(&fixed, to: agencies, notes: &notes)
         var document = RecognisedDocument(pages: pages, lines: fixed)
-        document.repairs = Dictionary(uniqueKeysWithValues: notes.map { ($0.key + 1, $0.value) })
+        document.repairs = repairs
+        for (index, note) in notes { document.repairs[index + 1, default: []] += note }
         return document
+    }
+
+    /// A cell's text without words made only of marks that text never has standing alone (",", "„",
+    /// "'", "¡", "—." …): specks of the page read as punctuation. A dash between words stays.
+    static func withoutSpecks(_ text: String) -> String {
+        let specks = Set(",.;:'`‘’\"“”„¡!|_—~^*")
+        func isSpeck(_ word: Substring) -> Bool {
+            // A rule's end read as "L—." counts too.
+            let marks = word.first == "L" && word.count > 1 ? word.dropFirst() : word
+            return marks.allSatisfy { specks.contains($0) }
+        }
+        return text.split(separator: " ").filter { !isSpeck($0) }.joined(separator: " ")
+    }
+
+    /// An agency's cell (the lead's and coordinators' columns) whose whole text is a directory name once
+    /// spaces and marks are set aside is written as the directory has it, on the row's first line.
+    static func snapAgencies(_ lines: inout [[PDFLayoutReader.Cell]], to agencies: [String], notes: inout [Int: [String]]) {
+        guard !agencies.isEmpty, let header = lines.firstIndex(where: { $0.count > 1 }) else { return }
+        func key(_ text: String) -> String { VietnameseText.folded(text).filter { $0.isLetter || $0.isNumber } }
+        var byKey: [String: String] = [:]
+        for name in agencies { byKey[key(name)] = byKey[key(name)] ?? name }
+        let columns = lines[header].indices.filter {
+            let title = VietnameseText.folded(lines[header][$0].text)
+            return title.contains("chu tri") || title.contains("phoi hop")
+        }
+        let starts = lines.indices.dropFirst(header + 1).filter { lines[$0].count > 1 && !lines[$0][0].text.isEmpty }
+        for (position, start) in starts.enumerated() {
+            let end = position + 1 < starts.count ? starts[position + 1] : lines.count
+            for column in columns {
+                let rowLines = (start..<end).filter { column < lines[$0].count && !lines[$0][column].text.isEmpty }
+                let text = rowLines.map { lines[$0][column].text }.joined(separator: " ")
+                guard !text.isEmpty, let name = byKey[key(text)], name != VietnameseText.collapsingWhitespace(text) else {
+                    continue
+                }
+                for index in rowLines { lines[index][column].text = "" }
+                lines[start][column].text = name
+                lines[start][column].confidence = min(lines[start][column].confidence ?? 0, 50)
+                notes[start, default: []].append(
+                    "Ô “\(lines[header][column].text)” đọc được “\(text)”, đã hiểu là “\(name)” theo danh mục cơ quan")
+            }
+        }
     }
 
     /// A cell's text that stops where it cannot end: a bracket left open, a comma or "và" last.
@@ -127,12 +180,16 @@ public struct RecognisedDocument: Sendable, Hashable {
                 lowest[line]?[column] = nil
             }
         }
-        for (line, note) in repairs.sorted(by: { $0.key < $1.key }) {
-            var finding = Finding(.warning, line: line, .recognitionConfidence, "\(note): hãy đối chiếu với bản giấy.")
-            finding.column = header.first
-            finding.confidence = 0
-            findings.append(finding)
-            lowest[line]?[0] = nil
+        for (line, notes) in repairs.sorted(by: { $0.key < $1.key }) {
+            for note in notes {
+                // A note about one column names it first ("Ô “Đơn vị chủ trì” …"); else it is the number's.
+                let named = header.indices.first { note.hasPrefix("Ô “\(header[$0])”") } ?? 0
+                var finding = Finding(.warning, line: line, .recognitionConfidence, "\(note): hãy đối chiếu với bản giấy.")
+                finding.column = named < header.count ? header[named] : nil
+                finding.confidence = 0
+                findings.append(finding)
+                lowest[line]?[named] = nil
+            }
         }
         for (line, columns) in lowest.sorted(by: { $0.key < $1.key }) {
             for (column, confidence) in columns.sorted(by: { $0.key < $1.key }) {
