@@ -55,18 +55,20 @@ struct ScanImage {
         let dark: UInt8 = 160
         let edge: UInt8 = 215
         var rule = [Bool](repeating: false, count: pixels.count)
-        // Vertical runs.
-        for x in 0..<width {
-            var start = -1
-            for y in 0...height {
-                let isDark = y < height && pixels[y * width + x] < dark
-                if isDark, start < 0 { start = y }
-                if !isDark, start >= 0 {
-                    if y - start >= longest {
-                        for row in start..<y {
-                            for column in max(x - 2, 0)...min(x + 2, width - 1)
-                            where column == x || pixels[row * width + column] < edge {
-                                rule[row * width + column] = true
+        // Along each line (a column, then a row) of `length` pixels, `index(line, position)` one pixel:
+        // each long dark run marked, with the grey pixels across it (two on each side).
+        func markRuns(lines: Int, length: Int, across: Int, index: (Int, Int) -> Int) {
+            for line in 0..<lines {
+                var start = -1
+                for position in 0...length {
+                    let isDark = position < length && pixels[index(line, position)] < dark
+                    if isDark, start < 0 { start = position }
+                    guard !isDark, start >= 0 else { continue }
+                    if position - start >= longest {
+                        for along in start..<position {
+                            for beside in max(line - 2, 0)...min(line + 2, across - 1)
+                            where beside == line || pixels[index(beside, along)] < edge {
+                                rule[index(beside, along)] = true
                             }
                         }
                     }
@@ -74,24 +76,9 @@ struct ScanImage {
                 }
             }
         }
-        // Horizontal runs.
-        for y in 0..<height {
-            var start = -1
-            for x in 0...width {
-                let isDark = x < width && pixels[y * width + x] < dark
-                if isDark, start < 0 { start = x }
-                if !isDark, start >= 0 {
-                    if x - start >= longest {
-                        for row in max(y - 2, 0)...min(y + 2, height - 1) {
-                            for column in start..<x where row == y || pixels[row * width + column] < edge {
-                                rule[row * width + column] = true
-                            }
-                        }
-                    }
-                    start = -1
-                }
-            }
-        }
+        let width = width
+        markRuns(lines: width, length: height, across: width) { x, y in y * width + x }
+        markRuns(lines: height, length: width, across: height) { y, x in y * width + x }
         // Filled with the paper's own grey: a white stripe on grey paper is a rule again.
         var histogram = [Int](repeating: 0, count: 256)
         for pixel in pixels where pixel > 128 { histogram[Int(pixel)] += 1 }

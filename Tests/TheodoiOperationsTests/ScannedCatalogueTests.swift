@@ -38,18 +38,23 @@ struct ScannedCatalogueTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("scan.pdf")
+        try python(
+            [
+                repository.appendingPathComponent("scripts/catalogue-fixtures/make_scan.py").path,
+                repository.appendingPathComponent("Tests/TheodoiExportTests/Fixtures/\(pdf)").path, output.path,
+            ] + (pages > 0 ? ["--pages", String(pages)] : []))
+        return try Data(contentsOf: output)
+    }
+
+    /// Runs python3 with `arguments`, which must succeed.
+    static func python(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            [
-                "python3", repository.appendingPathComponent("scripts/catalogue-fixtures/make_scan.py").path,
-                repository.appendingPathComponent("Tests/TheodoiExportTests/Fixtures/\(pdf)").path, output.path,
-            ] + (pages > 0 ? ["--pages", String(pages)] : [])
+        process.arguments = ["python3"] + arguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        return try Data(contentsOf: output)
     }
 
     @Test("a scan of 343-QĐ/TU: most fields exact, every field read wrong flagged", .enabled(if: available))
@@ -122,16 +127,12 @@ struct ScannedCatalogueTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("long.pdf")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
+        try Self.python([
+            "-c",
             "import sys; from PIL import Image; pages = [Image.new('L', (200, 280), 230) for _ in range(61)]; "
                 + "pages[0].save(sys.argv[1], save_all=True, append_images=pages[1:])",
             output.path,
-        ]
-        try process.run()
-        process.waitUntilExit()
+        ])
         let long = try Data(contentsOf: output)
         let told = Mutex(false)
         do {
