@@ -8,6 +8,9 @@ import TheodoiCore
 public struct CatalogueParser: Sendable {
     public let directory: AgencyDirectory
     private let resolver: AgencyResolver
+    /// The plan's date as the office typed it, for a document that does not say it (a draft, a copy
+    /// without its heading): deadlines without a year and "quá hạn khi giao" are read against it.
+    public var givenDate: LocalDate?
 
     public init(directory: AgencyDirectory) {
         self.directory = directory
@@ -51,6 +54,7 @@ public struct CatalogueParser: Sendable {
     private func interpret(_ rows: [SourceRow], format: CatalogueFormat) throws(CatalogueReadError) -> Catalogue {
         let interpreter = try CatalogueInterpreter.read(rows)
         var assembly = CatalogueAssembly(interpreter: interpreter, resolver: resolver)
+        assembly.givenDate = givenDate
         return assembly.catalogue(format: format)
     }
 
@@ -96,6 +100,7 @@ private struct CatalogueAssembly {
     /// Cells repeat a lot ("Sở Khoa học và Công nghệ"): each distinct text is resolved once.
     private var resolutions: [String: AgencyResolver.Resolution] = [:]
     private var deadlines: [String: Deadline] = [:]
+    var givenDate: LocalDate?
 
     init(interpreter: CatalogueInterpreter, resolver: AgencyResolver) {
         self.interpreter = interpreter
@@ -117,7 +122,7 @@ private struct CatalogueAssembly {
         var assignments: [Catalogue.Assignment] = []
         assignments.reserveCapacity(interpreter.assignments.count)
         for (index, raw) in interpreter.assignments.enumerated() {
-            assignments.append(assignment(raw, code: codes[index], planDate: plan.date))
+            assignments.append(assignment(raw, code: codes[index], planDate: givenDate ?? plan.date))
         }
         checkParents(assignments)
         reportUnknownAgencies()

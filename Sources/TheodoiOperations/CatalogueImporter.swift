@@ -38,10 +38,10 @@ public struct CatalogueImporter: Sendable {
 
     /// Reads a file, converting an older office document first.
     public func read(
-        converting data: Data, sourceName: String, format: CatalogueFormat = .auto,
+        converting data: Data, sourceName: String, format: CatalogueFormat = .auto, date: LocalDate? = nil,
         progress: CharacterRecognizer.Progress? = nil
     ) async throws(ImportError) -> Catalogue {
-        try read(try await readable(data, progress: progress), sourceName: sourceName, format: format)
+        try read(try await readable(data, progress: progress), sourceName: sourceName, format: format, date: date)
     }
 
     /// Why a file could not be imported.
@@ -61,8 +61,11 @@ public struct CatalogueImporter: Sendable {
 
     /// Reads a catalogue file of any supported format (XLSX included) without storing anything.
     public func read(
-        _ data: Data, sourceName: String, format: CatalogueFormat = .auto
+        _ data: Data, sourceName: String, format: CatalogueFormat = .auto, date: LocalDate? = nil
     ) throws(ImportError) -> Catalogue {
+        // A date the office typed is what deadlines are read against when the file gives none.
+        var parser = parser
+        parser.givenDate = date
         do {
             return try CatalogueFile.parse(data, fileName: sourceName, format: format, parser: parser)
         } catch {
@@ -76,7 +79,8 @@ public struct CatalogueImporter: Sendable {
         date: LocalDate? = nil, issuer: String? = nil, actor: AuditActor = .commandLine,
         progress: CharacterRecognizer.Progress? = nil
     ) async throws -> ImportResult {
-        var catalogue = try await read(converting: data, sourceName: sourceName, format: format, progress: progress)
+        var catalogue = try await read(
+            converting: data, sourceName: sourceName, format: format, date: date, progress: progress)
         CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
         let number = try CatalogueImporter.number(number, catalogue)
         try await store.syncAgencyDirectory(parser.directory.entries)
@@ -89,7 +93,7 @@ public struct CatalogueImporter: Sendable {
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil,
         date: LocalDate? = nil, issuer: String? = nil
     ) async throws -> CataloguePreview {
-        var catalogue = try await read(converting: data, sourceName: sourceName, format: format)
+        var catalogue = try await read(converting: data, sourceName: sourceName, format: format, date: date)
         CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
         let number = try CatalogueImporter.number(number, catalogue)
         let slug = PlanRecord.slug(for: number)

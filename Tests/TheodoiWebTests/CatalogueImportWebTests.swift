@@ -320,7 +320,8 @@ struct CatalogueImportWebTests {
     func typedHeading() async throws {
         try await World.run { world, client in
             let monitor = world.client(client, as: .monitor)
-            let csv = Array("TT,Nội dung thực hiện,Đơn vị chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2026\n".utf8)
+            let csv = Array(
+                "TT,Nội dung thực hiện,Đơn vị chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2026\n2,Việc hai,Sở Y tế,Tháng 2/2025\n".utf8)
             let bad = try await HTTP.multipart(
                 monitor, Self.upload, [("_csrf", "csrf-monitor"), ("number", "8/KH-UBND"), ("date", "31/02/2025")],
                 files: [("file", "x.csv", csv)])
@@ -334,8 +335,10 @@ struct CatalogueImportWebTests {
                 ], files: [("file", "x.csv", csv)])
             #expect(page.status == .ok)
             #expect(page.body.contains("<dd>15/03/2025</dd>") && page.body.contains("<dd>Ủy ban nhân dân tỉnh</dd>"))
-            // Said on the form, the missing heading is no longer a finding.
+            // Said on the form, the missing heading is no longer a finding, and deadlines are read
+            // against the date typed: "Tháng 2/2025" was already past when the plan was issued.
             #expect(!page.body.contains("missing-plan-metadata"))
+            #expect(page.body.contains("trước ngày ban hành văn bản (15/03/2025): quá hạn ngay khi giao"))
             // A changed date on the confirmation breaks the seal.
             var forged = try Self.confirmation(page.body, csrf: "csrf-monitor")
             forged[2] = ("date", "16/03/2025")
@@ -344,6 +347,7 @@ struct CatalogueImportWebTests {
             #expect(done.status == .created)
             let plan = try #require(try await world.catalogue.plan("8-kh-ubnd"))
             #expect(plan.date == LocalDate(iso: "2025-03-15") && plan.issuer == "Ủy ban nhân dân tỉnh")
+            #expect(plan.assignmentCount == 2)
         }
     }
 }
