@@ -75,6 +75,13 @@ public enum CatalogParse {
             catalogue = try CatalogueFile.parse(
                 data, fileName: path, format: format, parser: CatalogueParser(directory: directory))
         } catch {
+            // Programs asking for JSON get the error in JSON too, in English.
+            if json {
+                let failure = JSONValue.object([
+                    ("error", .object([("reason", .string(error.reason.rawValue)), ("message", .string(error.english))]))
+                ])
+                return Outcome(output: "", error: failure.serialized(pretty: false) + "\n", status: 1)
+            }
             return Outcome(output: "", error: "Lỗi: “\(path)” không đọc được như một danh mục. \(error.message)\n", status: 1)
         }
         if json {

@@ -11,13 +11,31 @@ public struct CatalogueReadError: Error, Sendable, Hashable, CustomStringConvert
     public var reason: Reason
     /// Vietnamese, with what to do about it.
     public var message: String
+    /// English, for programs (`catalog parse --json`), when more precise than the reason's own.
+    public var detail: String?
 
     public var description: String { message }
 
+    /// The error in English, for programs: the reason's sentence, or what was given for this case.
+    public var english: String {
+        if let detail { return detail }
+        switch reason {
+        case .empty: return "the file is empty"
+        case .binary: return "the file is not text (binary data)"
+        case .spreadsheet: return "the spreadsheet cannot be read as a catalogue"
+        case .document:
+            return "the document cannot be read (damaged, encrypted, or a program it needs is not installed)"
+        case .legacyEncoding: return "the text is in a legacy Vietnamese encoding (TCVN3, VNI); convert it to UTF-8"
+        case .notATable:
+            return "no table of tasks found: a header row naming columns such as TT, Nội dung thực hiện, Đơn vị chủ trì is needed"
+        }
+    }
+
     /// A reason with its message (a spreadsheet reader outside this module reports its own).
-    public init(reason: Reason, message: String) {
+    public init(reason: Reason, message: String, detail: String? = nil) {
         self.reason = reason
         self.message = message
+        self.detail = detail
     }
 
     static let empty = CatalogueReadError(reason: .empty, message: "Tệp rỗng: không có nội dung nào để đọc.")

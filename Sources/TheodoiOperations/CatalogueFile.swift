@@ -102,7 +102,8 @@ public enum CatalogueFile {
                 reason: .document,
                 message:
                     "Tệp là PDF: máy chủ cần poppler để đọc (Debian: apt-get install poppler-utils). "
-                    + "Cũng có thể nhập bản Word (.docx) của văn bản.")
+                    + "Cũng có thể nhập bản Word (.docx) của văn bản.",
+                detail: "a PDF needs poppler (Debian: poppler-utils)")
         }
         let pages: [PDFLayoutReader.Page]
         do {
@@ -112,7 +113,8 @@ public enum CatalogueFile {
                 reason: .document,
                 message:
                     "Không đọc được tệp PDF (tệp bị hỏng hoặc đặt mật khẩu). Hãy mở lại và lưu thành PDF mới, "
-                    + "hoặc nhập bản Word (.docx) của văn bản.")
+                    + "hoặc nhập bản Word (.docx) của văn bản.",
+                detail: "the PDF cannot be read (damaged or encrypted)")
         }
         // A scan has no text layer (a few words, a stamp's or a page number's, are not one).
         guard pages.map(\.words.count).reduce(0, +) >= 3 * max(pages.count, 1) else {
@@ -132,13 +134,15 @@ public enum CatalogueFile {
                 message:
                     "\(what): máy chủ cần Tesseract với dữ liệu tiếng Việt để nhận dạng ký tự "
                     + "(Debian: apt-get install tesseract-ocr tesseract-ocr-vie). "
-                    + "Cũng có thể nhập bản Word (.docx) hoặc PDF in từ Word của văn bản.")
+                    + "Cũng có thể nhập bản Word (.docx) hoặc PDF in từ Word của văn bản.",
+                detail: "a scanned copy needs Tesseract with Vietnamese data (Debian: tesseract-ocr tesseract-ocr-vie)")
         }
         let pages: [PDFLayoutReader.Page]
         do {
             pages = try await recognizer.pages(data, isPDF: isPDF, progress: progress)
         } catch let failure as CharacterRecognizer.Failure {
-            throw CatalogueReadError(reason: .document, message: failure.description)
+            throw CatalogueReadError(
+                reason: .document, message: failure.description, detail: "character recognition failed: \(failure.english)")
         } catch {
             throw CatalogueReadError(
                 reason: .document, message: "\(what): nhận dạng ký tự không chạy được trên máy chủ (\(error)).")
@@ -150,7 +154,8 @@ public enum CatalogueFile {
                 message:
                     "\(what): đã nhận dạng \(pages.count) trang nhưng không thấy bảng danh mục (dòng tiêu đề “TT”, "
                     + "“Nội dung thực hiện”, “Đơn vị chủ trì” …). Hãy quét lại rõ hơn (200–300 dpi, trang thẳng) "
-                    + "hoặc nhập bản Word (.docx) của văn bản.")
+                    + "hoặc nhập bản Word (.docx) của văn bản.",
+                detail: "no table of tasks found in the \(pages.count) recognised page(s)")
         }
         return RecognisedDocument(pages: pages.count, lines: lines).data
     }

@@ -33,6 +33,8 @@ public struct CharacterRecognizer: Sendable {
     /// Why a scan could not be recognised, in Vietnamese.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// The same in English, for programs.
+        public var english = "the scan could not be recognised"
     }
 
     /// Tesseract (with its Vietnamese data) and pdftoppm found on `searchPath`, or nil without Tesseract.
@@ -98,7 +100,8 @@ public struct CharacterRecognizer: Sendable {
                 throw Failure(
                     description:
                         "Bản quét có \(count) trang, quá dài cho một danh mục nhiệm vụ (tối đa \(Self.maximumPages) trang). "
-                        + "Hãy quét riêng phần phụ lục, hoặc nhập bản Word (.docx) của văn bản.")
+                        + "Hãy quét riêng phần phụ lục, hoặc nhập bản Word (.docx) của văn bản.",
+                    english: "the scan has \(count) pages; at most \(Self.maximumPages) are recognised")
             }
             // 300 dpi, less for a page so large that it would pass the longest side allowed.
             let resolution = min(Double(Self.dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? 300)

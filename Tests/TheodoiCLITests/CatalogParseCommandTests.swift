@@ -121,6 +121,29 @@ struct CatalogParseCommandTests {
         }
     }
 
+    @Test("with --json, a file that is not a catalogue gives its error as JSON, in English")
+    func jsonErrors() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-cli-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.txt")
+        try Data().write(to: empty)
+        let image = folder.appendingPathComponent("scan.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(to: image)
+        for (path, expected) in [
+            (empty.path, #"{"error":{"reason":"empty","message":"the file is empty"}}"#),
+            (
+                image.path,
+                #"{"error":{"reason":"document","message":"a scanned copy needs Tesseract with Vietnamese data (Debian: tesseract-ocr tesseract-ocr-vie)"}}"#
+            ),
+        ] {
+            let outcome = await CatalogParse.run(path: path, format: .auto, json: true)
+            #expect(outcome.status == 1)
+            #expect(outcome.output.isEmpty)
+            #expect(outcome.error == expected + "\n")
+        }
+    }
+
     @Test("the command line is parsed as documented")
     func arguments() async throws {
         #expect(throws: (any Error).self) { try TheodoiCommand.parseAsRoot(["catalog", "parse", "x.txt", "--format", "xls"]) }
