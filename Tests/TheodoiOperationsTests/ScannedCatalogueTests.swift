@@ -147,6 +147,23 @@ struct ScannedCatalogueTests {
         #expect(!told.withLock { $0 })
     }
 
+    @Test("a recognised document carried back with lines of any length is read without a trap")
+    func raggedDocument() throws {
+        // The preview's confirmation brings the document back from the browser: treat it as uploaded.
+        // Each cell is [text, confidence]; the lines are ragged on purpose.
+        let json =
+            #"{"format":"theodoi-recognised/1","pages":1,"lines":[[["TT",90],["Nội dung",90],["Đơn vị chủ trì",90],"#
+            + #"["Đơn vị phối hợp",90]],[["1",90],["Việc",40]],[["",null],["",null],["Sở Giáo dụcvà Đào tạo",90]],[["2",90]],[],"#
+            + #"[["3",90],["a",99],["b",99],["c",99],["d",99],["e",1],["f",1]]],"repairs":[[2,"x"],[99,"y"]]}"#
+        // A repair naming a line past the end makes it no recognised document at all.
+        #expect(RecognisedDocument(Data(json.utf8)) == nil)
+        let fitting = json.replacingOccurrences(of: "[99,", with: "[6,")
+        let document = try #require(RecognisedDocument(Data(fitting.utf8)))
+        let catalogue = try CatalogueFile.parse(Data(fitting.utf8), fileName: "x", parser: WordCatalogueTests.parser)
+        #expect(document.lines.count == 6)
+        #expect(catalogue.assignments.map(\.number) == ["1", "2", "3"])
+    }
+
     @Test("numbers read wrong are put right from the order of the rows, each with a note")
     func numbers() {
         typealias Cell = PDFLayoutReader.Cell
