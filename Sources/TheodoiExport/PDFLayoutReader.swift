@@ -63,6 +63,10 @@ public enum PDFLayoutReader {
         public var width: Double
         public var height: Double
         public var words: [Word]
+        /// The table's horizontal rules, from the top (points), when the page was looked at; between
+        /// two of them lies one row, whatever lines its cells' text sits on (a cell centred vertically
+        /// puts a row's number on its middle line).
+        public var rules: [Double] = []
 
         public init(width: Double, height: Double, words: [Word]) {
             self.width = width
@@ -142,11 +146,51 @@ public enum PDFLayoutReader {
         /// The last numbered row's parent (its own number, for a task) and the lead its sub-tasks may share.
         var current: (parent: String, lead: Cell?) = ("", nil)
         var sharing = false
+        var lastBand: (page: Int, band: Int)?
         for (pageIndex, page) in pages.enumerated() {
             let lines = visualLines(page.words)
+            let rules = page.rules.sorted()
+            /// The row (between two rules) a line's middle lies in.
+            func band(of line: [Word]) -> Int? {
+                guard rules.count >= 2 else { return nil }
+                let middle = ((line.map(\.yMin).min() ?? 0) + (line.map(\.yMax).max() ?? 0)) / 2
+                guard let below = rules.firstIndex(where: { $0 > middle }), below > 0 else { return nil }
+                return below - 1
+            }
+            let bands = lines.map(band(of:))
+            var skipBands: Set<Int> = []
             var skipUntil: Double?
             for (lineIndex, line) in lines.enumerated() {
                 let top = line.map(\.yMin).min() ?? 0
+                let lineBand = bands[lineIndex]
+                if let lineBand, skipBands.contains(lineBand) { continue }
+                // With rules, the header is the row holding "TT", all its lines.
+                if columns == nil, let lineBand {
+                    let bandLines = lines.indices.filter { bands[$0] == lineBand }.map { lines[$0] }
+                    if let found = header(band: bandLines) {
+                        columns = found.columns
+                        headerWords = found.words
+                        leadColumn = found.cells.firstIndex { VietnameseText.folded($0.text).contains("chu tri") }
+                        headerHeight = found.height
+                        var moved: [[Cell]] = []
+                        while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0].text) {
+                            moved.insert(output.removeLast(), at: 0)
+                        }
+                        output.append(found.cells)
+                        output += moved
+                        skipBands.insert(lineBand)
+                        lastBand = nil
+                        continue
+                    }
+                }
+                // The header repeated on a later page: a row whose every line is the header's words.
+                if columns != nil, pageIndex > 0, let lineBand {
+                    let bandLines = lines.indices.filter { bands[$0] == lineBand }.map { lines[$0] }
+                    if bandLines.allSatisfy({ Set($0.map(\.text)).isSubset(of: headerWords) }) {
+                        skipBands.insert(lineBand)
+                        continue
+                    }
+                }
                 if let until = skipUntil, top < until { continue }
                 skipUntil = nil
                 // A page number alone in the top or bottom margin.
@@ -175,6 +219,13 @@ public enum PDFLayoutReader {
                 guard let columns else {
                     var whole = Cell("")
                     for run in runs { whole.append(run.text, confidence: run.confidence) }
+                    // A bracket left open goes on over the next line ("(kèm theo … của Ủy ban nhân dân" "tỉnh)").
+                    if let last = output.last, last.count == 1,
+                        last[0].text.filter({ $0 == "(" }).count > last[0].text.filter({ $0 == ")" }).count
+                    {
+                        output[output.count - 1][0].append(whole.text, confidence: whole.confidence)
+                        continue
+                    }
                     output.append([whole])
                     continue
                 }
@@ -195,9 +246,29 @@ public enum PDFLayoutReader {
                     let column = columns.lastIndex { run.xMin >= $0 - 2 }.map { $0 + 1 } ?? 0
                     cells[column].append(run.text, confidence: run.confidence)
                 }
+                // A row's further lines (between the same two rules) go into its cells.
+                if let lineBand, let last = lastBand, last.page == pageIndex, last.band == lineBand,
+                    var row = output.last, row.count == cells.count
+                {
+                    for column in cells.indices where !cells[column].isEmpty {
+                        let previous = row[column].text.split(separator: " ").last ?? ""
+                        // A word broken where the cell's line ends: a web address, a code after its hyphen or
+                        // slash, a date in a narrow column ("31/12/202" "5").
+                        let next = cells[column].text.first
+                        let glued =
+                            (previous.contains("://") || previous.hasPrefix("www.")) && !previous.hasSuffix(")")
+                            || previous.count > 1 && (previous.hasSuffix("-") || previous.hasSuffix("/"))
+                            || previous.contains("/") && previous.last?.isNumber == true && next?.isNumber == true
+                        row[column].append(cells[column].text, confidence: cells[column].confidence, separator: glued ? "" : " ")
+                    }
+                    output[output.count - 1] = row
+                    continue
+                }
+                lastBand = lineBand.map { (pageIndex, $0) }
                 // A lead agency written once for several sub-tasks (a cell merged down prints once, and
                 // a PDF does not say which cells are merged): the sub-tasks below it without one share it.
-                if let lead = leadColumn, lead < cells.count {
+                // With rules a row's lead may sit on a later line of the row: shared after the rows are whole.
+                if lineBand == nil, let lead = leadColumn, lead < cells.count {
                     if !cells[0].isEmpty {
                         let number = cells[0].text.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
                         let parent = number.split(separator: ".").dropLast().joined(separator: ".")
@@ -237,7 +308,43 @@ public enum PDFLayoutReader {
                 output.append(cells)
             }
         }
+        if pages.contains(where: { $0.rules.count >= 2 }), let lead = leadColumn { shareLeads(&output, lead: lead) }
         return output
+    }
+
+    /// A lead written once for consecutive sub-tasks of one parent (a cell merged down, its text in
+    /// one of their rows) given to those of them without one.
+    static func shareLeads(_ output: inout [[Cell]], lead: Int) {
+        func parent(_ row: [Cell]) -> String? {
+            let number = row[0].text.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+            let pieces = number.split(separator: ".")
+            guard pieces.count >= 2, pieces.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
+            return pieces.dropLast().joined(separator: ".")
+        }
+        var index = 0
+        while index < output.count {
+            guard output[index].count > lead, let group = parent(output[index]) else {
+                index += 1
+                continue
+            }
+            // The sub-tasks of this parent that follow, with their continuation rows.
+            var members: [Int] = []
+            var end = index
+            while end < output.count, output[end].count > lead {
+                if let other = parent(output[end]) {
+                    guard other == group else { break }
+                    members.append(end)
+                } else if !output[end][0].text.isEmpty {
+                    break
+                }
+                end += 1
+            }
+            let leads = Set(members.map { output[$0][lead].text }.filter { !$0.isEmpty })
+            if leads.count == 1, let shared = members.first(where: { !output[$0][lead].text.isEmpty }) {
+                for member in members where output[member][lead].text.isEmpty { output[member][lead] = output[shared][lead] }
+            }
+            index = max(end, index + 1)
+        }
     }
 
     /// Words grouped into lines by their vertical position, each left to right.
@@ -301,6 +408,40 @@ public enum PDFLayoutReader {
     /// The header row: a line whose first run is "TT" (or "STT") followed by at least three more
     /// runs; its columns are the header's runs over the header's lines (a title may wrap). `height`
     /// reaches from the first line's top just past the last line's top.
+    /// The header from a whole row between two rules: its lines in any order, "TT" on any of them
+    /// (centred vertically, it sits on the middle one).
+    static func header(band: [[Word]]) -> (columns: [Double], words: Set<String>, height: Double, cells: [Cell])? {
+        let allRuns = band.flatMap { runs($0) }.sorted { $0.xMin < $1.xMin }
+        guard let first = allRuns.first, ["TT", "STT", "Số TT"].contains(first.text) else { return nil }
+        let top = band.flatMap { $0.map(\.yMin) }.min() ?? 0
+        let bottom = band.flatMap { $0.map(\.yMax) }.max() ?? 0
+        let lineHeight = max((band.first?.map(\.yMax).max() ?? 0) - (band.first?.map(\.yMin).min() ?? 0), 1)
+        guard let found = columns(of: band, lineHeight: lineHeight) else { return nil }
+        return (found.columns, Set(band.flatMap { $0.map(\.text) } + ["TT"]), bottom - top + 1, found.cells)
+    }
+
+    /// Columns from a header's lines: their runs, merged where they overlap; a column starts halfway
+    /// between one header cell's end and the next one's start. With each column's title.
+    static func columns(of band: [[Word]], lineHeight: Double) -> (columns: [Double], cells: [Cell])? {
+        var merged: [(lower: Double, upper: Double)] = []
+        for span in band.flatMap({ runs($0) }).map({ (lower: $0.xMin, upper: $0.xMax) }).sorted(by: { $0.lower < $1.lower }) {
+            if let last = merged.last, span.lower <= last.upper + lineHeight * 0.45 {
+                merged[merged.count - 1].upper = max(last.upper, span.upper)
+            } else {
+                merged.append(span)
+            }
+        }
+        guard merged.count >= 4 else { return nil }
+        let columns = zip(merged, merged.dropFirst()).map { ($0.upper + $1.lower) / 2 }
+        var cells = Array(repeating: Cell(""), count: columns.count + 1)
+        let ordered = band.sorted { ($0.map(\.yMin).min() ?? 0) < ($1.map(\.yMin).min() ?? 0) }
+        for run in ordered.flatMap({ runs($0) }) {
+            let column = columns.lastIndex { run.xMin >= $0 }.map { $0 + 1 } ?? 0
+            cells[column].append(run.text, confidence: run.confidence)
+        }
+        return (columns, cells)
+    }
+
     static func header(
         lines: [[Word]], from line: [Word]
     ) -> (

@@ -43,6 +43,30 @@ public struct PDFTextExtractor: Sendable {
         guard result.status == 0, let layout = try? Data(contentsOf: output) else {
             throw Failure(description: "pdftotext failed (exit \(result.status)): \(result.output.prefix(300))")
         }
-        return PDFLayoutReader.pages([UInt8](layout))
+        var pages = PDFLayoutReader.pages([UInt8](layout))
+        // The table's rules, from the pages drawn small by pdftoppm beside pdftotext: where there are
+        // some, each row is the text between two of them (cells centred vertically read right).
+        let pdftoppm = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("pdftoppm").path
+        if FileManager.default.isExecutableFile(atPath: pdftoppm),
+            let drawn = try? await ExternalCommand.run(
+                pdftoppm,
+                [
+                    "-r", String(Self.rulesDPI), "-gray", "-l", String(Self.maximumPages), input.path,
+                    folder.appendingPathComponent("page").path,
+                ],
+                timeout: timeout), drawn.status == 0
+        {
+            let images = ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
+                .filter { $0.lastPathComponent.hasPrefix("page-") }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+            for (index, image) in images.enumerated() where index < pages.count {
+                guard let bytes = try? Data(contentsOf: image), let page = ScanImage(pgm: [UInt8](bytes)) else { continue }
+                let scale = 72 / Double(Self.rulesDPI)
+                pages[index].rules = page.horizontalRules(longest: page.width * 2 / 5).map { $0 * scale }
+            }
+        }
+        return pages
     }
+
+    /// The resolution pages are drawn at to find their rules (a rule is a pixel or two thick there).
+    static let rulesDPI = 60
 }

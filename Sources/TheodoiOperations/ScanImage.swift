@@ -49,6 +49,32 @@ struct ScanImage {
 
     var pgm: [UInt8] { Array("P5\n\(width) \(height)\n255\n".utf8) + pixels }
 
+    /// The rows (pixel, from the top) crossed by a dark run at least `longest` long: a table's
+    /// horizontal rules, a rule of several pixels' thickness given once, at its middle.
+    func horizontalRules(longest: Int) -> [Double] {
+        var rules: [Double] = []
+        var first = -1
+        for y in 0...height {
+            var isRule = false
+            if y < height {
+                var run = 0
+                for x in 0..<width {
+                    run = pixels[y * width + x] < 160 ? run + 1 : 0
+                    if run >= longest {
+                        isRule = true
+                        break
+                    }
+                }
+            }
+            if isRule, first < 0 { first = y }
+            if !isRule, first >= 0 {
+                rules.append(Double(first + y - 1) / 2)
+                first = -1
+            }
+        }
+        return rules
+    }
+
     /// The page with every run of dark pixels at least `longest` long, along a column or a row, made
     /// the paper's colour, with the grey edge beside it.
     mutating func removeRules(longest: Int) {

@@ -114,6 +114,21 @@ struct WordCatalogueTests {
     }
 
     @Test(
+        "a portrait table with every cell centred vertically, its columns in their own order, reads as its CSV",
+        .enabled(if: PeriodicReportPaperTests.required || pdfText != nil))
+    func centredCells() async throws {
+        // Written by scripts/catalogue-fixtures/make_centred.py from ke-hoach-120.csv, printed by LibreOffice:
+        // a row's number sits on its middle line; a date breaks inside a narrow column; the heading wraps.
+        let pdf = try CatalogueFileTests.fixture("TheodoiExportTests/Fixtures/ke-hoach-120-centred.pdf")
+        let lines = try await CatalogueFile.converted(pdf, converter: nil, pdfText: try #require(Self.pdfText))
+        let fromPDF = try CatalogueFile.parse(lines, fileName: "upload", parser: Self.parser)
+        let csv = try CatalogueFileTests.fixture("TheodoiCatalogTests/Fixtures/ke-hoach-120.csv")
+        let fromCSV = try CatalogueFile.parse(csv, fileName: "ke-hoach-120.csv", parser: Self.parser)
+        #expect(fromPDF.assignments.count == 6)
+        #expect(CatalogueFileTests.content(fromPDF) == CatalogueFileTests.content(fromCSV))
+    }
+
+    @Test(
         "a damaged PDF and a PDF without a text layer are refused, each with what to do",
         .enabled(if: PeriodicReportPaperTests.required || pdfText != nil))
     func badPDFs() async throws {

@@ -12,7 +12,8 @@ trap 'rm -rf "$work"' EXIT
 swift build --product theodoi >/dev/null
 .build/debug/theodoi catalog parse Sources/TheodoiCatalog/Resources/343-QD-TU.txt --json > "$work/343.json"
 python3 scripts/catalogue-fixtures/make_docx.py "$work/343.json" Sources/TheodoiCatalog/Resources/343-QD-TU.txt "$out"
-for name in 343-QD-TU 343-QD-TU-numbered 343-QD-TU-decision; do
+python3 scripts/catalogue-fixtures/make_centred.py Tests/TheodoiCatalogTests/Fixtures/ke-hoach-120.csv "$out/ke-hoach-120-centred.docx"
+for name in 343-QD-TU 343-QD-TU-numbered 343-QD-TU-decision ke-hoach-120-centred; do
   soffice -env:UserInstallation="file://$work/profile" --headless --convert-to pdf --outdir "$out" "$out/$name.docx" >/dev/null
 done
 ls -l "$out"/343-QD-TU*
