@@ -147,6 +147,21 @@ public enum PDFLayoutReader {
         var current: (parent: String, lead: Cell?) = ("", nil)
         var sharing = false
         var lastBand: (page: Int, band: Int)?
+        /// The table's header, found: its columns, and its titles as the first line of the table.
+        func adopt(_ found: (columns: [Double], words: Set<String>, height: Double, cells: [Cell])) {
+            columns = found.columns
+            headerWords = found.words
+            leadColumn = found.cells.firstIndex { VietnameseText.folded($0.text).contains("chu tri") }
+            headerHeight = found.height
+            // A part's title written above the table (one table per part) belongs under its header,
+            // where a title written across the table would be.
+            var moved: [[Cell]] = []
+            while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0].text) {
+                moved.insert(output.removeLast(), at: 0)
+            }
+            output.append(found.cells)
+            output += moved
+        }
         for (pageIndex, page) in pages.enumerated() {
             let lines = visualLines(page.words)
             let rules = page.rules.sorted()
@@ -168,16 +183,7 @@ public enum PDFLayoutReader {
                 if columns == nil, let lineBand {
                     let bandLines = lines.indices.filter { bands[$0] == lineBand }.map { lines[$0] }
                     if let found = header(band: bandLines) {
-                        columns = found.columns
-                        headerWords = found.words
-                        leadColumn = found.cells.firstIndex { VietnameseText.folded($0.text).contains("chu tri") }
-                        headerHeight = found.height
-                        var moved: [[Cell]] = []
-                        while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0].text) {
-                            moved.insert(output.removeLast(), at: 0)
-                        }
-                        output.append(found.cells)
-                        output += moved
+                        adopt(found)
                         skipBands.insert(lineBand)
                         lastBand = nil
                         continue
@@ -201,18 +207,7 @@ public enum PDFLayoutReader {
                 }
                 var runs = runs(line)
                 if columns == nil, let found = header(lines: lines, from: line) {
-                    columns = found.columns
-                    headerWords = found.words
-                    leadColumn = found.cells.firstIndex { VietnameseText.folded($0.text).contains("chu tri") }
-                    headerHeight = found.height
-                    // A part's title written above the table (one table per part) belongs under its
-                    // header, where a title written across the table would be.
-                    var moved: [[Cell]] = []
-                    while let last = output.last, last.count == 1, WordDocument.looksLikePartTitle(last[0].text) {
-                        moved.insert(output.removeLast(), at: 0)
-                    }
-                    output.append(found.cells)
-                    output += moved
+                    adopt(found)
                     skipUntil = top + headerHeight
                     continue
                 }
