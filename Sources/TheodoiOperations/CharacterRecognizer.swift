@@ -39,11 +39,8 @@ public struct CharacterRecognizer: Sendable {
 
     /// Tesseract (with its Vietnamese data) and pdftoppm found on `searchPath`, or nil without Tesseract.
     public static func locate(searchPath: String) -> CharacterRecognizer? {
-        func find(_ name: String) -> String? {
-            searchPath.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
-        guard let tesseract = find("tesseract") else { return nil }
-        return CharacterRecognizer(tesseract: tesseract, pdftoppm: find("pdftoppm"))
+        guard let tesseract = ExternalCommand.locate("tesseract", searchPath: searchPath) else { return nil }
+        return CharacterRecognizer(tesseract: tesseract, pdftoppm: ExternalCommand.locate("pdftoppm", searchPath: searchPath))
     }
 
     /// The kind of image a file is ("png", "jpg", "tif"), by its first bytes; nil for anything else.

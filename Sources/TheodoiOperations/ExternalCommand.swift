@@ -11,6 +11,11 @@ enum ExternalCommand {
         var output: String
     }
 
+    /// The first executable `name` in the directories of `searchPath` (a PATH), or nil.
+    static func locate(_ name: String, searchPath: String) -> String? {
+        searchPath.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Could not be started at all.
     struct LaunchFailure: Error, CustomStringConvertible {
         var description: String

@@ -24,10 +24,7 @@ public struct OfficeConverter: Sendable {
                 ? nil : OfficeConverter(executable: configured)
         }
         for name in ["soffice", "libreoffice"] {
-            for directory in searchPath.split(separator: ":") {
-                let path = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: path) { return OfficeConverter(executable: path) }
-            }
+            if let path = ExternalCommand.locate(name, searchPath: searchPath) { return OfficeConverter(executable: path) }
         }
         return nil
     }

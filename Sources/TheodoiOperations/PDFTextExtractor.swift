@@ -22,11 +22,7 @@ public struct PDFTextExtractor: Sendable {
 
     /// `pdftotext` found on `searchPath`, or nil.
     public static func locate(searchPath: String) -> PDFTextExtractor? {
-        for directory in searchPath.split(separator: ":") {
-            let path = "\(directory)/pdftotext"
-            if FileManager.default.isExecutableFile(atPath: path) { return PDFTextExtractor(executable: path) }
-        }
-        return nil
+        ExternalCommand.locate("pdftotext", searchPath: searchPath).map(PDFTextExtractor.init(executable:))
     }
 
     /// The pages and words of a PDF's text layer.

@@ -57,7 +57,7 @@ public final class RecognitionJobs: Sendable {
         owner: String, fileName: String, size: Int, fields: [String: String],
         work: @escaping @Sendable (_ progress: @escaping CharacterRecognizer.Progress) async throws(Failure) -> Data
     ) throws(Refusal) -> String {
-        let id = Self.newID()
+        let id = SecureToken.make(byteCount: 16)
         let started = now()
         try jobs.withLock { (jobs: inout [String: Job]) throws(Refusal) in
             Self.forget(&jobs, before: started.addingTimeInterval(-keep))
@@ -132,10 +132,4 @@ public final class RecognitionJobs: Sendable {
     }
 
     private static func minutes(_ duration: Duration) -> Int { max(Int(duration.components.seconds / 60), 1) }
-
-    /// 128 random bits, URL-safe.
-    private static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
 }

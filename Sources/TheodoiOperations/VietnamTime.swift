@@ -10,6 +10,11 @@ public struct VietnamTime: Sendable {
     /// From ISO 8601 text (as stored); nil when it is not one.
     public init?(iso: String) {
         guard let instant = try? Date(iso, strategy: .iso8601) else { return nil }
+        self.init(instant)
+    }
+
+    /// An instant, as read in Vietnam.
+    public init(_ instant: Date) {
         let seconds = instant.timeIntervalSince1970
         date = LocalDate(vietnamAt: seconds)
         let secondOfDay = (Int((seconds + 7 * 3600).rounded(.down)) % 86_400 + 86_400) % 86_400

@@ -95,7 +95,7 @@ struct CatalogueImportController: Sendable {
             let page = CatalogueJobPage(
                 layout: layout, fileName: job.fileName, sizeText: ProgressController.sizeText(job.size), done: done,
                 total: total, progressText: Self.progressText(done: done, total: total),
-                startedText: Self.clockText(job.started), href: SiteRoute.catalogueImportJob(id: id).href,
+                startedText: VietnamTime(job.started).clock, href: SiteRoute.catalogueImportJob(id: id).href,
                 importHref: SiteRoute.catalogueImport.href)
             return PageController.page(renderer.render(page), context, renderer: renderer)
         case .failed(let message):
@@ -107,13 +107,6 @@ struct CatalogueImportController: Sendable {
 
     static func progressText(done: Int, total: Int) -> String {
         total == 0 ? "Đang chuẩn bị các trang…" : "Đã nhận dạng \(done)/\(total) trang."
-    }
-
-    /// "14:05" in Vietnam.
-    static func clockText(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970) + 7 * 3_600
-        let minutes = ((seconds % 86_400) + 86_400) % 86_400 / 60
-        return String(format: "%02d:%02d", minutes / 60, minutes % 60)
     }
 
     /// The preview of a file (in the form the parser reads), carried to the confirmation so that it

@@ -10,8 +10,6 @@ struct ScanComparison {
     var exact = 0
     /// "A.17.1 leadText: read … / text …" for every wrong field without a finding.
     var silent: [String] = []
-    /// The confidence of every flagged cell, and whether its row's field was read wrong.
-    var flagged: [(confidence: Int, wrong: Bool)] = []
 
     init(_ scanned: Catalogue, _ text: Catalogue) {
         let findings = scanned.findings.filter { $0.code == .recognitionConfidence }
