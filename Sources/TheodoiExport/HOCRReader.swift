@@ -9,8 +9,9 @@ import Foundation
 /// Boxes are given in points on the assumption that the image was made at `dotsPerInch`. Malformed
 /// input gives what could be read, never a trap.
 public enum HOCRReader {
-    /// The pages of an hOCR document, straightened.
-    public static func pages(_ hocr: [UInt8], dotsPerInch: Double = 300) -> [PDFLayoutReader.Page] {
+    /// The pages of an hOCR document, straightened unless `straighten` is false (an image already
+    /// turned straight before it was recognised).
+    public static func pages(_ hocr: [UInt8], dotsPerInch: Double = 300, straighten: Bool = true) -> [PDFLayoutReader.Page] {
         var pages: [PDFLayoutReader.Page] = []
         var lines: [[PDFLayoutReader.Word]] = []
         var word: PDFLayoutReader.Word?
@@ -21,7 +22,7 @@ public enum HOCRReader {
         let scale = 72 / min(max(dotsPerInch, 10), 2_400)
         func finishPage() {
             guard !pages.isEmpty else { return }
-            pages[pages.count - 1].words = straightened(lines, page: pages[pages.count - 1]).map {
+            pages[pages.count - 1].words = straightened(lines, page: pages[pages.count - 1], tilted: straighten).map {
                 var word = $0
                 word.xMin *= scale
                 word.xMax *= scale
@@ -60,7 +61,7 @@ public enum HOCRReader {
                 if text.utf8.count < 10_000 { text += piece }
             case .end:
                 if depth == wordDepth, var finished = word {
-                    finished.text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    finished.text = vietnamese(text.trimmingCharacters(in: .whitespacesAndNewlines))
                     // Specks beside a rule read as a letter or two, unsure ("R", "Ụ", "„"): not text, but
                     // their doubt stays with the cell they fall in (an empty word carries it).
                     if isSpeck(finished) { finished.text = "" }
@@ -78,6 +79,19 @@ public enum HOCRReader {
         }
         finishPage()
         return pages
+    }
+
+    /// A word with the Icelandic eth Tesseract reads for Vietnamese D with stroke ("QÐ", "CÐ")
+    /// written as the Vietnamese letter, and a doubled one ("QĐÐ") once: Vietnamese has neither.
+    static func vietnamese(_ text: String) -> String {
+        guard text.contains(where: { "ÐðĐđ".contains($0) }) else { return text }
+        var written = ""
+        for character in text {
+            let letter: Character = character == "Ð" ? "Đ" : character == "ð" ? "đ" : character
+            if "Đđ".contains(letter), written.last.map({ "Đđ".contains($0) }) == true { continue }
+            written.append(letter)
+        }
+        return written
     }
 
     /// A word of one or two characters, no digit, that recognition was unsure of.
@@ -110,8 +124,10 @@ public enum HOCRReader {
 
     /// The words of a page turned by the page's tilt: the median slope of its long lines, each found
     /// from its words' bottoms (least squares), undone about the page's centre.
-    static func straightened(_ lines: [[PDFLayoutReader.Word]], page: PDFLayoutReader.Page) -> [PDFLayoutReader.Word] {
-        let slope = tilt(lines)
+    static func straightened(
+        _ lines: [[PDFLayoutReader.Word]], page: PDFLayoutReader.Page, tilted: Bool = true
+    ) -> [PDFLayoutReader.Word] {
+        let slope = tilted ? tilt(lines) : 0
         let centreX = page.width / 2
         let centreY = page.height / 2
         return lines.flatMap { line in

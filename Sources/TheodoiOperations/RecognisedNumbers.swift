@@ -184,7 +184,8 @@ enum RecognisedNumbers {
     }
 
     /// A group row's numeral and the rest ("I NHÓM PHÁP LÝ" → ("I", "NHÓM PHÁP LÝ")), forgiving what
-    /// recognition does to a numeral ("HI", "_I", "INHÓM").
+    /// recognition does to a numeral ("HI", "_I", "INHÓM"), or loses of it: a title in capitals
+    /// starting "NHÓM" is a group's, its numeral "" (the order of the groups gives it).
     static func groupRow(_ text: String) -> (numeral: String, rest: String)? {
         var rest = Substring(text).drop { !$0.isLetter }
         var numeral = ""
@@ -193,7 +194,9 @@ enum RecognisedNumbers {
             rest = rest.dropFirst()
         }
         rest = rest.drop { $0 == " " || $0 == "." }
-        guard !numeral.isEmpty, numeral.count <= 5, VietnameseText.folded(String(rest.prefix(4))).uppercased() == "NHOM" else {
+        guard numeral.count <= 5, VietnameseText.folded(String(rest.prefix(4))).uppercased() == "NHOM",
+            !numeral.isEmpty || rest.prefix(4).allSatisfy(\.isUppercase)
+        else {
             return nil
         }
         return (numeral, String(rest))

@@ -106,18 +106,20 @@ struct ScanImage {
         markRuns(lines: width, length: height, across: width) { x, y in y * width + x }
         markRuns(lines: height, length: width, across: height) { y, x in y * width + x }
         // Filled with the paper's own grey: a white stripe on grey paper is a rule again.
+        let paper = paper
+        for index in pixels.indices where rule[index] { pixels[index] = paper }
+    }
+
+    /// The paper's grey: the median of the light pixels.
+    var paper: UInt8 {
         var histogram = [Int](repeating: 0, count: 256)
         for pixel in pixels where pixel > 128 { histogram[Int(pixel)] += 1 }
         let light = histogram.reduce(0, +)
-        var paper = 255
         var seen = 0
         for value in 129...255 {
             seen += histogram[value]
-            if seen * 2 >= light {
-                paper = value
-                break
-            }
+            if seen * 2 >= light { return UInt8(value) }
         }
-        for index in pixels.indices where rule[index] { pixels[index] = UInt8(paper) }
+        return 255
     }
 }

@@ -10,6 +10,8 @@ struct ScanComparison {
     var exact = 0
     /// "A.17.1 leadText: read … / text …" for every wrong field without a finding.
     var silent: [String] = []
+    /// Every field that is not exact, flagged or not ("A.17.1 title ⚑: read … / text …").
+    var wrong: [String] = []
 
     init(_ scanned: Catalogue, _ text: Catalogue) {
         let findings = scanned.findings.filter { $0.code == .recognitionConfidence }
@@ -21,7 +23,11 @@ struct ScanComparison {
             total += 1
             if read == expected {
                 exact += 1
-            } else if !isFlagged(line: line, columns: columns) {
+                return
+            }
+            let flagged = isFlagged(line: line, columns: columns)
+            wrong.append("\(name)\(flagged ? " ⚑" : ""): read “\(read ?? "—")” / text “\(expected ?? "—")”")
+            if !flagged {
                 silent.append("\(name): read “\(read ?? "—")” / text “\(expected ?? "—")”")
             }
         }

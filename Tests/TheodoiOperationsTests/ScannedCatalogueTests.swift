@@ -79,6 +79,11 @@ struct ScannedCatalogueTests {
             "scan of 343-QĐ/TU: \(report.exact) of \(report.total) fields exact (\(String(format: "%.1f", exact * 100))%), "
                 + "\(report.silent.count) wrong without a finding, "
                 + "\(catalogue.findings.filter { $0.code == .recognitionConfidence }.count) recognition findings")
+        // THEODOI_SCAN_DETAILS=FILE writes every field that is not exact there, to study by hand.
+        if let details = Self.environment["THEODOI_SCAN_DETAILS"] {
+            try report.wrong.joined(separator: "\n").write(toFile: details, atomically: true, encoding: .utf8)
+            try document.data.write(to: URL(fileURLWithPath: details + ".recognised.json"))
+        }
         #expect(catalogue.plan.number == "343-QĐ/TU")
         #expect(catalogue.assignments.count == 119)
         #expect(exact >= 0.9)
