@@ -12,14 +12,19 @@ public struct CharacterRecognizer: Sendable {
     public let pdftoppm: String?
     /// The recognition language (Tesseract's `vie` data: Debian's `tesseract-ocr-vie`).
     public var language = "vie"
+    /// The model that reads every cell a second time, when installed (Tesseract's Vietnamese script
+    /// model: Debian's `tesseract-ocr-script-viet`): where the readings differ, the word is a doubt
+    /// for the office (`HOCRReader.reconciled`).
+    public var secondLanguage: String? = "Vietnamese"
     /// How long one page may take.
     public var pageTimeout: Duration = .seconds(60)
     /// Pages recognised at once.
     public var parallelPages = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
     /// The most pages recognised (an appendix has tens; a scan of more is refused before any work).
     public static let maximumPages = 60
-    /// The resolution pages are rendered at, and the longest side an image may have (pixels).
-    static let dotsPerInch = 300
+    /// The resolution pages are rendered at.
+    public var dotsPerInch = 300
+    /// The longest side an image may have (pixels).
     static let maximumSide = 4_000
 
     public init(tesseract: String, pdftoppm: String?) {
@@ -40,7 +45,19 @@ public struct CharacterRecognizer: Sendable {
     /// Tesseract (with its Vietnamese data) and pdftoppm found on `searchPath`, or nil without Tesseract.
     public static func locate(searchPath: String) -> CharacterRecognizer? {
         guard let tesseract = ExternalCommand.locate("tesseract", searchPath: searchPath) else { return nil }
-        return CharacterRecognizer(tesseract: tesseract, pdftoppm: ExternalCommand.locate("pdftoppm", searchPath: searchPath))
+        var recognizer = CharacterRecognizer(tesseract: tesseract, pdftoppm: ExternalCommand.locate("pdftoppm", searchPath: searchPath))
+        if let second = recognizer.secondLanguage, !hasData(second) { recognizer.secondLanguage = nil }
+        return recognizer
+    }
+
+    /// Whether Tesseract's data for `language` is installed where Debian puts it (or `TESSDATA_PREFIX`).
+    static func hasData(_ language: String) -> Bool {
+        let folders =
+            [ProcessInfo.processInfo.environment["TESSDATA_PREFIX"]].compactMap { $0 }
+            + ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/local/share/tessdata"]
+        return folders.contains {
+            FileManager.default.fileExists(atPath: URL(fileURLWithPath: $0).appendingPathComponent("\(language).traineddata").path)
+        }
     }
 
     /// The kind of image a file is ("png", "jpg", "tif"), by its first bytes; nil for anything else.
@@ -101,7 +118,7 @@ public struct CharacterRecognizer: Sendable {
                     english: "the scan has \(count) pages; at most \(Self.maximumPages) are recognised")
             }
             // 300 dpi, less for a page so large that it would pass the longest side allowed.
-            let resolution = min(Double(Self.dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? 300)
+            let resolution = min(Double(dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? Double(dotsPerInch))
             // One page more than allowed, to tell a scan that is too long without rendering all of it.
             let result = try await ExternalCommand.run(
                 pdftoppm,
@@ -180,47 +197,64 @@ public struct CharacterRecognizer: Sendable {
 
     /// One image recognised into its pages (a TIFF may hold several).
     private func recognise(_ image: URL, folder: URL, index: Int) async throws -> [PDFLayoutReader.Page] {
-        let output = folder.appendingPathComponent("ocr-\(index)")
         // A page rendered from a PDF: turned straight, its table cut into cells and its ruling taken
         // away (see `ScanImage`), each region recognised alone, all in one run of Tesseract.
+        guard image.pathExtension == "pgm", let bytes = try? Data(contentsOf: image),
+            let scanned = ScanImage(pgm: [UInt8](bytes))
+        else {
+            let hocr = try await run(image, output: folder.appendingPathComponent("ocr-\(index)"), pageIndex: index)
+            return HOCRReader.pages(hocr, dotsPerInch: Double(dotsPerInch))
+        }
+        var page = scanned.levelled(slope: scanned.tilt())
+        let found = page.regions()
+        page.removeRules(longest: dotsPerInch * 2 / 5)
+        let paper = page.paper
+        let scale = 72 / Double(dotsPerInch)
+        let smaller = dotsPerInch * 2 / 3
         var regions: [ScanImage.Region] = []
-        var input = image
-        var size = (width: 0, height: 0)
-        if image.pathExtension == "pgm", let bytes = try? Data(contentsOf: image), let scanned = ScanImage(pgm: [UInt8](bytes)) {
-            var page = scanned.levelled(slope: scanned.tilt())
-            let found = page.regions()
-            page.removeRules(longest: Self.dotsPerInch * 2 / 5)
-            let paper = page.paper
-            var list: [String] = []
-            for region in found.regions where page.hasInk(region) {
-                let cell = folder.appendingPathComponent("cell-\(index)-\(list.count).pgm")
-                try Data(page.cut(region, margin: Self.margin, paper: paper).pgm).write(to: cell)
-                list.append(cell.path)
-                if let keep = ProcessInfo.processInfo.environment["THEODOI_OCR_KEEP"] { try? FileManager.default.copyItem(atPath: cell.path, toPath: keep + "/" + cell.lastPathComponent) }  // DEBUG
-                regions.append(region)
-            }
-            size = (page.width, page.height)
-            guard !list.isEmpty else { return [PDFLayoutReader.Page(width: Double(size.width) * 72 / Double(Self.dotsPerInch), height: Double(size.height) * 72 / Double(Self.dotsPerInch), words: [])] }
-            input = folder.appendingPathComponent("cells-\(index).txt")
-            try Data((list.joined(separator: "\n") + "\n").utf8).write(to: input)
+        var list: [String] = []
+        var smallList: [String] = []
+        for region in found.regions where page.hasInk(region) {
+            let cut = page.cut(region, margin: Self.margin, paper: paper)
+            let cell = folder.appendingPathComponent("cell-\(index)-\(list.count).pgm")
+            try Data(cut.pgm).write(to: cell)
+            list.append(cell.path)
+            let small = folder.appendingPathComponent("cell-\(index)-\(list.count)-small.pgm")
+            try Data(cut.scaled(toWidth: cut.width * smaller / dotsPerInch, height: cut.height * smaller / dotsPerInch).pgm)
+                .write(to: small)
+            smallList.append(small.path)
+            regions.append(region)
         }
-        let result = try await ExternalCommand.run(
-            tesseract, [input.path, output.path, "-l", language, "--dpi", String(Self.dotsPerInch), "--psm", "6", "hocr"],
-            environment: ["OMP_THREAD_LIMIT": "1"], timeout: pageTimeout)
-        guard result.status == 0, let hocr = try? Data(contentsOf: output.appendingPathExtension("hocr")) else {
-            if result.output.contains("Failed loading language") || result.output.contains("\(language).traineddata") {
-                throw Failure(
-                    description: "Máy chủ thiếu dữ liệu tiếng Việt của Tesseract (Debian: apt-get install tesseract-ocr-vie).")
-            }
-            throw Failure(description: "Không nhận dạng được trang \(index + 1) của bản quét (ảnh hỏng hoặc không đọc được).")
+        guard !regions.isEmpty else {
+            return [PDFLayoutReader.Page(width: Double(page.width) * scale, height: Double(page.height) * scale, words: [])]
         }
-        guard !regions.isEmpty else { return HOCRReader.pages([UInt8](hocr), dotsPerInch: Double(Self.dotsPerInch)) }
-        // The regions' words put back where their region lies on the page.
-        let cells = HOCRReader.pages([UInt8](hocr), dotsPerInch: Double(Self.dotsPerInch), straighten: false)
+        let input = folder.appendingPathComponent("cells-\(index).txt")
+        try Data((list.joined(separator: "\n") + "\n").utf8).write(to: input)
+        let smallInput = folder.appendingPathComponent("cells-\(index)-small.txt")
+        try Data((smallList.joined(separator: "\n") + "\n").utf8).write(to: smallInput)
+        var cells = HOCRReader.pages(
+            try await run(input, output: folder.appendingPathComponent("ocr-\(index)"), pageIndex: index),
+            dotsPerInch: Double(dotsPerInch), straighten: false)
         guard cells.count == regions.count else {
             throw Failure(description: "Không nhận dạng được trang \(index + 1) của bản quét (ảnh hỏng hoặc không đọc được).")
         }
-        let scale = 72 / Double(Self.dotsPerInch)
+        // Two more readings of every cell, when the script model is installed: by it, and by the
+        // first model at two thirds of the size (about the resolution offices scan at). Where the
+        // three differ the word is a doubt, and the reading two of them share is taken.
+        if let secondLanguage {
+            let second = HOCRReader.pages(
+                try await run(
+                    input, output: folder.appendingPathComponent("ocr-\(index)-second"), pageIndex: index, language: secondLanguage),
+                dotsPerInch: Double(dotsPerInch), straighten: false)
+            let third = HOCRReader.pages(
+                try await run(
+                    smallInput, output: folder.appendingPathComponent("ocr-\(index)-small"), pageIndex: index, dotsPerInch: smaller),
+                dotsPerInch: Double(smaller), straighten: false)
+            if second.count == cells.count, third.count == cells.count {
+                cells = cells.indices.map { HOCRReader.reconciled(cells[$0], with: second[$0], and: third[$0]) }
+            }
+        }
+        // The regions' words put back where their region lies on the page.
         var words: [PDFLayoutReader.Word] = []
         for (cell, region) in zip(cells, regions) {
             let dx = Double(region.x - Self.margin) * scale
@@ -233,7 +267,26 @@ public struct CharacterRecognizer: Sendable {
                 words.append(word)
             }
         }
-        return [PDFLayoutReader.Page(width: Double(size.width) * scale, height: Double(size.height) * scale, words: words)]
+        return [PDFLayoutReader.Page(width: Double(page.width) * scale, height: Double(page.height) * scale, words: words)]
+    }
+
+    /// Tesseract on `input` (an image, or a list of images one per line), its hOCR.
+    private func run(
+        _ input: URL, output: URL, pageIndex: Int, language: String? = nil, dotsPerInch: Int? = nil
+    ) async throws -> [UInt8] {
+        let language = language ?? self.language
+        let result = try await ExternalCommand.run(
+            tesseract,
+            [input.path, output.path, "-l", language, "--dpi", String(dotsPerInch ?? self.dotsPerInch), "--psm", "6", "hocr"],
+            environment: ["OMP_THREAD_LIMIT": "1"], timeout: pageTimeout)
+        guard result.status == 0, let hocr = try? Data(contentsOf: output.appendingPathExtension("hocr")) else {
+            if result.output.contains("Failed loading language") || result.output.contains("\(language).traineddata") {
+                throw Failure(
+                    description: "Máy chủ thiếu dữ liệu tiếng Việt của Tesseract (Debian: apt-get install tesseract-ocr-vie).")
+            }
+            throw Failure(description: "Không nhận dạng được trang \(pageIndex + 1) của bản quét (ảnh hỏng hoặc không đọc được).")
+        }
+        return [UInt8](hocr)
     }
 
     /// The paper left around each region recognised (pixels).

@@ -116,8 +116,9 @@ public struct RecognisedDocument: Sendable, Hashable {
                 let rowLines = (start..<end).filter { column < lines[$0].count && !lines[$0][column].text.isEmpty }
                 let text = rowLines.map { lines[$0][column].text }.joined(separator: " ")
                 // (A document carried back from a browser may have lines of any length.)
+                // A name that differs only in its capitals is what the paper says ("khu vực XI").
                 guard !text.isEmpty, column < lines[start].count, let name = byKey[key(text)],
-                    name != VietnameseText.collapsingWhitespace(text)
+                    name.lowercased() != VietnameseText.collapsingWhitespace(text).lowercased()
                 else { continue }
                 for index in rowLines { lines[index][column].text = "" }
                 lines[start][column].text = name

@@ -191,4 +191,31 @@ extension ScanImage {
         image.pixels = cut
         return image
     }
+
+    /// The image drawn at another size, each pixel the mean of the pixels it covers (or the nearest
+    /// one, drawn larger).
+    func scaled(toWidth newWidth: Int, height newHeight: Int) -> ScanImage {
+        let newWidth = max(newWidth, 1)
+        let newHeight = max(newHeight, 1)
+        var image = self
+        image.width = newWidth
+        image.height = newHeight
+        var scaled = [UInt8](repeating: 255, count: newWidth * newHeight)
+        for row in 0..<newHeight {
+            let top = row * height / newHeight
+            let bottom = max((row + 1) * height / newHeight, top + 1)
+            for column in 0..<newWidth {
+                let left = column * width / newWidth
+                let right = max((column + 1) * width / newWidth, left + 1)
+                var sum = 0
+                for y in top..<min(bottom, height) {
+                    for x in left..<min(right, width) { sum += Int(pixels[y * width + x]) }
+                }
+                let count = (min(bottom, height) - top) * (min(right, width) - left)
+                scaled[row * newWidth + column] = UInt8(count > 0 ? sum / count : 255)
+            }
+        }
+        image.pixels = scaled
+        return image
+    }
 }

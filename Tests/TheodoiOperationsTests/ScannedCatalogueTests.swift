@@ -59,7 +59,8 @@ struct ScannedCatalogueTests {
 
     @Test("a scan of 343-QĐ/TU: most fields exact, every field read wrong flagged", .enabled(if: available))
     func seedScan() async throws {
-        let recognizer = try #require(Self.recognizer)
+        var recognizer = try #require(Self.recognizer)
+        if let dpi = Self.environment["THEODOI_OCR_DPI"].flatMap(Int.init) { recognizer.dotsPerInch = dpi }  // DEBUG
         let scan = try Self.scan("343-QD-TU.pdf")
         let seen = Mutex<[Int]>([])
         let readable = try await CatalogueFile.converted(
