@@ -137,6 +137,37 @@ public struct RecognisedDocument: Sendable, Hashable {
         return open > close || trimmed.hasSuffix(",") || trimmed.hasSuffix(" và") || trimmed.hasSuffix(" của")
     }
 
+    /// Every cell (row line, column) holding three words in a row that the document spells another
+    /// way elsewhere with the same letters and other marks, with the phrase and one other spelling.
+    static func inconsistentPhrases(_ texts: [Int: [Int: String]]) -> [(Int, Int, String, String)] {
+        var places: [String: [String: [(Int, Int)]]] = [:]  // letters → spelling → cells
+        for (line, columns) in texts {
+            for (column, text) in columns where column > 0 {
+                let words = text.split(whereSeparator: \.isWhitespace).map {
+                    $0.trimmingCharacters(in: .punctuationCharacters).lowercased()
+                }
+                guard words.count >= 3 else { continue }
+                for start in 0...(words.count - 3) {
+                    let phrase = words[start..<start + 3].joined(separator: " ")
+                    guard words[start..<start + 3].allSatisfy({ !$0.isEmpty }) else { continue }
+                    places[VietnameseText.folded(phrase), default: [:]][phrase, default: []].append((line, column))
+                }
+            }
+        }
+        var found: [(Int, Int, String, String)] = []
+        var seen = Set<String>()
+        for letters in places.keys.sorted() where places[letters]?.count ?? 0 > 1 {
+            let spellings = places[letters] ?? [:]
+            for (phrase, cells) in spellings.sorted(by: { $0.key < $1.key }) {
+                let other = spellings.keys.filter { $0 != phrase }.sorted()[0]
+                for (line, column) in cells where seen.insert("\(line) \(column)").inserted {
+                    found.append((line, column, phrase, other))
+                }
+            }
+        }
+        return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+    }
+
     /// The lines as the tab-separated text the catalogue parser reads.
     public var text: String { PDFLayoutReader.text(of: lines) }
 
@@ -181,6 +212,20 @@ public struct RecognisedDocument: Sendable, Hashable {
                 findings.append(finding)
                 lowest[line]?[column] = nil
             }
+        }
+        // The same three words spelled two ways in one document ("cao đẳng trên", "cao đăng trên"):
+        // one of them is misread, however sure each reading was.
+        for (line, column, variant, other) in Self.inconsistentPhrases(texts) where column < header.count {
+            guard cut[line]?[column] == nil else { continue }
+            var finding = Finding(
+                .warning, line: line, .recognitionConfidence,
+                "Ô “\(header[column])” có cụm “\(variant)”, chỗ khác trong văn bản đọc là “\(other)”: "
+                    + "hãy đối chiếu với bản giấy.")
+            finding.column = header[column]
+            finding.confidence = Int(HOCRReader.disputed)
+            findings.append(finding)
+            lowest[line]?[column] = nil
+            cut[line, default: [:]][column] = variant
         }
         for (line, notes) in repairs.sorted(by: { $0.key < $1.key }) {
             for note in notes {

@@ -59,8 +59,7 @@ struct ScannedCatalogueTests {
 
     @Test("a scan of 343-QĐ/TU: most fields exact, every field read wrong flagged", .enabled(if: available))
     func seedScan() async throws {
-        var recognizer = try #require(Self.recognizer)
-        if let dpi = Self.environment["THEODOI_OCR_DPI"].flatMap(Int.init) { recognizer.dotsPerInch = dpi }  // DEBUG
+        let recognizer = try #require(Self.recognizer)
         let scan = try Self.scan("343-QD-TU.pdf")
         let seen = Mutex<[Int]>([])
         let readable = try await CatalogueFile.converted(
@@ -87,10 +86,12 @@ struct ScannedCatalogueTests {
         }
         #expect(catalogue.plan.number == "343-QĐ/TU")
         #expect(catalogue.assignments.count == 119)
-        #expect(exact >= 0.9)
-        // One value is read wrong with Tesseract sure of it (A.39's "cao đẳng" read "cao đăng", 96%):
-        // its two fields are the only ones allowed through without a finding.
-        #expect(report.silent.count <= 2, "\(report.silent.joined(separator: "\n"))")
+        // With the script model beside `vie` (CI installs it), every cell is read three times: 98% of
+        // the fields exact and not one field wrong without a finding. Without it, `vie` alone.
+        let threeReadings = recognizer.secondLanguage != nil
+        if PeriodicReportPaperTests.required { #expect(threeReadings, "tesseract-ocr-script-viet is not installed") }
+        #expect(exact >= (threeReadings ? 0.98 : 0.95))
+        if threeReadings { #expect(report.silent.isEmpty, "\(report.silent.joined(separator: "\n"))") }
         // The findings name the column and the confidence.
         let first = try #require(catalogue.findings.first { $0.code == .recognitionConfidence && $0.column != nil })
         #expect(first.message.contains("hãy đối chiếu với bản giấy"))
