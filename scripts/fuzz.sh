@@ -14,7 +14,7 @@ seconds=${1:?usage: scripts/fuzz.sh [--merge] SECONDS [TARGET…]}
 shift
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-  targets=(catalogue-text csv tsv markdown html xlsx xlsx-xml docx docx-xml pdf-layout hocr multipart form search)
+  targets=(catalogue-text csv tsv markdown html xlsx xlsx-xml docx docx-xml pdf-layout hocr image-page multipart form search)
 fi
 
 echo "== building the fuzz targets (release, address + fuzzer sanitizers)"

@@ -101,6 +101,20 @@ public struct CharacterRecognizer: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-ocr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        if !isPDF, let size = Self.imageSize(data),
+            size.width > 12_000 || size.height > 12_000 || size.width * size.height > 80_000_000
+        {
+            throw Failure(description: "Ảnh \(size.width)×\(size.height) điểm ảnh quá lớn để nhận dạng; hãy quét ở 200–300 dpi.")
+        }
+        // A JPEG or PNG goes into a PDF page of its own, to be read as a scanned page is.
+        var data = data
+        var isPDF = isPDF
+        var isWrapped = false
+        if !isPDF, pdftoppm != nil, let page = ImagePage.pdf(data) {
+            data = page
+            isPDF = true
+            isWrapped = true
+        }
         let images: [URL]
         if isPDF {
             guard let pdftoppm else {
@@ -130,16 +144,12 @@ public struct CharacterRecognizer: Sendable {
                 .filter { $0.lastPathComponent.hasPrefix("page-") }.sorted { $0.lastPathComponent < $1.lastPathComponent }
             guard result.status == 0, !images.isEmpty else {
                 throw Failure(
-                    description: "Không dựng được trang của tệp PDF để nhận dạng (tệp bị hỏng hoặc đặt mật khẩu).")
+                    description: isWrapped
+                        ? "Không đọc được ảnh để nhận dạng (ảnh bị hỏng)."
+                        : "Không dựng được trang của tệp PDF để nhận dạng (tệp bị hỏng hoặc đặt mật khẩu).")
             }
         } else {
             let kind = Self.imageKind(data) ?? "png"
-            if let size = Self.imageSize(data),
-                size.width > 12_000 || size.height > 12_000 || size.width * size.height > 80_000_000
-            {
-                throw Failure(
-                    description: "Ảnh \(size.width)×\(size.height) điểm ảnh quá lớn để nhận dạng; hãy quét ở 200–300 dpi.")
-            }
             let image = folder.appendingPathComponent("page-1.\(kind)")
             try data.write(to: image)
             images = [image]

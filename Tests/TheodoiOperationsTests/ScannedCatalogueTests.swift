@@ -33,11 +33,11 @@ struct ScannedCatalogueTests {
         || (recognizer?.pdftoppm != nil && hasVietnamese && canDrawScans)
 
     /// A scan of `pdf` (the first `pages`, or all), made by the repository's generator.
-    static func scan(_ pdf: String, pages: Int = 0) throws -> Data {
+    static func scan(_ pdf: String, pages: Int = 0, as name: String = "scan.pdf") throws -> Data {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-scan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let output = folder.appendingPathComponent("scan.pdf")
+        let output = folder.appendingPathComponent(name)
         try python(
             [
                 repository.appendingPathComponent("scripts/catalogue-fixtures/make_scan.py").path,
@@ -99,6 +99,30 @@ struct ScannedCatalogueTests {
         // What the preview carries reads the same again (the confirmation does not recognise twice).
         let again = try CatalogueFile.parse(document.data, fileName: "scan.pdf", parser: WordCatalogueTests.parser)
         #expect(CatalogueFileTests.content(again) == CatalogueFileTests.content(catalogue))
+    }
+
+    @Test(
+        "a photographed page (JPEG) and an image file (PNG) are read as a scanned page is",
+        .enabled(if: available), arguments: ["page.jpg", "page.png"])
+    func image(name: String) async throws {
+        let recognizer = try #require(Self.recognizer)
+        let image = try Self.scan("343-QD-TU.pdf", pages: 1, as: name)
+        #expect(CharacterRecognizer.imageKind(image) != nil)
+        #expect(ImagePage.pdf(image) != nil)
+        let readable = try await CatalogueFile.converted(
+            image, converter: nil, pdfText: WordCatalogueTests.pdfText, recognizer: recognizer)
+        let catalogue = try CatalogueFile.parse(readable, fileName: name, parser: WordCatalogueTests.parser)
+        let text = try WordCatalogueTests.seedText()
+        // The first page holds the heading and the first tasks of group I; each read as the text says it.
+        #expect(catalogue.plan.number == "343-QĐ/TU")
+        let codes = catalogue.assignments.map(\.code)
+        #expect(codes.count >= 3)
+        #expect(codes == Array(text.assignments.map(\.code).prefix(codes.count)))
+        let expected = Dictionary(text.assignments.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        for assignment in catalogue.assignments.dropLast() {
+            #expect(assignment.leadText == expected[assignment.code]?.leadText)
+            #expect(assignment.deadline == expected[assignment.code]?.deadline)
+        }
     }
 
     @Test("without Tesseract a scan is refused with what to install")

@@ -4,6 +4,7 @@ at 200 dpi in grey (no text layer), turned by a small angle as a page lies on a 
 slightly grey paper, a little soft, stored as JPEG pages of a new PDF (Pillow).
 
     make_scan.py INPUT.pdf OUTPUT.pdf [--pages N] [--quality Q]
+    make_scan.py INPUT.pdf OUTPUT.jpg|OUTPUT.png --pages 1     (the first page as a photo or an image file)
 
 The angles come from a fixed seed, so the same input gives the same scan.
 """
@@ -40,8 +41,13 @@ def main():
             angle = rng.uniform(-1.2, 1.2)
             image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=232)
             pages.append(image)
-        pages[0].save(
-            options.output, save_all=True, append_images=pages[1:], resolution=options.dpi, quality=options.quality)
+        if options.output.lower().endswith((".jpg", ".jpeg")):
+            pages[0].save(options.output, quality=options.quality, dpi=(options.dpi, options.dpi))
+        elif options.output.lower().endswith(".png"):
+            pages[0].save(options.output, dpi=(options.dpi, options.dpi))
+        else:
+            pages[0].save(
+                options.output, save_all=True, append_images=pages[1:], resolution=options.dpi, quality=options.quality)
     print(f"{options.output}: {len(pages)} pages")
 
 

@@ -22,6 +22,8 @@ enum FuzzTarget: String, CaseIterable {
     case pdfLayout = "pdf-layout"
     /// Tesseract's hOCR of a scanned page (words, boxes, confidence), straightened, rebuilt and parsed.
     case hocr
+    /// A JPEG or PNG put into a PDF page (its headers and chunks read, nothing decoded).
+    case imagePage = "image-page"
     case multipart
     case form
     /// A search box (the first line) over a text to mark (the rest).
@@ -96,6 +98,8 @@ enum FuzzTarget: String, CaseIterable {
         case .hocr:
             let text = PDFLayoutReader.tabText(HOCRReader.pages(bytes))
             _ = try? FuzzTarget.parser.parse(Data(text.utf8), format: .pdfText)
+        case .imagePage:
+            _ = ImagePage.pdf(Data(bytes))
         case .multipart:
             // The first line is the boundary (as a Content-Type header would give it), the rest the body.
             let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
