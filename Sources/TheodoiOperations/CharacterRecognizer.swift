@@ -277,7 +277,10 @@ public struct CharacterRecognizer: Sendable {
                 words.append(word)
             }
         }
-        return [PDFLayoutReader.Page(width: Double(page.width) * scale, height: Double(page.height) * scale, words: words)]
+        var read = PDFLayoutReader.Page(width: Double(page.width) * scale, height: Double(page.height) * scale, words: words)
+        // The table's rules, as a text PDF's are found: between two of them lies one row.
+        read.rules = found.rules.map { Double($0) * scale }
+        return [read]
     }
 
     /// Tesseract on `input` (an image, or a list of images one per line), its hOCR.

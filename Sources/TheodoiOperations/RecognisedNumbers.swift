@@ -18,12 +18,30 @@ enum RecognisedNumbers {
         let width = lines[header].count
         let deadlineColumn = lines[header].firstIndex { VietnameseText.folded($0.text).contains("thoi gian") }
 
-        // Group rows: "HI NHÓM …" → "III NHÓM …", numerals in order within a part.
+        // Group rows: "HI NHÓM …" → "III NHÓM …", numerals in order within a part; or the numeral in
+        // the number column and the title in another ("I" | "" | "NHỌM THỂ CHẾ").
         var groupNumber = 0
+        var groupRows = Set<Int>()
         for index in lines.indices.dropFirst(header + 1) where !lines[index].isEmpty {
             let text = lines[index][0].text
             if isPartRow(text) {
                 groupNumber = 0
+                continue
+            }
+            let filled = lines[index].indices.dropFirst().filter { !lines[index][$0].text.isEmpty }
+            if groupRow(text) == nil, filled.count == 1, let column = filled.first,
+                text.allSatisfy({ "IVXHLl|1 ".contains($0) }), let (_, rest) = groupRow(lines[index][column].text)
+            {
+                groupNumber += 1
+                let expected = roman(groupNumber)
+                let title = Self.groupTitle(rest)
+                if text != expected || title != lines[index][column].text {
+                    notes[index] =
+                        "Tên nhóm đọc được là “\(text) \(lines[index][column].text)”, đã hiểu là “\(expected) \(title)” theo thứ tự các nhóm"
+                    lines[index][0].text = expected
+                    lines[index][column].text = title
+                }
+                groupRows.insert(index)
                 continue
             }
             guard let (numeral, rest) = groupRow(text) else { continue }
@@ -33,11 +51,10 @@ enum RecognisedNumbers {
             }
             groupNumber += 1
             let expected = roman(groupNumber)
-            if numeral != expected || !text.hasPrefix(expected + " ") {
-                lines[index][0].text = expected + " " + rest
-                notes[index] = "Tên nhóm đọc được là “\(text)”, đã hiểu là “\(expected) \(rest)” theo thứ tự các nhóm"
-            } else if let value = roman(numeral), value != groupNumber {
-                groupNumber = value
+            let title = Self.groupTitle(rest)
+            if numeral != expected || text != expected + " " + title {
+                lines[index][0].text = expected + " " + title
+                notes[index] = "Tên nhóm đọc được là “\(text)”, đã hiểu là “\(expected) \(title)” theo thứ tự các nhóm"
             }
         }
 
@@ -45,7 +62,7 @@ enum RecognisedNumbers {
         var rows: [Int] = []  // line indices of task rows
         for index in lines.indices.dropFirst(header + 1) where lines[index].count > 1 {
             let text = lines[index][0].text.trimmingCharacters(in: .whitespaces)
-            if !text.isEmpty, !isPartRow(text), groupRow(text) == nil { rows.append(index) }
+            if !text.isEmpty, !isPartRow(text), groupRow(text) == nil, !groupRows.contains(index) { rows.append(index) }
         }
         var previous: [Int]? = nil
         var position = 0
@@ -200,6 +217,13 @@ enum RecognisedNumbers {
             return nil
         }
         return (numeral, String(rest))
+    }
+
+    /// A group's title with its first word as it must be ("NHOM", "NHỌM" read for "NHÓM").
+    static func groupTitle(_ rest: String) -> String {
+        let words = rest.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard let first = words.first, first.count == 4 else { return rest }
+        return (["NHÓM"] + words.dropFirst().map(String.init)).joined(separator: " ")
     }
 
     static func roman(_ value: Int) -> String {

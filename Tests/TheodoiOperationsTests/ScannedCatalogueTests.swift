@@ -125,6 +125,28 @@ struct ScannedCatalogueTests {
         }
     }
 
+    @Test("a scan of a portrait table with every cell centred vertically reads as its CSV", .enabled(if: available))
+    func centredScan() async throws {
+        let recognizer = try #require(Self.recognizer)
+        // ke-hoach-120 written by make_centred.py, printed by LibreOffice, then scanned: a row's number
+        // sits on its middle line, and the rows come from the rules between them.
+        let scan = try Self.scan("ke-hoach-120-centred.pdf")
+        let readable = try await CatalogueFile.converted(
+            scan, converter: nil, pdfText: WordCatalogueTests.pdfText, recognizer: recognizer)
+        let catalogue = try CatalogueFile.parse(readable, fileName: "scan.pdf", parser: WordCatalogueTests.parser)
+        let csv = try CatalogueFileTests.fixture("TheodoiCatalogTests/Fixtures/ke-hoach-120.csv")
+        let text = try CatalogueFile.parse(csv, fileName: "ke-hoach-120.csv", parser: WordCatalogueTests.parser)
+        let report = ScanComparison(catalogue, text)
+        print("scan of ke-hoach-120 (centred): \(report.exact) of \(report.total) fields exact, \(report.silent.count) silent")
+        if let details = Self.environment["THEODOI_SCAN_DETAILS"] {
+            try report.wrong.joined(separator: "\n").write(toFile: details, atomically: true, encoding: .utf8)
+            try RecognisedDocument(readable).map { try $0.data.write(to: URL(fileURLWithPath: details + ".recognised.json")) }
+        }
+        #expect(catalogue.assignments.map(\.code) == text.assignments.map(\.code))
+        #expect(Double(report.exact) / Double(report.total) >= 0.95)
+        if recognizer.secondLanguage != nil { #expect(report.silent.isEmpty, "\(report.silent.joined(separator: "\n"))") }
+    }
+
     @Test("without Tesseract a scan is refused with what to install")
     func withoutTesseract() async throws {
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 32))
