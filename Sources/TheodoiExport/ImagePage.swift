@@ -14,7 +14,8 @@ public enum ImagePage {
         // The page's size from the image's own resolution, else as if the image were an A4 sheet
         // (its longer side 11.69 inches).
         let longest = Double(max(image.width, image.height))
-        let dotsPerInch = image.dotsPerInch.flatMap { (72...1_200).contains($0) ? $0 : nil } ?? min(max(longest / 11.69, 100), 600)
+        let dotsPerInch =
+            image.dotsPerInch.flatMap { (72...1_200).contains($0) ? $0 : nil } ?? min(max(longest / 11.69, 100), 600)
         let width = Double(image.width) * 72 / dotsPerInch
         let height = Double(image.height) * 72 / dotsPerInch
         func number(_ value: Double) -> String { String(format: "%.2f", value) }
@@ -126,7 +127,8 @@ public enum ImagePage {
         let colours = header.colour == 0 ? 1 : 3
         return Image(
             width: header.width, height: header.height, colourSpace: colours == 1 ? "DeviceGray" : "DeviceRGB",
-            filter: "/Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors \(colours) /BitsPerComponent 8 /Columns \(header.width) >>",
+            filter:
+                "/Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors \(colours) /BitsPerComponent 8 /Columns \(header.width) >>",
             stream: stream, dotsPerInch: dotsPerInch)
     }
 }

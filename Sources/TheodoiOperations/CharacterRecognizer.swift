@@ -45,7 +45,8 @@ public struct CharacterRecognizer: Sendable {
     /// Tesseract (with its Vietnamese data) and pdftoppm found on `searchPath`, or nil without Tesseract.
     public static func locate(searchPath: String) -> CharacterRecognizer? {
         guard let tesseract = ExternalCommand.locate("tesseract", searchPath: searchPath) else { return nil }
-        var recognizer = CharacterRecognizer(tesseract: tesseract, pdftoppm: ExternalCommand.locate("pdftoppm", searchPath: searchPath))
+        var recognizer = CharacterRecognizer(
+            tesseract: tesseract, pdftoppm: ExternalCommand.locate("pdftoppm", searchPath: searchPath))
         if let second = recognizer.secondLanguage, !hasData(second) { recognizer.secondLanguage = nil }
         return recognizer
     }
@@ -56,7 +57,8 @@ public struct CharacterRecognizer: Sendable {
             [ProcessInfo.processInfo.environment["TESSDATA_PREFIX"]].compactMap { $0 }
             + ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/local/share/tessdata"]
         return folders.contains {
-            FileManager.default.fileExists(atPath: URL(fileURLWithPath: $0).appendingPathComponent("\(language).traineddata").path)
+            FileManager.default.fileExists(
+                atPath: URL(fileURLWithPath: $0).appendingPathComponent("\(language).traineddata").path)
         }
     }
 
@@ -132,7 +134,8 @@ public struct CharacterRecognizer: Sendable {
                     english: "the scan has \(count) pages; at most \(Self.maximumPages) are recognised")
             }
             // 300 dpi, less for a page so large that it would pass the longest side allowed.
-            let resolution = min(Double(dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? Double(dotsPerInch))
+            let resolution = min(
+                Double(dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? Double(dotsPerInch))
             // One page more than allowed, to tell a scan that is too long without rendering all of it.
             let result = try await ExternalCommand.run(
                 pdftoppm,
@@ -254,11 +257,13 @@ public struct CharacterRecognizer: Sendable {
         if let secondLanguage {
             let second = HOCRReader.pages(
                 try await run(
-                    input, output: folder.appendingPathComponent("ocr-\(index)-second"), pageIndex: index, language: secondLanguage),
+                    input, output: folder.appendingPathComponent("ocr-\(index)-second"), pageIndex: index,
+                    language: secondLanguage),
                 dotsPerInch: Double(dotsPerInch), straighten: false)
             let third = HOCRReader.pages(
                 try await run(
-                    smallInput, output: folder.appendingPathComponent("ocr-\(index)-small"), pageIndex: index, dotsPerInch: smaller),
+                    smallInput, output: folder.appendingPathComponent("ocr-\(index)-small"), pageIndex: index,
+                    dotsPerInch: smaller),
                 dotsPerInch: Double(smaller), straighten: false)
             if second.count == cells.count, third.count == cells.count {
                 cells = cells.indices.map { HOCRReader.reconciled(cells[$0], with: second[$0], and: third[$0]) }

@@ -170,7 +170,10 @@ struct ScanCellsTests {
             row("3", "Ba", "Sở A", "", "Tháng 9/2025", ""),
         ]
         let (fixed, notes) = RecognisedNumbers.repaired(lines)
-        #expect(fixed.map { $0[0].text } == ["TT", "A. PHẦN MỘT", "I NHÓM PHÁP LÝ", "1", "II NHÓM HẠ TẦNG", "2", "III NHÓM DỮ LIỆU", "3"])
+        #expect(
+            fixed.map { $0[0].text } == [
+                "TT", "A. PHẦN MỘT", "I NHÓM PHÁP LÝ", "1", "II NHÓM HẠ TẦNG", "2", "III NHÓM DỮ LIỆU", "3",
+            ])
         #expect(Set(notes.keys) == [4, 6])
         #expect(RecognisedNumbers.groupRow("Nhóm công tác") == nil)
     }
