@@ -83,32 +83,6 @@ extension ScanImage {
         return image
     }
 
-    /// The columns (pixel, from the left) crossed by a dark run at least `longest` tall: the
-    /// candidates for a table's vertical rules, a rule of several pixels given once, at its middle.
-    func verticalRules(longest: Int) -> [Int] {
-        var rules: [Int] = []
-        var first = -1
-        for x in 0...width {
-            var isRule = false
-            if x < width {
-                var run = 0
-                for y in 0..<height {
-                    run = pixels[y * width + x] < 160 ? run + 1 : 0
-                    if run >= longest {
-                        isRule = true
-                        break
-                    }
-                }
-            }
-            if isRule, first < 0 { first = x }
-            if !isRule, first >= 0 {
-                rules.append((first + x - 1) / 2)
-                first = -1
-            }
-        }
-        return rules
-    }
-
     /// Whether the rule at column `x` runs down from `top` to `bottom`: some pixel within two of it
     /// dark on nine rows in ten.
     func ruleCrosses(x: Int, top: Int, bottom: Int) -> Bool {

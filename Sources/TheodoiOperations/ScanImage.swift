@@ -51,24 +51,34 @@ struct ScanImage {
 
     /// The rows (pixel, from the top) crossed by a dark run at least `longest` long: a table's
     /// horizontal rules, a rule of several pixels' thickness given once, at its middle.
-    func horizontalRules(longest: Int) -> [Double] {
+    func horizontalRules(longest: Int) -> [Double] { rules(lines: height, length: width, longest: longest) { $0 * width + $1 } }
+
+    /// The columns (pixel, from the left) crossed by a dark run at least `longest` tall: the candidates
+    /// for a table's vertical rules, a rule of several pixels given once, at its middle.
+    func verticalRules(longest: Int) -> [Int] {
+        rules(lines: width, length: height, longest: longest) { $1 * width + $0 }.map { Int($0) }
+    }
+
+    /// The lines (rows or columns, `index(line, position)` giving a pixel) along which some dark run is
+    /// at least `longest` long, neighbouring lines taken as one rule at their middle.
+    private func rules(lines: Int, length: Int, longest: Int, index: (Int, Int) -> Int) -> [Double] {
         var rules: [Double] = []
         var first = -1
-        for y in 0...height {
+        for line in 0...lines {
             var isRule = false
-            if y < height {
+            if line < lines {
                 var run = 0
-                for x in 0..<width {
-                    run = pixels[y * width + x] < 160 ? run + 1 : 0
+                for position in 0..<length {
+                    run = pixels[index(line, position)] < 160 ? run + 1 : 0
                     if run >= longest {
                         isRule = true
                         break
                     }
                 }
             }
-            if isRule, first < 0 { first = y }
+            if isRule, first < 0 { first = line }
             if !isRule, first >= 0 {
-                rules.append(Double(first + y - 1) / 2)
+                rules.append(Double(first + line - 1) / 2)
                 first = -1
             }
         }
