@@ -148,6 +148,7 @@ public enum TheodoiApplication {
             throw error
         }
         await store.shutdown()
+        logger.info("theodoi đã dừng: không nhận thêm yêu cầu, các yêu cầu đang xử lý đã xong, cơ sở dữ liệu đã đóng")
     }
 }
 
@@ -226,12 +227,22 @@ struct StartupThenServe: Service {
             await announceAdmin(admin.email, admin.password)
         }
         guard let reminders else { return try await web.run() }
-        // The reminder pass runs beside the server on a timer and stops with it.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await web.run() }
-            group.addTask { try await cancelWhenGracefulShutdown { try await reminders.loop() } }
-            try await group.next()
-            group.cancelAll()
+        // The reminder pass runs beside the server on a timer. On SIGTERM or SIGINT both hear the
+        // graceful shutdown: the timer stops (a pass under way is abandoned between its claims, each
+        // of which is a transaction), and the server stops accepting and finishes the requests in
+        // flight. The group waits for the server; if the server stops first, the timer stops with it.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await web.run()
+                return true
+            }
+            group.addTask {
+                try await cancelWhenGracefulShutdown { await reminders.loop() }
+                return false
+            }
+            while let isServer = try await group.next() {
+                if isServer { group.cancelAll() }
+            }
         }
     }
 }
@@ -243,7 +254,8 @@ struct ReminderTimer: Sendable {
     let interval: Duration
     let logger: Logger
 
-    func loop() async throws {
+    /// Runs until cancelled, then returns (cancellation is how it is stopped, not a failure).
+    func loop() async {
         while !Task.isCancelled {
             let now = Date()
             do {
@@ -251,12 +263,11 @@ struct ReminderTimer: Sendable {
                 if outcome.claimed > 0 || outcome.unaddressed > 0 {
                     logger.info("reminder pass", metadata: ["outcome": "\(outcome.summary)"])
                 }
-            } catch is CancellationError {
-                return
             } catch {
+                if Task.isCancelled { return }
                 logger.error("reminder pass failed", metadata: ["error": "\(error)"])
             }
-            try await Task.sleep(for: interval)
+            do { try await Task.sleep(for: interval) } catch { return }
         }
     }
 }

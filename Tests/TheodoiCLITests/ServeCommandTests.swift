@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// `theodoi serve` as a person starts it: the built program, run with a port another program holds.
@@ -27,6 +30,64 @@ struct ServeCommandTests {
         #expect(run.output.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: database.path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test(
+        "SIGTERM or SIGINT while requests come in: the server finishes them, closes the database and exits 0 with one line",
+        arguments: [SIGTERM, SIGINT])
+    func stops(signal: Int32) async throws {
+        let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
+        let port = try #require(Listener.open().map { listener in
+            defer { listener.close() }
+            return listener.port
+        })
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-stop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = program
+        process.arguments = ["serve", "--port", String(port)]
+        process.currentDirectoryURL = folder
+        var variables = ProcessInfo.processInfo.environment.filter { !["DATABASE_URL", "HTTP_HOST", "HTTP_PORT"].contains($0.key) }
+        variables["DATABASE_URL"] = "sqlite:\(folder.appendingPathComponent("data.sqlite").path)"
+        process.environment = variables
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let seen = OutputBuffer()
+        output.fileHandleForReading.readabilityHandler = { seen.append($0.availableData) }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let started = Date()
+        while !seen.text.contains("đang chạy tại"), Date().timeIntervalSince(started) < 60, process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(seen.text.contains("đang chạy tại http://127.0.0.1:\(port)"))
+        // Requests under way when the signal arrives.
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/plans"))
+        let answered = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<24 {
+                group.addTask {
+                    if index == 8 { kill(process.processIdentifier, signal) }
+                    guard let (_, response) = try? await URLSession.shared.data(from: url) else { return 0 }
+                    return (response as? HTTPURLResponse)?.statusCode ?? 0
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+        let text = seen.text + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.components(separatedBy: "theodoi đã dừng").count == 2, "\(text)")
+        #expect(!text.contains("Error"), "\(text)")
+        #expect(!text.contains("Assertion"), "\(text)")
+        // Every request either had its answer or found the door closed; none was cut off with a 5xx.
+        #expect(answered.allSatisfy { $0 == 0 || $0 == 200 }, "\(answered)")
     }
 
     /// The `theodoi` program built beside this test bundle.
@@ -68,6 +129,14 @@ struct ServeCommandTests {
             String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), timedOut
         )
     }
+}
+
+/// What a running program has written so far.
+final class OutputBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
 
 /// A TCP socket listening on 127.0.0.1 at a port the system chose, standing for another program.
