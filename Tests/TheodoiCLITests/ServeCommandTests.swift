@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
 
 /// `theodoi serve` as a person starts it: the built program, run with a port another program holds.
 @Suite("theodoi serve")
@@ -37,10 +38,11 @@ struct ServeCommandTests {
         arguments: [SIGTERM, SIGINT])
     func stops(signal: Int32) async throws {
         let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
-        let port = try #require(Listener.open().map { listener in
-            defer { listener.close() }
-            return listener.port
-        })
+        let port = try #require(
+            Listener.open().map { listener in
+                defer { listener.close() }
+                return listener.port
+            })
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-stop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -48,7 +50,9 @@ struct ServeCommandTests {
         process.executableURL = program
         process.arguments = ["serve", "--port", String(port)]
         process.currentDirectoryURL = folder
-        var variables = ProcessInfo.processInfo.environment.filter { !["DATABASE_URL", "HTTP_HOST", "HTTP_PORT"].contains($0.key) }
+        var variables = ProcessInfo.processInfo.environment.filter {
+            !["DATABASE_URL", "HTTP_HOST", "HTTP_PORT"].contains($0.key)
+        }
         variables["DATABASE_URL"] = "sqlite:\(folder.appendingPathComponent("data.sqlite").path)"
         process.environment = variables
         let output = Pipe()
