@@ -78,6 +78,17 @@ public enum TheodoiApplication {
         }
         let logger = makeLogger(configuration)
         let store = try await SQLStore.open(configuration.database, logger: logger)
+        // One server per SQLite file (see `ServeLock`), found before anything is migrated or loaded.
+        var lock: ServeLock?
+        if case .sqliteFile(let path) = configuration.database {
+            do {
+                lock = try ServeLock.acquire(databasePath: path)
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+        }
+        defer { lock?.release() }
         let client = store.client
         let parser = CatalogueParser(directory: try AgencyDirectory.bundled())
         let converter = OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath)

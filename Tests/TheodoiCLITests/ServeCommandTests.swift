@@ -46,28 +46,8 @@ struct ServeCommandTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-stop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let process = Process()
-        process.executableURL = program
-        process.arguments = ["serve", "--port", String(port)]
-        process.currentDirectoryURL = folder
-        var variables = ProcessInfo.processInfo.environment.filter {
-            !["DATABASE_URL", "HTTP_HOST", "HTTP_PORT"].contains($0.key)
-        }
-        variables["DATABASE_URL"] = "sqlite:\(folder.appendingPathComponent("data.sqlite").path)"
-        process.environment = variables
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let seen = OutputBuffer()
-        output.fileHandleForReading.readabilityHandler = { seen.append($0.availableData) }
-        try process.run()
+        let (process, output, seen) = try await Self.start(program, port: port, in: folder)
         defer { if process.isRunning { process.terminate() } }
-        let started = Date()
-        while !seen.text.contains("đang chạy tại"), Date().timeIntervalSince(started) < 60, process.isRunning {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(seen.text.contains("đang chạy tại http://127.0.0.1:\(port)"))
         // Requests under way when the signal arrives.
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/plans"))
         let answered = await withTaskGroup(of: Int.self) { group in
@@ -92,6 +72,63 @@ struct ServeCommandTests {
         #expect(!text.contains("Assertion"), "\(text)")
         // Every request either had its answer or found the door closed; none was cut off with a 5xx.
         #expect(answered.allSatisfy { $0 == 0 || $0 == 200 }, "\(answered)")
+    }
+
+    @Test("a second server on the same SQLite file gives one line naming the first, and changes nothing")
+    func secondServer() async throws {
+        let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
+        let ports = try [0, 1].map { _ in
+            try #require(
+                Listener.open().map { listener in
+                    defer { listener.close() }
+                    return listener.port
+                })
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-second-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (first, _, _) = try await Self.start(program, port: ports[0], in: folder)
+        defer { first.terminate() }
+        let database = folder.appendingPathComponent("data.sqlite")
+        let before = try Data(contentsOf: database)
+        let second = try Self.run(
+            program, ["serve", "--port", String(ports[1])], in: folder, environment: ["DATABASE_URL": "sqlite:\(database.path)"])
+        #expect(!second.timedOut)
+        #expect(second.status != 0)
+        #expect(
+            second.error
+                == "Không khởi động được: cơ sở dữ liệu \(database.path) đang được một máy chủ theodoi khác dùng "
+                + "(tiến trình \(first.processIdentifier)). Mỗi tệp SQLite chỉ một máy chủ; muốn chạy nhiều máy chủ, "
+                + "hãy dùng PostgreSQL (DATABASE_URL=postgres://…).\n")
+        #expect(try Data(contentsOf: database) == before)
+        #expect(first.isRunning)
+    }
+
+    /// `theodoi serve` on `port` with a database in `folder`, once it says it listens.
+    static func start(
+        _ program: URL, port: Int, in folder: URL
+    ) async throws -> (process: Process, output: Pipe, seen: OutputBuffer) {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = ["serve", "--port", String(port)]
+        process.currentDirectoryURL = folder
+        var variables = ProcessInfo.processInfo.environment.filter {
+            !["DATABASE_URL", "HTTP_HOST", "HTTP_PORT"].contains($0.key)
+        }
+        variables["DATABASE_URL"] = "sqlite:\(folder.appendingPathComponent("data.sqlite").path)"
+        process.environment = variables
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let seen = OutputBuffer()
+        output.fileHandleForReading.readabilityHandler = { seen.append($0.availableData) }
+        try process.run()
+        let started = Date()
+        while !seen.text.contains("đang chạy tại"), Date().timeIntervalSince(started) < 60, process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (process, output, seen)
     }
 
     /// The `theodoi` program built beside this test bundle.
