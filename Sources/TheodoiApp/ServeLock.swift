@@ -18,17 +18,20 @@ final class ServeLock: Sendable {
         let path = databasePath + ".serve-lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw StartupFailure(message: "Không khởi động được: không mở được tệp khóa \(path) (\(String(cString: strerror(errno)))).")
+            throw StartupFailure(
+                message: "Không khởi động được: không mở được tệp khóa \(path) (\(String(cString: strerror(errno)))).")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var bytes = [UInt8](repeating: 0, count: 32)
             let count = read(descriptor, &bytes, bytes.count)
             _ = close(descriptor)
-            let holder = count > 0 ? String(decoding: bytes.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            let written = count > 0 ? String(decoding: bytes.prefix(count), as: UTF8.self) : ""
+            let holder = written.trimmingCharacters(in: .whitespacesAndNewlines)
             let process = Int(holder).map { " (tiến trình \($0))" } ?? ""
             throw StartupFailure(
-                message: "Không khởi động được: cơ sở dữ liệu \(databasePath) đang được một máy chủ theodoi khác dùng\(process). "
-                    + "Mỗi tệp SQLite chỉ một máy chủ; muốn chạy nhiều máy chủ, hãy dùng PostgreSQL (DATABASE_URL=postgres://…).")
+                message: "Không khởi động được: cơ sở dữ liệu \(databasePath) "
+                    + "đang được một máy chủ theodoi khác dùng\(process). Mỗi tệp SQLite chỉ một máy chủ; "
+                    + "muốn chạy nhiều máy chủ, hãy dùng PostgreSQL (DATABASE_URL=postgres://…).")
         }
         // The holder's process id, for the message another server gives.
         let pid = Array("\(getpid())\n".utf8)
