@@ -16,34 +16,87 @@ enum Migrations {
         M009_TextCorrections.migration, M010_Corrections.migration,
     ]
 
-    /// Applies the migrations the database has not seen; returns the versions applied.
-    @discardableResult
+    /// Applies the migrations the database has not seen; returns the versions applied. Several
+    /// programs starting at once on one database apply each migration once: on PostgreSQL they take
+    /// turns under an advisory lock (each migration its own transaction); on SQLite the whole run is
+    /// one transaction holding the write lock. A database that a newer theodoi has migrated
+    /// further than this one knows is refused (`NewerSchema`), before anything is changed.
     static func run(on sessions: any SQLSessions, now: String) async throws -> [Int] {
         try await sessions.withSession { database in
-            try await database.raw(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
-                """
-            ).run()
-            let applied = Set(
-                try await database.raw("SELECT version FROM schema_migrations").all().map {
-                    try $0.decode(column: "version", as: Int.self)
-                })
-            var done: [Int] = []
-            for migration in all where !applied.contains(migration.version) {
-                try await Transaction.run(on: database, backend: sessions.backend) { database in
-                    for statement in migration.statements(sessions.backend) {
-                        try await database.raw(SQLQueryString(statement)).run()
-                    }
-                    try await database.raw(
-                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))"
-                    ).run()
-                }
-                done.append(migration.version)
+            if sessions.backend == .postgres {
+                try await database.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(lockKey)))").run()
             }
-            return done
+            do {
+                // SQLite: the whole run is one transaction, taken with the write lock at once, so a
+                // second program waits for the first and then finds nothing left to do.
+                let done =
+                    sessions.backend == .sqlite
+                    ? try await Transaction.run(on: database, backend: .sqlite) { database in
+                        try await apply(on: database, backend: .sqlite, now: now, inTransaction: true)
+                    }
+                    : try await apply(on: database, backend: sessions.backend, now: now, inTransaction: false)
+                if sessions.backend == .postgres {
+                    try await database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(lockKey)))").run()
+                }
+                return done
+            } catch {
+                if sessions.backend == .postgres {
+                    try? await database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(lockKey)))").run()
+                }
+                throw error
+            }
         }
+    }
+
+    /// The advisory lock migrations take on PostgreSQL ("theodoi" in ASCII).
+    static let lockKey: Int64 = 0x74_68_65_6F_64_6F_69
+
+    private static func apply(
+        on database: any SQLDatabase, backend: SQLBackend, now: String, inTransaction: Bool
+    ) async throws -> [Int] {
+        try await database.raw(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
+            """
+        ).run()
+        let applied = Set(
+            try await database.raw("SELECT version FROM schema_migrations").all().map {
+                try $0.decode(column: "version", as: Int.self)
+            })
+        let known = all.map(\.version).max() ?? 0
+        if let newest = applied.max(), newest > known {
+            throw NewerSchema(database: newest, program: known)
+        }
+        var done: [Int] = []
+        for migration in all where !applied.contains(migration.version) {
+            let body: (any SQLDatabase) async throws -> Void = { database in
+                for statement in migration.statements(backend) {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+                try await database.raw(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))"
+                ).run()
+            }
+            if inTransaction {
+                try await body(database)
+            } else {
+                try await Transaction.run(on: database, backend: backend, body)
+            }
+            done.append(migration.version)
+        }
+        return done
+    }
+}
+
+/// A database migrated by a newer theodoi than the one running.
+public struct NewerSchema: Error, CustomStringConvertible {
+    /// The newest migration the database has, and the newest this program knows.
+    public var database: Int
+    public var program: Int
+    public var description: String {
+        "Cơ sở dữ liệu đã được một phiên bản theodoi mới hơn nâng cấp (lược đồ số \(database); phiên bản đang chạy "
+            + "chỉ biết đến số \(program)). Hãy chạy phiên bản mới hơn, hoặc khôi phục bản sao lưu trước khi nâng cấp."
     }
 }
 

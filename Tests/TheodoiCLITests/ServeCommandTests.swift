@@ -104,6 +104,28 @@ struct ServeCommandTests {
         #expect(first.isRunning)
     }
 
+    @Test("four programs migrating one new SQLite file at once all succeed, each migration applied once")
+    func migrateTogether() async throws {
+        let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("data.sqlite").path
+        let runs = try await withThrowingTaskGroup(of: (status: Int32, output: String, error: String, timedOut: Bool).self) {
+            group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try Self.run(program, ["migrate"], in: folder, environment: ["DATABASE_URL": "sqlite:\(database)"])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for run in runs {
+            #expect(run.status == 0, "\(run.error)")
+            #expect(run.output == "Cơ sở dữ liệu đã ở phiên bản mới nhất.\n")
+        }
+    }
+
     /// `theodoi serve` on `port` with a database in `folder`, once it says it listens.
     static func start(
         _ program: URL, port: Int, in folder: URL

@@ -30,20 +30,7 @@ enum Backends {
         _ body: (SQLStore) async throws -> R
     ) async throws -> R {
         let logger = Logger(label: "test")
-        let location: DatabaseLocation
-        var folder: URL?
-        switch name {
-        case "sqlite-file":
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-store-\(UUID().uuidString)")
-            folder = directory
-            location = .sqliteFile(path: directory.appendingPathComponent("test.sqlite").path)
-        case "postgres":
-            let base = ProcessInfo.processInfo.environment["THEODOI_TEST_POSTGRES_URL"] ?? ""
-            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-            location = try DatabaseLocation.parse(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)", defaultPath: "")
-        default:
-            location = .sqliteMemory
-        }
+        let (location, folder) = try Self.location(name)
         let store = try await SQLStore.open(location, logger: logger, now: now)
         defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
         let service = store.service
@@ -53,6 +40,23 @@ enum Backends {
         let result = try await body(store)
         await store.shutdown()
         return result
+    }
+
+    /// A new, empty database on the named backend, and the folder to remove after (SQLite file).
+    static func location(_ name: String) throws -> (DatabaseLocation, URL?) {
+        switch name {
+        case "sqlite-file":
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-store-\(UUID().uuidString)")
+            return (.sqliteFile(path: directory.appendingPathComponent("test.sqlite").path), directory)
+        case "postgres":
+            let base = ProcessInfo.processInfo.environment["THEODOI_TEST_POSTGRES_URL"] ?? ""
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            return (
+                try DatabaseLocation.parse(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)", defaultPath: ""), nil
+            )
+        default:
+            return (.sqliteMemory, nil)
+        }
     }
 
     static let directory: AgencyDirectory = {
