@@ -189,3 +189,33 @@ struct SendRemindersCommand: AsyncParsableCommand {
         print("Ngày \(today.vietnameseShort): \(outcome.summary)")
     }
 }
+
+/// `theodoi doctor`: what the installation has and lacks, and which feature each lack affects.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract:
+            "Kiểm tra cài đặt: cấu hình, cơ sở dữ liệu, lược đồ, dung lượng đĩa và các chương trình ngoài mỗi chức năng cần.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let checks = await Doctor.checks(try store.configuration())
+        for check in checks {
+            let mark =
+                switch check.status {
+                case .ok: "✓"
+                case .warning: "!"
+                case .failure: "✗"
+                }
+            print("\(mark) \(check.title): \(check.detail)")
+        }
+        let failures = checks.filter { $0.status == .failure }.count
+        let warnings = checks.filter { $0.status == .warning }.count
+        if failures > 0 {
+            print("Có \(failures) lỗi cần sửa trước khi chạy máy chủ.")
+            throw ExitCode(1)
+        }
+        print(warnings > 0 ? "Chạy được; \(warnings) mục thiếu làm hạn chế chức năng như nói ở trên." : "Mọi thứ sẵn sàng.")
+    }
+}

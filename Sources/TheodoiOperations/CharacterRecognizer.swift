@@ -52,7 +52,7 @@ public struct CharacterRecognizer: Sendable {
     }
 
     /// Whether Tesseract's data for `language` is installed where Debian puts it (or `TESSDATA_PREFIX`).
-    static func hasData(_ language: String) -> Bool {
+    public static func hasData(_ language: String) -> Bool {
         let folders =
             [ProcessInfo.processInfo.environment["TESSDATA_PREFIX"]].compactMap { $0 }
             + ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/local/share/tessdata"]

@@ -94,6 +94,12 @@ public struct NewerSchema: Error, CustomStringConvertible {
     /// The newest migration the database has, and the newest this program knows.
     public var database: Int
     public var program: Int
+
+    public init(database: Int, program: Int) {
+        self.database = database
+        self.program = program
+    }
+
     public var description: String {
         "Cơ sở dữ liệu đã được một phiên bản theodoi mới hơn nâng cấp (lược đồ số \(database); phiên bản đang chạy "
             + "chỉ biết đến số \(program)). Hãy chạy phiên bản mới hơn, hoặc khôi phục bản sao lưu trước khi nâng cấp."

@@ -58,6 +58,21 @@ public final class SQLStore: Sendable {
     /// Closes SQLite connections (PostgreSQL closes when its service stops).
     public func shutdown() async { await sessions.shutdown() }
 
+    /// The migrations the database has applied (none before the first) and those this program knows.
+    public func schemaVersions() async throws -> (applied: Set<Int>, known: [Int]) {
+        let applied = try await sessions.withSession { database in
+            do {
+                return Set(
+                    try await database.raw("SELECT version FROM schema_migrations").all().map {
+                        try $0.decode(column: "version", as: Int.self)
+                    })
+            } catch {
+                return Set<Int>()
+            }
+        }
+        return (applied, Migrations.all.map(\.version))
+    }
+
     /// Reads run on SQLite's reader connections when there are any.
     func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         if let sqlite = sessions as? SQLiteSessions { return try await sqlite.withReadSession(body) }

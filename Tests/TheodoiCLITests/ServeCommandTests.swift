@@ -126,6 +126,36 @@ struct ServeCommandTests {
         }
     }
 
+    @Test("doctor says what is missing and which feature it affects, and creates nothing")
+    func doctor() throws {
+        let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-doctor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("data/x.sqlite").path
+        // No external program on the PATH, no database yet.
+        let bare = try Self.run(
+            program, ["doctor"], in: folder,
+            environment: ["DATABASE_URL": "sqlite:\(database)", "PATH": folder.path, "SENDMAIL": "", "SOFFICE": ""])
+        #expect(bare.status == 0, "\(bare.error)")
+        #expect(bare.output.contains("! Cơ sở dữ liệu: tệp SQLite \(database) chưa có"))
+        #expect(bare.output.contains("! LibreOffice: không có: không in được báo cáo ra PDF"))
+        #expect(
+            bare.output.contains(
+                "! poppler: không có: không nạp được danh mục từ tệp PDF (Debian: apt-get install poppler-utils)"))
+        #expect(bare.output.contains("! Tesseract (tiếng Việt): không có"))
+        #expect(bare.output.contains("! Thư điện tử: tắt"))
+        #expect(bare.output.hasSuffix("mục thiếu làm hạn chế chức năng như nói ở trên.\n"))
+        #expect(!FileManager.default.fileExists(atPath: database))
+        // Migrated, the database and its schema are checked.
+        let migrated = try Self.run(program, ["migrate"], in: folder, environment: ["DATABASE_URL": "sqlite:\(database)"])
+        #expect(migrated.status == 0)
+        let ready = try Self.run(program, ["doctor"], in: folder, environment: ["DATABASE_URL": "sqlite:\(database)"])
+        #expect(ready.output.contains("✓ Cơ sở dữ liệu: kết nối được (SQLite, \(database))"))
+        #expect(ready.output.contains("✓ Lược đồ: đã ở phiên bản mới nhất"))
+        #expect(ready.output.contains("Dung lượng đĩa: thư mục dữ liệu"))
+    }
+
     /// `theodoi serve` on `port` with a database in `folder`, once it says it listens.
     static func start(
         _ program: URL, port: Int, in folder: URL
