@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The lock a server holds on its SQLite file for as long as it runs (`flock` on a file beside it,
 /// released by the system when the process ends, however it ends). Each server keeps its own page
 /// cache, emptied by its own writes: a second server on the same file would show pages the first

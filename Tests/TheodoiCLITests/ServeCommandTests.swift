@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `theodoi serve` as a person starts it: the built program, run with a port another program holds.
 @Suite("theodoi serve")
 struct ServeCommandTests {
@@ -49,13 +45,11 @@ struct ServeCommandTests {
         let (process, output, seen) = try await Self.start(program, port: port, in: folder)
         defer { if process.isRunning { process.terminate() } }
         // Requests under way when the signal arrives.
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)/plans"))
         let answered = await withTaskGroup(of: Int.self) { group in
             for index in 0..<24 {
                 group.addTask {
                     if index == 8 { kill(process.processIdentifier, signal) }
-                    guard let (_, response) = try? await URLSession.shared.data(from: url) else { return 0 }
-                    return (response as? HTTPURLResponse)?.statusCode ?? 0
+                    return Self.status(port: port, path: "/plans")
                 }
             }
             return await group.reduce(into: [Int]()) { $0.append($1) }
@@ -71,7 +65,8 @@ struct ServeCommandTests {
         #expect(!text.contains("Error"), "\(text)")
         #expect(!text.contains("Assertion"), "\(text)")
         // Every request either had its answer or found the door closed; none was cut off with a 5xx.
-        #expect(answered.allSatisfy { $0 == 0 || $0 == 200 }, "\(answered)")
+        #expect(answered.allSatisfy { $0 < 500 }, "\(answered)")
+        #expect(answered.contains { $0 > 0 }, "\(answered)")
     }
 
     @Test("a second server on the same SQLite file gives one line naming the first, and changes nothing")
@@ -221,6 +216,43 @@ struct ServeCommandTests {
             process.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
             String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), timedOut
         )
+    }
+}
+
+extension ServeCommandTests {
+    /// The status of `GET path` on 127.0.0.1:`port` (HTTP/1.1 over a plain socket), 0 when no
+    /// answer came.
+    static func status(port: Int, path: String) -> Int {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { return 0 }
+        defer { _ = Foundation.close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return 0 }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        guard write(descriptor, request, request.count) == request.count else { return 0 }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while answer.count < 64 {
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            answer += buffer.prefix(count)
+        }
+        // "HTTP/1.1 200 OK"
+        let line = String(decoding: answer.prefix(while: { $0 != 0x0D }), as: UTF8.self)
+        let parts = line.split(separator: " ")
+        return parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
     }
 }
 
