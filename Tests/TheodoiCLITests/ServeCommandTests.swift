@@ -34,11 +34,7 @@ struct ServeCommandTests {
         arguments: [SIGTERM, SIGINT])
     func stops(signal: Int32) async throws {
         let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
-        let port = try #require(
-            Listener.open().map { listener in
-                defer { listener.close() }
-                return listener.port
-            })
+        let port = try #require(Listener.freePort())
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-stop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -72,13 +68,7 @@ struct ServeCommandTests {
     @Test("a second server on the same SQLite file gives one line naming the first, and changes nothing")
     func secondServer() async throws {
         let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
-        let ports = try [0, 1].map { _ in
-            try #require(
-                Listener.open().map { listener in
-                    defer { listener.close() }
-                    return listener.port
-                })
-        }
+        let ports = try [0, 1].map { _ in try #require(Listener.freePort()) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-second-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -299,4 +289,11 @@ struct Listener {
     }
 
     func close() { _ = Foundation.close(descriptor) }
+
+    /// A port no program listens on just now (the system's choice, let go at once).
+    static func freePort() -> Int? {
+        guard let listener = open() else { return nil }
+        defer { listener.close() }
+        return listener.port
+    }
 }
