@@ -137,7 +137,15 @@ final class PostgresSessions: SQLSessions {
             let database = connection.sql(queryLogLevel: nil)
             if needsSchema, let schema {
                 // The name was checked to be letters, digits and underscores when the URL was read.
-                try await database.raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: schema)").run()
+                do {
+                    try await database.raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: schema)").run()
+                } catch {
+                    // Programs starting together may create it at the same moment: PostgreSQL then
+                    // refuses all but one with a unique violation, and the schema is there.
+                    let made = try await database.raw("SELECT 1 AS made FROM pg_namespace WHERE nspname = \(bind: schema)")
+                        .first()
+                    guard made != nil else { throw error }
+                }
                 self.schemaReady.withLock { $0 = true }
             }
             return try await body(database)
