@@ -22,7 +22,9 @@ enum Migrations {
     /// one transaction holding the write lock. A database that a newer theodoi has migrated
     /// further than this one knows is refused (`NewerSchema`), before anything is changed.
     static func run(on sessions: any SQLSessions, now: String) async throws -> [Int] {
-        try await sessions.withSession { database in
+        // One lock per schema: programs on different schemas of one database do not wait for each other.
+        let lockKey = lockKey(schema: (sessions as? PostgresSessions)?.schema)
+        return try await sessions.withSession { database in
             if sessions.backend == .postgres {
                 try await database.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(lockKey)))").run()
             }
@@ -48,8 +50,16 @@ enum Migrations {
         }
     }
 
-    /// The advisory lock migrations take on PostgreSQL ("theodoi" in ASCII).
-    static let lockKey: Int64 = 0x74_68_65_6F_64_6F_69
+    /// The advisory lock migrations take on PostgreSQL: "theodoi" in ASCII, mixed with the schema's
+    /// name (FNV-1a) when there is one.
+    static func lockKey(schema: String?) -> Int64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in (schema ?? "").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int64(bitPattern: (schema == nil ? 0 : hash) ^ 0x74_68_65_6F_64_6F_69)
+    }
 
     private static func apply(
         on database: any SQLDatabase, backend: SQLBackend, now: String, inTransaction: Bool
