@@ -23,7 +23,7 @@ public struct CharacterRecognizer: Sendable {
     /// The most pages recognised (an appendix has tens; a scan of more is refused before any work).
     public static let maximumPages = 60
     /// The resolution pages are rendered at.
-    public var dotsPerInch = 300
+    static let dotsPerInch = 300
     /// The longest side an image may have (pixels).
     static let maximumSide = 4_000
 
@@ -135,7 +135,7 @@ public struct CharacterRecognizer: Sendable {
             }
             // 300 dpi, less for a page so large that it would pass the longest side allowed.
             let resolution = min(
-                Double(dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? Double(dotsPerInch))
+                Double(Self.dotsPerInch), longest.map { Double(Self.maximumSide) * 72 / max($0, 1) } ?? Double(Self.dotsPerInch))
             // One page more than allowed, to tell a scan that is too long without rendering all of it.
             let result = try await ExternalCommand.run(
                 pdftoppm,
@@ -216,14 +216,14 @@ public struct CharacterRecognizer: Sendable {
             let scanned = ScanImage(pgm: [UInt8](bytes))
         else {
             let hocr = try await run(image, output: folder.appendingPathComponent("ocr-\(index)"), pageIndex: index)
-            return HOCRReader.pages(hocr, dotsPerInch: Double(dotsPerInch))
+            return HOCRReader.pages(hocr, dotsPerInch: Double(Self.dotsPerInch))
         }
         var page = scanned.levelled(slope: scanned.tilt())
         let found = page.regions()
-        page.removeRules(longest: dotsPerInch * 2 / 5)
+        page.removeRules(longest: Self.dotsPerInch * 2 / 5)
         let paper = page.paper
-        let scale = 72 / Double(dotsPerInch)
-        let smaller = dotsPerInch * 2 / 3
+        let scale = 72 / Double(Self.dotsPerInch)
+        let smaller = Self.dotsPerInch * 2 / 3
         var regions: [ScanImage.Region] = []
         var list: [String] = []
         var smallList: [String] = []
@@ -233,8 +233,10 @@ public struct CharacterRecognizer: Sendable {
             try Data(cut.pgm).write(to: cell)
             list.append(cell.path)
             let small = folder.appendingPathComponent("cell-\(index)-\(list.count)-small.pgm")
-            try Data(cut.scaled(toWidth: cut.width * smaller / dotsPerInch, height: cut.height * smaller / dotsPerInch).pgm)
-                .write(to: small)
+            try Data(
+                cut.scaled(toWidth: cut.width * smaller / Self.dotsPerInch, height: cut.height * smaller / Self.dotsPerInch).pgm
+            )
+            .write(to: small)
             smallList.append(small.path)
             regions.append(region)
         }
@@ -247,7 +249,7 @@ public struct CharacterRecognizer: Sendable {
         try Data((smallList.joined(separator: "\n") + "\n").utf8).write(to: smallInput)
         var cells = HOCRReader.pages(
             try await run(input, output: folder.appendingPathComponent("ocr-\(index)"), pageIndex: index),
-            dotsPerInch: Double(dotsPerInch), straighten: false)
+            dotsPerInch: Double(Self.dotsPerInch), straighten: false)
         guard cells.count == regions.count else {
             throw Failure(description: "Không nhận dạng được trang \(index + 1) của bản quét (ảnh hỏng hoặc không đọc được).")
         }
@@ -259,7 +261,7 @@ public struct CharacterRecognizer: Sendable {
                 try await run(
                     input, output: folder.appendingPathComponent("ocr-\(index)-second"), pageIndex: index,
                     language: secondLanguage),
-                dotsPerInch: Double(dotsPerInch), straighten: false)
+                dotsPerInch: Double(Self.dotsPerInch), straighten: false)
             let third = HOCRReader.pages(
                 try await run(
                     smallInput, output: folder.appendingPathComponent("ocr-\(index)-small"), pageIndex: index,
@@ -295,7 +297,7 @@ public struct CharacterRecognizer: Sendable {
         let language = language ?? self.language
         let result = try await ExternalCommand.run(
             tesseract,
-            [input.path, output.path, "-l", language, "--dpi", String(dotsPerInch ?? self.dotsPerInch), "--psm", "6", "hocr"],
+            [input.path, output.path, "-l", language, "--dpi", String(dotsPerInch ?? Self.dotsPerInch), "--psm", "6", "hocr"],
             environment: ["OMP_THREAD_LIMIT": "1"], timeout: pageTimeout)
         guard result.status == 0, let hocr = try? Data(contentsOf: output.appendingPathExtension("hocr")) else {
             if result.output.contains("Failed loading language") || result.output.contains("\(language).traineddata") {

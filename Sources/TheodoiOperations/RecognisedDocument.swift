@@ -225,7 +225,6 @@ public struct RecognisedDocument: Sendable, Hashable {
             finding.confidence = Int(HOCRReader.disputed)
             findings.append(finding)
             lowest[line]?[column] = nil
-            cut[line, default: [:]][column] = variant
         }
         for (line, notes) in repairs.sorted(by: { $0.key < $1.key }) {
             for note in notes {
