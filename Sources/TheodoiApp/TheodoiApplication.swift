@@ -17,51 +17,20 @@ public enum TheodoiApplication {
     public static func withStore<R: Sendable>(
         _ configuration: AppConfiguration, _ body: @escaping @Sendable (Toolbox) async throws -> R
     ) async throws -> R {
-        let logger = makeLogger(configuration)
-        let store = try await SQLStore.open(configuration.database, logger: logger)
-        let client = store.client
-        let converter = OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath)
-        let toolbox = Toolbox(
-            store: client,
-            importer: CatalogueImporter(
-                store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()), converter: converter,
-                pdfText: PDFTextExtractor.locate(searchPath: configuration.searchPath),
-                recognizer: CharacterRecognizer.locate(searchPath: configuration.searchPath)),
-            accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts), progress: store.progress,
-            reports: store.reports, reminders: store.reminders, outbox: store.outbox, outbound: outbound(store, configuration),
-            converter: converter)
-        do {
-            let result = try await run(store: store, client: client) { try await body(toolbox) }
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
-    }
-
-    /// Migrates and runs `work`, with the store's service (PostgreSQL) running beside it when there is one.
-    private static func run<R: Sendable>(
-        store: SQLStore, client: StoreClient, _ work: @escaping @Sendable () async throws -> R
-    ) async throws -> R {
-        guard let service = store.service else {
+        try await withDatabase(configuration.database, logger: makeLogger(configuration)) { store in
+            let client = store.client
+            let converter = OfficeConverter.locate(configured: configuration.soffice, searchPath: configuration.searchPath)
+            let toolbox = Toolbox(
+                store: client,
+                importer: CatalogueImporter(
+                    store: client, parser: CatalogueParser(directory: try AgencyDirectory.bundled()), converter: converter,
+                    pdfText: PDFTextExtractor.locate(searchPath: configuration.searchPath),
+                    recognizer: CharacterRecognizer.locate(searchPath: configuration.searchPath)),
+                accounts: accounts(store, configuration), audit: AuditVerifier(store: store.accounts),
+                progress: store.progress, reports: store.reports, reminders: store.reminders, outbox: store.outbox,
+                outbound: outbound(store, configuration), converter: converter)
             try await client.migrate()
-            return try await work()
-        }
-        return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await service.run()
-                return nil
-            }
-            group.addTask {
-                try await client.migrate()
-                return try await work()
-            }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw CancellationError()
+            return try await body(toolbox)
         }
     }
 

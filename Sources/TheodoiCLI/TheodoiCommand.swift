@@ -7,7 +7,8 @@ public struct TheodoiCommand: AsyncParsableCommand {
         abstract: "Theo dõi, đôn đốc việc thực hiện các nhiệm vụ được giao trong một quyết định.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CatalogCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self,
-            ExportCommand.self, ReportCommand.self, SendRemindersCommand.self, DoctorCommand.self,
+            ExportCommand.self, ReportCommand.self, SendRemindersCommand.self, DoctorCommand.self, BackupCommand.self,
+            RestoreCommand.self, CopyDataCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

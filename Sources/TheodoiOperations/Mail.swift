@@ -127,17 +127,25 @@ public struct OutboxDelivery: Sendable {
     public var webhook: WebhookPoster?
     public var settings: MailSettings
 
+    /// The time, read as each message is leased (injected).
+    public var clock: @Sendable () -> Date
+
     public static let backoff: [TimeInterval] = [60, 300, 1_800, 7_200, 21_600]
-    /// Messages leased at a time: a pass that dies holds at most this many until their lease lapses.
-    public static let batch = 5
-    /// How long a lease lasts: longer than a batch takes to hand over.
+    /// How long a lease lasts, from the moment one message is taken: longer than one hand-over takes.
+    /// Each message is leased on its own, so a slow mailer never lets a lease lapse on a message
+    /// that waits its turn (seen: a second pass sent the last two of 60 again when the whole batch
+    /// shared one lease from the start of the pass).
     public static let lease: TimeInterval = 300
 
-    public init(outbox: OutboxStore, mailer: Mailer?, webhook: WebhookPoster? = nil, settings: MailSettings) {
+    public init(
+        outbox: OutboxStore, mailer: Mailer?, webhook: WebhookPoster? = nil, settings: MailSettings,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.outbox = outbox
         self.mailer = mailer
         self.webhook = webhook
         self.settings = settings
+        self.clock = clock
     }
 
     /// What one delivery round did.
@@ -148,14 +156,16 @@ public struct OutboxDelivery: Sendable {
         public init() {}
     }
 
-    /// Delivers what is due at `now`, at most `limit` messages.
-    public func deliver(now: Date, limit: Int = 500) async throws -> Outcome {
+    /// Delivers what is due at `now`, at most `limit` messages, one lease at a time: each message
+    /// is taken at `now` plus the time the pass has run so far, and leased from then.
+    public func deliver(now start: Date, limit: Int = 500) async throws -> Outcome {
         var outcome = Outcome()
         var left = limit
+        let began = clock()
         while left > 0 {
+            let now = start.addingTimeInterval(max(0, clock().timeIntervalSince(began)))
             let leased = try await outbox.lease(
-                now.ISO8601Format(), now.addingTimeInterval(OutboxDelivery.lease).ISO8601Format(),
-                min(OutboxDelivery.batch, left))
+                now.ISO8601Format(), now.addingTimeInterval(OutboxDelivery.lease).ISO8601Format(), 1)
             if leased.isEmpty { break }
             left -= leased.count
             for message in leased {

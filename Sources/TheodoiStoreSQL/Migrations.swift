@@ -21,7 +21,7 @@ enum Migrations {
     /// turns under an advisory lock (each migration its own transaction); on SQLite the whole run is
     /// one transaction holding the write lock. A database that a newer theodoi has migrated
     /// further than this one knows is refused (`NewerSchema`), before anything is changed.
-    static func run(on sessions: any SQLSessions, now: String) async throws -> [Int] {
+    static func run(on sessions: any SQLSessions, now: String, upTo last: Int = .max) async throws -> [Int] {
         // One lock per schema: programs on different schemas of one database do not wait for each other.
         let lockKey = lockKey(schema: (sessions as? PostgresSessions)?.schema)
         return try await sessions.withSession { database in
@@ -34,9 +34,9 @@ enum Migrations {
                 let done =
                     sessions.backend == .sqlite
                     ? try await Transaction.run(on: database, backend: .sqlite) { database in
-                        try await apply(on: database, backend: .sqlite, now: now, inTransaction: true)
+                        try await apply(on: database, backend: .sqlite, now: now, upTo: last, inTransaction: true)
                     }
-                    : try await apply(on: database, backend: sessions.backend, now: now, inTransaction: false)
+                    : try await apply(on: database, backend: sessions.backend, now: now, upTo: last, inTransaction: false)
                 if sessions.backend == .postgres {
                     try await database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(lockKey)))").run()
                 }
@@ -62,7 +62,7 @@ enum Migrations {
     }
 
     private static func apply(
-        on database: any SQLDatabase, backend: SQLBackend, now: String, inTransaction: Bool
+        on database: any SQLDatabase, backend: SQLBackend, now: String, upTo last: Int, inTransaction: Bool
     ) async throws -> [Int] {
         try await database.raw(
             """
@@ -79,7 +79,7 @@ enum Migrations {
             throw NewerSchema(database: newest, program: known)
         }
         var done: [Int] = []
-        for migration in all where !applied.contains(migration.version) {
+        for migration in all where !applied.contains(migration.version) && migration.version <= last {
             let body: (any SQLDatabase) async throws -> Void = { database in
                 for statement in migration.statements(backend) {
                     try await database.raw(SQLQueryString(statement)).run()

@@ -122,6 +122,51 @@ struct ReminderEmailTests {
         }
     }
 
+    @Test("a slow mailer: a second pass 320 s later sends nothing the first still holds", arguments: Backends.all)
+    func slowMailer(backend: String) async throws {
+        try await Backends.withSQLStore(backend) { store in
+            _ = try await ReminderPassTests.setUp(store)
+            let queueOnly = ReminderPass(
+                store: store.client, users: store.accounts.users, reminders: store.reminders,
+                snapshots: PlanSnapshots(store: store.client, progress: store.progress),
+                outbound: ReminderPass.Outbound(outbox: store.outbox, settings: Self.settings, mailer: nil))
+            let queued = try await queueOnly.run(today: Self.date("2025-09-29"), at: "2025-09-29T01:00:00Z").emailsQueued
+            #expect(queued >= 3)
+            let start = try #require(try? Date("2025-09-29T01:00:01Z", strategy: .iso8601))
+            // Each hand-over takes 6 s on the first pass's clock; a second pass starts 320 s after the
+            // first, while the first is still sending, and runs to the end before the first goes on.
+            let clock = Mutex(start)
+            let mail = Outbox()
+            let second = OutboxDelivery(outbox: store.outbox, mailer: mail.mailer, settings: Self.settings, clock: { start })
+            let secondSent = Mutex(0)
+            let slow = Mailer { bytes, recipient in
+                let now = clock.withLock { time in
+                    time = time.addingTimeInterval(6)
+                    return time
+                }
+                mail.sent.withLock { $0.append((recipient, String(decoding: bytes, as: UTF8.self))) }
+                if now.timeIntervalSince(start) >= 320, secondSent.withLock({ $0 }) == 0 {
+                    let sent = try await second.deliver(now: start.addingTimeInterval(320)).sent
+                    secondSent.withLock { $0 = max(1, sent) }
+                }
+            }
+            let first = OutboxDelivery(
+                outbox: store.outbox, mailer: slow, settings: Self.settings, clock: { clock.withLock { $0 } })
+            // More messages than 320 s of hand-overs, so the second pass starts while the first holds some.
+            let many = max(queued, 60)
+            for index in queued..<many {
+                _ = try await store.outbox.queueDigest(
+                    "slow:\(index)",
+                    OutboxMessage(userID: nil, to: "thu\(index)@gialai.gov.vn", subject: "Nhắc việc \(index)", body: "Nội dung"),
+                    [], "2025-09-29T01:00:00Z")
+            }
+            let firstSent = try await first.deliver(now: start).sent
+            let ids = mail.sent.withLock { $0.compactMap { $0.1.firstMatch(of: /Message-ID: <outbox-(\d+)\./)?.output.1 } }
+            #expect(ids.count == Set(ids).count, "a message went twice: \(ids.count) sends of \(Set(ids).count) messages")
+            #expect(firstSent + (secondSent.withLock { $0 }) >= many - 1)
+        }
+    }
+
     @Test("a plan's webhook gets each reminder once as signed JSON; a failing receiver is retried", arguments: Backends.all)
     func webhook(backend: String) async throws {
         try await Backends.withSQLStore(backend) { store in

@@ -36,10 +36,15 @@ enum Backends {
         let service = store.service
         let running = Task { try await service?.run() }
         defer { running.cancel() }
-        try await store.client.migrate()
-        let result = try await body(store)
-        await store.shutdown()
-        return result
+        do {
+            try await store.client.migrate()
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
     }
 
     /// A new, empty database on the named backend, and the folder to remove after (SQLite file).
