@@ -24,7 +24,7 @@ struct BackupCreateCommand: AsyncParsableCommand {
             let manifest = try await TheodoiApplication.backup(
                 try store.configuration(), to: URL(fileURLWithPath: output))
             print("Đã sao lưu vào \(output).")
-            manifest.summary.forEach { print($0) }
+            for line in manifest.summary { print(line) }
         } catch let error as BackupError {
             throw fail(error.message)
         }
@@ -41,7 +41,7 @@ struct BackupVerifyCommand: AsyncParsableCommand {
         do {
             let manifest = try TheodoiApplication.verifyBackup(URL(fileURLWithPath: file))
             print("Tệp sao lưu nguyên vẹn.")
-            manifest.summary.forEach { print($0) }
+            for line in manifest.summary { print(line) }
         } catch let error as BackupError {
             throw fail(error.message)
         }
@@ -81,8 +81,13 @@ struct CopyDataCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let outcome = try await TheodoiApplication.copyData(
-                from: from, to: to, configuration: try StoreOptions().configuration())
+            let configuration: AppConfiguration
+            do {
+                configuration = try AppConfiguration.load(overrides: [:])
+            } catch {
+                throw ValidationError(error.description)
+            }
+            let outcome = try await TheodoiApplication.copyData(from: from, to: to, configuration: configuration)
             try report(
                 outcome,
                 verb:
@@ -96,7 +101,7 @@ struct CopyDataCommand: AsyncParsableCommand {
 
 private func report(_ outcome: TheodoiApplication.RestoreOutcome, verb: String) throws {
     print("\(verb): \(outcome.manifest.rowCount) dòng, số dòng từng bảng khớp bản kê.")
-    outcome.manifest.summary.forEach { print($0) }
+    for line in outcome.manifest.summary { print(line) }
     if outcome.audit.broken != nil { throw fail(outcome.audit.summary) }
     print(outcome.audit.summary)
     print("Mọi phiên đăng nhập cũ không được chuyển: người dùng đăng nhập lại.")

@@ -69,7 +69,7 @@ struct BackupWriter {
         try flush()
         let result = manifest(bytes, hasher.finalize().map { String(format: "%02x", $0) }.joined())
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var line = Data(#"{"manifest":"#.utf8)
         line.append(try encoder.encode(result))
         line.append(Data("}\n".utf8))
