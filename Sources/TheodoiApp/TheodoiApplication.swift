@@ -90,7 +90,12 @@ public enum TheodoiApplication {
             store: client, views: views, renderer: renderer, accounts: accounts,
             reporting: Reporting(progress: store.progress, views: views, today: today, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
-                views: views, reports: store.reports, converter: converter, today: today),
+                views: views, reports: store.reports, converter: converter, today: today,
+                auditHead: {
+                    try await store.accounts.auditLog(AuditFilter(limit: 1)).entries.first.map {
+                        AuditHead(sequence: $0.sequence, hash: $0.hash)
+                    }
+                }),
             importer: importer, reminders: store.reminders, outbox: store.outbox,
             emailEnabled: !configuration.sendmail.isEmpty, today: today,
             pageCacheEntries: configuration.pageCacheEntries,

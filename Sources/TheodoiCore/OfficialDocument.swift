@@ -194,6 +194,9 @@ public struct OfficialDocument: Sendable, Hashable {
     /// "Nơi nhận:" lines.
     public var recipients: [String]
     public var appendix: Appendix?
+    /// A line under the signature on an issued copy that ties it to the system's audit log (its
+    /// last entry and hash when the copy was issued), so a log cut short afterwards shows.
+    public var verification: String?
 
     public init(
         format: Format, issuerLines: [String], number: String, placeAndDate: String, kind: String, subject: [String],
@@ -272,6 +275,10 @@ public struct OfficialDocument: Sendable, Hashable {
         lines.append("")
         lines.append("Nơi nhận:")
         lines += recipients.indices.map(recipientLine)
+        if let verification {
+            lines.append("")
+            lines.append(verification)
+        }
         if let appendix {
             lines.append("")
             lines.append(appendix.title)

@@ -54,6 +54,9 @@ public enum DOCXWriter {
             }
         }
         xml += signature(document)
+        if let verification = document.verification {
+            xml += paragraph([Text(verification, italic: true, size: 18)], align: "left", before: 240)
+        }
         if let appendix = document.appendix {
             xml += sectionBreak(landscape: false)
             xml += appendixTable(appendix)

@@ -75,7 +75,7 @@ public struct PeriodicReportRequest: Sendable, Hashable {
 /// Only what the office accepted is a result; a returned or pending report is outstanding and
 /// said so. Every sentence about a task names its source (`OfficialDocument.Source`).
 public struct PeriodicReport: Sendable {
-    public let document: OfficialDocument
+    public var document: OfficialDocument
     /// The appendix as a spreadsheet table (the same rows as the document's appendix).
     public let appendixTable: ExportTable
     /// "Báo cáo quý IV/2025 (tính đến ngày 14/12/2025)": how lists and file names call it.

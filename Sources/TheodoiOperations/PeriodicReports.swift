@@ -66,14 +66,18 @@ public struct PeriodicReports: Sendable {
     public var converter: OfficeConverter?
     /// Today in Vietnam.
     public var today: @Sendable () -> LocalDate
+    /// The audit log's last entry, printed on every issued copy (nil: the log is empty).
+    public var auditHead: @Sendable () async throws -> AuditHead?
 
     public init(
-        views: PlanViews, reports: ReportStore, converter: OfficeConverter?, today: @escaping @Sendable () -> LocalDate
+        views: PlanViews, reports: ReportStore, converter: OfficeConverter?, today: @escaping @Sendable () -> LocalDate,
+        auditHead: @escaping @Sendable () async throws -> AuditHead? = { nil }
     ) {
         self.views = views
         self.reports = reports
         self.converter = converter
         self.today = today
+        self.auditHead = auditHead
     }
 
     /// A composed report with the plan it belongs to and the request it answers.
@@ -262,8 +266,9 @@ public struct PeriodicReports: Sendable {
     public func issue(
         slug: String, form: PeriodicReportForm, actor: AuditActor, html: @Sendable (Composed) -> [UInt8]
     ) async throws -> IssuedReportRecord {
-        let composed = try await compose(slug: slug, form: form)
+        var composed = try await compose(slug: slug, form: form)
         if let problem = try await issueProblems(composed).first { throw problem }
+        composed.report.document.verification = try await auditHead()?.verificationLine
         let base = PeriodicReports.fileBase(composed)
         let docx = try DOCXWriter.bytes(composed.report.document)
         var files = [

@@ -53,15 +53,6 @@ public struct BackupManifest: Sendable, Equatable, Codable {
         }
     }
 
-    public struct AuditHead: Sendable, Equatable, Codable {
-        public var sequence: Int
-        public var hash: String
-        public init(sequence: Int, hash: String) {
-            self.sequence = sequence
-            self.hash = hash
-        }
-    }
-
     public static let formatName = "theodoi-backup"
     public static let currentFormatVersion = 1
 
@@ -85,4 +76,21 @@ public struct BackupError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// The audit log's last entry: its number and the hash that seals it and everything before it.
+/// Printed in every backup manifest and every issued report, so a log cut short afterwards is
+/// detectable from outside the database.
+public struct AuditHead: Sendable, Equatable, Codable {
+    public var sequence: Int
+    public var hash: String
+    public init(sequence: Int, hash: String) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+
+    /// The line an issued report carries.
+    public var verificationLine: String {
+        "Mã kiểm chứng: nhật ký hệ thống theodoi đến mục số \(sequence), mã băm \(hash)."
+    }
 }

@@ -58,7 +58,7 @@ extension SQLStore {
         }
         let head = try await database.raw("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1").first()
             .map {
-                BackupManifest.AuditHead(
+                AuditHead(
                     sequence: try $0.decode(column: "sequence", as: Int.self),
                     hash: try $0.decode(column: "hash", as: String.self))
             }

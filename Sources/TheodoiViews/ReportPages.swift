@@ -272,7 +272,11 @@ public enum OfficialDocumentHTML {
         for index in document.recipients.indices { html += "<p>\(escape(document.recipientLine(index)))</p>" }
         html += "</td><td class=\"doc-signer\">"
         for line in document.signatureAuthority { html += "<p><strong>\(escape(line))</strong></p>" }
-        html += "<p class=\"doc-sign-space\"></p><p><strong>\(escape(document.signer))</strong></p></td></tr></table></section>"
+        html += "<p class=\"doc-sign-space\"></p><p><strong>\(escape(document.signer))</strong></p></td></tr></table>"
+        if let verification = document.verification {
+            html += "<p class=\"doc-verification\"><em>\(escape(verification))</em></p>"
+        }
+        html += "</section>"
         if let appendix = document.appendix {
             html += "<section class=\"doc-appendix\"><p class=\"doc-kind\"><strong>\(escape(appendix.title))</strong></p>"
             html += "<p class=\"doc-subject\"><em>\(escape(appendix.subtitle))</em></p><table class=\"doc-table\"><colgroup>"

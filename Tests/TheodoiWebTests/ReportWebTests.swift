@@ -118,6 +118,7 @@ struct ReportWebTests {
             let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
             #expect(try await world.reports.issuedReports(plan.id).isEmpty)
             // Confirmed: three files with their SHA-256, an audit entry.
+            let head = try #require(try await world.accounts.store.auditLog(AuditFilter(limit: 1)).entries.first)
             let issued = try await HTTP.post(monitor, "/plans/343-qd-tu/report/issue", fields + [("confirm", "yes")])
             #expect(issued.status == .found)
             let records = try await world.reports.issuedReports(plan.id)
@@ -139,10 +140,18 @@ struct ReportWebTests {
                 #expect(download.2[.eTag] == "\"\(file.sha256)\"")
                 originals[file.id] = download.1
             }
-            #expect(originals[record.files[0].id] == docx.1)
+            // The issued copy is the draft plus one line under the signature tying it to the audit log
+            // as it stood when it was issued (a log cut short afterwards shows against it).
+            let verification =
+                "Mã kiểm chứng: nhật ký hệ thống theodoi đến mục số \(head.sequence), mã băm \(head.hash)."
+            let issuedXML = String(
+                decoding: try #require(try Self.parts(originals[record.files[0].id] ?? [])["word/document.xml"]), as: UTF8.self)
+            #expect(issuedXML.contains(verification) && !documentXML.contains("Mã kiểm chứng"))
+            #expect(issuedXML.replacingOccurrences(of: verification, with: "").count < documentXML.count + 400)
             // The issued print page stands alone: its stylesheet inline, readable offline.
             let issuedHTML = String(decoding: originals[record.files[2].id] ?? [], as: UTF8.self)
             #expect(issuedHTML.contains("@page { size: A4 portrait") && !issuedHTML.contains("/static/document.css"))
+            #expect(issuedHTML.contains(verification))
             let audit = try await HTTP.get(monitor, "/audit")
             #expect(audit.body.contains("Ban hành báo cáo định kỳ"))
             #expect(audit.body.contains(record.files[0].sha256))

@@ -182,7 +182,12 @@ extension World {
             store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
             reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
-                views: world.views, reports: store.reports, converter: converter, today: { world.today }),
+                views: world.views, reports: store.reports, converter: converter, today: { world.today },
+                auditHead: {
+                    try await store.accounts.auditLog(AuditFilter(limit: 1)).entries.first.map {
+                        AuditHead(sequence: $0.sequence, hash: $0.hash)
+                    }
+                }),
             importer: importer, reminders: store.reminders, outbox: store.outbox, emailEnabled: true,
             today: { world.today },
             trustForwardedFor: true)
