@@ -35,6 +35,12 @@ public struct AppConfiguration: Sendable, Equatable {
     public var publicURL: String = "http://127.0.0.1:8080"
     /// `DIGEST_HOUR`: the hour (Vietnam, 0–23) from which daily digests go out; default 7.
     public var digestHour: Int = 7
+    /// `BACKUP_DIR`: where `serve` writes scheduled backups; unset or empty: no scheduled backups.
+    public var backupDirectory: String?
+    /// `BACKUP_KEEP`: scheduled backups kept in `BACKUP_DIR` (older ones are removed); default 14.
+    public var backupKeep: Int = 14
+    /// `BACKUP_INTERVAL`: hours between scheduled backups, 1 to 168; default 24.
+    public var backupHours: Int = 24
     /// `PATH`, where `soffice` is looked for when `SOFFICE` is unset.
     public var searchPath: String = "/usr/local/bin:/usr/bin:/bin"
 
@@ -122,13 +128,24 @@ public struct AppConfiguration: Sendable, Equatable {
         let digestText = reader.string(forKey: "digest.hour", default: "7")
         let digestHour = Int(digestText) ?? -1
         if !(0...23).contains(digestHour) { problems.append("DIGEST_HOUR must be an hour from 0 to 23 (got “\(digestText)”)") }
+        let backupDirectory = reader.string(forKey: "backup.dir").flatMap { $0.isEmpty ? nil : $0 }
+        let keepText = reader.string(forKey: "backup.keep", default: "14")
+        let backupKeep = Int(keepText) ?? -1
+        if !(1...1000).contains(backupKeep) {
+            problems.append("BACKUP_KEEP must be a number of backups from 1 to 1000 (got “\(keepText)”)")
+        }
+        let backupText = reader.string(forKey: "backup.interval", default: "24")
+        let backupHours = Int(backupText) ?? -1
+        if !(1...168).contains(backupHours) {
+            problems.append("BACKUP_INTERVAL must be hours from 1 to 168 (got “\(backupText)”)")
+        }
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
             host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
             secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost, soffice: soffice,
             reminderMinutes: reminderMinutes, sendmail: sendmail, mailFrom: mailFrom,
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL, digestHour: digestHour,
-            searchPath: searchPath)
+            backupDirectory: backupDirectory, backupKeep: backupKeep, backupHours: backupHours, searchPath: searchPath)
     }
 }
 

@@ -86,6 +86,10 @@ public enum TheodoiApplication {
                 eventLogger.error("notices after an event in \(slug) failed: \(error)")
             }
         }
+        let backups = configuration.backupDirectory.map {
+            ScheduledBackups(
+                store: store, directory: $0, keep: configuration.backupKeep, hours: configuration.backupHours, logger: logger)
+        }
         let dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
             reporting: Reporting(progress: store.progress, views: views, today: today, afterEvent: afterEvent),
@@ -99,17 +103,19 @@ public enum TheodoiApplication {
             importer: importer, reminders: store.reminders, outbox: store.outbox,
             emailEnabled: !configuration.sendmail.isEmpty, today: today,
             pageCacheEntries: configuration.pageCacheEntries,
-            secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy)
+            secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy,
+            backups: { backups?.overview() ?? .off })
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
+        var loops: [@Sendable () async -> Void] = []
+        if configuration.reminderMinutes > 0 {
+            let timer = ReminderTimer(pass: pass, interval: .seconds(configuration.reminderMinutes * 60), logger: logger)
+            loops.append { await timer.loop() }
+        }
+        if let backups { loops.append { await backups.loop() } }
         let server = StartupThenServe(
-            store: client, importer: importer, accounts: accounts, web: web,
-            reminders: configuration.reminderMinutes == 0
-                ? nil
-                : ReminderTimer(
-                    pass: pass,
-                    interval: .seconds(configuration.reminderMinutes * 60), logger: logger),
-            logger: logger, announceAdmin: announceAdmin)
+            store: client, importer: importer, accounts: accounts, web: web, loops: loops, logger: logger,
+            announceAdmin: announceAdmin)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let database = store.service { services.append(.init(service: database)) }
         services.append(
@@ -196,8 +202,9 @@ struct StartupThenServe: Service {
     let importer: CatalogueImporter
     let accounts: Accounts
     let web: any Service
-    /// The reminder timer; nil when `REMINDER_INTERVAL` is 0.
-    let reminders: ReminderTimer?
+    /// What runs beside the server until it stops: the reminder timer (unless `REMINDER_INTERVAL`
+    /// is 0) and scheduled backups (when `BACKUP_DIR` is set).
+    let loops: [@Sendable () async -> Void]
     let logger: Logger
     let announceAdmin: @Sendable (String, String) async -> Void
 
@@ -211,19 +218,22 @@ struct StartupThenServe: Service {
         if let admin = try await accounts.bootstrapAdmin() {
             await announceAdmin(admin.email, admin.password)
         }
-        guard let reminders else { return try await web.run() }
-        // The reminder pass runs beside the server on a timer. On SIGTERM or SIGINT both hear the
-        // graceful shutdown: the timer stops (a pass under way is abandoned between its claims, each
-        // of which is a transaction), and the server stops accepting and finishes the requests in
-        // flight. The group waits for the server; if the server stops first, the timer stops with it.
+        guard !loops.isEmpty else { return try await web.run() }
+        // The reminder pass and backups run beside the server on timers. On SIGTERM or SIGINT all
+        // hear the graceful shutdown: the timers stop (a pass under way is abandoned between its
+        // claims, each of which is a transaction; a backup under way is left as a `.partial` file),
+        // and the server stops accepting and finishes the requests in flight. The group waits for
+        // the server; if the server stops first, the timers stop with it.
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await web.run()
                 return true
             }
-            group.addTask {
-                try await cancelWhenGracefulShutdown { await reminders.loop() }
-                return false
+            for loop in loops {
+                group.addTask {
+                    try await cancelWhenGracefulShutdown { await loop() }
+                    return false
+                }
             }
             while let isServer = try await group.next() {
                 if isServer { group.cancelAll() }

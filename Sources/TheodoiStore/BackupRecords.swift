@@ -94,3 +94,42 @@ public struct AuditHead: Sendable, Equatable, Codable {
         "Mã kiểm chứng: nhật ký hệ thống theodoi đến mục số \(sequence), mã băm \(hash)."
     }
 }
+
+/// Scheduled backups as the admin sees them: where they go, how many are kept, the newest.
+public struct BackupOverview: Sendable, Equatable {
+    /// `BACKUP_DIR`; nil when scheduled backups are off.
+    public var directory: String?
+    public var keep: Int
+    public var hours: Int
+    /// The backups in the directory, newest first.
+    public var files: [BackupFile]
+    /// Why the last scheduled backup failed, when it did.
+    public var lastError: String?
+
+    public struct BackupFile: Sendable, Equatable {
+        public var name: String
+        public var bytes: Int
+        /// When it was written (ISO 8601).
+        public var modified: String
+        /// Its manifest, when its last line could be read.
+        public var manifest: BackupManifest?
+
+        public init(name: String, bytes: Int, modified: String, manifest: BackupManifest?) {
+            self.name = name
+            self.bytes = bytes
+            self.modified = modified
+            self.manifest = manifest
+        }
+    }
+
+    public init(directory: String?, keep: Int, hours: Int, files: [BackupFile], lastError: String?) {
+        self.directory = directory
+        self.keep = keep
+        self.hours = hours
+        self.files = files
+        self.lastError = lastError
+    }
+
+    /// Scheduled backups off.
+    public static let off = BackupOverview(directory: nil, keep: 0, hours: 0, files: [], lastError: nil)
+}

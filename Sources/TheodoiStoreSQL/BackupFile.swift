@@ -279,3 +279,28 @@ struct BackupReader {
         }
     }
 }
+
+extension BackupManifest {
+    /// The manifest on a backup's last line, read from the end of the file without checking the
+    /// rest (for listings; `verify` checks a file whole).
+    public static func tail(of url: URL) throws -> BackupManifest {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw BackupError("Không mở được tệp sao lưu \(url.path).")
+        }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        let start = size > 65_536 ? size - 65_536 : 0
+        try handle.seek(toOffset: start)
+        let bytes = [UInt8](try handle.readToEnd() ?? Data())
+        let trimmed = bytes.last == 0x0A ? bytes.dropLast() : bytes[...]
+        let line = trimmed.lastIndex(of: 0x0A).map { trimmed[($0 + 1)...] } ?? trimmed
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+            let manifest = object["manifest"],
+            let data = try? JSONSerialization.data(withJSONObject: manifest),
+            let decoded = try? JSONDecoder().decode(BackupManifest.self, from: data)
+        else {
+            throw BackupError("\(url.lastPathComponent) không có bản kê ở dòng cuối (tệp chưa ghi xong hoặc bị cắt).")
+        }
+        return decoded
+    }
+}

@@ -367,8 +367,25 @@ public struct AuditFilterValues: Sendable {
 }
 
 /// Nhật ký thay đổi.
+/// The audit log's seal and the backups, at the top of the audit page.
+public struct AuditIntegrity: Sendable {
+    /// The last entry's number and hash.
+    public var head: String
+    /// Scheduled backups: where, how often, the newest.
+    public var backup: [String]
+    /// Something the admin must see: the newest backup too old, the last one failed.
+    public var warning: String?
+
+    public init(head: String, backup: [String], warning: String?) {
+        self.head = head
+        self.backup = backup
+        self.warning = warning
+    }
+}
+
 public struct AuditLogPage: Sendable {
     public var layout: Layout
+    public var integrity: AuditIntegrity?
     public var filter: AuditFilterValues
     public var actions: [Option]
     public var resultText: String
@@ -378,10 +395,11 @@ public struct AuditLogPage: Sendable {
     public var nextHref: String?
 
     public init(
-        layout: Layout, filter: AuditFilterValues, actions: [Option], resultText: String, entries: [AuditRowModel],
-        previousHref: String?, nextHref: String?
+        layout: Layout, integrity: AuditIntegrity? = nil, filter: AuditFilterValues, actions: [Option], resultText: String,
+        entries: [AuditRowModel], previousHref: String?, nextHref: String?
     ) {
         self.layout = layout
+        self.integrity = integrity
         self.filter = filter
         self.actions = actions
         self.resultText = resultText

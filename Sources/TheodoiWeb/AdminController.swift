@@ -331,8 +331,11 @@ struct AdminController: Sendable {
         ]
         let start = RequestNumber.offset(page: page, perPage: perPage)
         let shownFrom = result.total == 0 ? 0 : start + 1
+        let head = page == 1 && filter.actor == nil && filter.action == nil && filter.from == nil && filter.to == nil
+            ? result.entries.first : try await accounts.store.auditLog(AuditFilter(limit: 1)).entries.first
         let model = AuditLogPage(
             layout: Layout(title: "Nhật ký thay đổi", section: "audit"),
+            integrity: AdminController.integrity(head: head, backups: await dependencies.backups(), now: Date()),
             filter: AuditFilterValues(actor: parameters["actor"] ?? "", from: from?.iso ?? "", to: to?.iso ?? ""),
             actions: AuditLabels.all.map { Option(value: $0.0, label: $0.1, selected: $0.0 == action) },
             resultText: "\(result.total) mục"
@@ -341,6 +344,41 @@ struct AdminController: Sendable {
             previousHref: page > 1 ? SiteRoute.audit(query: base + [("page", String(page - 1))]).href : nil,
             nextHref: start + perPage < result.total ? SiteRoute.audit(query: base + [("page", String(page + 1))]).href : nil)
         return self.page(renderer.render(model), context)
+    }
+
+    /// The seal of the log and the state of scheduled backups, for the top of the audit page.
+    static func integrity(head: AuditRecord?, backups: BackupOverview, now: Date) -> AuditIntegrity {
+        let seal =
+            head.map { "mục cuối số \($0.sequence), mã băm \($0.hash). Mã này in trên mỗi báo cáo đã ban hành và mỗi bản sao lưu." }
+            ?? "nhật ký chưa có mục nào."
+        guard let directory = backups.directory else {
+            return AuditIntegrity(
+                head: seal,
+                backup: [
+                    "Sao lưu tự động: chưa bật. Đặt BACKUP_DIR (thư mục) cho máy chủ để tự sao lưu; sao lưu tay bằng lệnh "
+                        + "theodoi backup --output TỆP."
+                ], warning: nil)
+        }
+        var lines = [
+            "Sao lưu tự động mỗi \(backups.hours) giờ vào \(directory), giữ \(backups.keep) bản mới nhất (đang có \(backups.files.count))."
+        ]
+        var warning = backups.lastError.map { "Lần sao lưu gần nhất không thành: \($0)" }
+        if let newest = backups.files.first {
+            var text = "Bản gần nhất: \(newest.name), lúc \(timeText(newest.modified)), \(ReportController.size(newest.bytes))"
+            if let manifest = newest.manifest {
+                text += ", \(manifest.rowCount) dòng"
+                if let head = manifest.auditHead { text += ", nhật ký đến mục số \(head.sequence)" }
+            }
+            lines.append(text + ".")
+            if let written = try? Date(newest.modified, strategy: .iso8601),
+                now.timeIntervalSince(written) > Double(backups.hours) * 7_200, warning == nil
+            {
+                warning = "Bản sao lưu gần nhất đã cũ hơn \(backups.hours * 2) giờ: kiểm tra máy chủ và thư mục sao lưu."
+            }
+        } else {
+            lines.append("Chưa có bản sao lưu nào.")
+        }
+        return AuditIntegrity(head: seal, backup: lines, warning: warning)
     }
 
     // MARK: Publication

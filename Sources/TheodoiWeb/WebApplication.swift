@@ -41,13 +41,17 @@ public struct WebDependencies: Sendable {
     public var emailEnabled: Bool
     /// Scans being read in the background for the import page.
     public var recognitionJobs = RecognitionJobs()
+    /// Scheduled backups, for the audit page.
+    public var backups: @Sendable () async -> BackupOverview
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
         periodicReports: PeriodicReports, importer: CatalogueImporter, reminders: ReminderStore, outbox: OutboxStore,
         emailEnabled: Bool, today: @escaping @Sendable () -> LocalDate,
-        pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false
+        pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false,
+        backups: @escaping @Sendable () async -> BackupOverview = { .off }
     ) {
+        self.backups = backups
         self.importer = importer
         self.reminders = reminders
         self.outbox = outbox

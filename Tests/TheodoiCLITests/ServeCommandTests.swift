@@ -143,7 +143,7 @@ struct ServeCommandTests {
 
     /// `theodoi serve` on `port` with a database in `folder`, once it says it listens.
     static func start(
-        _ program: URL, port: Int, in folder: URL
+        _ program: URL, port: Int, in folder: URL, environment: [String: String] = [:]
     ) async throws -> (process: Process, output: Pipe, seen: OutputBuffer) {
         let process = Process()
         process.executableURL = program
@@ -153,6 +153,7 @@ struct ServeCommandTests {
             !["DATABASE_URL", "HTTP_HOST", "HTTP_PORT"].contains($0.key)
         }
         variables["DATABASE_URL"] = "sqlite:\(folder.appendingPathComponent("data.sqlite").path)"
+        variables.merge(environment) { $1 }
         process.environment = variables
         let output = Pipe()
         process.standardOutput = output
