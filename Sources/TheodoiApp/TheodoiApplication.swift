@@ -104,7 +104,18 @@ public enum TheodoiApplication {
             emailEnabled: !configuration.sendmail.isEmpty, today: today,
             pageCacheEntries: configuration.pageCacheEntries,
             secureCookies: configuration.secureCookies, trustForwardedFor: configuration.trustProxy,
-            backups: { backups?.overview() ?? .off })
+            backups: { backups?.overview() ?? .off },
+            unreadiness: {
+                do {
+                    let (applied, known) = try await store.schemaVersions()
+                    if applied != Set(known) {
+                        return "schema at \(applied.max() ?? 0), this program's is \(known.max() ?? 0)"
+                    }
+                    return nil
+                } catch {
+                    return "database unreachable"
+                }
+            })
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
         var loops: [@Sendable () async -> Void] = []

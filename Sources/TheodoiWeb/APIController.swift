@@ -20,6 +20,13 @@ struct APIController: Sendable {
         }
     }
 
+    func ready(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let reason = await dependencies.unreadiness() else {
+            return Responses.json(.object([("status", .string("ok"))]))
+        }
+        return Responses.json(.object([("error", .object([("message", .string(reason))]))]), status: .serviceUnavailable)
+    }
+
     func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         // Anonymous callers see the published plans only.
         let plans = try await dependencies.store.plans().filter { context.identity != nil || $0.published }

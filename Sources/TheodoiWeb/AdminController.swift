@@ -331,7 +331,8 @@ struct AdminController: Sendable {
         ]
         let start = RequestNumber.offset(page: page, perPage: perPage)
         let shownFrom = result.total == 0 ? 0 : start + 1
-        let head = page == 1 && filter.actor == nil && filter.action == nil && filter.from == nil && filter.to == nil
+        let head =
+            page == 1 && filter.actor == nil && filter.action == nil && filter.from == nil && filter.to == nil
             ? result.entries.first : try await accounts.store.auditLog(AuditFilter(limit: 1)).entries.first
         let model = AuditLogPage(
             layout: Layout(title: "Nhật ký thay đổi", section: "audit"),
@@ -349,7 +350,9 @@ struct AdminController: Sendable {
     /// The seal of the log and the state of scheduled backups, for the top of the audit page.
     static func integrity(head: AuditRecord?, backups: BackupOverview, now: Date) -> AuditIntegrity {
         let seal =
-            head.map { "mục cuối số \($0.sequence), mã băm \($0.hash). Mã này in trên mỗi báo cáo đã ban hành và mỗi bản sao lưu." }
+            head.map {
+                "mục cuối số \($0.sequence), mã băm \($0.hash). Mã này in trên mỗi báo cáo đã ban hành và mỗi bản sao lưu."
+            }
             ?? "nhật ký chưa có mục nào."
         guard let directory = backups.directory else {
             return AuditIntegrity(

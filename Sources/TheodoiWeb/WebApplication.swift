@@ -43,15 +43,27 @@ public struct WebDependencies: Sendable {
     public var recognitionJobs = RecognitionJobs()
     /// Scheduled backups, for the audit page.
     public var backups: @Sendable () async -> BackupOverview
+    /// Why this instance should not be sent requests (nil: ready), for `/readyz`.
+    public var unreadiness: @Sendable () async -> String?
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
         periodicReports: PeriodicReports, importer: CatalogueImporter, reminders: ReminderStore, outbox: OutboxStore,
         emailEnabled: Bool, today: @escaping @Sendable () -> LocalDate,
         pageSize: Int = 150, pageCacheEntries: Int = 128, secureCookies: Bool = false, trustForwardedFor: Bool = false,
-        backups: @escaping @Sendable () async -> BackupOverview = { .off }
+        backups: @escaping @Sendable () async -> BackupOverview = { .off },
+        unreadiness: (@Sendable () async -> String?)? = nil
     ) {
         self.backups = backups
+        self.unreadiness =
+            unreadiness ?? {
+                do {
+                    try await store.ping()
+                    return nil
+                } catch {
+                    return "database unreachable"
+                }
+            }
         self.importer = importer
         self.reminders = reminders
         self.outbox = outbox
@@ -328,6 +340,8 @@ public enum WebServer {
                     body: .init(byteBuffer: ByteBuffer(string: css)))
             }
         }
+        routes.add(.get, P.ready)
+        router.get(RouterPath(P.ready)) { request, context in try await api.ready(request, context) }
         routes.add(.get, P.health)
         router.get(RouterPath(P.health)) { request, context in try await api.health(request, context) }
         routes.add(.get, P.apiPlans)
@@ -405,7 +419,9 @@ struct ErrorMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
-        let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == SiteRoute.Pattern.health
+        let isAPI =
+            request.uri.path.hasPrefix("/api/") || request.uri.path == SiteRoute.Pattern.health
+            || request.uri.path == SiteRoute.Pattern.ready
         do {
             return try await next(request, context)
         } catch let error as WebError where error.status == .unauthorized && !isAPI {

@@ -33,7 +33,8 @@ struct BackupCommandTests {
         }
         try await Task.sleep(for: .milliseconds(300))
         let now = names()
-        let fresh = try #require(now.first { $0.hasSuffix(".theodoi-backup") && !old.contains(String($0.prefix(24))) }, "\(now) \(seen.text)")
+        let fresh = try #require(
+            now.first { $0.hasSuffix(".theodoi-backup") && !old.contains(String($0.prefix(24))) }, "\(now) \(seen.text)")
         #expect(now == ["ghi-chu.txt", old[2] + ".theodoi-backup", fresh].sorted(), "\(now)")
         let verified = try ServeCommandTests.run(
             program, ["backup", "verify", backups.appendingPathComponent(fresh).path], in: folder, environment: [:])

@@ -132,6 +132,7 @@ struct OpenAPITests {
 
             // Meta, and what anonymous callers see before and after the plan is published.
             try await api.send(.get, "/healthz", expect: .ok)
+            try await api.send(.get, "/readyz", expect: .ok)
             try await api.send(.get, "/api/v1/openapi.yaml", expect: .ok)
             try await api.send(.get, "/api/v1/openapi.yaml", token: "tdk_revoked", expect: .unauthorized)
             let hidden = try await api.send(.get, "/api/v1/plans", expect: .ok)
