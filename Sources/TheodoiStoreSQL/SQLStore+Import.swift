@@ -12,6 +12,7 @@ extension SQLStore {
         let now = now()
         try await sessions.withSession { database in
             try await Transaction.run(on: database, backend: backend) { database in
+                try await SQLStore.lockCatalogue(on: database, backend: backend)
                 // A renamed or merged agency keeps its old names as aliases: those are not re-added.
                 var existing = Set(
                     try await database.raw("SELECT folded_name FROM agencies").all().map {
@@ -35,12 +36,23 @@ extension SQLStore {
         }
     }
 
+    /// Imports and directory updates take turns on PostgreSQL (SQLite's single writer does this by
+    /// itself): instances starting together on an empty database each try to load the seed, and
+    /// the second must find the first one's plan, not collide with it.
+    static func lockCatalogue(on database: any SQLDatabase, backend: SQLBackend) async throws {
+        if backend == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: catalogueLockKey))").run() }
+    }
+
+    /// The advisory lock key of catalogue writes ("catalog" in ASCII).
+    static let catalogueLockKey = 0x63_61_74_61_6C_6F_67
+
     func importCatalogue(_ request: ImportRequest) async throws -> ImportResult {
         let backend = sessions.backend
         let now = now()
         let slug = PlanRecord.slug(for: request.number)
         let outcome = try await sessions.withSession { database in
             try await Transaction.run(on: database, backend: backend) { database in
+                try await SQLStore.lockCatalogue(on: database, backend: backend)
                 let outcome = try await CatalogueImport(database: database, request: request, slug: slug, now: now).run()
                 try await AuditLog.append(
                     on: database, backend: backend, at: now, actor: request.actor,
