@@ -192,7 +192,13 @@ extension World {
             today: { world.today },
             trustForwardedFor: true)
         let app = Application(router: WebServer.router(dependencies))
-        try await app.test(.router) { client in try await test(world, client) }
+        do {
+            try await app.test(.router) { client in try await test(world, client) }
+        } catch {
+            // A failed test still closes the database (an open SQLite connection must not be dropped).
+            await store.shutdown()
+            throw error
+        }
         await store.shutdown()
     }
 
