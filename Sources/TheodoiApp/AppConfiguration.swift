@@ -41,6 +41,8 @@ public struct AppConfiguration: Sendable, Equatable {
     public var backupKeep: Int = 14
     /// `BACKUP_INTERVAL`: hours between scheduled backups, 1 to 168; default 24.
     public var backupHours: Int = 24
+    /// `SENT_KEEP_DAYS`: days sent e-mails and webhooks stay in the outbox; default 90.
+    public var sentKeepDays: Int = 90
     /// `PATH`, where `soffice` is looked for when `SOFFICE` is unset.
     public var searchPath: String = "/usr/local/bin:/usr/bin:/bin"
 
@@ -139,13 +141,19 @@ public struct AppConfiguration: Sendable, Equatable {
         if !(1...168).contains(backupHours) {
             problems.append("BACKUP_INTERVAL must be hours from 1 to 168 (got “\(backupText)”)")
         }
+        let sentText = reader.string(forKey: "sent.keep.days", default: "90")
+        let sentKeepDays = Int(sentText) ?? -1
+        if !(1...3650).contains(sentKeepDays) {
+            problems.append("SENT_KEEP_DAYS must be days from 1 to 3650 (got “\(sentText)”)")
+        }
         guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
             host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
             secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost, soffice: soffice,
             reminderMinutes: reminderMinutes, sendmail: sendmail, mailFrom: mailFrom,
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL, digestHour: digestHour,
-            backupDirectory: backupDirectory, backupKeep: backupKeep, backupHours: backupHours, searchPath: searchPath)
+            backupDirectory: backupDirectory, backupKeep: backupKeep, backupHours: backupHours,
+            sentKeepDays: sentKeepDays, searchPath: searchPath)
     }
 }
 

@@ -124,6 +124,8 @@ public enum TheodoiApplication {
             loops.append { await timer.loop() }
         }
         if let backups { loops.append { await backups.loop() } }
+        let retention = Retention(store: store, sentDays: configuration.sentKeepDays, logger: logger)
+        loops.append { await retention.loop() }
         let server = StartupThenServe(
             store: client, importer: importer, accounts: accounts, web: web, loops: loops, logger: logger,
             announceAdmin: announceAdmin)
@@ -249,6 +251,34 @@ struct StartupThenServe: Service {
             while let isServer = try await group.next() {
                 if isServer { group.cancelAll() }
             }
+        }
+    }
+}
+
+/// Once a day while serving: removes sent messages past `SENT_KEEP_DAYS`, expired sessions and
+/// old sign-in failures (`SQLStore.prune`).
+struct Retention: Sendable {
+    let store: SQLStore
+    let sentDays: Int
+    let logger: Logger
+
+    func loop() async {
+        while !Task.isCancelled {
+            do {
+                let pruned = try await store.prune(sentDays: sentDays)
+                if !pruned.isEmpty {
+                    logger.info(
+                        "retention pass",
+                        metadata: [
+                            "sent_messages": "\(pruned.sentMessages)", "expired_sessions": "\(pruned.expiredSessions)",
+                            "login_failures": "\(pruned.loginFailures)",
+                        ])
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("retention pass failed", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: .seconds(86_400)) } catch { return }
         }
     }
 }

@@ -157,15 +157,16 @@ public struct OutboxDelivery: Sendable {
     }
 
     /// Delivers what is due at `now`, at most `limit` messages, one lease at a time: each message
-    /// is taken at `now` plus the time the pass has run so far, and leased from then.
-    public func deliver(now start: Date, limit: Int = 500) async throws -> Outcome {
+    /// is taken at `now` plus the time the pass has run so far, and leased from then. Sending times
+    /// and retries count from `now`.
+    public func deliver(now: Date, limit: Int = 500) async throws -> Outcome {
         var outcome = Outcome()
         var left = limit
         let began = clock()
         while left > 0 {
-            let now = start.addingTimeInterval(max(0, clock().timeIntervalSince(began)))
+            let taken = now.addingTimeInterval(max(0, clock().timeIntervalSince(began)))
             let leased = try await outbox.lease(
-                now.ISO8601Format(), now.addingTimeInterval(OutboxDelivery.lease).ISO8601Format(), 1)
+                taken.ISO8601Format(), taken.addingTimeInterval(OutboxDelivery.lease).ISO8601Format(), 1)
             if leased.isEmpty { break }
             left -= leased.count
             for message in leased {

@@ -225,3 +225,41 @@ struct ReminderEmailTests {
         return Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) }
     }
 }
+
+extension ReminderEmailTests {
+    @Test(
+        "retention: sent messages past the limit, expired sessions and old sign-in failures go; the rest stays",
+        arguments: Backends.all)
+    func retention(backend: String) async throws {
+        // The store's clock: 1 December 2025, moved to the 20th before the pass.
+        let clock = Mutex(Date(timeIntervalSince1970: 1_764_547_200))
+        try await Backends.withSQLStore(backend, now: { clock.withLock { $0 } }) { store in
+            _ = try await ReminderPassTests.setUp(store)
+            let old = "2025-08-01T00:00:00Z"
+            let recent = "2025-11-30T00:00:00Z"
+            for (index, at) in [old, old, recent].enumerated() {
+                _ = try await store.outbox.queueDigest(
+                    "keep:\(index)", OutboxMessage(userID: nil, to: "a\(index)@gialai.gov.vn", subject: "S", body: "B"), [], at)
+            }
+            _ = try await store.outbox.queueDigest(
+                "failed", OutboxMessage(userID: nil, to: "f@gialai.gov.vn", subject: "S", body: "B"), [], old)
+            let queued = try await store.outbox.list(nil, 100).sorted { $0.id < $1.id }
+            for (message, at) in zip(queued.suffix(4).prefix(3), [old, old, recent]) {
+                try await store.outbox.finish(message.id, .sent(at: at))
+            }
+            try await store.outbox.finish(queued.last!.id, .failed(error: "hỏng"))
+            let user = try #require(try await store.accounts.users().first)
+            try await store.accounts.createSession("live", user, "c", "2026-01-01T00:00:00Z", .commandLine)
+            try await store.accounts.createSession("ends", user, "c", "2025-12-15T00:00:00Z", .commandLine)
+            clock.withLock { $0 = $0.addingTimeInterval(19 * 86_400) }
+            let pruned = try await store.prune(sentDays: 90)
+            #expect(pruned.sentMessages == 2)
+            #expect(pruned.expiredSessions == 1)
+            let left = try await store.outbox.list(nil, 100)
+            #expect(left.count == queued.count - 2)
+            #expect(left.contains { $0.id == queued.last!.id && $0.state == .failed })
+            #expect(try await store.accounts.session("live", "2025-12-20T00:00:00Z") != nil)
+            #expect(try await store.prune(sentDays: 90) == SQLStore.Pruned())
+        }
+    }
+}
