@@ -233,7 +233,8 @@ extension ReminderEmailTests {
     func retention(backend: String) async throws {
         // The store's clock: 1 December 2025, moved to the 20th before the pass.
         let clock = Mutex(Date(timeIntervalSince1970: 1_764_547_200))
-        try await Backends.withSQLStore(backend, now: { clock.withLock { $0 } }) { store in
+        let now: @Sendable () -> Date = { clock.withLock { $0 } }
+        try await Backends.withSQLStore(backend, now: now) { store in
             _ = try await ReminderPassTests.setUp(store)
             let old = "2025-08-01T00:00:00Z"
             let recent = "2025-11-30T00:00:00Z"
