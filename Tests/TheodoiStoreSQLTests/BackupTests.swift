@@ -1,6 +1,4 @@
 import Foundation
-import Logging
-import ServiceLifecycle
 import Synchronization
 import Testing
 import TheodoiCatalog
@@ -66,20 +64,7 @@ struct BackupTests {
 
     /// An empty database on `backend` that nothing has migrated, open for `body`.
     static func withEmpty<R>(_ backend: String, _ body: (SQLStore) async throws -> R) async throws -> R {
-        let (location, folder) = try Backends.location(backend)
-        defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
-        let store = try await SQLStore.open(location, logger: Logger(label: "test"))
-        let service = store.service
-        let running = Task { try await service?.run() }
-        defer { running.cancel() }
-        do {
-            let result = try await body(store)
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await Backends.withSQLStore(backend, migrate: false, body)
     }
 
     static var targets: [String] { Backends.all.filter { $0 != "sqlite-memory" } }

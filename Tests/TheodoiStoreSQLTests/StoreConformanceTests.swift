@@ -24,10 +24,10 @@ enum Backends {
         try await withSQLStore(name, now: now) { try await body($0.client) }
     }
 
-    /// A fresh, empty, migrated `SQLStore` on the named backend; the body runs with it.
+    /// A fresh, empty `SQLStore` on the named backend, migrated unless told not; the body runs with it.
     static func withSQLStore<R>(
         _ name: String, now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_764_547_200) },
-        _ body: (SQLStore) async throws -> R
+        migrate: Bool = true, _ body: (SQLStore) async throws -> R
     ) async throws -> R {
         let logger = Logger(label: "test")
         let (location, folder) = try Self.location(name)
@@ -37,7 +37,7 @@ enum Backends {
         let running = Task { try await service?.run() }
         defer { running.cancel() }
         do {
-            try await store.client.migrate()
+            if migrate { try await store.client.migrate() }
             let result = try await body(store)
             await store.shutdown()
             return result
