@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import TheodoiCore
 import TheodoiForms
@@ -30,6 +31,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.referrerPolicy] = "same-origin"
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
+        }
+        // The id every log line of this request carries (Hummingbird's), so a user's report of a
+        // failure can be found in the log.
+        if let id = context.logger[metadataKey: "hb.request.id"]?.description, let name = HTTPField.Name("X-Request-Id") {
+            response.headers[name] = id
         }
         return response
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -214,6 +215,20 @@ struct APITests {
     static func json(_ client: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, Any, String) {
         let (status, body, _) = try await TestServer.get(client, uri)
         return (status, try JSONSerialization.jsonObject(with: Data(body.utf8)), body)
+    }
+
+    @Test("every answer names its request (X-Request-Id, the id its log lines carry), errors too")
+    func requestIDs() async throws {
+        try await TestServer.run { client in
+            var ids: [String] = []
+            for path in ["/healthz", "/readyz", "/plans/khong-co", "/api/v1/plans"] {
+                let id = try await client.execute(uri: path, method: .get) { response in
+                    response.headers[HTTPField.Name("X-Request-Id")!]
+                }
+                ids.append(try #require(id, "\(path) has no X-Request-Id"))
+            }
+            #expect(Set(ids).count == ids.count && ids.allSatisfy { !$0.isEmpty }, "\(ids)")
+        }
     }
 
     @Test("health and plans")
