@@ -26,7 +26,8 @@ struct BackupCommandTests {
         defer { if process.isRunning { process.terminate() } }
         func names() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: backups.path)) ?? []).sorted() }
         let deadline = Date().addingTimeInterval(60)
-        while names().filter({ $0.hasPrefix("theodoi-2026") && !old.contains(String($0.prefix(24))) }).isEmpty,
+        // Until the new backup is complete (it is written as `….partial` and renamed at the end).
+        while names().filter({ $0.hasSuffix(".theodoi-backup") && !old.contains(String($0.prefix(24))) }).isEmpty,
             Date() < deadline
         {
             try await Task.sleep(for: .milliseconds(100))
