@@ -255,6 +255,20 @@ struct StartupThenServe: Service {
     }
 }
 
+/// Runs `pass` every `interval` until cancelled, then returns (cancellation is how a timer is
+/// stopped, not a failure); a failed pass is logged as `name` and tried again at the next tick.
+func repeating(every interval: Duration, _ name: String, logger: Logger, _ pass: () async throws -> Void) async {
+    while !Task.isCancelled {
+        do {
+            try await pass()
+        } catch {
+            if Task.isCancelled { return }
+            logger.error("\(name) failed", metadata: ["error": "\(error)"])
+        }
+        do { try await Task.sleep(for: interval) } catch { return }
+    }
+}
+
 /// Once a day while serving: removes sent messages past `SENT_KEEP_DAYS`, expired sessions and
 /// old sign-in failures (`SQLStore.prune`).
 struct Retention: Sendable {
@@ -263,22 +277,16 @@ struct Retention: Sendable {
     let logger: Logger
 
     func loop() async {
-        while !Task.isCancelled {
-            do {
-                let pruned = try await store.prune(sentDays: sentDays)
-                if !pruned.isEmpty {
-                    logger.info(
-                        "retention pass",
-                        metadata: [
-                            "sent_messages": "\(pruned.sentMessages)", "expired_sessions": "\(pruned.expiredSessions)",
-                            "login_failures": "\(pruned.loginFailures)",
-                        ])
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.error("retention pass failed", metadata: ["error": "\(error)"])
+        await repeating(every: .seconds(86_400), "retention pass", logger: logger) {
+            let pruned = try await store.prune(sentDays: sentDays)
+            if !pruned.isEmpty {
+                logger.info(
+                    "retention pass",
+                    metadata: [
+                        "sent_messages": "\(pruned.sentMessages)", "expired_sessions": "\(pruned.expiredSessions)",
+                        "login_failures": "\(pruned.loginFailures)",
+                    ])
             }
-            do { try await Task.sleep(for: .seconds(86_400)) } catch { return }
         }
     }
 }
@@ -290,20 +298,14 @@ struct ReminderTimer: Sendable {
     let interval: Duration
     let logger: Logger
 
-    /// Runs until cancelled, then returns (cancellation is how it is stopped, not a failure).
+    /// Runs until cancelled, then returns.
     func loop() async {
-        while !Task.isCancelled {
+        await repeating(every: interval, "reminder pass", logger: logger) {
             let now = Date()
-            do {
-                let outcome = try await pass.run(today: LocalDate(vietnamAt: now.timeIntervalSince1970), at: now.ISO8601Format())
-                if outcome.claimed > 0 || outcome.unaddressed > 0 {
-                    logger.info("reminder pass", metadata: ["outcome": "\(outcome.summary)"])
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.error("reminder pass failed", metadata: ["error": "\(error)"])
+            let outcome = try await pass.run(today: LocalDate(vietnamAt: now.timeIntervalSince1970), at: now.ISO8601Format())
+            if outcome.claimed > 0 || outcome.unaddressed > 0 {
+                logger.info("reminder pass", metadata: ["outcome": "\(outcome.summary)"])
             }
-            do { try await Task.sleep(for: interval) } catch { return }
         }
     }
 }

@@ -67,7 +67,7 @@ struct BackupWriter {
     /// Flushes, then appends the manifest's line (not hashed) and returns the hash of all before it.
     mutating func finish(_ manifest: (Int, String) -> BackupManifest) throws -> BackupManifest {
         try flush()
-        let result = manifest(bytes, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        let result = manifest(bytes, Hex.encode(hasher.finalize()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var line = Data(#"{"manifest":"#.utf8)
@@ -173,10 +173,8 @@ struct BackupReader {
     private var section: BackupSection?
     private var number = 1
     private var done = false
-    let path: String
 
     init(_ url: URL) throws {
-        path = url.path
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw BackupError("Không mở được tệp sao lưu \(url.path).")
         }
@@ -224,7 +222,7 @@ struct BackupReader {
                 guard let manifest = try? JSONDecoder().decode(BackupManifest.self, from: data) else {
                     throw BackupError("Bản sao lưu hỏng: bản kê ở dòng \(number) thiếu mục.")
                 }
-                let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                let digest = Hex.encode(hasher.finalize())
                 guard manifest.bytes == lines.consumed - line.count - 1, manifest.sha256 == digest else {
                     throw BackupError(
                         "Bản sao lưu hỏng hoặc đã bị sửa: mã SHA-256 không khớp bản kê (tính được \(digest), bản kê ghi \(manifest.sha256))."
