@@ -43,14 +43,15 @@ extension TheodoiApplication {
     )
         async throws -> RestoreOutcome
     {
-        let source: DatabaseLocation
-        let target: DatabaseLocation
-        do {
-            source = try DatabaseLocation.parse(sourceURL, defaultPath: "")
-            target = try DatabaseLocation.parse(targetURL, defaultPath: "")
-        } catch {
-            throw BackupError("--from/--to: \(error.description)")
+        func location(_ url: String, _ flag: String) throws -> DatabaseLocation {
+            do {
+                return try DatabaseLocation.parse(url, defaultPath: "")
+            } catch {
+                throw BackupError(error.description.replacingOccurrences(of: "DATABASE_URL", with: flag))
+            }
         }
+        let source = try location(sourceURL, "--from")
+        let target = try location(targetURL, "--to")
         guard source != target else { throw BackupError("--from và --to là cùng một cơ sở dữ liệu.") }
         for location in [source, target] where location == .sqliteMemory || location == .sqliteFile(path: "") {
             throw BackupError(
