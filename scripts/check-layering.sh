@@ -14,7 +14,7 @@ declare -A allowed=(
   [TheodoiStoreSQL]="Foundation Synchronization TheodoiCore TheodoiCatalog TheodoiStore SQLKit SQLiteKit PostgresKit PostgresNIO SQLiteNIO NIOCore NIOPosix NIOSSL Logging ServiceLifecycle"
   [TheodoiViews]="Foundation TheodoiCore Mustache"
   [TheodoiOperations]="Foundation FoundationNetworking Synchronization TheodoiCore TheodoiCatalog TheodoiStore TheodoiExport"
-  [TheodoiWeb]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiViews TheodoiExport Hummingbird HummingbirdAuth HummingbirdBcrypt TheodoiForms HummingbirdRouter NIOCore NIOPosix HTTPTypes Logging ServiceLifecycle Synchronization"
+  [TheodoiWeb]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiViews TheodoiExport Hummingbird HummingbirdAuth HummingbirdBcrypt TheodoiForms HummingbirdRouter NIOCore NIOPosix HTTPTypes Logging ServiceLifecycle Synchronization CoreMetrics Prometheus"
   [TheodoiApp]="Foundation Synchronization TheodoiCore TheodoiCatalog TheodoiStore TheodoiStoreSQL TheodoiOperations TheodoiViews TheodoiWeb TheodoiExport Configuration ServiceLifecycle UnixSignals Logging"
   [TheodoiCLI]="Foundation TheodoiCore TheodoiCatalog TheodoiStore TheodoiOperations TheodoiApp TheodoiExport ArgumentParser"
   [theodoi]="TheodoiCLI"
@@ -34,6 +34,8 @@ declare -A owner=(
   [PostgresKit]=TheodoiStoreSQL
   [ZIPFoundation]=TheodoiExport
   [Configuration]=TheodoiApp
+  [CoreMetrics]=TheodoiWeb
+  [Prometheus]=TheodoiWeb
 )
 test_extras="Testing XCTest Foundation SnapshotTesting HummingbirdTesting Logging NIOCore ServiceLifecycle Synchronization ZIPFoundation FoundationXML Yams"
 

@@ -43,6 +43,11 @@ public struct AppConfiguration: Sendable, Equatable {
     public var backupHours: Int = 24
     /// `SENT_KEEP_DAYS`: days sent e-mails and webhooks stay in the outbox; default 90.
     public var sentKeepDays: Int = 90
+    /// `METRICS_TOKEN`: when set, `/metrics` answers whoever sends `Authorization: Bearer` with it;
+    /// unset, only requests from this machine that did not come through a proxy.
+    public var metricsToken: String?
+    /// `LOG_FORMAT`: `text` (default, one readable line per entry) or `json` (one JSON object per line).
+    public var logFormat: LogFormat = .text
     /// `PATH`, where `soffice` is looked for when `SOFFICE` is unset.
     public var searchPath: String = "/usr/local/bin:/usr/bin:/bin"
 
@@ -146,15 +151,39 @@ public struct AppConfiguration: Sendable, Equatable {
         if !(1...3650).contains(sentKeepDays) {
             problems.append("SENT_KEEP_DAYS must be days from 1 to 3650 (got “\(sentText)”)")
         }
-        guard problems.isEmpty, let logLevel else { throw AppConfigurationError(problems: problems) }
+        let metricsToken = reader.string(forKey: "metrics.token").flatMap { $0.isEmpty ? nil : $0 }
+        if let metricsToken,
+            metricsToken.utf8.count < 16 || metricsToken.utf8.count > 256
+                || !metricsToken.unicodeScalars.allSatisfy({
+                    $0.isASCII
+                        && ($0.properties.isAlphabetic || $0.properties.numericType != nil
+                            || "-_.~+/=".unicodeScalars.contains($0))
+                })
+        {
+            problems.append(
+                "METRICS_TOKEN must be 16 to 256 ASCII letters, digits or - _ . ~ + / = (got \(metricsToken.utf8.count) characters)"
+            )
+        }
+        let formatText = reader.string(forKey: "log.format", default: "text")
+        let logFormat = LogFormat(rawValue: formatText.lowercased())
+        if logFormat == nil { problems.append("LOG_FORMAT must be text or json (got “\(formatText)”)") }
+        guard problems.isEmpty, let logLevel, let logFormat else { throw AppConfigurationError(problems: problems) }
         return AppConfiguration(
             host: host, port: port, database: database, logLevel: logLevel, pageCacheEntries: pageCacheEntries,
             secureCookies: secureCookies, trustProxy: trustProxy, bcryptCost: bcryptCost, soffice: soffice,
             reminderMinutes: reminderMinutes, sendmail: sendmail, mailFrom: mailFrom,
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL, digestHour: digestHour,
             backupDirectory: backupDirectory, backupKeep: backupKeep, backupHours: backupHours,
-            sentKeepDays: sentKeepDays, searchPath: searchPath)
+            sentKeepDays: sentKeepDays, metricsToken: metricsToken, logFormat: logFormat, searchPath: searchPath)
     }
+}
+
+/// How log entries are written to standard error.
+public enum LogFormat: String, Sendable, Equatable {
+    /// One readable line per entry (swift-log's own format).
+    case text
+    /// One JSON object per line: `time`, `level`, `label`, `message`, `source` and the metadata.
+    case json
 }
 
 /// Settings that cannot be used, all of them.

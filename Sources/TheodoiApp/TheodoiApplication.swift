@@ -90,7 +90,7 @@ public enum TheodoiApplication {
             ScheduledBackups(
                 store: store, directory: $0, keep: configuration.backupKeep, hours: configuration.backupHours, logger: logger)
         }
-        let dependencies = WebDependencies(
+        var dependencies = WebDependencies(
             store: client, views: views, renderer: renderer, accounts: accounts,
             reporting: Reporting(progress: store.progress, views: views, today: today, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
@@ -116,11 +116,16 @@ public enum TheodoiApplication {
                     return "database unreachable"
                 }
             })
+        let metrics = ServerMetrics()
+        dependencies.metrics = metrics
+        dependencies.metricsToken = configuration.metricsToken
+        dependencies.pool = { store.poolStatistics() }
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
         var loops: [@Sendable () async -> Void] = []
         if configuration.reminderMinutes > 0 {
-            let timer = ReminderTimer(pass: pass, interval: .seconds(configuration.reminderMinutes * 60), logger: logger)
+            let timer = ReminderTimer(
+                pass: pass, interval: .seconds(configuration.reminderMinutes * 60), logger: logger, metrics: metrics)
             loops.append { await timer.loop() }
         }
         if let backups { loops.append { await backups.loop() } }
@@ -203,7 +208,11 @@ extension TheodoiApplication {
 
     /// The process's logger, at the configured level.
     static func makeLogger(_ configuration: AppConfiguration) -> Logger {
-        var logger = Logger(label: "theodoi")
+        var logger =
+            switch configuration.logFormat {
+            case .text: Logger(label: "theodoi")
+            case .json: Logger(label: "theodoi") { JSONLogHandler(label: $0) }
+            }
         logger.logLevel = configuration.logLevel
         return logger
     }
@@ -297,12 +306,22 @@ struct ReminderTimer: Sendable {
     let pass: ReminderPass
     let interval: Duration
     let logger: Logger
+    /// Where each pass is counted, with its duration, for `/metrics`.
+    var metrics: ServerMetrics?
 
     /// Runs until cancelled, then returns.
     func loop() async {
         await repeating(every: interval, "reminder pass", logger: logger) {
             let now = Date()
-            let outcome = try await pass.run(today: LocalDate(vietnamAt: now.timeIntervalSince1970), at: now.ISO8601Format())
+            let started = ContinuousClock.now
+            let outcome: ReminderPass.Outcome
+            do {
+                outcome = try await pass.run(today: LocalDate(vietnamAt: now.timeIntervalSince1970), at: now.ISO8601Format())
+            } catch {
+                if !Task.isCancelled { metrics?.reminderPass(nil, duration: started.duration(to: .now)) }
+                throw error
+            }
+            metrics?.reminderPass(outcome, duration: started.duration(to: .now))
             if outcome.claimed > 0 || outcome.unaddressed > 0 {
                 logger.info("reminder pass", metadata: ["outcome": "\(outcome.summary)"])
             }

@@ -5,6 +5,7 @@ import PostgresKit
 import SQLKit
 import SQLiteKit
 import Synchronization
+import TheodoiStore
 
 /// Which SQL dialect a session speaks, for the few statements that differ.
 enum SQLBackend: Sendable {
@@ -14,6 +15,8 @@ enum SQLBackend: Sendable {
 /// Gives a closure one database session at a time (a transaction needs one connection throughout).
 protocol SQLSessions: Sendable {
     var backend: SQLBackend { get }
+    /// How its connections are used, for `/metrics`.
+    var statistics: SessionStatistics { get }
     func withSession<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func shutdown() async
 }
@@ -41,6 +44,40 @@ actor SerialGate {
     }
 }
 
+/// Counts sessions waiting for and holding a connection, and the time they waited.
+final class SessionStatistics: Sendable {
+    private let state: Mutex<PoolStatistics>
+
+    init(connections: Int) {
+        state = Mutex(PoolStatistics(connections: connections))
+    }
+
+    var snapshot: PoolStatistics { state.withLock { $0 } }
+
+    /// A session starts waiting for a connection.
+    func waiting() -> ContinuousClock.Instant {
+        state.withLock { $0.waiting += 1 }
+        return .now
+    }
+
+    /// The session that started waiting at `start` got its connection.
+    func acquired(since start: ContinuousClock.Instant) {
+        let waited = start.duration(to: .now).components
+        state.withLock {
+            $0.waiting -= 1
+            $0.inUse += 1
+            $0.acquisitions += 1
+            $0.waitSeconds += Double(waited.seconds) + Double(waited.attoseconds) * 1e-18
+        }
+    }
+
+    /// A waiting session gave up (the connection could not be had).
+    func abandoned() { state.withLock { $0.waiting -= 1 } }
+
+    /// A session let its connection go.
+    func released() { state.withLock { $0.inUse -= 1 } }
+}
+
 /// SQLite: one connection for writes and, for a file, a few more for reads (WAL lets readers run
 /// beside the writer). An in-memory database has one connection for everything.
 final class SQLiteSessions: SQLSessions {
@@ -48,10 +85,12 @@ final class SQLiteSessions: SQLSessions {
     private let writer: (connection: SQLiteConnection, gate: SerialGate)
     private let readers: [(connection: SQLiteConnection, gate: SerialGate)]
     private let counter = ManagedAtomicCounter()
+    let statistics: SessionStatistics
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = (writer, SerialGate())
         self.readers = readers.map { ($0, SerialGate()) }
+        statistics = SessionStatistics(connections: 1 + readers.count)
     }
 
     /// Opens the database file (creating it) or, with `nil`, a private in-memory database.
@@ -89,12 +128,16 @@ final class SQLiteSessions: SQLSessions {
         _ slot: (connection: SQLiteConnection, gate: SerialGate),
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
     ) async throws -> R {
+        let start = statistics.waiting()
         await slot.gate.enter()
+        statistics.acquired(since: start)
         do {
             let result = try await body(slot.connection.sql(queryLogLevel: nil))
+            statistics.released()
             await slot.gate.leave()
             return result
         } catch {
+            statistics.released()
             await slot.gate.leave()
             throw error
         }
@@ -124,32 +167,50 @@ final class PostgresSessions: SQLSessions {
     /// Created on first use when set (the tables live in it through `search_path`).
     let schema: String?
     private let schemaReady = Mutex(false)
+    let statistics: SessionStatistics
 
-    init(client: PostgresClient, schema: String?) {
+    init(client: PostgresClient, schema: String?, connections: Int) {
         self.client = client
         self.schema = schema
+        statistics = SessionStatistics(connections: connections)
     }
 
     func withSession<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let schema = schema
         let needsSchema = schema != nil && !schemaReady.withLock { $0 }
-        return try await client.withConnection { connection in
-            let database = connection.sql(queryLogLevel: nil)
-            if needsSchema, let schema {
-                // The name was checked to be letters, digits and underscores when the URL was read.
-                do {
-                    try await database.raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: schema)").run()
-                } catch {
-                    // Programs starting together may create it at the same moment: PostgreSQL then
-                    // refuses all but one with a unique violation, and the schema is there.
-                    let made = try await database.raw("SELECT 1 AS made FROM pg_namespace WHERE nspname = \(bind: schema)")
-                        .first()
-                    guard made != nil else { throw error }
-                }
-                self.schemaReady.withLock { $0 = true }
+        let statistics = statistics
+        let start = statistics.waiting()
+        var acquired = false
+        do {
+            return try await client.withConnection { connection in
+                statistics.acquired(since: start)
+                acquired = true
+                defer { statistics.released() }
+                return try await self.session(connection, needsSchema: needsSchema, body)
             }
-            return try await body(database)
+        } catch {
+            if !acquired { statistics.abandoned() }
+            throw error
         }
+    }
+
+    private func session<R: Sendable>(
+        _ connection: PostgresConnection, needsSchema: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        let database = connection.sql(queryLogLevel: nil)
+        if needsSchema, let schema {
+            // The name was checked to be letters, digits and underscores when the URL was read.
+            do {
+                try await database.raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: schema)").run()
+            } catch {
+                // Programs starting together may create it at the same moment: PostgreSQL then
+                // refuses all but one with a unique violation, and the schema is there.
+                let made = try await database.raw("SELECT 1 AS made FROM pg_namespace WHERE nspname = \(bind: schema)")
+                    .first()
+                guard made != nil else { throw error }
+            }
+            schemaReady.withLock { $0 = true }
+        }
+        return try await body(database)
     }
 
     func shutdown() async {}

@@ -50,13 +50,17 @@ public final class SQLStore: Sendable {
             configuration.options.maximumConnections = 8
             if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            let sessions = PostgresSessions(client: client, schema: url.schema)
+            let sessions = PostgresSessions(
+                client: client, schema: url.schema, connections: configuration.options.maximumConnections)
             return SQLStore(sessions: sessions, clock: now, service: PostgresClientService(client: client))
         }
     }
 
     /// Closes SQLite connections (PostgreSQL closes when its service stops).
     public func shutdown() async { await sessions.shutdown() }
+
+    /// How the database connections are used now and since start, for `/metrics`.
+    public func poolStatistics() -> PoolStatistics { sessions.statistics.snapshot }
 
     /// The migrations the database has applied (none before the first) and those this program knows.
     public func schemaVersions() async throws -> (applied: Set<Int>, known: [Int]) {

@@ -343,6 +343,7 @@ extension ErrorPage: MustacheParent {
         case "status": status
         case "heading": heading
         case "message": message
+        case "requestID": requestID
         default: nil
         }
     }

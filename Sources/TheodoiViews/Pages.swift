@@ -518,11 +518,14 @@ public struct ErrorPage: Sendable {
     public var status: Int
     public var heading: String
     public var message: String
+    /// The request's id in the server log (`X-Request-Id`), for whoever reports the error.
+    public var requestID: String?
 
-    public init(layout: Layout, status: Int, heading: String, message: String) {
+    public init(layout: Layout, status: Int, heading: String, message: String, requestID: String? = nil) {
         self.layout = layout
         self.status = status
         self.heading = heading
         self.message = message
+        self.requestID = requestID
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import TheodoiCore
@@ -25,6 +26,36 @@ struct APIController: Sendable {
             return Responses.json(.object([("status", .string("ok"))]))
         }
         return Responses.json(.object([("error", .object([("message", .string(reason))]))]), status: .serviceUnavailable)
+    }
+
+    /// The Prometheus text: to whoever sends `METRICS_TOKEN` as a bearer token or, without one,
+    /// to this machine only (a request that came through a proxy carries `X-Forwarded-For`).
+    func metrics(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if let token = dependencies.metricsToken {
+            let sent = request.headers[.authorization].flatMap { header -> Substring? in
+                header.lowercased().hasPrefix("bearer ") ? header.dropFirst(7) : nil
+            }
+            guard let sent, CSRFMiddleware.equal(String(sent), token) else {
+                throw WebError.unauthenticated(api: "send METRICS_TOKEN as `Authorization: Bearer <token>`")
+            }
+        } else {
+            let proxied = [HTTPField.Name.xForwardedFor, .forwarded, .xRealIP].contains { request.headers[$0] != nil }
+            guard !proxied, Self.isLoopback(context.address) else {
+                throw WebError.forbidden(
+                    "",
+                    api: "/metrics answers requests from this machine only; set METRICS_TOKEN to scrape it from elsewhere")
+            }
+        }
+        let sample = ServerMetrics.Sample(
+            pool: dependencies.pool(), outbox: try await dependencies.outbox.counts(), backups: await dependencies.backups(),
+            now: Date())
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: dependencies.metrics.exposition(sample))))
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
     }
 
     func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -30,6 +30,10 @@ public struct AppRequestContext: AuthRequestContext, RequestContext {
         anonymousCSRF = nil
     }
 
+    /// The id Hummingbird puts on every log line of this request, returned as `X-Request-Id` and
+    /// shown on error pages.
+    var requestID: String? { logger[metadataKey: "hb.request.id"]?.description }
+
     /// The CSRF token forms on this response must carry.
     var csrfToken: String { identity?.csrfToken ?? anonymousCSRF ?? "" }
 }

@@ -34,9 +34,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         }
         // The id every log line of this request carries (Hummingbird's), so a user's report of a
         // failure can be found in the log.
-        if let id = context.logger[metadataKey: "hb.request.id"]?.description, let name = HTTPField.Name("X-Request-Id") {
-            response.headers[name] = id
-        }
+        if let id = context.requestID { response.headers[.xRequestID] = id }
         return response
     }
 }
@@ -324,4 +322,7 @@ extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let xRealIP = HTTPField.Name("X-Real-IP")!
+    static let forwarded = HTTPField.Name("Forwarded")!
+    static let xRequestID = HTTPField.Name("X-Request-Id")!
 }

@@ -85,6 +85,7 @@ enum SiteRoute {
         static let documentStylesheet = "/static/document.css"
         static let health = "/healthz"
         static let ready = "/readyz"
+        static let metrics = "/metrics"
         static let apiPlans = "/api/v1/plans"
         static let apiAssignments = "/api/v1/plans/:plan/assignments"
         static let apiAssignment = "/api/v1/plans/:plan/assignments/:code"

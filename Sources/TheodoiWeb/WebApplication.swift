@@ -45,6 +45,12 @@ public struct WebDependencies: Sendable {
     public var backups: @Sendable () async -> BackupOverview
     /// Why this instance should not be sent requests (nil: ready), for `/readyz`.
     public var unreadiness: @Sendable () async -> String?
+    /// Requests, reminder passes and what `/metrics` reads when asked.
+    public var metrics = ServerMetrics()
+    /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); nil: only this machine, not through a proxy.
+    public var metricsToken: String?
+    /// How the database connections are used, for `/metrics` (nil: not known).
+    public var pool: @Sendable () -> PoolStatistics? = { nil }
 
     public init(
         store: StoreClient, views: PlanViews, renderer: PageRenderer, accounts: Accounts, reporting: Reporting,
@@ -89,8 +95,9 @@ public enum WebServer {
         let router = Router(context: AppRequestContext.self)
         // Which methods each path takes, filled as routes are added: another method on a known path is 405.
         let routes = RouteMethods()
-        // Outermost first: headers on every response; errors before the visitor is known; who is
+        // Outermost first: counting requests; headers on every response; errors before the visitor is known; who is
         // asking; errors with the visitor's navigation; CSRF on forms; the forced password change.
+        router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
         router.add(middleware: MethodMiddleware(routes: routes))
@@ -340,6 +347,8 @@ public enum WebServer {
                     body: .init(byteBuffer: ByteBuffer(string: css)))
             }
         }
+        routes.add(.get, P.metrics)
+        router.get(RouterPath(P.metrics)) { request, context in try await api.metrics(request, context) }
         routes.add(.get, P.ready)
         router.get(RouterPath(P.ready)) { request, context in try await api.ready(request, context) }
         routes.add(.get, P.health)
@@ -421,7 +430,7 @@ struct ErrorMiddleware: RouterMiddleware {
     {
         let isAPI =
             request.uri.path.hasPrefix("/api/") || request.uri.path == SiteRoute.Pattern.health
-            || request.uri.path == SiteRoute.Pattern.ready
+            || request.uri.path == SiteRoute.Pattern.ready || request.uri.path == SiteRoute.Pattern.metrics
         do {
             return try await next(request, context)
         } catch let error as WebError where error.status == .unauthorized && !isAPI {
@@ -429,12 +438,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return Responses.redirect(SiteRoute.signIn(next: request.method == .get ? target : nil).href)
         } catch let error as WebError {
             return respond(
-                status: error.status, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+                status: error.status, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer,
+                requestID: context.requestID)
         } catch let error as AccountError {
             return respond(
                 status: error.kind == .notFound ? .notFound : .unprocessableContent,
                 message: error.messages.joined(separator: " "),
-                apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+                apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer, requestID: context.requestID)
         } catch let refusal as ProgressRefusal {
             let status: HTTPResponse.Status =
                 switch refusal.kind {
@@ -443,45 +453,50 @@ struct ErrorMiddleware: RouterMiddleware {
                 case .invalid: .unprocessableContent
                 }
             return respond(
-                status: status, message: refusal.message, apiMessage: refusal.apiMessage, isAPI: isAPI, viewer: context.viewer)
+                status: status, message: refusal.message, apiMessage: refusal.apiMessage, isAPI: isAPI, viewer: context.viewer,
+                requestID: context.requestID)
         } catch let error as NotFound {
             return respond(
-                status: .notFound, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer)
+                status: .notFound, message: error.message, apiMessage: error.apiMessage, isAPI: isAPI, viewer: context.viewer,
+                requestID: context.requestID)
         } catch let stale as StaleDraft {
             return respond(
-                status: .conflict, message: stale.message, apiMessage: stale.apiMessage, isAPI: isAPI, viewer: context.viewer)
+                status: .conflict, message: stale.message, apiMessage: stale.apiMessage, isAPI: isAPI, viewer: context.viewer,
+                requestID: context.requestID)
         } catch let error as CatalogueStoreError {
             return respond(
                 status: .unprocessableContent, message: error.description, apiMessage: error.description, isAPI: isAPI,
-                viewer: context.viewer)
+                viewer: context.viewer, requestID: context.requestID)
         } catch let error as MethodNotAllowed {
             var response = respond(
                 status: .methodNotAllowed, message: "Trang này không nhận yêu cầu \(request.method).",
                 apiMessage:
                     "method \(request.method) not allowed on \(request.uri.path); allowed: \(error.allowed.joined(separator: ", "))",
-                isAPI: isAPI, viewer: context.viewer)
+                isAPI: isAPI, viewer: context.viewer, requestID: context.requestID)
             response.headers[.allow] = error.allowed.joined(separator: ", ")
             return response
         } catch let error as HTTPError where error.status == .notFound {
             return respond(
                 status: .notFound,
                 message: "Không có trang “\(request.uri.path)”. Đường dẫn có thể đã gõ sai hoặc trang đã đổi chỗ.",
-                apiMessage: "no such endpoint: \(request.method) \(request.uri.path)", isAPI: isAPI, viewer: context.viewer)
+                apiMessage: "no such endpoint: \(request.method) \(request.uri.path)", isAPI: isAPI, viewer: context.viewer,
+                requestID: context.requestID)
         } catch let error as HTTPError {
             return respond(
                 status: error.status, message: error.body ?? "Yêu cầu không hợp lệ.", apiMessage: error.body ?? "\(error.status)",
-                isAPI: isAPI, viewer: context.viewer)
+                isAPI: isAPI, viewer: context.viewer, requestID: context.requestID)
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return respond(
                 status: .internalServerError,
                 message: "Hệ thống gặp lỗi khi xử lý yêu cầu. Dữ liệu không bị thay đổi; hãy thử lại sau ít phút.",
-                apiMessage: "internal error", isAPI: isAPI, viewer: context.viewer)
+                apiMessage: "internal error", isAPI: isAPI, viewer: context.viewer, requestID: context.requestID)
         }
     }
 
     private func respond(
-        status: HTTPResponse.Status, message: String, apiMessage: String, isAPI: Bool, viewer: ViewerModel
+        status: HTTPResponse.Status, message: String, apiMessage: String, isAPI: Bool, viewer: ViewerModel,
+        requestID: String?
     ) -> Response {
         if isAPI {
             return Responses.json(.object([("error", .object([("message", .string(apiMessage))]))]), status: status)
@@ -498,7 +513,8 @@ struct ErrorMiddleware: RouterMiddleware {
         default: heading = "Đã xảy ra lỗi"
         }
         let page = ErrorPage(
-            layout: Layout(title: heading, section: "error"), status: Int(status.code), heading: heading, message: message)
+            layout: Layout(title: heading, section: "error"), status: Int(status.code), heading: heading, message: message,
+            requestID: requestID)
         return Responses.html(renderer.personalize(renderer.render(page), viewer: viewer), status: status)
     }
 }

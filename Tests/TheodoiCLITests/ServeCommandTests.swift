@@ -65,6 +65,53 @@ struct ServeCommandTests {
         #expect(answered.contains { $0 > 0 }, "\(answered)")
     }
 
+    @Test("LOG_FORMAT=json: every log line is one JSON object, request lines carry the id the answer returns; /metrics answers")
+    func jsonLogs() async throws {
+        let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
+        let port = try #require(Listener.freePort())
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (process, output, seen) = try await Self.start(
+            program, port: port, in: folder, environment: ["LOG_FORMAT": "json", "LOG_LEVEL": "debug"])
+        defer { if process.isRunning { process.terminate() } }
+        #expect(Self.status(port: port, path: "/khong-co-trang-nay") == 404)
+        #expect(Self.status(port: port, path: "/metrics") == 200)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+        let text = seen.text + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        // The console lines for the person who started it (the address, the first password) are
+        // plain text on standard output; every log entry is a JSON object.
+        let entries = text.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        #expect(entries.count == text.split(separator: "\n").filter { $0.hasPrefix("{") }.count, "\(text)")
+        #expect(entries.allSatisfy { $0["time"] is String && $0["level"] is String && $0["message"] is String }, "\(text)")
+        #expect(entries.contains { ($0["message"] as? String)?.hasPrefix("theodoi đã dừng") == true }, "\(text)")
+        let requests = entries.filter { $0["message"] as? String == "request" }
+        #expect(requests.count == 2 && requests.allSatisfy { $0["hb.request.id"] is String }, "\(text)")
+        #expect(requests.first?["path"] as? String == "/khong-co-trang-nay" && requests.first?["status"] as? String == "404")
+    }
+
+    @Test("a bad LOG_FORMAT or METRICS_TOKEN is named with what it must be, and nothing is created")
+    func badObservabilitySettings() throws {
+        let program = try #require(Self.program(), "the theodoi program is not built next to the tests")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try Self.run(
+            program, ["serve", "--port", "1"], in: folder,
+            environment: ["LOG_FORMAT": "xml", "METRICS_TOKEN": "short token", "DATABASE_URL": "sqlite:\(folder.path)/d.sqlite"])
+        #expect(result.status == 64)
+        #expect(result.error.contains("LOG_FORMAT must be text or json (got “xml”)"), "\(result.error)")
+        #expect(result.error.contains("METRICS_TOKEN must be 16 to 256"), "\(result.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     @Test("a second server on the same SQLite file gives one line naming the first, and changes nothing")
     func secondServer() async throws {
         let program = try #require(Self.program(), "the theodoi program is not built next to the tests")

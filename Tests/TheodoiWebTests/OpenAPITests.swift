@@ -8,6 +8,7 @@ import Testing
 import TheodoiCore
 import TheodoiOperations
 import TheodoiStore
+import TheodoiStoreSQL
 import TheodoiTestSupport
 import TheodoiViews
 import TheodoiWeb
@@ -118,7 +119,11 @@ struct OpenAPITests {
 
     @Test("every operation's answers, success and error, match the schemas documented for their status")
     func answersMatchSchemas() async throws {
-        try await World.run { world, client in
+        let metricsToken = "openapi-metrics-0123456789"
+        let configure: @Sendable (inout WebDependencies, SQLStore) -> Void = { dependencies, _ in
+            dependencies.metricsToken = metricsToken
+        }
+        try await World.run(configure: configure) { world, client in
             let description = try await Self.served(client)
             let api = APICheck(client: client, document: description)
             func token(_ user: UserRecord) async throws -> String {
@@ -133,6 +138,8 @@ struct OpenAPITests {
             // Meta, and what anonymous callers see before and after the plan is published.
             try await api.send(.get, "/healthz", expect: .ok)
             try await api.send(.get, "/readyz", expect: .ok)
+            try await api.send(.get, "/metrics", expect: .unauthorized)
+            try await api.send(.get, "/metrics", token: metricsToken, expect: .ok)
             try await api.send(.get, "/api/v1/openapi.yaml", expect: .ok)
             try await api.send(.get, "/api/v1/openapi.yaml", token: "tdk_revoked", expect: .unauthorized)
             let hidden = try await api.send(.get, "/api/v1/plans", expect: .ok)

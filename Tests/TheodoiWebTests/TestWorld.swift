@@ -124,7 +124,8 @@ extension World {
     /// A fresh world on `backend` with the seed loaded and one user per role, then an in-process server.
     static func run(
         backend: String = "sqlite", today: LocalDate = TestServer.today, throttle: LoginThrottle = LoginThrottle(),
-        converter: OfficeConverter? = nil, recognizer: CharacterRecognizer? = nil,
+        converter: OfficeConverter? = nil, recognizer: CharacterRecognizer? = nil, testing: TestingSetup = .router,
+        configure: @Sendable (inout WebDependencies, SQLStore) -> Void = { _, _ in },
         _ test: @escaping @Sendable (World, any TestClientProtocol) async throws -> Void
     ) async throws {
         // 09:40 in Vietnam on `today`; the server's today follows the clock, so tests can move days.
@@ -178,7 +179,7 @@ extension World {
         let afterEvent: @Sendable (String) async -> Void = { slug in
             _ = try? await pass.run(today: world.today, at: clock.now().ISO8601Format(), only: [slug], deliver: false)
         }
-        let dependencies = WebDependencies(
+        var dependencies = WebDependencies(
             store: catalogue, views: world.views, renderer: try PageRenderer(), accounts: accounts,
             reporting: Reporting(progress: store.progress, views: world.views, today: { world.today }, afterEvent: afterEvent),
             periodicReports: PeriodicReports(
@@ -191,9 +192,10 @@ extension World {
             importer: importer, reminders: store.reminders, outbox: store.outbox, emailEnabled: true,
             today: { world.today },
             trustForwardedFor: true)
+        configure(&dependencies, store)
         let app = Application(router: WebServer.router(dependencies))
         do {
-            try await app.test(.router) { client in try await test(world, client) }
+            try await app.test(testing) { client in try await test(world, client) }
         } catch {
             // A failed test still closes the database (an open SQLite connection must not be dropped).
             await store.shutdown()
