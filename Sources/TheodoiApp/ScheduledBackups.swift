@@ -56,7 +56,16 @@ final class ScheduledBackups: Sendable {
             formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
             let stamp = formatter.string(from: now)
             let url = directory.appendingPathComponent(Self.prefix + stamp + Self.suffix)
-            let manifest = try await store.backup(to: url)
+            let manifest: BackupManifest
+            do {
+                manifest = try await store.backup(to: url, scheduled: true)
+            } catch is BackupBusy {
+                // Another instance is writing one (PostgreSQL): look again in a minute, when its
+                // file is there if the directory is shared, or it is our turn if not.
+                logger.debug("scheduled backup: another instance is writing one")
+                do { try await Task.sleep(for: .seconds(60)) } catch {}
+                return
+            }
             lastError.withLock { $0 = nil }
             let removed = prune()
             logger.info(

@@ -133,3 +133,8 @@ public struct BackupOverview: Sendable, Equatable {
     /// Scheduled backups off.
     public static let off = BackupOverview(directory: nil, keep: 0, hours: 0, files: [], lastError: nil)
 }
+
+/// Another instance is writing a scheduled backup now; this one wrote nothing.
+public struct BackupBusy: Error, Sendable, Equatable {
+    public init() {}
+}

@@ -8,7 +8,10 @@ extension SQLStore {
     /// Writes a consistent backup of the whole database to `url` while others keep writing: every
     /// table is read in one read transaction (a snapshot on both databases). The file appears
     /// under its name only once complete (written beside it as `….partial`, then renamed).
-    public func backup(to url: URL) async throws -> BackupManifest {
+    /// `scheduled`: on PostgreSQL, one instance at a time writes a scheduled backup; another that
+    /// tries meanwhile gets `BackupBusy` and nothing is written (instances sharing one `BACKUP_DIR`
+    /// would otherwise write the same file together).
+    public func backup(to url: URL, scheduled: Bool = false) async throws -> BackupManifest {
         let partial = URL(fileURLWithPath: url.path + ".partial")
         try? FileManager.default.removeItem(at: partial)
         guard FileManager.default.createFile(atPath: partial.path, contents: nil),
@@ -24,6 +27,12 @@ extension SQLStore {
                     backend == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                 ).run()
                 do {
+                    if scheduled, backend == .postgres {
+                        let taken = try await database.raw(
+                            "SELECT pg_try_advisory_xact_lock(\(bind: Self.scheduledBackupLockKey)) AS taken"
+                        ).first()
+                        guard try taken?.decode(column: "taken", as: Bool.self) == true else { throw BackupBusy() }
+                    }
                     let manifest = try await Self.dump(database, backend: backend, into: handle, createdAt: createdAt)
                     try await database.raw("COMMIT").run()
                     return manifest
@@ -43,6 +52,9 @@ extension SQLStore {
             throw error
         }
     }
+
+    /// The advisory lock key of scheduled backups ("backup" in ASCII).
+    static let scheduledBackupLockKey = 0x62_61_63_6B_75_70
 
     private static func dump(
         _ database: any SQLDatabase, backend: SQLBackend, into handle: FileHandle, createdAt: String

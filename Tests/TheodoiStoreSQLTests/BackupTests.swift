@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Synchronization
 import Testing
 import TheodoiCatalog
@@ -173,6 +174,60 @@ struct BackupTests {
                 #expect(counts.allSatisfy { $0.rows == 0 })
                 #expect(applied.isEmpty, "\(name): the empty database was migrated")
             }
+        }
+    }
+
+    @Test(
+        "a scheduled backup is written by one instance at a time (PostgreSQL's lock); a backup by hand does not wait",
+        arguments: Backends.all)
+    func oneScheduledAtATime(backend: String) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theodoi-busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await Backends.withSQLStore(backend) { store in
+            _ = try await ProgressStoreTests.setUp(store)
+            let busy = folder.appendingPathComponent("busy.theodoi-backup")
+            if store.sessions.backend == .postgres {
+                // Another instance holds the lock: a scheduled backup writes nothing, not even its
+                // partial file; one by hand goes ahead.
+                let (refused, byHand) = try await store.sessions.withSession { database in
+                    try await database.raw("BEGIN").run()
+                    try await database.raw("SELECT pg_advisory_xact_lock(\(bind: SQLStore.scheduledBackupLockKey))").run()
+                    let refused: Bool
+                    do {
+                        _ = try await store.backup(to: busy, scheduled: true)
+                        refused = false
+                    } catch is BackupBusy {
+                        refused = true
+                    }
+                    let byHand = try await store.backup(to: folder.appendingPathComponent("hand.theodoi-backup"))
+                    try await database.raw("COMMIT").run()
+                    return (refused, byHand)
+                }
+                #expect(refused)
+                #expect(byHand.rowCount > 0)
+                #expect(!FileManager.default.fileExists(atPath: busy.path))
+                #expect(!FileManager.default.fileExists(atPath: busy.path + ".partial"))
+            }
+            // Free again (or SQLite, where one server holds the file): it is written.
+            let manifest = try await store.backup(to: busy, scheduled: true)
+            #expect(try BackupManifest.verify(busy) == manifest)
+        }
+    }
+
+    @Test("the connection counts /metrics reads: sessions taken, none left in use or waiting", arguments: Backends.all)
+    func poolStatistics(backend: String) async throws {
+        try await Backends.withSQLStore(backend) { store in
+            let before = store.poolStatistics()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 { group.addTask { _ = try await store.client.plans() } }
+                try await group.waitForAll()
+            }
+            let after = store.poolStatistics()
+            #expect(after.acquisitions >= before.acquisitions + 20)
+            #expect(after.inUse == 0 && after.waiting == 0)
+            #expect(after.waitSeconds >= before.waitSeconds)
+            #expect(after.connections == (backend == "sqlite-memory" ? 1 : backend == "sqlite-file" ? 3 : 8))
         }
     }
 }
