@@ -307,6 +307,7 @@ READS = {
         "/plans", PLAN, PLAN + "/dashboard", PLAN + "/scorecard", "/agencies?plan=343-qd-tu", "/agencies/36?plan=343-qd-tu",
         PLAN + "/assignments/A.17.1", PLAN + "/assignments/A.17", PLAN + "/lists/overdue", PLAN + "/changes",
         PLAN + "/report", PLAN + "/findings", "/notifications", "/account/password", PLAN + "?q=khoa+hoc+cong+nghe",
+        "/my-work",
     ],
     "admin": ["/admin/users", "/admin/agencies", "/admin/holidays", "/audit", "/admin/outbox", "/catalogues/import"],
     "monitor": [PLAN + "/review", PLAN + "/reminders", PLAN + "/report/settings", "/catalogues/import"],
@@ -341,7 +342,8 @@ def loop(d: dict) -> None:
     monitor.find_element(By.NAME, "reason").send_keys("Thiếu tệp quyết định đã ký")
     press(monitor, "button[name=decision][value=return]")
     confirm(monitor, "monitor")
-    # The officer reports again from the last one, then withdraws it.
+    # The officer reports again from the last one (its work lists it first), then withdraws it.
+    visit(officer, "/my-work", "officer")
     visit(officer, "/notifications", "officer")
     visit(officer, a171 + "/report", "officer")
     press(officer, "button[name=do][value=submit]")

@@ -518,3 +518,27 @@ public struct ReversalInput: Sendable, Hashable {
         self.on = on
     }
 }
+
+/// One report or contribution of an agency, briefly: what "my work" needs across plans (drafts
+/// to finish, contributions already sent).
+public struct AgencyReport: Sendable, Hashable {
+    public var id: ReportRecord.ID
+    public var planID: PlanRecord.ID
+    public var assignmentID: AssignmentRecord.ID
+    public var kind: ReportKind
+    public var state: ReportState
+    /// When it was last saved (ISO 8601 UTC).
+    public var updatedAt: String
+
+    public init(
+        id: ReportRecord.ID, planID: PlanRecord.ID, assignmentID: AssignmentRecord.ID, kind: ReportKind, state: ReportState,
+        updatedAt: String
+    ) {
+        self.id = id
+        self.planID = planID
+        self.assignmentID = assignmentID
+        self.kind = kind
+        self.state = state
+        self.updatedAt = updatedAt
+    }
+}

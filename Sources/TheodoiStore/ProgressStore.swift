@@ -44,6 +44,8 @@ public struct ProgressStore: Sendable {
     public var waiting: @Sendable () async throws -> [(slug: String, count: Int)]
     /// How many reports (drafts included) a plan has.
     public var reportCount: @Sendable (_ plan: PlanRecord.ID) async throws -> Int
+    /// Every report and contribution of an agency across plans (drafts included), oldest first.
+    public var agencyReports: @Sendable (_ agency: AgencyRecord.ID) async throws -> [AgencyReport]
     /// Stores a generated demo history in one transaction, audited as one entry.
     public var loadDemoHistory: @Sendable (_ history: DemoHistory, _ actor: AuditActor) async throws -> Void
 
@@ -65,8 +67,10 @@ public struct ProgressStore: Sendable {
         attachment: @escaping @Sendable (AttachmentInfo.ID) async throws -> (info: AttachmentInfo, bytes: [UInt8])?,
         reportCount: @escaping @Sendable (PlanRecord.ID) async throws -> Int,
         loadDemoHistory: @escaping @Sendable (DemoHistory, AuditActor) async throws -> Void,
-        waiting: @escaping @Sendable () async throws -> [(slug: String, count: Int)] = { [] }
+        waiting: @escaping @Sendable () async throws -> [(slug: String, count: Int)] = { [] },
+        agencyReports: @escaping @Sendable (AgencyRecord.ID) async throws -> [AgencyReport] = { _ in [] }
     ) {
+        self.agencyReports = agencyReports
         self.reportCount = reportCount
         self.waiting = waiting
         self.loadDemoHistory = loadDemoHistory

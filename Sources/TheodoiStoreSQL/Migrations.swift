@@ -13,7 +13,7 @@ enum Migrations {
         M001_CreateCatalogue.migration, M002_CreateAccounts.migration, M003_CreateProgress.migration,
         M004_CreateReports.migration, M005_CreateReminders.migration, M006_CreateOutbox.migration,
         M007_CreateSignInAddresses.migration, M008_IssuedReportNumbers.migration,
-        M009_TextCorrections.migration, M010_Corrections.migration,
+        M009_TextCorrections.migration, M010_Corrections.migration, M011_AgencyReports.migration,
     ]
 
     /// Applies the migrations the database has not seen; returns the versions applied. Several

@@ -50,7 +50,8 @@ extension SQLStore {
                         (slug: try row.decode(column: "slug", as: String.self), count: try row.decode(column: "n", as: Int.self))
                     }
                 }
-            })
+            },
+            agencyReports: { [self] agency in try await read { try await SQLStore.agencyReports(agency, on: $0) } })
     }
 
     // MARK: Writes
@@ -834,4 +835,26 @@ extension SQLStore {
 /// The database did something SQL promised it would not.
 enum SQLStoreFailure: Error {
     case noRowReturned(String)
+}
+
+extension SQLStore {
+    /// Every report and contribution of an agency, oldest first (`reports_agency`).
+    static func agencyReports(_ agency: AgencyRecord.ID, on database: any SQLDatabase) async throws -> [AgencyReport] {
+        try await database.raw(
+            """
+            SELECT id, plan_id, assignment_id, kind, state, updated_at FROM reports
+            WHERE agency_id = \(bind: agency.rawValue) ORDER BY id
+            """
+        ).all().compactMap { row in
+            // Kinds and states this program writes; another (from a newer one) is left out.
+            guard let kind = ReportKind(rawValue: try row.decode(column: "kind", as: String.self)),
+                let state = ReportState(rawValue: try row.decode(column: "state", as: String.self))
+            else { return nil }
+            return AgencyReport(
+                id: .init(try row.decode(column: "id", as: Int.self)),
+                planID: .init(try row.decode(column: "plan_id", as: Int.self)),
+                assignmentID: .init(try row.decode(column: "assignment_id", as: Int.self)), kind: kind, state: state,
+                updatedAt: try row.decode(column: "updated_at", as: String.self))
+        }
+    }
 }

@@ -26,7 +26,11 @@ struct PageController: Sendable {
     }
 
     func home(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        _ = try context.signedIn()
+        let identity = try context.signedIn()
+        // An officer lands on its agency's work across every plan.
+        if identity.user.role == .officer, identity.user.agencyID != nil {
+            return Responses.redirect(SiteRoute.Pattern.myWork)
+        }
         let plans = try await dependencies.store.plans()
         if let first = plans.first(where: { !$0.isDemo }) ?? plans.first {
             return Responses.redirect(SiteRoute.plan(slug: first.slug).href)

@@ -74,6 +74,9 @@ enum SiteRoute {
     /// Router patterns.
     enum Pattern {
         static let home = "/"
+        static let myWork = "/my-work"
+        static let myWorkXLSX = "/my-work.xlsx"
+        static let myWorkCSV = "/my-work.csv"
         static let plans = "/plans"
         static let plan = "/plans/:plan"
         static let assignment = "/plans/:plan/assignments/:code"

@@ -121,6 +121,13 @@ public enum WebServer {
         typealias P = SiteRoute.Pattern
         routes.add(.get, P.home)
         router.get(RouterPath(P.home)) { request, context in try await pages.home(request, context) }
+        let myWork = MyWorkController(dependencies: dependencies)
+        routes.add(.get, P.myWork)
+        router.get(RouterPath(P.myWork)) { request, context in try await myWork.page(request, context) }
+        routes.add(.get, P.myWorkXLSX)
+        router.get(RouterPath(P.myWorkXLSX)) { request, context in try await myWork.download(request, context, format: .xlsx) }
+        routes.add(.get, P.myWorkCSV)
+        router.get(RouterPath(P.myWorkCSV)) { request, context in try await myWork.download(request, context, format: .csv) }
         routes.add(.get, P.plans)
         router.get(RouterPath(P.plans)) { request, context in try await pages.plans(request, context) }
         routes.add(.get, P.plan)

@@ -1,0 +1,113 @@
+/// Việc của tôi: what an agency has to do across every plan, most urgent first.
+public struct MyWorkPage: Sendable {
+    public var layout: Layout
+    public var agencyName: String
+    public var asOfText: String
+    /// "12 việc trên 2 kế hoạch: …", or that there is nothing to do.
+    public var summary: String
+    public var groups: [MyWorkGroup]
+    public let hasItems: Bool
+    /// The agency's own line of each plan's scorecard.
+    public var plans: [MyWorkPlanLine]
+    public let hasPlans: Bool
+    /// For the office and leaders: the agency chosen (they may look at any); "" for officers.
+    public var agencyQuery: String
+    public var xlsxHref: String
+    public var csvHref: String
+
+    public init(
+        layout: Layout, agencyName: String, asOfText: String, summary: String, groups: [MyWorkGroup],
+        plans: [MyWorkPlanLine], agencyQuery: String, xlsxHref: String, csvHref: String
+    ) {
+        self.layout = layout
+        self.agencyName = agencyName
+        self.asOfText = asOfText
+        self.summary = summary
+        self.groups = groups
+        hasItems = !groups.isEmpty
+        self.plans = plans
+        hasPlans = !plans.isEmpty
+        self.agencyQuery = agencyQuery
+        self.xlsxHref = xlsxHref
+        self.csvHref = csvHref
+    }
+}
+
+/// One kind of work ("Quá hạn") with its rows.
+public struct MyWorkGroup: Sendable {
+    public var id: String
+    public var heading: String
+    public var count: Int
+    /// What the days column means for this kind ("Quá hạn (ngày)"), or "".
+    public var daysHeading: String
+    public var rows: [MyWorkRow]
+
+    public init(id: String, heading: String, daysHeading: String, rows: [MyWorkRow]) {
+        self.id = id
+        self.heading = heading
+        count = rows.count
+        self.daysHeading = daysHeading
+        self.rows = rows
+    }
+}
+
+public struct MyWorkRow: Sendable {
+    public var planNumber: String
+    public var planHref: String
+    public var code: String
+    public var title: String
+    public var href: String
+    public var dueText: String
+    public var daysText: String
+    public var actionLabel: String
+    public var actionHref: String
+
+    public init(
+        planNumber: String, planHref: String, code: String, title: String, href: String, dueText: String, daysText: String,
+        actionLabel: String, actionHref: String
+    ) {
+        self.planNumber = planNumber
+        self.planHref = planHref
+        self.code = code
+        self.title = title
+        self.href = href
+        self.dueText = dueText
+        self.daysText = daysText
+        self.actionLabel = actionLabel
+        self.actionHref = actionHref
+    }
+}
+
+/// A plan with the agency's line of its scorecard.
+public struct MyWorkPlanLine: Sendable {
+    public var planNumber: String
+    public var href: String
+    public var line: String
+
+    public init(planNumber: String, href: String, line: String) {
+        self.planNumber = planNumber
+        self.href = href
+        self.line = line
+    }
+}
+
+/// For the office and leaders: which agency's work to show.
+public struct MyWorkChooserPage: Sendable {
+    public var layout: Layout
+    public var agencies: [MyWorkAgencyChoice]
+
+    public init(layout: Layout, agencies: [MyWorkAgencyChoice]) {
+        self.layout = layout
+        self.agencies = agencies
+    }
+}
+
+public struct MyWorkAgencyChoice: Sendable {
+    public var name: String
+    public var href: String
+
+    public init(name: String, href: String) {
+        self.name = name
+        self.href = href
+    }
+}

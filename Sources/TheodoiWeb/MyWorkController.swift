@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import TheodoiCore
+import TheodoiExport
+import TheodoiForms
+import TheodoiOperations
+import TheodoiStore
+import TheodoiViews
+
+/// Việc của tôi (issue 19): an officer's work across every plan, most urgent first; the office
+/// and leaders choose an agency and see the same. `GET /my-work[.xlsx|.csv]?agency=&asOf=`.
+struct MyWorkController: Sendable {
+    let dependencies: WebDependencies
+    var renderer: PageRenderer { dependencies.renderer }
+
+    /// The agency whose work is asked for: an officer's own (another is 403); for other roles the
+    /// one named by `?agency=`, or nil (they choose).
+    func agency(_ identity: Identity, _ parameters: QueryParameters) async throws -> AgencyRecord? {
+        let agencies = try await dependencies.store.agencies()
+        if let raw = parameters["agency"] {
+            guard let id = RequestNumber.id(raw), let agency = agencies.first(where: { $0.id.rawValue == id }) else {
+                throw WebError.notFound("Không có cơ quan mã “\(raw)”.", api: "no agency \(raw)")
+            }
+            if identity.user.role == .officer, identity.user.agencyID != agency.id {
+                throw WebError.forbidden(
+                    "Cán bộ chỉ xem được việc của cơ quan mình.", api: "an officer sees the work of its own agency only")
+            }
+            return agency
+        }
+        guard let own = identity.user.agencyID else { return nil }
+        return agencies.first { $0.id == own }
+    }
+
+    /// The plans (demo plans left out), each as of `asOf`.
+    func inputs(asOf: LocalDate) async throws -> [MyWork.PlanInput] {
+        var inputs: [MyWork.PlanInput] = []
+        for plan in try await dependencies.store.plans() where !plan.isDemo {
+            guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug) else { continue }
+            let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
+            let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
+            inputs.append(MyWork.PlanInput(snapshot: snapshot, statuses: statuses, monitoring: monitoring))
+        }
+        return inputs
+    }
+
+    func work(_ agency: AgencyRecord, asOf: LocalDate) async throws -> (MyWork, [MyWork.PlanInput]) {
+        let inputs = try await inputs(asOf: asOf)
+        let reports = try await dependencies.reporting.progress.agencyReports(agency.id)
+        return (MyWork.make(agency: agency.id, plans: inputs, reports: reports, asOf: asOf), inputs)
+    }
+
+    func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let parameters = QueryParameters(request.uri.query)
+        let asOf = try parameters.asOf(default: dependencies.today())
+        guard let agency = try await agency(identity, parameters) else {
+            return try await chooser(context, asOf: asOf)
+        }
+        let (work, _) = try await work(agency, asOf: asOf)
+        let explicit = parameters["asOf"] != nil
+        let chosen = identity.user.agencyID == agency.id ? nil : String(agency.id.rawValue)
+        var query: [(String, String)] = []
+        if let chosen { query.append(("agency", chosen)) }
+        if explicit { query.append(("asOf", asOf.iso)) }
+        let groups = MyWork.Kind.allCases.compactMap { kind -> MyWorkGroup? in
+            let rows = work.items.filter { $0.kind == kind }
+            guard !rows.isEmpty else { return nil }
+            return MyWorkGroup(
+                id: kind.rawValue, heading: kind.vietnamese, daysHeading: Self.daysHeading(kind),
+                rows: rows.map { Self.row($0, asOf: explicit ? asOf : nil) })
+        }
+        let page = MyWorkPage(
+            layout: Layout(title: "Việc của tôi", section: "my-work"), agencyName: agency.name, asOfText: asOf.vietnameseShort,
+            summary: Self.summary(work), groups: groups,
+            plans: work.plans.map { line in
+                MyWorkPlanLine(
+                    planNumber: line.plan.number,
+                    href: SiteRoute.plan(slug: line.plan.slug, query: [("agency", String(agency.id.rawValue))]).href,
+                    line: Self.scoreLine(line.score))
+            },
+            agencyQuery: chosen ?? "",
+            xlsxHref: "/my-work.xlsx" + SiteRoute.queryString(query), csvHref: "/my-work.csv" + SiteRoute.queryString(query))
+        return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
+    /// `GET /my-work.xlsx|csv`: the same list as the page, one row per task.
+    func download(_ request: Request, _ context: AppRequestContext, format: ExportController.Format) async throws -> Response {
+        let identity = try context.signedIn()
+        let parameters = QueryParameters(request.uri.query)
+        let asOf = try parameters.asOf(default: dependencies.today())
+        guard let agency = try await agency(identity, parameters) else {
+            throw WebError.badRequest(
+                "Hãy chọn cơ quan (tham số agency).", api: "query parameter agency is required for a user without an agency")
+        }
+        let (work, _) = try await work(agency, asOf: asOf)
+        let table = ExportTable(
+            title: "Việc cần làm",
+            headers: ["Nhóm", "Kế hoạch", "Mã", "Nội dung", "Hạn", "Số ngày", "Việc cần làm"],
+            rows: work.items.map { item in
+                [
+                    .text(item.kind.vietnamese), .text(item.plan.number), .text(item.code), .text(item.title),
+                    item.due.map(ExportTable.Cell.date) ?? .empty, item.days.map(ExportTable.Cell.number) ?? .empty,
+                    .text(Self.actionLabel(item)),
+                ]
+            },
+            widths: [24, 14, 10, 70, 12, 9, 24],
+            heading: ["Việc cần làm của \(agency.name)", "Tính đến ngày \(asOf.vietnameseShort)"])
+        return try ExportController.file(table, name: "viec-can-lam-\(agency.id.rawValue)-\(asOf.iso)", format: format)
+    }
+
+    private func chooser(_ context: AppRequestContext, asOf: LocalDate) async throws -> Response {
+        var seen: Set<AgencyRecord.ID> = []
+        var choices: [(AgencyRecord.ID, String)] = []
+        for input in try await inputs(asOf: asOf) {
+            for agency in input.snapshot.agencies where seen.insert(agency.id).inserted { choices.append(agency) }
+        }
+        choices.sort { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
+        let page = MyWorkChooserPage(
+            layout: Layout(title: "Việc của các cơ quan", section: "my-work"),
+            agencies: choices.map { MyWorkAgencyChoice(name: $0.1, href: "/my-work?agency=\($0.0.rawValue)") })
+        return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
+    static func row(_ item: MyWork.Item, asOf: LocalDate?) -> MyWorkRow {
+        let slug = item.plan.slug
+        let form = SiteRoute.reportForm(slug: slug, code: item.code, kind: item.form).href
+        return MyWorkRow(
+            planNumber: item.plan.number, planHref: SiteRoute.plan(slug: slug).href, code: item.code, title: item.title,
+            href: SiteRoute.assignment(slug: slug, code: item.code, asOf: asOf).href, dueText: item.due?.vietnameseShort ?? "",
+            daysText: item.days.map { $0 < 0 ? "quá hạn \(-$0)" : String($0) } ?? "", actionLabel: actionLabel(item),
+            actionHref: form)
+    }
+
+    static func actionLabel(_ item: MyWork.Item) -> String {
+        switch item.kind {
+        case .returned: "Sửa và gửi lại báo cáo"
+        case .overdue, .dueSoon, .recurring: "Báo cáo tiến độ"
+        case .draft: item.form == .report ? "Hoàn thành bản nháp" : "Hoàn thành ý kiến"
+        case .contribution: "Gửi ý kiến phối hợp"
+        }
+    }
+
+    static func daysHeading(_ kind: MyWork.Kind) -> String {
+        switch kind {
+        case .overdue: "Quá hạn (ngày)"
+        case .dueSoon, .contribution: "Còn (ngày)"
+        case .returned, .draft, .recurring: ""
+        }
+    }
+
+    static func summary(_ work: MyWork) -> String {
+        guard !work.items.isEmpty else { return "Không có việc nào cần làm." }
+        let plans = Set(work.items.map(\.plan.id)).count
+        let parts = MyWork.Kind.allCases.compactMap { kind -> String? in
+            let count = work.items.filter { $0.kind == kind }.count
+            return count == 0 ? nil : "\(kind.vietnamese.lowercased()) \(count)"
+        }
+        return "\(work.items.count) việc trên \(plans) kế hoạch: \(parts.joined(separator: ", "))."
+    }
+
+    static func scoreLine(_ score: Monitoring.AgencyScore) -> String {
+        "chủ trì \(score.assigned) nhiệm vụ; đã đến hạn \(score.due), đúng hạn \(score.doneOnTime)"
+            + (score.onTimeRate.map { " (\($0)%)" } ?? "")
+            + ", đang quá hạn \(score.overdue), chờ xác nhận \(score.awaitingReview); báo cáo bị trả lại \(score.returnedReports)."
+    }
+}

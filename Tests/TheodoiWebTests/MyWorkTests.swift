@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TheodoiCore
+import TheodoiOperations
+import TheodoiStore
+
+/// Việc của tôi (issue 19): an officer lands on its agency's work across plans, most urgent first.
+@Suite("My work")
+struct MyWorkTests {
+    /// The rows of one section of the page, by code, in order.
+    static func codes(_ html: String, section: String) -> [String] {
+        guard let start = html.range(of: "<section class=\"my-work\" id=\"\(section)\"") else { return [] }
+        let rest = html[start.upperBound...]
+        let body = rest[..<(rest.range(of: "</section>")?.lowerBound ?? rest.endIndex)]
+        return body.components(separatedBy: "<td class=\"c-tt\" data-label=\"Mã\"><a href=\"").dropFirst().compactMap { cell in
+            cell.split(separator: ">", maxSplits: 1).last?.split(separator: "<").first.map(String.init)
+        }
+    }
+
+    @Test("the officer's work: returned first, then overdue (most days first), due within 30 days, drafts, contributions")
+    func officer() async throws {
+        try await World.run(today: LocalDate(iso: "2025-09-15")!) { world, client in
+            let education = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "edu")
+            let officer = SessionClient(base: client, cookie: education.cookie)
+            let monitor = world.client(client, as: .monitor)
+            let agency = try #require(try await world.catalogue.agencies().first { $0.name == "Sở Giáo dục và Đào tạo" })
+
+            // Landing: an officer goes to its work; the office keeps the plan.
+            #expect(try await HTTP.get(officer, "/").location == "/my-work")
+            #expect(try await HTTP.get(monitor, "/").location == "/plans/343-qd-tu")
+            #expect(try await HTTP.get(client, "/my-work").location?.hasPrefix("/sign-in") == true)
+
+            // A.17.1 is reported, then returned by the office; another led task gets a draft.
+            let asked = try await HTTP.multipart(
+                officer, "/plans/343-qd-tu/assignments/A.17.1/report",
+                ProgressFlowTests.reportFields(
+                    education, stage: "done", result: "Đã xong", achievedOn: "28/08/2025", submit: true))
+            #expect(try await HTTP.confirm(officer, asked.body).status == .found)
+            let log = try await world.progress.assignmentLog(
+                try #require(try await ProgressFlowTests.assignmentID(world, "A.17.1")))
+            let report = try #require(log.reports.first)
+            let returning = try await HTTP.post(
+                monitor, "/reports/\(report.id)/review",
+                [("_csrf", "csrf-monitor"), ("decision", "return"), ("reason", "Thiếu tệp")])
+            #expect(try await HTTP.confirm(monitor, returning.body).status == .found)
+
+            // The expected list, computed here from the statuses of the plan.
+            let snapshot = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
+            let statuses = snapshot.statuses(asOf: world.today)
+            var overdue: [(String, Int)] = []
+            var soon: [(String, Int)] = []
+            var recurring: [String] = []
+            var contributions: [(String, Int)] = []
+            for (position, row) in snapshot.assignments.enumerated() where (snapshot.children[row.code] ?? []).isEmpty {
+                let status = statuses[position]
+                let days = status.effectiveDue.map { world.today.days(to: $0) } ?? Int.max
+                if row.lead.contains(where: { $0.agencyID == agency.id }) {
+                    if row.code == "A.17.1" { continue }
+                    switch status.timeliness {
+                    case .openOverdue: overdue.append((row.code, -days))
+                    case .openInTime where days <= 30: soon.append((row.code, days))
+                    case .recurring where status.reportedThisPeriod == false: recurring.append(row.code)
+                    default: break
+                    }
+                } else if row.coordinators.contains(where: { $0.agencyID == agency.id }), !status.timeliness.isDone {
+                    contributions.append((row.code, days))
+                }
+            }
+            #expect(!overdue.isEmpty && !soon.isEmpty && !contributions.isEmpty, "the seed gives every kind on 15/09/2025")
+
+            let page = try await HTTP.get(officer, "/my-work")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<h1>Việc của tôi · Sở Giáo dục và Đào tạo</h1>"))
+            #expect(Self.codes(page.body, section: "returned") == ["A.17.1"])
+            #expect(page.body.contains("href=\"/plans/343-qd-tu/assignments/A.17.1/report\">Sửa và gửi lại báo cáo</a>"))
+            #expect(Set(Self.codes(page.body, section: "overdue")) == Set(overdue.map(\.0)))
+            let shownOverdue = Self.codes(page.body, section: "overdue").map { code in overdue.first { $0.0 == code }?.1 ?? 0 }
+            #expect(shownOverdue == shownOverdue.sorted(by: >), "most days first")
+            #expect(Set(Self.codes(page.body, section: "due-soon")) == Set(soon.map(\.0)))
+            #expect(Self.codes(page.body, section: "recurring") == recurring.sorted())
+            #expect(Set(Self.codes(page.body, section: "contribution")) == Set(contributions.map(\.0)))
+            #expect(page.body.contains("Kết quả của cơ quan theo từng kế hoạch"))
+
+            // A draft on a task it coordinates moves it from "contribution" to "draft".
+            let coordinated = try #require(contributions.first?.0)
+            let draft = try await HTTP.multipart(
+                officer, "/plans/343-qd-tu/assignments/\(coordinated)/contribution",
+                [
+                    ("_csrf", education.csrf), ("report", ""), ("version", ""), ("result", "Đang phối hợp"), ("do", "save"),
+                ])
+            #expect(draft.status == .found || draft.status == .ok, "\(draft.status)")
+            let after = try await HTTP.get(officer, "/my-work")
+            #expect(Self.codes(after.body, section: "draft") == [coordinated], "\(Self.codes(after.body, section: "draft"))")
+            #expect(!Self.codes(after.body, section: "contribution").contains(coordinated))
+
+            // The same list as a spreadsheet: a header, then one row per task (the draft among them).
+            let csv = try await HTTP.get(officer, "/my-work.csv")
+            #expect(csv.status == .ok)
+            let lines = csv.body.split(separator: "\r\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+            let items = 1 + overdue.count + soon.count + recurring.count + contributions.count
+            #expect(lines.count == 1 + items, "\(lines.prefix(5))")
+            #expect(lines.contains { $0.hasPrefix("Báo cáo bị trả lại,343-QĐ/TU,A.17.1,") })
+            let xlsx = try await HTTP.get(officer, "/my-work.xlsx")
+            #expect(xlsx.status == .ok)
+
+            // Another agency's work is not the officer's to see; the office chooses any.
+            let other = try await HTTP.get(officer, "/my-work?agency=\(world.otherAgency.id.rawValue)")
+            #expect(other.status == .forbidden)
+            let chooser = try await HTTP.get(monitor, "/my-work")
+            #expect(chooser.body.contains("href=\"/my-work?agency=\(agency.id.rawValue)\""))
+            let chosen = try await HTTP.get(monitor, "/my-work?agency=\(agency.id.rawValue)")
+            #expect(Self.codes(chosen.body, section: "overdue") == Self.codes(after.body, section: "overdue"))
+            #expect(try await HTTP.get(monitor, "/my-work?agency=999999").status == .notFound)
+            #expect(try await HTTP.get(monitor, "/my-work.csv").status == .badRequest)
+        }
+    }
+}
