@@ -111,3 +111,101 @@ public struct MyWorkAgencyChoice: Sendable {
         self.href = href
     }
 }
+
+/// Toàn tỉnh: every plan with its sentence and counts, and the agencies behind across plans.
+public struct ProvincePage: Sendable {
+    public var layout: Layout
+    public var asOfText: String
+    public var yearOptions: [ProvinceYearOption]
+    public var plans: [ProvincePlanRow]
+    public let hasPlans: Bool
+    /// The chart (SVG, escaped by its builder), or "".
+    public var chart: String
+    public var behind: [ProvinceAgencyRow]
+    public let hasBehind: Bool
+    public var apiHref: String
+
+    public init(
+        layout: Layout, asOfText: String, yearOptions: [ProvinceYearOption], plans: [ProvincePlanRow], chart: String,
+        behind: [ProvinceAgencyRow], apiHref: String
+    ) {
+        self.layout = layout
+        self.asOfText = asOfText
+        self.yearOptions = yearOptions
+        self.plans = plans
+        hasPlans = !plans.isEmpty
+        self.chart = chart
+        self.behind = behind
+        hasBehind = !behind.isEmpty
+        self.apiHref = apiHref
+    }
+}
+
+public struct ProvinceYearOption: Sendable {
+    public var value: String
+    public var label: String
+    public var selected: Bool
+
+    public init(value: String, label: String, selected: Bool) {
+        self.value = value
+        self.label = label
+        self.selected = selected
+    }
+}
+
+public struct ProvincePlanRow: Sendable {
+    public var number: String
+    public var title: String
+    public var issuer: String
+    public var dateText: String
+    public var href: String
+    public var sentence: String
+    public var total: Int
+    public var done: Int
+    public var overdue: Int
+    public var overdueHref: String
+    public var awaitingReview: Int
+    public var reviewHref: String
+
+    public init(
+        number: String, title: String, issuer: String, dateText: String, href: String, sentence: String, total: Int, done: Int,
+        overdue: Int, overdueHref: String, awaitingReview: Int, reviewHref: String
+    ) {
+        self.number = number
+        self.title = title
+        self.issuer = issuer
+        self.dateText = dateText
+        self.href = href
+        self.sentence = sentence
+        self.total = total
+        self.done = done
+        self.overdue = overdue
+        self.overdueHref = overdueHref
+        self.awaitingReview = awaitingReview
+        self.reviewHref = reviewHref
+    }
+}
+
+public struct ProvinceAgencyRow: Sendable {
+    public var name: String
+    public var overdue: Int
+    public var plans: [ProvinceAgencyPlan]
+
+    public init(name: String, overdue: Int, plans: [ProvinceAgencyPlan]) {
+        self.name = name
+        self.overdue = overdue
+        self.plans = plans
+    }
+}
+
+public struct ProvinceAgencyPlan: Sendable {
+    public var number: String
+    public var overdue: Int
+    public var href: String
+
+    public init(number: String, overdue: Int, href: String) {
+        self.number = number
+        self.overdue = overdue
+        self.href = href
+    }
+}

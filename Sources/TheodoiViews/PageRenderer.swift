@@ -17,7 +17,7 @@ public struct PageRenderer: Sendable {
         "report", "review-queue", "timeline-item", "dashboard", "scorecard", "action-list", "changes",
         "periodic-report", "report-settings", "report-print", "notifications", "reminder-settings", "holidays", "outbox",
         "catalogue-upload", "catalogue-preview", "catalogue-job", "catalogue-imported", "report-issue-confirm", "confirm",
-        "form-errors", "my-work", "my-work-chooser",
+        "form-errors", "my-work", "my-work-chooser", "province",
     ]
 
     /// A template set that cannot be used.
@@ -87,6 +87,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: ConfirmPage) -> String { render(page, template: "confirm") }
     public func render(_ page: MyWorkPage) -> String { render(page, template: "my-work") }
     public func render(_ page: MyWorkChooserPage) -> String { render(page, template: "my-work-chooser") }
+    public func render(_ page: ProvincePage) -> String { render(page, template: "province") }
 
     public func render(_ page: ReportPrintPage) -> String {
         var page = page

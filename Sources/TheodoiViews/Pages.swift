@@ -19,6 +19,7 @@ public struct Layout: Sendable {
     public let isReview: Bool
     public let isDashboard: Bool
     public let isReport: Bool
+    public let isProvince: Bool
     /// Seconds after which the page reloads itself (a job's progress), or nil.
     public var refresh: String?
 
@@ -32,6 +33,7 @@ public struct Layout: Sendable {
         isAgencies = section == "agencies"
         isFindings = section == "findings"
         isPlans = section == "plans"
+        isProvince = section == "province"
         isReview = section == "review"
         isDashboard = section == "dashboard"
         isReport = section == "report"

@@ -75,6 +75,8 @@ enum SiteRoute {
     enum Pattern {
         static let home = "/"
         static let myWork = "/my-work"
+        static let province = "/province"
+        static let apiProvince = "/api/v1/province"
         static let myWorkXLSX = "/my-work.xlsx"
         static let myWorkCSV = "/my-work.csv"
         static let plans = "/plans"

@@ -128,6 +128,11 @@ public enum WebServer {
         router.get(RouterPath(P.myWorkXLSX)) { request, context in try await myWork.download(request, context, format: .xlsx) }
         routes.add(.get, P.myWorkCSV)
         router.get(RouterPath(P.myWorkCSV)) { request, context in try await myWork.download(request, context, format: .csv) }
+        let province = ProvinceController(dependencies: dependencies)
+        routes.add(.get, P.province)
+        router.get(RouterPath(P.province)) { request, context in try await province.page(request, context) }
+        routes.add(.get, P.apiProvince)
+        router.get(RouterPath(P.apiProvince)) { request, context in try await province.api(request, context) }
         routes.add(.get, P.plans)
         router.get(RouterPath(P.plans)) { request, context in try await pages.plans(request, context) }
         routes.add(.get, P.plan)

@@ -118,3 +118,57 @@ struct MyWorkTests {
         }
     }
 }
+
+/// Toàn tỉnh (issue 19): every plan's sentence and counts, and the agencies behind.
+@Suite("The province's picture")
+struct ProvinceTests {
+    @Test("each plan's sentence and counts, the agencies behind, the year filter; the page and the API agree")
+    func picture() async throws {
+        try await World.run(today: LocalDate(iso: "2025-10-15")!) { world, client in
+            let leader = world.client(client, as: .leader)
+            // Computed here: the top-level statuses of the seed, and each lead agency's overdue tasks.
+            let snapshot = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
+            let statuses = snapshot.statuses(asOf: world.today)
+            var counts: [Timeliness: Int] = [:]
+            var overdue: [String: Int] = [:]
+            for (position, row) in snapshot.assignments.enumerated() where row.parent == nil {
+                counts[statuses[position].timeliness, default: 0] += 1
+                guard statuses[position].timeliness == .openOverdue else { continue }
+                for lead in row.lead where !lead.generic { overdue[lead.name, default: 0] += 1 }
+            }
+            let total = counts.values.reduce(0, +)
+            #expect(total == 94)
+
+            let page = try await HTTP.get(leader, "/province")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("Tổng số \(total) nhiệm vụ;"))
+            #expect(page.body.contains("quá hạn \(counts[.openOverdue] ?? 0))"))
+            #expect(page.body.contains("<figure tabindex=\"0\"><svg"))
+            let api = try await HTTP.get(leader, "/api/v1/province?asOf=2025-10-15")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any])
+            let plans = try #require(json["plans"] as? [[String: Any]])
+            #expect(plans.count == 1)
+            let plan = try #require(plans.first)
+            #expect(plan["total"] as? Int == total)
+            #expect(plan["overdue"] as? Int == counts[.openOverdue] ?? 0)
+            let shown = try #require(plan["counts"] as? [String: Int])
+            for timeliness in Timeliness.allCases { #expect(shown[timeliness.rawValue] == counts[timeliness] ?? 0) }
+            let behind = try #require(json["agenciesBehind"] as? [[String: Any]])
+            #expect(
+                Dictionary(uniqueKeysWithValues: behind.map { ($0["name"] as? String ?? "", $0["overdue"] as? Int ?? 0) })
+                    == overdue)
+            let counted = behind.map { $0["overdue"] as? Int ?? 0 }
+            #expect(counted == counted.sorted(by: >), "most overdue first")
+            #expect(json["years"] as? [Int] == [2025])
+
+            // The year filter: a year with no plan shows none; a bad one is a 400 saying so.
+            let none = try await HTTP.get(leader, "/province?year=2024")
+            #expect(none.body.contains("Chưa có kế hoạch nào trong năm đã chọn."))
+            let bad = try await HTTP.get(leader, "/province?year=hai")
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.contains("Năm “hai” không hợp lệ"))
+            #expect(try await HTTP.get(client, "/province").location?.hasPrefix("/sign-in") == true)
+            #expect(try await HTTP.get(client, "/api/v1/province").status == .unauthorized)
+        }
+    }
+}

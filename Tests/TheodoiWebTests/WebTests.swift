@@ -41,12 +41,12 @@ enum TestServer {
 
 @Suite("Pages")
 struct PageTests {
-    @Test("the home page leads to the plan")
+    @Test("the home page leads a leader to the province's picture")
     func home() async throws {
         try await TestServer.run { client in
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .found)
-                #expect(response.headers[.location] == "/plans/343-qd-tu")
+                #expect(response.headers[.location] == "/province")
             }
         }
     }
