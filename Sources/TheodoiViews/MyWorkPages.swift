@@ -91,14 +91,45 @@ public struct MyWorkPlanLine: Sendable {
     }
 }
 
-/// For the office and leaders: which agency's work to show.
+/// For the office and leaders: what waits for the office in each plan, and which agency's work to show.
 public struct MyWorkChooserPage: Sendable {
     public var layout: Layout
     public var agencies: [MyWorkAgencyChoice]
+    /// For the office: each plan's queue, quiet tasks and import findings.
+    public var office: [OfficePlanRow]
+    public let hasOffice: Bool
 
-    public init(layout: Layout, agencies: [MyWorkAgencyChoice]) {
+    public init(layout: Layout, agencies: [MyWorkAgencyChoice], office: [OfficePlanRow] = []) {
         self.layout = layout
         self.agencies = agencies
+        self.office = office
+        hasOffice = !office.isEmpty
+    }
+}
+
+/// One plan's work for the monitoring office.
+public struct OfficePlanRow: Sendable {
+    public var number: String
+    public var href: String
+    public var waiting: Int
+    public var reviewHref: String
+    public var quiet: Int
+    public var quietHref: String
+    public var findings: Int
+    public var findingsHref: String
+
+    public init(
+        number: String, href: String, waiting: Int, reviewHref: String, quiet: Int, quietHref: String, findings: Int,
+        findingsHref: String
+    ) {
+        self.number = number
+        self.href = href
+        self.waiting = waiting
+        self.reviewHref = reviewHref
+        self.quiet = quiet
+        self.quietHref = quietHref
+        self.findings = findings
+        self.findingsHref = findingsHref
     }
 }
 

@@ -54,7 +54,7 @@ struct MyWorkController: Sendable {
         let parameters = QueryParameters(request.uri.query)
         let asOf = try parameters.asOf(default: dependencies.today())
         guard let agency = try await agency(identity, parameters) else {
-            return try await chooser(context, asOf: asOf)
+            return try await chooser(context, identity: identity, asOf: asOf)
         }
         let (work, _) = try await work(agency, asOf: asOf)
         let explicit = parameters["asOf"] != nil
@@ -108,16 +108,31 @@ struct MyWorkController: Sendable {
         return try ExportController.file(table, name: "viec-can-lam-\(agency.id.rawValue)-\(asOf.iso)", format: format)
     }
 
-    private func chooser(_ context: AppRequestContext, asOf: LocalDate) async throws -> Response {
+    private func chooser(_ context: AppRequestContext, identity: Identity, asOf: LocalDate) async throws -> Response {
         var seen: Set<AgencyRecord.ID> = []
         var choices: [(AgencyRecord.ID, String)] = []
-        for input in try await inputs(asOf: asOf) {
+        let inputs = try await inputs(asOf: asOf)
+        for input in inputs {
             for agency in input.snapshot.agencies where seen.insert(agency.id).inserted { choices.append(agency) }
         }
         choices.sort { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
+        // The office (and the administrator) sees what waits for it in each plan first.
+        var office: [OfficePlanRow] = []
+        if identity.user.role == .monitor || identity.user.role == .admin {
+            let waiting = Dictionary(
+                try await dependencies.reporting.progress.waiting().map { ($0.slug, $0.count) }, uniquingKeysWith: +)
+            office = inputs.map { input in
+                let slug = input.snapshot.plan.slug
+                return OfficePlanRow(
+                    number: input.snapshot.plan.number, href: SiteRoute.plan(slug: slug).href, waiting: waiting[slug] ?? 0,
+                    reviewHref: "/plans/\(escape(slug))/review", quiet: input.monitoring.quiet.count,
+                    quietHref: SiteRoute.actionList(slug: slug, list: "quiet").href, findings: input.snapshot.findings.count,
+                    findingsHref: "/plans/\(escape(slug))/findings")
+            }
+        }
         let page = MyWorkChooserPage(
             layout: Layout(title: "Việc của các cơ quan", section: "my-work"),
-            agencies: choices.map { MyWorkAgencyChoice(name: $0.1, href: "/my-work?agency=\($0.0.rawValue)") })
+            agencies: choices.map { MyWorkAgencyChoice(name: $0.1, href: "/my-work?agency=\($0.0.rawValue)") }, office: office)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 

@@ -31,8 +31,9 @@ struct PageController: Sendable {
         if identity.user.role == .officer, identity.user.agencyID != nil {
             return Responses.redirect(SiteRoute.Pattern.myWork)
         }
-        // A leader lands on the province's picture across plans.
+        // A leader lands on the province's picture across plans; the office on what waits for it.
         if identity.user.role == .leader { return Responses.redirect(SiteRoute.Pattern.province) }
+        if identity.user.role == .monitor { return Responses.redirect(SiteRoute.Pattern.myWork) }
         let plans = try await dependencies.store.plans()
         if let first = plans.first(where: { !$0.isDemo }) ?? plans.first {
             return Responses.redirect(SiteRoute.plan(slug: first.slug).href)

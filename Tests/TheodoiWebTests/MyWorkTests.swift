@@ -28,9 +28,10 @@ struct MyWorkTests {
             let monitor = world.client(client, as: .monitor)
             let agency = try #require(try await world.catalogue.agencies().first { $0.name == "Sở Giáo dục và Đào tạo" })
 
-            // Landing: an officer goes to its work; the office keeps the plan.
+            // Landing: an officer goes to its work, the office to what waits for it.
             #expect(try await HTTP.get(officer, "/").location == "/my-work")
-            #expect(try await HTTP.get(monitor, "/").location == "/plans/343-qd-tu")
+            #expect(try await HTTP.get(monitor, "/").location == "/my-work")
+            #expect(try await HTTP.get(world.client(client, as: .admin), "/").location == "/plans/343-qd-tu")
             #expect(try await HTTP.get(client, "/my-work").location?.hasPrefix("/sign-in") == true)
 
             // A.17.1 is reported, then returned by the office; another led task gets a draft.
@@ -111,6 +112,15 @@ struct MyWorkTests {
             #expect(other.status == .forbidden)
             let chooser = try await HTTP.get(monitor, "/my-work")
             #expect(chooser.body.contains("href=\"/my-work?agency=\(agency.id.rawValue)\""))
+            // The office's own work first: the returned report was decided, so nothing waits; the
+            // seed's import findings are counted.
+            #expect(chooser.body.contains("Việc của văn phòng theo dõi"))
+            let findings = snapshot.findings.count
+            #expect(
+                chooser.body.contains(
+                    "data-label=\"Phát hiện khi nhập\"><a href=\"/plans/343-qd-tu/findings\">\(findings)</a>"))
+            #expect(chooser.body.contains("data-label=\"Chờ xử lý\"><a href=\"/plans/343-qd-tu/review\">0</a>"))
+            #expect(!(try await HTTP.get(world.client(client, as: .leader), "/my-work")).body.contains("Việc của văn phòng"))
             let chosen = try await HTTP.get(monitor, "/my-work?agency=\(agency.id.rawValue)")
             #expect(Self.codes(chosen.body, section: "overdue") == Self.codes(after.body, section: "overdue"))
             #expect(try await HTTP.get(monitor, "/my-work?agency=999999").status == .notFound)
