@@ -8,7 +8,8 @@ import TheodoiStore
 /// a report the office returned; overdue (most days first); due within 30 days (soonest first); a
 /// draft not yet sent; a recurring task with no report this period; a task it coordinates, still
 /// open, to which it has sent no contribution (soonest due first). Rows with sub-assignments are
-/// reported through their sub-assignments and are not listed themselves. Demo plans are left out.
+/// reported through their sub-assignments and are not listed themselves, nor are rows whose sent
+/// report waits for the office. Demo plans are left out.
 public struct MyWork: Sendable {
     /// Why a row is on the list, in the order of urgency.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -90,6 +91,8 @@ public struct MyWork: Sendable {
                 var kind: Kind?
                 var days: Int?
                 if leads {
+                    // A sent report waits for the office: its turn, not the agency's.
+                    if status.stage == .awaitingReview { continue }
                     if status.stage == .returned {
                         kind = .returned
                     } else if status.timeliness == .openOverdue {

@@ -77,6 +77,10 @@ struct ServeCommandTests {
         defer { if process.isRunning { process.terminate() } }
         #expect(Self.status(port: port, path: "/khong-co-trang-nay") == 404)
         #expect(Self.status(port: port, path: "/metrics") == 200)
+        // Through a proxy (which adds one of these) and with no METRICS_TOKEN: refused.
+        for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP"] {
+            #expect(Self.status(port: port, path: "/metrics", headers: "\(header): 203.0.113.7\r\n") == 403, "\(header)")
+        }
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -93,7 +97,7 @@ struct ServeCommandTests {
         #expect(entries.allSatisfy { $0["time"] is String && $0["level"] is String && $0["message"] is String }, "\(text)")
         #expect(entries.contains { ($0["message"] as? String)?.hasPrefix("theodoi đã dừng") == true }, "\(text)")
         let requests = entries.filter { $0["message"] as? String == "request" }
-        #expect(requests.count == 2 && requests.allSatisfy { $0["hb.request.id"] is String }, "\(text)")
+        #expect(requests.count == 5 && requests.allSatisfy { $0["hb.request.id"] is String }, "\(text)")
         #expect(requests.first?["path"] as? String == "/khong-co-trang-nay" && requests.first?["status"] as? String == "404")
     }
 
@@ -260,7 +264,7 @@ struct ServeCommandTests {
 extension ServeCommandTests {
     /// The status of `GET path` on 127.0.0.1:`port` (HTTP/1.1 over a plain socket), 0 when no
     /// answer came.
-    static func status(port: Int, path: String) -> Int {
+    static func status(port: Int, path: String, headers: String = "") -> Int {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -278,7 +282,7 @@ extension ServeCommandTests {
             }
         }
         guard connected == 0 else { return 0 }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(headers)Connection: close\r\n\r\n".utf8)
         guard write(descriptor, request, request.count) == request.count else { return 0 }
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)

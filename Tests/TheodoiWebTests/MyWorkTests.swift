@@ -97,6 +97,16 @@ struct MyWorkTests {
             #expect(Self.codes(after.body, section: "draft") == [coordinated], "\(Self.codes(after.body, section: "draft"))")
             #expect(!Self.codes(after.body, section: "contribution").contains(coordinated))
 
+            // A completion reported on an overdue task leaves the list while the office has it.
+            let sentCode = try #require(Self.codes(after.body, section: "overdue").last)
+            let sending = try await HTTP.multipart(
+                officer, "/plans/343-qd-tu/assignments/\(sentCode)/report",
+                ProgressFlowTests.reportFields(
+                    education, stage: "done", result: "Đã xong", achievedOn: "10/09/2025", submit: true))
+            #expect(try await HTTP.confirm(officer, sending.body).status == .found)
+            #expect(!Self.codes(try await HTTP.get(officer, "/my-work").body, section: "overdue").contains(sentCode))
+            overdue.removeAll { $0.0 == sentCode }
+
             // The same list as a spreadsheet: a header, then one row per task (the draft among them).
             let csv = try await HTTP.get(officer, "/my-work.csv")
             #expect(csv.status == .ok)
@@ -112,17 +122,18 @@ struct MyWorkTests {
             #expect(other.status == .forbidden)
             let chooser = try await HTTP.get(monitor, "/my-work")
             #expect(chooser.body.contains("href=\"/my-work?agency=\(agency.id.rawValue)\""))
-            // The office's own work first: the returned report was decided, so nothing waits; the
-            // seed's import findings are counted.
+            // The office's own work first: the completion just sent waits for it; the seed's import
+            // findings are counted.
             #expect(chooser.body.contains("Việc của văn phòng theo dõi"))
             let findings = snapshot.findings.count
             #expect(
                 chooser.body.contains(
                     "data-label=\"Phát hiện khi nhập\"><a href=\"/plans/343-qd-tu/findings\">\(findings)</a>"))
-            #expect(chooser.body.contains("data-label=\"Chờ xử lý\"><a href=\"/plans/343-qd-tu/review\">0</a>"))
+            #expect(chooser.body.contains("data-label=\"Chờ xử lý\"><a href=\"/plans/343-qd-tu/review\">1</a>"))
             #expect(!(try await HTTP.get(world.client(client, as: .leader), "/my-work")).body.contains("Việc của văn phòng"))
             let chosen = try await HTTP.get(monitor, "/my-work?agency=\(agency.id.rawValue)")
-            #expect(Self.codes(chosen.body, section: "overdue") == Self.codes(after.body, section: "overdue"))
+            let own = try await HTTP.get(officer, "/my-work")
+            #expect(Self.codes(chosen.body, section: "overdue") == Self.codes(own.body, section: "overdue"))
             #expect(try await HTTP.get(monitor, "/my-work?agency=999999").status == .notFound)
             #expect(try await HTTP.get(monitor, "/my-work.csv").status == .badRequest)
         }
