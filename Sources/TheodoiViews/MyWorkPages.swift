@@ -94,12 +94,12 @@ public struct MyWorkPlanLine: Sendable {
 /// For the office and leaders: what waits for the office in each plan, and which agency's work to show.
 public struct MyWorkChooserPage: Sendable {
     public var layout: Layout
-    public var agencies: [MyWorkAgencyChoice]
+    public var agencies: [Link]
     /// For the office: each plan's queue, quiet tasks and import findings.
     public var office: [OfficePlanRow]
     public let hasOffice: Bool
 
-    public init(layout: Layout, agencies: [MyWorkAgencyChoice], office: [OfficePlanRow] = []) {
+    public init(layout: Layout, agencies: [Link], office: [OfficePlanRow] = []) {
         self.layout = layout
         self.agencies = agencies
         self.office = office
@@ -133,21 +133,11 @@ public struct OfficePlanRow: Sendable {
     }
 }
 
-public struct MyWorkAgencyChoice: Sendable {
-    public var name: String
-    public var href: String
-
-    public init(name: String, href: String) {
-        self.name = name
-        self.href = href
-    }
-}
-
 /// Toàn tỉnh: every plan with its sentence and counts, and the agencies behind across plans.
 public struct ProvincePage: Sendable {
     public var layout: Layout
     public var asOfText: String
-    public var yearOptions: [ProvinceYearOption]
+    public var yearOptions: [Option]
     public var plans: [ProvincePlanRow]
     public let hasPlans: Bool
     /// The chart (SVG, escaped by its builder), or "".
@@ -157,7 +147,7 @@ public struct ProvincePage: Sendable {
     public var apiHref: String
 
     public init(
-        layout: Layout, asOfText: String, yearOptions: [ProvinceYearOption], plans: [ProvincePlanRow], chart: String,
+        layout: Layout, asOfText: String, yearOptions: [Option], plans: [ProvincePlanRow], chart: String,
         behind: [ProvinceAgencyRow], apiHref: String
     ) {
         self.layout = layout
@@ -169,18 +159,6 @@ public struct ProvincePage: Sendable {
         self.behind = behind
         hasBehind = !behind.isEmpty
         self.apiHref = apiHref
-    }
-}
-
-public struct ProvinceYearOption: Sendable {
-    public var value: String
-    public var label: String
-    public var selected: Bool
-
-    public init(value: String, label: String, selected: Bool) {
-        self.value = value
-        self.label = label
-        self.selected = selected
     }
 }
 

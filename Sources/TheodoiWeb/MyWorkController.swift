@@ -132,7 +132,7 @@ struct MyWorkController: Sendable {
         }
         let page = MyWorkChooserPage(
             layout: Layout(title: "Việc của các cơ quan", section: "my-work"),
-            agencies: choices.map { MyWorkAgencyChoice(name: $0.1, href: "/my-work?agency=\($0.0.rawValue)") }, office: office)
+            agencies: choices.map { Link(label: $0.1, href: "/my-work?agency=\($0.0.rawValue)") }, office: office)
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }
 

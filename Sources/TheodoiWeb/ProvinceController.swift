@@ -58,8 +58,8 @@ struct ProvinceController: Sendable {
         if let year { query.append(("year", String(year))) }
         let page = ProvincePage(
             layout: Layout(title: "Toàn tỉnh", section: "province"), asOfText: asOf.vietnameseShort,
-            yearOptions: [ProvinceYearOption(value: "", label: "Mọi năm", selected: year == nil)]
-                + picture.years.map { ProvinceYearOption(value: String($0), label: String($0), selected: $0 == year) },
+            yearOptions: [Option(value: "", label: "Mọi năm", selected: year == nil)]
+                + picture.years.map { Option(value: String($0), label: String($0), selected: $0 == year) },
             plans: picture.plans.map { entry in
                 let slug = entry.plan.slug
                 return ProvincePlanRow(
