@@ -10,14 +10,14 @@ public struct MyWorkPage: Sendable {
     /// The agency's own line of each plan's scorecard.
     public var plans: [MyWorkPlanLine]
     public let hasPlans: Bool
-    /// For the office and leaders: the agency chosen (they may look at any); "" for officers.
-    public var agencyQuery: String
+    /// For the office and leaders: the agency chosen (they may look at any); nil for officers.
+    public var agencyQuery: String?
     public var xlsxHref: String
     public var csvHref: String
 
     public init(
         layout: Layout, agencyName: String, asOfText: String, summary: String, groups: [MyWorkGroup],
-        plans: [MyWorkPlanLine], agencyQuery: String, xlsxHref: String, csvHref: String
+        plans: [MyWorkPlanLine], agencyQuery: String?, xlsxHref: String, csvHref: String
     ) {
         self.layout = layout
         self.agencyName = agencyName
@@ -38,8 +38,10 @@ public struct MyWorkGroup: Sendable {
     public var id: String
     public var heading: String
     public var count: Int
-    /// What the days column means for this kind ("Quá hạn (ngày)"), or "".
+    /// What the days column means for this kind ("Quá hạn (ngày)"), or "" (no such column).
     public var daysHeading: String
+    /// Whether the kind has a days column (Mustache shows a section for an empty string too).
+    public let hasDays: Bool
     public var rows: [MyWorkRow]
 
     public init(id: String, heading: String, daysHeading: String, rows: [MyWorkRow]) {
@@ -47,6 +49,7 @@ public struct MyWorkGroup: Sendable {
         self.heading = heading
         count = rows.count
         self.daysHeading = daysHeading
+        hasDays = !daysHeading.isEmpty
         self.rows = rows
     }
 }
@@ -164,9 +167,10 @@ public struct ProvincePage: Sendable {
 
 public struct ProvincePlanRow: Sendable {
     public var number: String
-    public var title: String
-    public var issuer: String
-    public var dateText: String
+    /// Nil when the plan has none (Mustache shows a section for an empty string).
+    public var title: String?
+    public var issuer: String?
+    public var dateText: String?
     public var href: String
     public var sentence: String
     public var total: Int
@@ -177,7 +181,8 @@ public struct ProvincePlanRow: Sendable {
     public var reviewHref: String
 
     public init(
-        number: String, title: String, issuer: String, dateText: String, href: String, sentence: String, total: Int, done: Int,
+        number: String, title: String?, issuer: String?, dateText: String?, href: String, sentence: String, total: Int,
+        done: Int,
         overdue: Int, overdueHref: String, awaitingReview: Int, reviewHref: String
     ) {
         self.number = number

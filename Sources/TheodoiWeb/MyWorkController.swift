@@ -78,7 +78,7 @@ struct MyWorkController: Sendable {
                     href: SiteRoute.plan(slug: line.plan.slug, query: [("agency", String(agency.id.rawValue))]).href,
                     line: Self.scoreLine(line.score))
             },
-            agencyQuery: chosen ?? "",
+            agencyQuery: chosen,
             xlsxHref: "/my-work.xlsx" + SiteRoute.queryString(query), csvHref: "/my-work.csv" + SiteRoute.queryString(query))
         return PageController.page(renderer.render(page), context, renderer: renderer)
     }

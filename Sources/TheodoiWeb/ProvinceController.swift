@@ -63,8 +63,9 @@ struct ProvinceController: Sendable {
             plans: picture.plans.map { entry in
                 let slug = entry.plan.slug
                 return ProvincePlanRow(
-                    number: entry.plan.number, title: entry.plan.title ?? "", issuer: entry.plan.issuer ?? "",
-                    dateText: entry.plan.date?.vietnameseShort ?? "", href: SiteRoute.plan(slug: slug).href,
+                    number: entry.plan.number, title: entry.plan.title.flatMap { $0.isEmpty ? nil : $0 },
+                    issuer: entry.plan.issuer.flatMap { $0.isEmpty ? nil : $0 }, dateText: entry.plan.date?.vietnameseShort,
+                    href: SiteRoute.plan(slug: slug).href,
                     sentence: entry.summary.sentence, total: entry.summary.total, done: entry.summary.done,
                     overdue: entry.summary.count(.openOverdue),
                     overdueHref: SiteRoute.actionList(slug: slug, list: "overdue", asOf: asOf).href,

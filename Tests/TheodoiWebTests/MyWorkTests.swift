@@ -77,6 +77,11 @@ struct MyWorkTests {
             #expect(page.body.contains("<h1>Việc của tôi · Sở Giáo dục và Đào tạo</h1>"))
             #expect(Self.codes(page.body, section: "returned") == ["A.17.1"])
             #expect(page.body.contains("href=\"/plans/343-qd-tu/assignments/A.17.1/report\">Sửa và gửi lại báo cáo</a>"))
+            // Every column has a heading; a kind without days has no days column.
+            #expect(!page.body.contains("<th class=\"num\"></th>"))
+            #expect(page.body.contains("<th class=\"num\">Quá hạn (ngày)</th>"))
+            // The officer's date form names no agency (an empty one would be refused).
+            #expect(!page.body.contains("name=\"agency\""))
             #expect(Set(Self.codes(page.body, section: "overdue")) == Set(overdue.map(\.0)))
             let shownOverdue = Self.codes(page.body, section: "overdue").map { code in overdue.first { $0.0 == code }?.1 ?? 0 }
             #expect(shownOverdue == shownOverdue.sorted(by: >), "most days first")
@@ -132,6 +137,7 @@ struct MyWorkTests {
             #expect(chooser.body.contains("data-label=\"Chờ xử lý\"><a href=\"/plans/343-qd-tu/review\">1</a>"))
             #expect(!(try await HTTP.get(world.client(client, as: .leader), "/my-work")).body.contains("Việc của văn phòng"))
             let chosen = try await HTTP.get(monitor, "/my-work?agency=\(agency.id.rawValue)")
+            #expect(chosen.body.contains("<input type=\"hidden\" name=\"agency\" value=\"\(agency.id.rawValue)\">"))
             let own = try await HTTP.get(officer, "/my-work")
             #expect(Self.codes(chosen.body, section: "overdue") == Self.codes(own.body, section: "overdue"))
             #expect(try await HTTP.get(monitor, "/my-work?agency=999999").status == .notFound)
