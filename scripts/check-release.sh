@@ -48,18 +48,22 @@ pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 600); do curl -sf "$base/healthz" > /dev/null && break; sleep 0.1; done
 fail() { echo "release: $1" >&2; tail -n 30 "$root/server.log" >&2; exit 1; }
+# Each answer is read whole before it is searched: `curl | grep -q` fails under pipefail when grep
+# stops reading a long answer early (curl then dies of SIGPIPE).
+page() { curl -sf "$@" || fail "no answer from $*"; }
+has() { grep -q -- "$1" <<< "$2"; }
 curl -sf "$base/readyz" > /dev/null || fail "/readyz is not 200"
 grep -q "loaded the bundled catalogue" "$root/server.log" || fail "the bundled catalogue was not loaded"
 [[ -f "$root/data/theodoi.sqlite" ]] || fail "the embedded default database is not at data/theodoi.sqlite"
-curl -sf "$base/sign-in" | grep -q "Đăng nhập" || fail "the sign-in page does not render"
-curl -sf "$base/static/app.css" | grep -q -- "--accent" || fail "the stylesheet is not served"
-curl -sf "$base/api/v1/openapi.yaml" | grep -q "openapi: 3.1" || fail "the OpenAPI description is not served"
-curl -sf "$base/metrics" | grep -q "theodoi_http_requests_total" || fail "/metrics does not answer"
+has "Đăng nhập" "$(page "$base/sign-in")" || fail "the sign-in page does not render"
+has "--accent" "$(page "$base/static/app.css")" || fail "the stylesheet is not served"
+has "openapi: 3.1" "$(page "$base/api/v1/openapi.yaml")" || fail "the OpenAPI description is not served"
+has "theodoi_http_requests_total" "$(page "$base/metrics")" || fail "/metrics does not answer"
 run ./theodoi user add --email release@check.local --name "Kiểm tra bản phát hành" --role leader > /dev/null \
   || fail "user add beside the server failed"
 token=$(run ./theodoi user token --email release@check.local --label release | tail -n 1)
-curl -sf -H "Authorization: Bearer $token" "$base/api/v1/plans" | grep -q '"343-qd-tu"' || fail "the API does not list the plan"
-curl -sf -H "Authorization: Bearer $token" "$base/api/v1/plans/343-qd-tu/assignments?perPage=1" | grep -q '"total"' \
+has '"343-qd-tu"' "$(page -H "Authorization: Bearer $token" "$base/api/v1/plans")" || fail "the API does not list the plan"
+has '"total"' "$(page -H "Authorization: Bearer $token" "$base/api/v1/plans/343-qd-tu/assignments?perPage=1")" \
   || fail "the API does not list the plan's assignments"
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
