@@ -10,7 +10,7 @@ public struct ProvincePicture: Sendable {
     public struct Plan: Sendable {
         public var plan: PlanRecord
         public var summary: StatusSummary
-        /// Top-level tasks whose sent report or extension request waits for the office.
+        /// Rows whose sent completion waits for the office (the plan's "Chờ xác nhận" list).
         public var awaitingReview: Int
     }
 

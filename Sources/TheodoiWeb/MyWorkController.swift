@@ -43,10 +43,9 @@ struct MyWorkController: Sendable {
         return inputs
     }
 
-    func work(_ agency: AgencyRecord, asOf: LocalDate) async throws -> (MyWork, [MyWork.PlanInput]) {
-        let inputs = try await inputs(asOf: asOf)
+    func work(_ agency: AgencyRecord, asOf: LocalDate) async throws -> MyWork {
         let reports = try await dependencies.reporting.progress.agencyReports(agency.id)
-        return (MyWork.make(agency: agency.id, plans: inputs, reports: reports, asOf: asOf), inputs)
+        return MyWork.make(agency: agency.id, plans: try await inputs(asOf: asOf), reports: reports, asOf: asOf)
     }
 
     func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -56,7 +55,7 @@ struct MyWorkController: Sendable {
         guard let agency = try await agency(identity, parameters) else {
             return try await chooser(context, identity: identity, asOf: asOf)
         }
-        let (work, _) = try await work(agency, asOf: asOf)
+        let work = try await work(agency, asOf: asOf)
         let explicit = parameters["asOf"] != nil
         let chosen = identity.user.agencyID == agency.id ? nil : String(agency.id.rawValue)
         var query: [(String, String)] = []
@@ -92,7 +91,7 @@ struct MyWorkController: Sendable {
             throw WebError.badRequest(
                 "Hãy chọn cơ quan (tham số agency).", api: "query parameter agency is required for a user without an agency")
         }
-        let (work, _) = try await work(agency, asOf: asOf)
+        let work = try await work(agency, asOf: asOf)
         let table = ExportTable(
             title: "Việc cần làm",
             headers: ["Nhóm", "Kế hoạch", "Mã", "Nội dung", "Hạn", "Số ngày", "Việc cần làm"],
