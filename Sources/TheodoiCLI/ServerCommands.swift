@@ -90,6 +90,8 @@ struct CatalogImportCommand: AsyncParsableCommand {
     @Option(help: "Số hiệu văn bản khi tệp không ghi (ví dụ 120/KH-UBND).") var number: String?
     @Option(help: "Ngày ban hành khi tệp không ghi (dd/mm/yyyy).") var date: String?
     @Option(help: "Cơ quan ban hành khi tệp không ghi (ví dụ \"Ủy ban nhân dân tỉnh\").") var issuer: String?
+    @Flag(help: "Kế hoạch mới để ở dạng dự thảo: chưa nhắc việc, chưa nhận báo cáo, cho tới khi được ban hành.")
+    var draft = false
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -107,17 +109,19 @@ struct CatalogImportCommand: AsyncParsableCommand {
             }
             day = parsed
         }
-        let (format, number, issuer, given) = (format, number, issuer, day)
+        let (format, number, issuer, given, stage) = (format, number, issuer, day, draft ? PlanStage.draft : .active)
         do {
             let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
                 try await toolbox.importer.importCatalogue(
                     data, sourceName: source, format: format, number: number, date: given, issuer: issuer,
-                    progress: RecognitionProgressBar.forStandardError()
+                    progress: RecognitionProgressBar.forStandardError(), stage: stage
                 ).report
             }
             print(report)
         } catch let error as CatalogueImporter.ImportError {
             throw fail("Lỗi: “\(file)”: \(error.description)")
+        } catch let refusal as ProgressRefusal {
+            throw fail("Lỗi: “\(file)”: \(refusal.message)")
         }
     }
 }

@@ -95,12 +95,15 @@ public struct ProgressFacts: Sendable, Hashable {
     public var extensionState: ExtensionState?
     /// The extension decision acted on (reverse) is the assignment's latest.
     public var decisionIsLatest: Bool
+    /// The plan's stage: only an active plan takes reports, reviews and decisions.
+    public var planStage: PlanStage
 
     public init(
         deadlineKind: Deadline.Kind, hasChildren: Bool = false, accepted: Bool = false, reportState: ReportState? = nil,
         reportKind: ReportKind? = nil, reportIsLatest: Bool = true, pendingExtension: Bool = false,
-        extensionState: ExtensionState? = nil, decisionIsLatest: Bool = true
+        extensionState: ExtensionState? = nil, decisionIsLatest: Bool = true, planStage: PlanStage = .active
     ) {
+        self.planStage = planStage
         self.decisionIsLatest = decisionIsLatest
         self.deadlineKind = deadlineKind
         self.hasChildren = hasChildren
@@ -192,8 +195,26 @@ public enum ProgressRules {
             api: "only a report the office has not acted on can be withdrawn (it is \(state.rawValue))")
     }
 
+    /// Why nothing can be reported or decided in a plan at `stage`; nil when it is active.
+    public static func stageRefusal(_ stage: PlanStage) -> ProgressRefusal? {
+        switch stage {
+        case .active:
+            nil
+        case .draft:
+            ProgressRefusal(
+                .conflict,
+                "Kế hoạch còn là dự thảo, chưa ban hành: chưa nhận báo cáo, đề nghị gia hạn hay quyết định nào.",
+                api: "the plan is a draft (not yet announced); it takes no reports or decisions")
+        case .closed:
+            ProgressRefusal(
+                .conflict, "Kế hoạch đã kết thúc: chỉ xem, không báo cáo, xem xét hay gia hạn được nữa.",
+                api: "the plan is closed; it is read-only")
+        }
+    }
+
     /// Whether the state allows the action, whoever asks.
     public static func stateRefusal(_ action: ProgressAction, facts: ProgressFacts) -> ProgressRefusal? {
+        if let refusal = stageRefusal(facts.planStage) { return refusal }
         switch action {
         case .writeReport, .contribute:
             if facts.hasChildren {

@@ -77,15 +77,33 @@ public struct CatalogueImporter: Sendable {
     public func importCatalogue(
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, number: String? = nil, isDemo: Bool = false,
         date: LocalDate? = nil, issuer: String? = nil, actor: AuditActor = .commandLine,
-        progress: CharacterRecognizer.Progress? = nil
+        progress: CharacterRecognizer.Progress? = nil, stage: PlanStage = .active
     ) async throws -> ImportResult {
         var catalogue = try await read(
             converting: data, sourceName: sourceName, format: format, date: date, progress: progress)
         CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
         let number = try CatalogueImporter.number(number, catalogue)
+        if let plan = try await store.plan(PlanRecord.slug(for: number)), plan.stage == .closed {
+            throw CatalogueImporter.closed(plan)
+        }
         try await store.syncAgencyDirectory(parser.directory.entries)
-        return try await store.importCatalogue(
-            ImportRequest(catalogue: catalogue, number: number, sourceName: sourceName, isDemo: isDemo, actor: actor))
+        do {
+            return try await store.importCatalogue(
+                ImportRequest(
+                    catalogue: catalogue, number: number, sourceName: sourceName, isDemo: isDemo, actor: actor, stage: stage))
+        } catch PlanStageError.closed(let slug) {
+            throw ProgressRefusal(
+                .conflict, "Kế hoạch đã kết thúc: không nạp lại danh mục được nữa.", api: "plan \(slug) is closed; it is read-only")
+        }
+    }
+
+    /// A closed plan takes no new catalogue (a reopened one does).
+    static func closed(_ plan: PlanRecord) -> ProgressRefusal {
+        ProgressRefusal(
+            .conflict,
+            "Kế hoạch \(plan.number) đã kết thúc\(plan.stageChangedOn.map { " ngày \($0.vietnameseShort)" } ?? ""): "
+                + "không nạp lại hay sửa danh mục được nữa. Quản trị hệ thống có thể mở lại kế hoạch nếu thật cần.",
+            api: "plan \(plan.slug) is closed; it is read-only")
     }
 
     /// What importing a file would do, worked out from what is stored; stores nothing.
@@ -101,6 +119,7 @@ public struct CatalogueImporter: Sendable {
             return CataloguePreview(
                 catalogue: catalogue, number: number, slug: slug, existing: nil, added: catalogue.assignments.map(\.code))
         }
+        if plan.stage == .closed { throw CatalogueImporter.closed(plan) }
         let stored = try await store.assignments(plan.id)
         let storedByCode = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         var added: [String] = []

@@ -100,6 +100,7 @@ public struct PeriodicReports: Sendable {
     @discardableResult
     public func saveSettings(slug: String, form: ReportSettingsForm, actor: AuditActor) async throws -> ReportSettings {
         let snapshot = try await planSnapshot(slug)
+        if snapshot.plan.stage == .closed, let refusal = ProgressRules.stageRefusal(.closed) { throw refusal }
         func lines(_ text: String) -> [String] {
             text.split(whereSeparator: \.isNewline).map { VietnameseText.collapsingWhitespace($0) }.filter { !$0.isEmpty }
         }
@@ -301,6 +302,20 @@ public struct PeriodicReports: Sendable {
     public func issueProblems(_ composed: Composed) async throws -> [ProgressRefusal] {
         var problems: [ProgressRefusal] = []
         let today = today()
+        switch composed.snapshot.plan.stage {
+        case .active: break
+        case .draft:
+            problems.append(
+                ProgressRefusal(
+                    .conflict, "Kế hoạch còn là dự thảo: hãy ban hành kế hoạch trước khi ban hành báo cáo về nó.",
+                    api: "the plan is a draft; announce it before issuing reports"))
+        case .closed:
+            problems.append(
+                ProgressRefusal(
+                    .conflict,
+                    "Kế hoạch đã kết thúc\(composed.snapshot.plan.closingReport.map { " với báo cáo \($0)" } ?? ""): không ban hành thêm báo cáo.",
+                    api: "the plan is closed; it takes no more reports"))
+        }
         if composed.request.asOf > today {
             problems.append(
                 ProgressRefusal(

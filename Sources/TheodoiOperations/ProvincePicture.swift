@@ -42,7 +42,7 @@ public struct ProvincePicture: Sendable {
 
     /// `year`: only plans decided that year; `issuer` orders plans by issuing body, then number.
     public static func make(_ inputs: [Input], asOf: LocalDate, year: Int? = nil) -> ProvincePicture {
-        let real = inputs.filter { !$0.dashboard.plan.isDemo }
+        let real = inputs.filter { !$0.dashboard.plan.isDemo && $0.dashboard.plan.stage == .active }
         let years = Array(Set(real.compactMap { $0.dashboard.plan.date?.year })).sorted(by: >)
         let chosen = real.filter { year == nil || $0.dashboard.plan.date?.year == year }
         var plans: [Plan] = []

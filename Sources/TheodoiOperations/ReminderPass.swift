@@ -121,7 +121,7 @@ public struct ReminderPass: Sendable {
             }
             return (all, emails.count)
         }
-        for plan in try await store.plans() where !plan.isDemo && (only?.contains(plan.slug) ?? true) {
+        for plan in try await store.plans() where !plan.isDemo && plan.stage == .active && (only?.contains(plan.slug) ?? true) {
             guard let snapshot = try await snapshots.snapshot(slug: plan.slug) else { continue }
             outcome.plans += 1
             let settings = try await reminders.settings(plan.id) ?? ReminderSettings()

@@ -123,7 +123,8 @@ public struct AssignmentWorkspace: Sendable {
             reportState: report?.state, reportKind: report?.kind,
             reportIsLatest: report.map { $0.id == latestSubmitted?.id } ?? true, pendingExtension: pendingExtension != nil,
             extensionState: extensionRequest?.state,
-            decisionIsLatest: extensionRequest.map { $0.id == latestExtensionDecision?.id } ?? true)
+            decisionIsLatest: extensionRequest.map { $0.id == latestExtensionDecision?.id } ?? true,
+            planStage: snapshot.plan.stage)
     }
 
     /// The extension decision in force or last refused: the one that can be reversed.

@@ -31,12 +31,22 @@ public struct PlanRecord: Sendable, Hashable, Identifiable {
     public var assignmentCount: Int
     /// Công khai: anonymous visitors may read the plan's public summary.
     public var published: Bool
+    /// Dự thảo, đang theo dõi or đã kết thúc (issue 19).
+    public var stage: PlanStage
+    /// The day the stage last changed (nil for a plan imported active and never changed).
+    public var stageChangedOn: LocalDate?
+    /// The number of the issued report that closed the plan (báo cáo tổng kết), when closed.
+    public var closingReport: String?
 
     public init(
         id: ID, slug: String, number: String, date: LocalDate?, issuer: String?, title: String?, declaredCount: Int?,
-        isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int, published: Bool = false
+        isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int, published: Bool = false,
+        stage: PlanStage = .active, stageChangedOn: LocalDate? = nil, closingReport: String? = nil
     ) {
         self.published = published
+        self.stage = stage
+        self.stageChangedOn = stageChangedOn
+        self.closingReport = closingReport
         self.id = id
         self.slug = slug
         self.number = number
@@ -65,6 +75,38 @@ public struct PlanRecord: Sendable, Hashable, Identifiable {
         }
         return slug
     }
+}
+
+/// A change of a plan's stage, as asked (`from` is the stage the asker saw).
+public struct PlanStageChange: Sendable, Hashable {
+    public var slug: String
+    public var from: PlanStage
+    public var to: PlanStage
+    /// The day it takes effect (today).
+    public var on: LocalDate
+    /// Closing: the issued report that closes the plan.
+    public var finalReport: Int?
+    /// Why (reopening a closed plan); empty otherwise.
+    public var reason: String
+
+    public init(slug: String, from: PlanStage, to: PlanStage, on: LocalDate, finalReport: Int? = nil, reason: String = "") {
+        self.slug = slug
+        self.from = from
+        self.to = to
+        self.on = on
+        self.finalReport = finalReport
+        self.reason = reason
+    }
+}
+
+/// A stage change the store refused because of what it found.
+public enum PlanStageError: Error, Equatable {
+    /// Someone changed the stage since the asker looked.
+    case stale(current: PlanStage)
+    /// The final report is not an issued, standing report of this plan.
+    case noSuchFinalReport
+    /// An import or correction of a plan that is closed.
+    case closed(slug: String)
 }
 
 /// How far a plan has moved: its catalogue revision and its progress activity, for caches.
@@ -238,11 +280,15 @@ public struct ImportRequest: Sendable {
     public var isDemo: Bool
     /// Who imports it, for the audit log.
     public var actor: AuditActor
+    /// The stage of a plan this import creates (an existing plan keeps its own).
+    public var stage: PlanStage
 
     public init(
-        catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false, actor: AuditActor = .commandLine
+        catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false, actor: AuditActor = .commandLine,
+        stage: PlanStage = .active
     ) {
         self.actor = actor
+        self.stage = stage
         self.catalogue = catalogue
         self.number = number
         self.sourceName = sourceName

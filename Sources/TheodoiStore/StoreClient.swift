@@ -35,6 +35,10 @@ public struct StoreClient: Sendable {
     public var ping: @Sendable () async throws -> Void
     /// Publishes or withdraws a plan's public summary; nil when there is no such plan.
     public var setPlanPublished: @Sendable (_ slug: String, _ published: Bool, _ actor: AuditActor) async throws -> PlanRecord?
+    /// Moves a plan to another stage (audited as `plan.activate`, `plan.close`, `plan.reopen`); nil
+    /// when there is no such plan. Throws `PlanStageError` when the stage is no longer `from` or the
+    /// final report is not the plan's.
+    public var setPlanStage: @Sendable (_ change: PlanStageChange, _ actor: AuditActor) async throws -> PlanRecord?
     /// Replaces an agency's names, kind and aliases; throws `CatalogueStoreError` on a clash.
     public var updateAgency:
         @Sendable (_ id: AgencyRecord.ID, _ change: AgencyChange, _ actor: AuditActor) async throws -> AgencyRecord
@@ -64,6 +68,7 @@ public struct StoreClient: Sendable {
         findings: @escaping @Sendable (PlanRecord.ID) async throws -> [Finding],
         ping: @escaping @Sendable () async throws -> Void,
         setPlanPublished: @escaping @Sendable (String, Bool, AuditActor) async throws -> PlanRecord?,
+        setPlanStage: @escaping @Sendable (PlanStageChange, AuditActor) async throws -> PlanRecord?,
         updateAgency: @escaping @Sendable (AgencyRecord.ID, AgencyChange, AuditActor) async throws -> AgencyRecord,
         mergeAgencies: @escaping @Sendable (AgencyRecord.ID, AgencyRecord.ID, AuditActor) async throws -> AgencyRecord,
         correctText: @escaping @Sendable (PlanRecord.ID, [TextCorrection], AuditActor) async throws -> Void,
@@ -72,6 +77,7 @@ public struct StoreClient: Sendable {
         self.correctText = correctText
         self.textCorrections = textCorrections
         self.setPlanPublished = setPlanPublished
+        self.setPlanStage = setPlanStage
         self.updateAgency = updateAgency
         self.mergeAgencies = mergeAgencies
         self.migrate = migrate
@@ -114,6 +120,7 @@ extension StoreClient {
             findings: { _ in throw UnimplementedStoreCall(name: "findings") },
             ping: { throw UnimplementedStoreCall(name: "ping") },
             setPlanPublished: { _, _, _ in throw UnimplementedStoreCall(name: "setPlanPublished") },
+            setPlanStage: { _, _ in throw UnimplementedStoreCall(name: "setPlanStage") },
             updateAgency: { _, _, _ in throw UnimplementedStoreCall(name: "updateAgency") },
             mergeAgencies: { _, _, _ in throw UnimplementedStoreCall(name: "mergeAgencies") },
             correctText: { _, _, _ in throw UnimplementedStoreCall(name: "correctText") },

@@ -25,6 +25,56 @@ extension SQLStore {
         return try await plan(slug: slug)
     }
 
+    func setPlanStage(_ change: PlanStageChange, actor: AuditActor) async throws -> PlanRecord? {
+        let now = now()
+        let found: Bool = try await audited(actor) { database in
+            guard
+                let row = try await database.raw("SELECT id, stage FROM plans WHERE slug = \(bind: change.slug)").first()
+            else { return (false, nil) }
+            let planID = try row.decode(column: "id", as: Int.self)
+            let current = PlanStage(rawValue: try row.decode(column: "stage", as: String.self)) ?? .active
+            guard current == change.from else { throw PlanStageError.stale(current: current) }
+            var closing: (id: Int, number: String)?
+            if change.to == .closed {
+                guard let id = change.finalReport,
+                    let report = try await database.raw(
+                        """
+                        SELECT r.id, r.number FROM issued_reports r
+                        WHERE r.id = \(bind: id) AND r.plan_id = \(bind: planID)
+                            AND NOT EXISTS (SELECT 1 FROM issued_reports s WHERE s.supersedes_id = r.id)
+                        """
+                    ).first()
+                else { throw PlanStageError.noSuchFinalReport }
+                closing = (try report.decode(column: "id", as: Int.self), try report.decode(column: "number", as: String.self))
+            }
+            try await database.raw(
+                """
+                UPDATE plans SET stage = \(bind: change.to.rawValue), stage_changed_on = \(bind: change.on.iso),
+                    closing_report_id = \(bind: closing?.id), revision = revision + 1, updated_at = \(bind: now)
+                WHERE id = \(bind: planID)
+                """
+            ).run()
+            let action =
+                switch (change.from, change.to) {
+                case (.draft, .active): "plan.activate"
+                case (_, .closed): "plan.close"
+                case (.closed, _): "plan.reopen"
+                default: "plan.stage"
+                }
+            var after: [(String, JSONValue)] = [("stage", .string(change.to.rawValue)), ("on", .string(change.on.iso))]
+            if let closing { after.append(("finalReport", .string(closing.number))) }
+            if !change.reason.isEmpty { after.append(("reason", .string(change.reason))) }
+            return (
+                true,
+                AuditEntryDraft(
+                    action: action, subject: "plan:\(change.slug)", before: .object([("stage", .string(current.rawValue))]),
+                    after: .object(after))
+            )
+        }
+        guard found else { return nil }
+        return try await plan(slug: change.slug)
+    }
+
     static func agencyRecord(_ row: any SQLRow, aliases: [Int: [String]]) throws -> AgencyRecord {
         let id = try row.decode(column: "id", as: Int.self)
         return AgencyRecord(

@@ -126,9 +126,12 @@ private struct CatalogueImport {
         let header = catalogue.plan
         let planID: Int
         if let row = try await database.raw(
-            "SELECT id, number, date, issuer, title, declared_count, source_name FROM plans WHERE slug = \(bind: slug)"
+            "SELECT id, number, date, issuer, title, declared_count, source_name, stage FROM plans WHERE slug = \(bind: slug)"
         ).first() {
             planID = try row.decode(column: "id", as: Int.self)
+            guard try row.decode(column: "stage", as: String.self) != PlanStage.closed.rawValue else {
+                throw PlanStageError.closed(slug: slug)
+            }
             let stored: [String?] = [
                 try row.decode(column: "number", as: String.self), try row.decode(column: "date", as: String?.self),
                 try row.decode(column: "issuer", as: String?.self), try row.decode(column: "title", as: String?.self),
@@ -150,9 +153,10 @@ private struct CatalogueImport {
             outcome.created = true
             let row = try await database.raw(
                 """
-                INSERT INTO plans (slug, number, date, issuer, title, declared_count, is_demo, source_name, revision, created_at, updated_at)
+                INSERT INTO plans (slug, number, date, issuer, title, declared_count, is_demo, source_name, revision, created_at, updated_at, stage)
                 VALUES (\(bind: slug), \(bind: request.number), \(bind: header.date?.iso), \(bind: header.issuer), \(bind: header.title),
-                    \(bind: header.declaredCount), \(bind: request.isDemo ? 1 : 0), \(bind: request.sourceName), 1, \(bind: now), \(bind: now))
+                    \(bind: header.declaredCount), \(bind: request.isDemo ? 1 : 0), \(bind: request.sourceName), 1, \(bind: now), \(bind: now),
+                    \(bind: request.stage.rawValue))
                 RETURNING id
                 """
             ).first()

@@ -9,8 +9,9 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
-                    p.revision, p.published, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
-                FROM plans p ORDER BY p.is_demo, p.date DESC, p.id
+                    p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report,
+                    (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
+                FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id ORDER BY p.is_demo, p.date DESC, p.id
                 """
             ).all().map(SQLStore.planRecord)
         }
@@ -21,8 +22,9 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
-                    p.revision, p.published, (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
-                FROM plans p WHERE p.slug = \(bind: slug)
+                    p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report,
+                    (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
+                FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id WHERE p.slug = \(bind: slug)
                 """
             ).first().map(SQLStore.planRecord)
         }
@@ -51,7 +53,10 @@ extension SQLStore {
             sourceName: try row.decode(column: "source_name", as: String.self),
             revision: try row.decode(column: "revision", as: Int.self),
             assignmentCount: try row.decode(column: "assignment_count", as: Int.self),
-            published: try row.decode(column: "published", as: Int.self) != 0)
+            published: try row.decode(column: "published", as: Int.self) != 0,
+            stage: PlanStage(rawValue: try row.decode(column: "stage", as: String.self)) ?? .active,
+            stageChangedOn: try row.decode(column: "stage_changed_on", as: String?.self).flatMap { LocalDate(iso: $0) },
+            closingReport: try row.decode(column: "closing_report", as: String?.self))
     }
 
     func parts(_ plan: PlanRecord.ID) async throws -> [PartRecord] {

@@ -100,6 +100,7 @@ public final class SQLStore: Sendable {
             findings: { [self] plan in try await findings(plan) },
             ping: { [self] in try await read { try await $0.raw("SELECT 1 AS one").run() } },
             setPlanPublished: { [self] slug, published, actor in try await setPlanPublished(slug, published, actor: actor) },
+            setPlanStage: { [self] change, actor in try await setPlanStage(change, actor: actor) },
             updateAgency: { [self] id, change, actor in try await updateAgency(id, change, actor: actor) },
             mergeAgencies: { [self] source, target, actor in try await mergeAgencies(source, into: target, actor: actor) },
             correctText: { [self] plan, corrections, actor in try await correctText(plan, corrections, actor: actor) },

@@ -41,6 +41,18 @@ public struct ConfirmPage: Sendable {
     public var backLabel: String
     /// The button looks like what it does: returning, refusing, reversing are `danger`.
     public var danger: Bool
+    /// A choice the confirming form makes, posted as `choice` (the final report closing a plan).
+    public var choiceLabel = ""
+    public var choices: [Option] = [] {
+        didSet { hasChoices = !choices.isEmpty }
+    }
+    public private(set) var hasChoices = false
+    /// A reason the confirming form asks for, posted as `reason` (reopening a closed plan).
+    public var reasonLabel = "" {
+        didSet { hasReason = !reasonLabel.isEmpty }
+    }
+    public private(set) var hasReason = false
+    public var reason = ""
     public let hasLead: Bool
     public let hasQuestion: Bool
     public let hasItems: Bool

@@ -316,6 +316,7 @@ extension PlanRowModel: MustacheParent {
         case "summarySentence": summarySentence
         case "published": published
         case "publishHref": publishHref
+        case "stage": stage
         default: nil
         }
     }
@@ -344,6 +345,22 @@ extension ErrorPage: MustacheParent {
         case "heading": heading
         case "message": message
         case "requestID": requestID
+        default: nil
+        }
+    }
+}
+
+extension PlanStageModel: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "code": code
+        case "label": label
+        case "text": text
+        case "action": action
+        case "actionTo": actionTo
+        case "actionLabel": actionLabel
+        case "from": from
+        case "isActive": isActive
         default: nil
         }
     }

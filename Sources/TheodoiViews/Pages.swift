@@ -472,11 +472,14 @@ public struct PlanRowModel: Sendable {
     public var published: Bool
     /// The publish/withdraw form's target, for roles that may publish; nil otherwise.
     public var publishHref: String?
+    /// Dự thảo, đang theo dõi, đã kết thúc, with the move the viewer may make.
+    public var stage: PlanStageModel?
 
     public init(
         number: String, href: String, title: String, dateText: String, issuer: String, assignments: Int, isDemo: Bool,
-        summarySentence: String, published: Bool = false, publishHref: String? = nil
+        summarySentence: String, published: Bool = false, publishHref: String? = nil, stage: PlanStageModel? = nil
     ) {
+        self.stage = stage
         self.published = published
         self.publishHref = publishHref
         self.number = number
@@ -487,6 +490,30 @@ public struct PlanRowModel: Sendable {
         self.assignments = assignments
         self.isDemo = isDemo
         self.summarySentence = summarySentence
+    }
+}
+
+/// A plan's stage on the plans list: its badge, a sentence, and the form moving it on (nil: none).
+public struct PlanStageModel: Sendable {
+    /// "draft", "active", "closed" (CSS modifier).
+    public var code: String
+    public var label: String
+    public var text: String
+    public var action: String?
+    public var actionTo: String
+    public var actionLabel: String
+    public var from: String
+    public let isActive: Bool
+
+    public init(code: String, label: String, text: String, action: String?, actionTo: String, actionLabel: String, from: String) {
+        self.code = code
+        self.label = label
+        self.text = text
+        self.action = action
+        self.actionTo = actionTo
+        self.actionLabel = actionLabel
+        self.from = from
+        isActive = code == "active"
     }
 }
 

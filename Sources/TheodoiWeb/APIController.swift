@@ -153,6 +153,33 @@ struct APIController: Sendable {
         return Responses.json(PlanDTO.json(plan))
     }
 
+    /// `PUT …/stage` `{"stage": "active"|"closed", "from": …, "finalReport": id, "reason": "…"}`: announces,
+    /// closes or reopens the plan (issue 19).
+    func stage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let slug = try context.parameters.require("plan")
+        let body = try await JSONBody.read(request)
+        let invalid = { (message: String) in
+            WebError(status: .unprocessableContent, message: "Dữ liệu không hợp lệ.", apiMessage: message)
+        }
+        guard let to = try body.string("stage").flatMap(PlanStage.init(rawValue:)) else {
+            throw invalid("stage must be \"active\" or \"closed\"")
+        }
+        var from: PlanStage?
+        if let text = try body.string("from") {
+            guard let stage = PlanStage(rawValue: text) else { throw invalid("from must be draft, active or closed") }
+            from = stage
+        }
+        let finalReport = try body.int("finalReport")
+        if let finalReport, finalReport < 1 { throw invalid("finalReport must be a positive integer") }
+        let plan = try await PlanLifecycle(
+            store: dependencies.store, reports: dependencies.periodicReports.reports, today: dependencies.today
+        ).change(
+            slug: slug, from: from, to: to, finalReport: finalReport.map(IssuedReportRecord.ID.init),
+            reason: try body.string("reason") ?? "", identity: identity, actor: context.auditActor)
+        return Responses.json(PlanDTO.json(plan))
+    }
+
     /// `GET /api/v1/openapi.yaml`: the hand-kept OpenAPI description of this API; public.
     func openAPI(_ request: Request, _ context: AppRequestContext) throws -> Response {
         guard let document = APIDescription.yaml else { throw APIDescription.Missing() }
@@ -198,7 +225,8 @@ enum PlanDTO {
             ("id", .string(plan.slug)), ("number", .string(plan.number)), ("date", .string(plan.date?.iso)),
             ("issuer", .string(plan.issuer)), ("title", .string(plan.title)), ("declaredCount", .int(plan.declaredCount)),
             ("assignmentCount", .int(plan.assignmentCount)), ("isDemo", .bool(plan.isDemo)), ("revision", .int(plan.revision)),
-            ("published", .bool(plan.published)),
+            ("published", .bool(plan.published)), ("stage", .string(plan.stage.rawValue)),
+            ("stageChangedOn", .string(plan.stageChangedOn?.iso)), ("closingReport", .string(plan.closingReport)),
         ])
     }
 }

@@ -417,6 +417,104 @@ struct AdminController: Sendable {
         return Responses.redirect(SiteRoute.plans.href + "?done=" + (publishing ? "published" : "unpublished"))
     }
 
+    // MARK: Lifecycle
+
+    var lifecycle: PlanLifecycle {
+        PlanLifecycle(store: dependencies.store, reports: dependencies.periodicReports.reports, today: dependencies.today)
+    }
+
+    /// `POST /plans/{plan}/stage` (`to`: active or closed; `from`: the stage the form was made for):
+    /// a page saying what will happen (closing: which issued report closes it; reopening: why), then
+    /// the change on its button.
+    func stage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedIn()
+        let slug = try context.parameters.require("plan")
+        guard let plan = try await dependencies.store.plan(slug) else { throw PageController.noPlan(slug) }
+        let form = context.form
+        guard let to = form["to"].flatMap(PlanStage.init(rawValue:)) else {
+            throw WebError.badRequest("Không rõ trạng thái muốn chuyển tới.", api: "to must be draft, active or closed")
+        }
+        let from = form["from"].flatMap(PlanStage.init(rawValue:)) ?? plan.stage
+        if from != plan.stage {
+            throw ProgressRefusal(
+                .conflict,
+                "Trạng thái của kế hoạch vừa được người khác đổi thành “\(plan.stage.vietnamese.lowercased())”; hãy xem lại.",
+                api: "the plan's stage changed meanwhile")
+        }
+        if let refusal = PlanLifecycle.refusal(from: from, to: to, role: identity.user.role) { throw refusal }
+        let choices = to == .closed ? try await lifecycle.finalReportChoices(plan) : []
+        let chosen = form["choice"].flatMap { Int($0) }.map(IssuedReportRecord.ID.init)
+        let reason = form["reason"] ?? ""
+        if form["confirm"] == "yes" {
+            do {
+                try await lifecycle.change(
+                    slug: slug, from: from, to: to, finalReport: chosen, reason: reason, identity: identity,
+                    actor: context.auditActor)
+                let done = to == .closed ? "closed" : from == .closed ? "reopened" : "activated"
+                return Responses.redirect(SiteRoute.plans.href + "?done=" + done)
+            } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
+                return try stagePage(plan, to: to, choices: choices, chosen: chosen, reason: reason, problem: refusal.message, context)
+            }
+        }
+        if to == .closed, choices.isEmpty {
+            throw ProgressRefusal(
+                .conflict,
+                "Kế hoạch chưa có báo cáo nào được ban hành: hãy ban hành báo cáo tổng kết (trang Báo cáo định kỳ của kế hoạch) trước, rồi kết thúc kế hoạch với báo cáo đó.",
+                api: "the plan has no issued report; issue its final report first")
+        }
+        return try stagePage(plan, to: to, choices: choices, chosen: chosen, reason: reason, problem: "", context)
+    }
+
+    private func stagePage(
+        _ plan: PlanRecord, to: PlanStage, choices: [IssuedReportRecord], chosen: IssuedReportRecord.ID?, reason: String,
+        problem: String, _ context: AppRequestContext
+    ) throws -> Response {
+        let (heading, label, effect): (String, String, String) =
+            switch (plan.stage, to) {
+            case (.draft, .active):
+                (
+                    "Ban hành kế hoạch và bắt đầu theo dõi?", "Xác nhận ban hành",
+                    "Các cơ quan thấy nhiệm vụ trong “Việc của tôi”, gửi được báo cáo và đề nghị gia hạn; nhắc việc bắt đầu được gửi theo thời hạn. Kế hoạch đã ban hành không trở lại dự thảo được."
+                )
+            case (_, .closed):
+                (
+                    "Kết thúc kế hoạch?", "Xác nhận kết thúc",
+                    "Kế hoạch chỉ còn để xem: không nhận báo cáo, xem xét, gia hạn hay nạp lại danh mục; không nhắc việc; không còn trong “Việc của tôi” và bức tranh toàn tỉnh. Mọi báo cáo, quyết định và tệp vẫn được giữ nguyên."
+                )
+            default:
+                (
+                    "Mở lại kế hoạch đã kết thúc?", "Xác nhận mở lại",
+                    "Kế hoạch trở lại trạng thái đang theo dõi: nhận báo cáo và nhắc việc như trước. Lý do được ghi vào nhật ký."
+                )
+            }
+        var page = ConfirmPage(
+            layout: Layout(title: heading, section: "plans"), csrf: context.csrfToken, backCrumb: "Các kế hoạch",
+            backHref: SiteRoute.plans.href, crumb: to == .closed ? "Kết thúc" : plan.stage == .closed ? "Mở lại" : "Ban hành",
+            heading: heading, lead: "Việc này chỉ được thực hiện khi anh/chị bấm “\(label)”, và được ghi vào nhật ký.",
+            question: problem,
+            fields: [
+                Field(label: "Kế hoạch", value: "\(plan.number) · \(plan.title ?? "")"),
+                Field(label: "Trạng thái", value: "\(plan.stage.vietnamese) → \(to.vietnamese)"),
+                Field(label: "Sẽ xảy ra", value: effect),
+            ], warning: "", action: SiteRoute.planStage(slug: plan.slug).href,
+            hidden: [.init(name: "to", value: to.rawValue), .init(name: "from", value: plan.stage.rawValue)],
+            confirmLabel: label, backLabel: "Quay lại", danger: to == .closed)
+        if to == .closed {
+            page.choiceLabel = "Báo cáo tổng kết (đã ban hành)"
+            page.choices = choices.enumerated().map { index, report in
+                Option(
+                    value: String(report.id.rawValue),
+                    label: "\(report.number) — \(report.title), ban hành ngày \(report.issuedOn.vietnameseShort)",
+                    selected: chosen.map { $0 == report.id } ?? (index == 0))
+            }
+        }
+        if plan.stage == .closed {
+            page.reasonLabel = "Lý do mở lại"
+            page.reason = reason
+        }
+        return self.page(renderer.render(page), context, status: problem.isEmpty ? .ok : .unprocessableContent)
+    }
+
     // MARK: Formatting
 
     static func roleOptions(selected: Role) -> [Option] {

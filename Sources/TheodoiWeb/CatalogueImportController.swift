@@ -159,7 +159,8 @@ struct CatalogueImportController: Sendable {
         do {
             result = try await importer.importCatalogue(
                 data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
-                issuer: given.issuer.isEmpty ? nil : given.issuer, actor: context.auditActor)
+                issuer: given.issuer.isEmpty ? nil : given.issuer, actor: context.auditActor,
+                stage: form["stage"] == PlanStage.active.rawValue ? .active : .draft)
         } catch let error as CatalogueImporter.ImportError {
             return uploadPage(
                 context, given: given, error: CatalogueImportController.message(error, fileName: name),
@@ -172,7 +173,12 @@ struct CatalogueImportController: Sendable {
             : result.isUnchanged ? "Danh mục \(plan.number) không thay đổi" : "Đã cập nhật danh mục \(plan.number)"
         let page = CatalogueImportedPage(
             layout: Layout(title: heading, section: "import", planSlug: plan.slug, planNumber: plan.number),
-            heading: heading, lines: result.report.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) },
+            heading: heading,
+            lines: result.report.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                + (result.created && plan.stage == .draft
+                    ? [
+                        "Kế hoạch đang là dự thảo: chưa nhắc việc, các cơ quan chưa báo cáo. Khi đã rà soát xong, bấm “Ban hành” ở trang Các kế hoạch."
+                    ] : []),
             planHref: SiteRoute.plan(slug: plan.slug).href, findingsHref: SiteRoute.findings(slug: plan.slug).href,
             importHref: SiteRoute.catalogueImport.href)
         return PageController.page(renderer.render(page), context, renderer: renderer, status: result.created ? .created : .ok)

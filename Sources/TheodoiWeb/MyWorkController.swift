@@ -31,10 +31,10 @@ struct MyWorkController: Sendable {
         return agencies.first { $0.id == own }
     }
 
-    /// The plans (demo plans left out), each as of `asOf`.
+    /// The active plans (demo plans, drafts and closed plans left out), each as of `asOf`.
     func inputs(asOf: LocalDate) async throws -> [MyWork.PlanInput] {
         var inputs: [MyWork.PlanInput] = []
-        for plan in try await dependencies.store.plans() where !plan.isDemo {
+        for plan in try await dependencies.store.plans() where !plan.isDemo && plan.stage == .active {
             guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug) else { continue }
             let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
             let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)

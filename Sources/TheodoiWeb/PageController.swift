@@ -120,6 +120,9 @@ struct PageController: Sendable {
     static let planNotices = [
         "published": "Đã công khai số liệu tổng hợp của kế hoạch; khách không đăng nhập xem được từ bây giờ.",
         "unpublished": "Đã thôi công khai kế hoạch; chỉ người đăng nhập xem được.",
+        "activated": "Đã ban hành kế hoạch: các cơ quan thấy nhiệm vụ trong “Việc của tôi”, gửi được báo cáo, và nhắc việc bắt đầu.",
+        "closed": "Đã kết thúc kế hoạch: từ nay chỉ xem; mọi báo cáo và tệp vẫn được giữ.",
+        "reopened": "Đã mở lại kế hoạch: nhận báo cáo và nhắc việc như trước.",
     ]
 
     func plans(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -134,7 +137,8 @@ struct PageController: Sendable {
                     dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày", issuer: plan.issuer ?? "chưa rõ cơ quan ban hành",
                     assignments: plan.assignmentCount, isDemo: plan.isDemo,
                     summarySentence: "Tính đến ngày \(today.vietnameseShort): \(summary)", published: plan.published,
-                    publishHref: identity.may(.publishPlan) ? SiteRoute.publish(slug: plan.slug).href : nil))
+                    publishHref: identity.may(.publishPlan) ? SiteRoute.publish(slug: plan.slug).href : nil,
+                    stage: PageController.stageModel(plan, role: identity.user.role)))
         }
         return page(
             renderer.render(
@@ -543,6 +547,33 @@ struct PageController: Sendable {
             throw PageController.noPlan(slug)
         }
         return (snapshot, asOf)
+    }
+
+    /// The plan's stage as the plans list shows it, with the one move the role may make.
+    static func stageModel(_ plan: PlanRecord, role: Role) -> PlanStageModel {
+        let next: (PlanStage, String)? =
+            switch plan.stage {
+            case .draft: (.active, "Ban hành")
+            case .active: (.closed, "Kết thúc kế hoạch")
+            case .closed: (.active, "Mở lại")
+            }
+        var text: String
+        switch plan.stage {
+        case .draft:
+            text = "Dự thảo: chưa nhắc việc, các cơ quan chưa báo cáo."
+        case .active:
+            text = ""
+        case .closed:
+            text = "Đã kết thúc"
+            if let day = plan.stageChangedOn { text += " ngày \(day.vietnameseShort)" }
+            if let report = plan.closingReport { text += " với báo cáo \(report)" }
+            text += "; chỉ xem."
+        }
+        let move = next.flatMap { PlanLifecycle.refusal(from: plan.stage, to: $0.0, role: role) == nil ? $0 : nil }
+        return PlanStageModel(
+            code: plan.stage.rawValue, label: plan.stage.vietnamese, text: text,
+            action: move.map { _ in SiteRoute.planStage(slug: plan.slug).href }, actionTo: move?.0.rawValue ?? "",
+            actionLabel: move?.1 ?? "", from: plan.stage.rawValue)
     }
 
     static func noPlan(_ slug: String) -> WebError {

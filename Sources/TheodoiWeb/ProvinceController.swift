@@ -24,7 +24,7 @@ struct ProvinceController: Sendable {
             year = value
         }
         var inputs: [ProvincePicture.Input] = []
-        for plan in try await dependencies.store.plans() where !plan.isDemo {
+        for plan in try await dependencies.store.plans() where !plan.isDemo && plan.stage == .active {
             guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug) else { continue }
             inputs.append(
                 ProvincePicture.Input(

@@ -20,6 +20,7 @@ enum SiteRoute {
     case apiAgencies
     case apiSummary(slug: String)
     case apiPublication(slug: String)
+    case apiPlanStage(slug: String)
     case signIn(next: String? = nil)
     case signOut
     case password
@@ -33,6 +34,7 @@ enum SiteRoute {
     case mergeAgency(id: AgencyRecord.ID)
     case audit(query: [(String, String)] = [])
     case publish(slug: String)
+    case planStage(slug: String)
     case reportForm(slug: String, code: String, kind: ReportKind)
     case report(id: ReportRecord.ID)
     case reviewReport(id: ReportRecord.ID)
@@ -98,6 +100,7 @@ enum SiteRoute {
         static let apiAgencies = "/api/v1/agencies"
         static let apiSummary = "/api/v1/plans/:plan/summary"
         static let apiPublication = "/api/v1/plans/:plan/publication"
+        static let apiPlanStage = "/api/v1/plans/:plan/stage"
         static let signIn = "/sign-in"
         static let signOut = "/sign-out"
         static let password = "/account/password"
@@ -111,6 +114,7 @@ enum SiteRoute {
         static let mergeAgency = "/admin/agencies/:agency/merge"
         static let audit = "/audit"
         static let publish = "/plans/:plan/publish"
+        static let planStage = "/plans/:plan/stage"
         static let reportForm = "/plans/:plan/assignments/:code/report"
         static let contributionForm = "/plans/:plan/assignments/:code/contribution"
         static let report = "/reports/:report"
@@ -197,6 +201,7 @@ enum SiteRoute {
         case .apiAgencies: return Pattern.apiAgencies
         case .apiSummary(let slug): return "/api/v1/plans/\(escape(slug))/summary"
         case .apiPublication(let slug): return "/api/v1/plans/\(escape(slug))/publication"
+        case .apiPlanStage(let slug): return "/api/v1/plans/\(escape(slug))/stage"
         case .signIn(let next): return Pattern.signIn + SiteRoute.queryString([("next", next ?? "")])
         case .signOut: return Pattern.signOut
         case .password: return Pattern.password
@@ -210,6 +215,7 @@ enum SiteRoute {
         case .mergeAgency(let id): return "/admin/agencies/\(id.rawValue)/merge"
         case .audit(let query): return Pattern.audit + SiteRoute.queryString(query)
         case .publish(let slug): return "/plans/\(escape(slug))/publish"
+        case .planStage(let slug): return "/plans/\(escape(slug))/stage"
         case .reportForm(let slug, let code, let kind):
             return "/plans/\(escape(slug))/assignments/\(escape(code))/\(kind == .report ? "report" : "contribution")"
         case .report(let id): return "/reports/\(id.rawValue)"

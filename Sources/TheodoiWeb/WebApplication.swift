@@ -139,6 +139,8 @@ public enum WebServer {
         router.get(RouterPath(P.plan)) { request, context in try await pages.plan(request, context) }
         routes.add(.post, P.publish)
         router.post(RouterPath(P.publish)) { request, context in try await admin.publish(request, context) }
+        routes.add(.post, P.planStage)
+        router.post(RouterPath(P.planStage)) { request, context in try await admin.stage(request, context) }
         routes.add(.get, P.assignment)
         router.get(RouterPath(P.assignment)) { request, context in try await pages.assignment(request, context) }
         routes.add(.get, P.findings)
@@ -377,6 +379,8 @@ public enum WebServer {
         router.get(RouterPath(P.apiSummary)) { request, context in try await api.summary(request, context) }
         routes.add(.put, P.apiPublication)
         router.put(RouterPath(P.apiPublication)) { request, context in try await api.publication(request, context) }
+        routes.add(.put, P.apiPlanStage)
+        router.put(RouterPath(P.apiPlanStage)) { request, context in try await api.stage(request, context) }
         routes.add(.get, P.apiAgencies)
         router.get(RouterPath(P.apiAgencies)) { request, context in try await api.agencies(request, context) }
         routes.add(.get, P.apiDescription)

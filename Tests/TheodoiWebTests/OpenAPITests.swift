@@ -403,6 +403,21 @@ struct OpenAPITests {
             try await api.send(.get, "/api/v1/plans/khong-co/summary", expect: .notFound)
             try await api.send(.get, "/api/v1/plans", token: "tdk_revoked", expect: .unauthorized)
 
+            // The plan's life: closing needs an issued report; only an admin reopens, with a reason.
+            try await api.send(.put, plan + "/stage", token: leader, json: #"{"stage": "closed"}"#, expect: .forbidden)
+            try await api.send(.put, plan + "/stage", token: monitor, json: "not json", expect: .badRequest)
+            try await api.send(.put, plan + "/stage", token: monitor, json: #"{"stage": 1}"#, expect: .unprocessableContent)
+            try await api.send(.put, plan + "/stage", token: monitor, json: #"{"stage": "closed"}"#, expect: .conflict)
+            try await api.send(
+                .put, "/api/v1/plans/khong-co/stage", token: monitor, json: #"{"stage": "closed"}"#, expect: .notFound)
+            _ = try await PermissionMatrixTests.issued(world)
+            let closed = try await api.send(.put, plan + "/stage", token: monitor, json: #"{"stage": "closed"}"#, expect: .ok)
+            #expect(closed["stage"] == .string("closed") && closed["closingReport"] == .string("Số 30-BC/TU"))
+            let admin = try await token(try #require(world.session(.admin)).user)
+            try await api.send(.put, plan + "/stage", token: admin, json: #"{"stage": "active"}"#, expect: .unprocessableContent)
+            try await api.send(
+                .put, plan + "/stage", token: admin, json: #"{"stage": "active", "reason": "Bổ sung báo cáo"}"#, expect: .ok)
+
             // Every documented operation answered with a success that matches its schema.
             let succeeded = api.succeeded
             for operation in description.operations where !succeeded.contains(operation) {

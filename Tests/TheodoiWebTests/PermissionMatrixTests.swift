@@ -70,6 +70,20 @@ struct PermissionMatrixTests {
                 on: world.today), .system)
     }
 
+    /// An issued report of the seed plan (what closing it needs); its id.
+    @discardableResult
+    static func issued(_ world: World) async throws -> Int {
+        let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
+        if let report = try await world.reports.issuedReports(plan.id).first { return report.id.rawValue }
+        return try await world.reports.issue(
+            IssueInput(
+                planID: plan.id, planNumber: plan.number, number: "Số 30-BC/TU", title: "Báo cáo tổng kết", period: "",
+                asOf: world.today, scope: "all", scopeLabel: "Toàn bộ danh mục", issuedOn: world.today,
+                files: [IssueInput.File(kind: "html", fileName: "b.html", contentType: "text/html", bytes: Array("<p>x</p>".utf8))]),
+            .system
+        ).id.rawValue
+    }
+
     /// A pending extension request of `officer` on `ledByOfficer`.
     static func pendingExtension(_ world: World) async throws -> ExtensionRecord {
         let (_, ref) = try await ledByOfficer(world)
@@ -136,6 +150,27 @@ struct PermissionMatrixTests {
         Action(
             name: "publish a plan (page)", allowed: [.admin, .monitor],
             perform: formPost({ _ in "/plans/343-qd-tu/publish" }) { _ in [("published", "1"), ("confirm", "yes")] }),
+        Action(
+            name: "close a plan (page)", allowed: [.admin, .monitor], prepare: { world in try await issued(world) },
+            perform: formPost({ _ in "/plans/343-qd-tu/stage" }) { _ in [("to", "closed"), ("confirm", "yes")] }),
+        Action(
+            name: "reopen a closed plan (page)", allowed: [.admin],
+            prepare: { world in
+                let report = try await issued(world)
+                _ = try await world.catalogue.setPlanStage(
+                    PlanStageChange(slug: "343-qd-tu", from: .active, to: .closed, on: world.today, finalReport: report), .system)
+            },
+            perform: formPost({ _ in "/plans/343-qd-tu/stage" }) { _ in
+                [("to", "active"), ("reason", "Mở lại để bổ sung"), ("confirm", "yes")]
+            }),
+        Action(
+            name: "close a plan (API)", allowed: [.admin, .monitor], prepare: { world in try await issued(world) },
+            perform: { world, client, who in
+                try await client.execute(
+                    uri: "/api/v1/plans/343-qd-tu/stage", method: .put, headers: try await bearer(world, who),
+                    body: ByteBuffer(string: #"{"stage": "closed"}"#)
+                ) { $0.status }
+            }),
         Action(
             name: "import a catalogue (page)", allowed: [.admin, .monitor],
             perform: { world, client, who in
