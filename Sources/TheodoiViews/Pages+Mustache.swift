@@ -128,6 +128,7 @@ extension PlanPage: MustacheParent {
         case "dateText": dateText
         case "issuer": issuer
         case "title": title
+        case "stageNotice": stageNotice
         case "isDemo": isDemo
         case "asOfISO": asOfISO
         case "asOfText": asOfText

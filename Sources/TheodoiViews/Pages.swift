@@ -202,6 +202,8 @@ public struct PlanPage: Sendable {
     /// The same rows as a spreadsheet.
     public var xlsxHref: String
     public var csvHref: String
+    /// A draft or closed plan says so above everything else (nil: active).
+    public var stageNotice: String?
 
     public init(
         layout: Layout, number: String, dateText: String?, issuer: String?, title: String?, isDemo: Bool, asOfISO: String,

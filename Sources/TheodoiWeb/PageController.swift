@@ -237,7 +237,7 @@ struct PageController: Sendable {
             next: query.page < view.pageCount
                 ? SiteRoute.plan(slug: slug, query: query.parameters(page: query.page + 1)).href : nil)
         let dateQuery = parameters["asOf"] != nil ? "?asOf=\(query.asOf.iso)" : ""
-        let page = PlanPage(
+        var page = PlanPage(
             layout: Layout(
                 title: "Danh mục \(plan.number)", section: "plan", planSlug: slug, planNumber: plan.number, dateQuery: dateQuery),
             number: plan.number, dateText: plan.date?.vietnameseShort, issuer: plan.issuer, title: plan.title,
@@ -265,6 +265,7 @@ struct PageController: Sendable {
                 ? SiteRoute.apiAssignments(slug: slug).href + SiteRoute.queryString(query.parameters(page: query.page)) : "",
             xlsxHref: "/plans/\(escape(slug))/export.xlsx" + SiteRoute.queryString(query.parameters()),
             csvHref: "/plans/\(escape(slug))/export.csv" + SiteRoute.queryString(query.parameters()))
+        page.stageNotice = PageController.stageNotice(plan)
         let html = renderer.render(page)
         await cache.store(html, for: cacheKey)
         return self.page(html, context)
@@ -547,6 +548,21 @@ struct PageController: Sendable {
             throw PageController.noPlan(slug)
         }
         return (snapshot, asOf)
+    }
+
+    /// What a draft or closed plan's pages say first; nil for an active plan.
+    static func stageNotice(_ plan: PlanRecord) -> String? {
+        switch plan.stage {
+        case .active:
+            return nil
+        case .draft:
+            return "Kế hoạch dự thảo, chưa ban hành: các cơ quan chưa báo cáo, chưa có nhắc việc. Cơ quan theo dõi ban hành kế hoạch ở trang Các kế hoạch."
+        case .closed:
+            var text = "Kế hoạch đã kết thúc"
+            if let day = plan.stageChangedOn { text += " ngày \(day.vietnameseShort)" }
+            if let report = plan.closingReport { text += " với báo cáo \(report)" }
+            return text + ": chỉ xem; mọi báo cáo, quyết định và tệp được giữ nguyên."
+        }
     }
 
     /// The plan's stage as the plans list shows it, with the one move the role may make.

@@ -49,6 +49,7 @@ struct PlanLifecycleTests {
             #expect(list.contains("action=\"/plans/12-kh-ubnd/stage\""))
             #expect(list.contains(">Ban hành</button>"))
             #expect(!(try await HTTP.get(leader, "/plans").body.contains("/plans/12-kh-ubnd/stage")))
+            #expect(try await HTTP.get(leader, "/plans/12-kh-ubnd").body.contains("Kế hoạch dự thảo, chưa ban hành"))
 
             // The officer cannot report on it, and it is not in its work.
             let refused = try await HTTP.multipart(
@@ -132,6 +133,9 @@ struct PlanLifecycleTests {
             #expect(list.contains("Đã kết thúc ngày \(world.today.vietnameseShort) với báo cáo Số 15-BC/TU; chỉ xem."))
             #expect(!list.contains("action=\"/plans/343-qd-tu/stage\""))
             #expect(try await HTTP.get(admin, "/plans").body.contains(">Mở lại</button>"))
+            #expect(
+                try await HTTP.get(officer, "/plans/343-qd-tu").body.contains(
+                    "Kế hoạch đã kết thúc ngày \(world.today.vietnameseShort) với báo cáo Số 15-BC/TU: chỉ xem"))
 
             // Read-only: no report, no review, no re-import; the history and the pages stay.
             let refused = try await HTTP.multipart(
