@@ -388,6 +388,12 @@ def loop(d: dict) -> None:
             findings.append("the issue confirmation has no button [monitor]")
     else:
         findings.append("no issue form on the periodic report page [monitor]")
+    # Closing the plan: the confirmation offers the issued report (not confirmed: the loop goes on).
+    visit(monitor, "/plans", "monitor")
+    press(monitor, "form[action$='/343-qd-tu/stage'] button[type=submit]")
+    check(monitor, "monitor")
+    if not monitor.find_elements(By.CSS_SELECTOR, "form.confirm-form select[name=choice] option"):
+        findings.append("closing the plan offers no issued report [monitor]")
     visit(leader, PLAN + "/dashboard", "leader")
     refusals(d)
 
