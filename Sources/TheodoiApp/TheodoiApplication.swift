@@ -120,6 +120,7 @@ public enum TheodoiApplication {
         dependencies.metrics = metrics
         dependencies.metricsToken = configuration.metricsToken
         dependencies.pool = { store.poolStatistics() }
+        dependencies.links = store.links
         let web = WebServer.application(
             dependencies, host: configuration.host, port: configuration.port, services: [], logger: logger, onRunning: announce)
         var loops: [@Sendable () async -> Void] = []

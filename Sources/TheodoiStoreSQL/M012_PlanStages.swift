@@ -6,7 +6,8 @@ enum M012_PlanStages {
         return [
             "ALTER TABLE plans ADD COLUMN stage TEXT NOT NULL DEFAULT 'active'",
             "ALTER TABLE plans ADD COLUMN stage_changed_on TEXT",
-            "ALTER TABLE plans ADD COLUMN closing_report_id \(reference) REFERENCES issued_reports(id)",
+            // No foreign key: restores and copies load plans before issued reports.
+            "ALTER TABLE plans ADD COLUMN closing_report_id \(reference)",
         ]
     }
 }

@@ -197,6 +197,7 @@ extension AssignmentPage: MustacheParent {
         case "hasChildren": hasChildren
         case "apiHref": apiHref
         case "progress": progress
+        case "links": links
         default: nil
         }
     }

@@ -258,7 +258,89 @@ public struct Field: Sendable {
 }
 
 /// One assignment: every field, raw and parsed deadline, agencies linked, parent and children.
+/// A task of another plan linked to this one (linked plans, issue 19).
+public struct LinkRowModel: Sendable {
+    public var planNumber: String
+    public var code: String
+    public var title: String
+    public var href: String
+    /// Nil when its plan cannot be read.
+    public var status: StatusBadge?
+    public var leadText: String
+    /// The form removing the link, for those who may.
+    public var removeAction: String?
+
+    public init(
+        planNumber: String, code: String, title: String, href: String, status: StatusBadge?, leadText: String,
+        removeAction: String?
+    ) {
+        self.planNumber = planNumber
+        self.code = code
+        self.title = title
+        self.href = href
+        self.status = status
+        self.leadText = leadText
+        self.removeAction = removeAction
+    }
+}
+
+/// A higher task the monitor may mean, with a button linking it.
+public struct LinkSuggestionModel: Sendable {
+    public var planSlug: String
+    public var planNumber: String
+    public var code: String
+    public var title: String
+    public var href: String
+    public var reasons: String
+
+    public init(planSlug: String, planNumber: String, code: String, title: String, href: String, reasons: String) {
+        self.planSlug = planSlug
+        self.planNumber = planNumber
+        self.code = code
+        self.title = title
+        self.href = href
+        self.reasons = reasons
+    }
+}
+
+/// Liên kết giữa các kế hoạch: what the task implements, what implements it (rolled up), and, for
+/// the office, the form linking it with suggestions.
+public struct LinksPanel: Sendable {
+    public var serves: [LinkRowModel]
+    public let hasServes: Bool
+    public var implementedBy: [LinkRowModel]
+    public let hasImplementedBy: Bool
+    /// "3 trong 5 nhiệm vụ thực hiện đã hoàn thành, 1 quá hạn".
+    public var rollup: String
+    /// The form linking the task to a higher one (nil: the viewer may not).
+    public var addAction: String?
+    public var planOptions: [Option]
+    public var suggestions: [LinkSuggestionModel]
+    public let hasSuggestions: Bool
+    public var csrf: String
+    public var error: String?
+
+    public init(
+        serves: [LinkRowModel], implementedBy: [LinkRowModel], rollup: String, addAction: String?, planOptions: [Option],
+        suggestions: [LinkSuggestionModel], csrf: String, error: String? = nil
+    ) {
+        self.serves = serves
+        hasServes = !serves.isEmpty
+        self.implementedBy = implementedBy
+        hasImplementedBy = !implementedBy.isEmpty
+        self.rollup = rollup
+        self.addAction = addAction
+        self.planOptions = planOptions
+        self.suggestions = suggestions
+        hasSuggestions = !suggestions.isEmpty
+        self.csrf = csrf
+        self.error = error
+    }
+}
+
 public struct AssignmentPage: Sendable {
+    /// Links with tasks of other plans; nil when there are none and the viewer may not add one.
+    public var links: LinksPanel?
     public var layout: Layout
     public var code: String
     public var title: String

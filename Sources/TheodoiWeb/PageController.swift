@@ -296,7 +296,8 @@ struct PageController: Sendable {
     /// The assignment page, with a notice after a write or a refused inline form shown again.
     func assignment(
         slug: String, code: String, asOf: LocalDate, explicit: Bool, context: AppRequestContext, notice: String?,
-        formError: AssignmentFormError?, responseStatus: HTTPResponse.Status = .ok, listHref: String? = nil
+        formError: AssignmentFormError?, responseStatus: HTTPResponse.Status = .ok, listHref: String? = nil,
+        linkError: String? = nil
     ) async throws -> Response {
         let identity = try context.signedIn()
         guard let detail = try await dependencies.views.assignment(slug: slug, code: code, asOf: asOf) else {
@@ -350,7 +351,7 @@ struct PageController: Sendable {
                     label: "Lưu ý",
                     value: "Thời hạn đã qua trước ngày ban hành văn bản (\(planDate.vietnameseShort)): quá hạn khi giao."))
         }
-        let page = AssignmentPage(
+        var page = AssignmentPage(
             layout: Layout(
                 title: "Nhiệm vụ \(assignment.code)", section: "plan", planSlug: slug, planNumber: plan.number,
                 dateQuery: explicit ? "?asOf=\(asOf.iso)" : ""),
@@ -368,6 +369,8 @@ struct PageController: Sendable {
                 ? SiteRoute.apiAssignment(slug: slug, code: assignment.code).href + (explicit ? "?asOf=\(asOf.iso)" : "") : "",
             progress: ProgressController(dependencies: dependencies).panel(
                 workspace, identity: identity, context: context, notice: notice, formError: formError))
+        page.links = try await LinkController(dependencies: dependencies).panel(
+            assignment, in: detail.snapshot, asOf: asOf, identity: identity, context: context, error: linkError)
         return PageController.page(renderer.render(page), context, renderer: renderer, status: responseStatus)
     }
 

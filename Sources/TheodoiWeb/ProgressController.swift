@@ -15,6 +15,8 @@ struct ProgressController: Sendable {
 
     /// What a redirect after a write says on the next page.
     static let notices: [String: String] = [
+        "linked": "Đã liên kết nhiệm vụ với nhiệm vụ cấp trên mà nó thực hiện.",
+        "unlinked": "Đã bỏ liên kết giữa hai nhiệm vụ.",
         "report-saved": "Đã lưu bản nháp báo cáo. Bản nháp chưa được gửi; cán bộ của đơn vị có thể sửa tiếp.",
         "report-submitted": "Đã gửi báo cáo. Cơ quan theo dõi sẽ xem xét; báo cáo đã gửi không sửa được.",
         "contribution-saved": "Đã lưu bản nháp ý kiến phối hợp.",

@@ -7,6 +7,10 @@ enum SiteRoute {
     case plans
     case plan(slug: String, query: [(String, String)] = [])
     case assignment(slug: String, code: String, asOf: LocalDate? = nil)
+    case assignmentLinks(slug: String, code: String)
+    case removeAssignmentLink(slug: String, code: String, id: AssignmentLink.ID)
+    case apiAssignmentLinks(slug: String, code: String)
+    case apiAssignmentLink(slug: String, code: String, id: AssignmentLink.ID)
     case findings(slug: String)
     case textCorrections(slug: String)
     case agencies(slug: String, asOf: LocalDate? = nil)
@@ -84,6 +88,10 @@ enum SiteRoute {
         static let plans = "/plans"
         static let plan = "/plans/:plan"
         static let assignment = "/plans/:plan/assignments/:code"
+        static let assignmentLinks = "/plans/:plan/assignments/:code/links"
+        static let removeAssignmentLink = "/plans/:plan/assignments/:code/links/:link/remove"
+        static let apiAssignmentLinks = "/api/v1/plans/:plan/assignments/:code/links"
+        static let apiAssignmentLink = "/api/v1/plans/:plan/assignments/:code/links/:link"
         static let findings = "/plans/:plan/findings"
         static let textCorrections = "/plans/:plan/corrections"
         static let agencies = "/agencies"
@@ -183,6 +191,12 @@ enum SiteRoute {
         case .home: return "/"
         case .plans: return "/plans"
         case .plan(let slug, let query): return "/plans/\(escape(slug))" + SiteRoute.queryString(query)
+        case .assignmentLinks(let slug, let code): return "/plans/\(escape(slug))/assignments/\(escape(code))/links"
+        case .removeAssignmentLink(let slug, let code, let id):
+            return "/plans/\(escape(slug))/assignments/\(escape(code))/links/\(id.rawValue)/remove"
+        case .apiAssignmentLinks(let slug, let code): return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/links"
+        case .apiAssignmentLink(let slug, let code, let id):
+            return "/api/v1/plans/\(escape(slug))/assignments/\(escape(code))/links/\(id.rawValue)"
         case .assignment(let slug, let code, let asOf):
             return "/plans/\(escape(slug))/assignments/\(escape(code))"
                 + SiteRoute.queryString(asOf.map { [("asOf", $0.iso)] } ?? [])

@@ -49,6 +49,8 @@ public struct WebDependencies: Sendable {
     public var metrics = ServerMetrics()
     /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); nil: only this machine, not through a proxy.
     public var metricsToken: String?
+    /// Links between tasks of different plans.
+    public var links: LinkStore = .failing
     /// How the database connections are used, for `/metrics` (nil: not known).
     public var pool: @Sendable () -> PoolStatistics? = { nil }
 
@@ -141,6 +143,17 @@ public enum WebServer {
         router.post(RouterPath(P.publish)) { request, context in try await admin.publish(request, context) }
         routes.add(.post, P.planStage)
         router.post(RouterPath(P.planStage)) { request, context in try await admin.stage(request, context) }
+        let linking = LinkController(dependencies: dependencies)
+        routes.add(.post, P.assignmentLinks)
+        router.post(RouterPath(P.assignmentLinks)) { request, context in try await linking.add(request, context) }
+        routes.add(.post, P.removeAssignmentLink)
+        router.post(RouterPath(P.removeAssignmentLink)) { request, context in try await linking.remove(request, context) }
+        routes.add(.get, P.apiAssignmentLinks)
+        router.get(RouterPath(P.apiAssignmentLinks)) { request, context in try await linking.apiLinks(request, context) }
+        routes.add(.post, P.apiAssignmentLinks)
+        router.post(RouterPath(P.apiAssignmentLinks)) { request, context in try await linking.apiAdd(request, context) }
+        routes.add(.delete, P.apiAssignmentLink)
+        router.delete(RouterPath(P.apiAssignmentLink)) { request, context in try await linking.apiRemove(request, context) }
         routes.add(.get, P.assignment)
         router.get(RouterPath(P.assignment)) { request, context in try await pages.assignment(request, context) }
         routes.add(.get, P.findings)

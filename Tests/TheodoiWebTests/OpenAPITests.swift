@@ -42,7 +42,7 @@ struct OpenAPITests {
     /// A value for each path parameter the description uses.
     static let samples = [
         "plan": "343-qd-tu", "code": "A.17.1", "report": "1", "extension": "1", "attachment": "1", "list": "overdue",
-        "review": "1",
+        "review": "1", "link": "1",
     ]
 
     static func concrete(_ template: String) -> String {
@@ -417,6 +417,24 @@ struct OpenAPITests {
             try await api.send(.put, plan + "/stage", token: admin, json: #"{"stage": "active"}"#, expect: .unprocessableContent)
             try await api.send(
                 .put, plan + "/stage", token: admin, json: #"{"stage": "active", "reason": "Bổ sung báo cáo"}"#, expect: .ok)
+
+            // Linked plans: A.12 implements the UBND's task 1.
+            _ = try await world.importer.importCatalogue(LinkTests.ubnd, sourceName: "ubnd.tsv", number: "12/KH-UBND")
+            let links = plan + "/assignments/A.12/links"
+            let higher = #"{"plan": "12-kh-ubnd", "code": "1"}"#
+            try await api.send(.post, links, token: leader, json: higher, expect: .forbidden)
+            try await api.send(.post, links, token: monitor, json: #"{"plan": "12-kh-ubnd"}"#, expect: .unprocessableContent)
+            try await api.send(
+                .post, links, token: monitor, json: #"{"plan": "343-qd-tu", "code": "A.11"}"#, expect: .unprocessableContent)
+            let link = try await api.send(.post, links, token: monitor, json: higher, expect: .created)
+            try await api.send(.post, links, token: monitor, json: higher, expect: .conflict)
+            try await api.send(.get, links + "?asOf=2025-10-15", token: leader, expect: .ok)
+            try await api.send(.get, "/api/v1/plans/12-kh-ubnd/assignments/1/links", token: leader, expect: .ok)
+            try await api.send(.get, plan + "/assignments/Z.9/links", token: leader, expect: .notFound)
+            let id = try #require(link["link"]?.int)
+            try await api.send(.delete, links + "/\(id)", token: leader, expect: .forbidden)
+            try await api.send(.delete, links + "/\(id)", token: monitor, expect: .noContent)
+            try await api.send(.delete, links + "/\(id)", token: monitor, expect: .notFound)
 
             // Every documented operation answered with a success that matches its schema.
             let succeeded = api.succeeded

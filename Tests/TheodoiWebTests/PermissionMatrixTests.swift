@@ -172,6 +172,27 @@ struct PermissionMatrixTests {
                 ) { $0.status }
             }),
         Action(
+            name: "link a task to another plan's (page)", allowed: [.admin, .monitor],
+            prepare: { world in
+                _ = try await world.importer.importCatalogue(LinkTests.ubnd, sourceName: "ubnd.tsv", number: "12/KH-UBND")
+            },
+            perform: formPost({ _ in "/plans/343-qd-tu/assignments/A.12/links" }) { _ in [("plan", "12-kh-ubnd"), ("code", "1")] }),
+        Action(
+            name: "unlink tasks (API)", allowed: [.admin, .monitor],
+            prepare: { world in
+                _ = try await world.importer.importCatalogue(LinkTests.ubnd, sourceName: "ubnd.tsv", number: "12/KH-UBND")
+                let snapshot = try #require(try await world.views.snapshots.snapshot(slug: "12-kh-ubnd"))
+                _ = try await world.links.add(
+                    try #require(try await ProgressFlowTests.assignmentID(world, "A.12")), snapshot.assignments[0].id, .system)
+            },
+            perform: { world, client, who in
+                let id = try #require(try await world.catalogueLinks(code: "A.12").first).id.rawValue
+                return try await client.execute(
+                    uri: "/api/v1/plans/343-qd-tu/assignments/A.12/links/\(id)", method: .delete,
+                    headers: try await bearer(world, who)
+                ) { $0.status }
+            }),
+        Action(
             name: "import a catalogue (page)", allowed: [.admin, .monitor],
             perform: { world, client, who in
                 // Preview, then confirm what the preview carries; a refused preview still tries the confirmation.
@@ -322,7 +343,7 @@ struct PermissionMatrixTests {
             let status = try await action.perform(world, client, who)
             let after = try await State.read(world)
             if action.allowed.contains(who) {
-                #expect([.ok, .created, .found].contains(status), "\(actionName) as \(who): \(status)")
+                #expect([.ok, .created, .found, .noContent].contains(status), "\(actionName) as \(who): \(status)")
                 #expect(before != after, "\(actionName) as \(who) changed nothing")
             } else {
                 let expected: Set<HTTPResponse.Status> = who == .anonymous ? [.forbidden, .unauthorized, .found] : [.forbidden]

@@ -57,6 +57,7 @@ struct World: Sendable {
     var reports: ReportStore
     var reminders: ReminderStore
     var outbox: OutboxStore
+    var links: LinkStore
 
     /// Signs in a new officer of the agency named `agencyName` (session token `session-<key>`).
     func officer(of agencyName: String, key: String) async throws -> TestSession {
@@ -172,7 +173,7 @@ extension World {
             sessions: sessions,
             officerAgency: science, otherAgency: finance, progress: store.progress,
             views: PlanViews(store: catalogue, snapshots: PlanSnapshots(store: catalogue, progress: store.progress)),
-            reports: store.reports, reminders: store.reminders, outbox: store.outbox)
+            reports: store.reports, reminders: store.reminders, outbox: store.outbox, links: store.links)
         // As the server does: the plan's reminder pass runs right after each event (in-app notices).
         let pass = ReminderPass(
             store: catalogue, users: store.accounts.users, reminders: store.reminders, snapshots: world.views.snapshots)
@@ -192,6 +193,7 @@ extension World {
             importer: importer, reminders: store.reminders, outbox: store.outbox, emailEnabled: true,
             today: { world.today },
             trustForwardedFor: true)
+        dependencies.links = store.links
         configure(&dependencies, store)
         let app = Application(router: WebServer.router(dependencies))
         do {
