@@ -79,7 +79,7 @@ public struct PlanLinks: Sendable {
     public func suggestions(
         for assignment: AssignmentRecord, in snapshot: PlanSnapshot, limit: Int = 5
     ) async throws -> [Suggestion] {
-        let own = Set(SearchWords(assignment.title).words.filter { $0.utf8.count > 2 })
+        let own = PlanLinks.words(assignment.title)
         guard !own.isEmpty else { return [] }
         let leads = Set(assignment.lead.compactMap(\.agencyID))
         let linked = Set(try await links.links(assignment.id).flatMap { [$0.lower.assignmentID, $0.higher.assignmentID] })
@@ -88,7 +88,7 @@ public struct PlanLinks: Sendable {
         where plan.id != snapshot.plan.id && !plan.isDemo && plan.stage != .closed {
             guard let other = try await views.snapshots.snapshot(slug: plan.slug) else { continue }
             for candidate in other.assignments where !linked.contains(candidate.id) {
-                let words = Set(SearchWords(candidate.title).words.filter { $0.utf8.count > 2 })
+                let words = PlanLinks.words(candidate.title)
                 let common = own.intersection(words).count
                 guard common >= 2 else { continue }
                 var score = Double(common) / Double(own.union(words).count)
@@ -114,6 +114,18 @@ public struct PlanLinks: Sendable {
                 $0.score != $1.score ? $0.score > $1.score : ($0.task.planNumber, $0.task.code) < ($1.task.planNumber, $1.task.code)
             }
             .prefix(limit))
+    }
+
+    /// Words every task title has ("triển khai", "xây dựng", "của", "các"): matching them says nothing.
+    static let commonWords: Set<String> = [
+        "trien", "khai", "xay", "dung", "thuc", "hien", "cac", "cua", "cho", "tren", "tinh", "trong", "theo", "voi",
+        "va", "de", "co", "la", "ve", "tu", "den", "nhung", "mot", "so", "hoan", "thanh", "nang", "cap", "tai", "ban",
+        "hanh", "tham", "muu", "to", "chuc", "quan", "ly", "nham", "phuc", "vu", "dia",
+    ]
+
+    /// The folded words of a title that can tell two tasks apart.
+    static func words(_ title: String) -> Set<String> {
+        Set(SearchWords(title).words.filter { $0.utf8.count >= 2 && !commonWords.contains($0) })
     }
 
     /// Links `lower` (of plan `slug`, code `code`) to the task `higherCode` of plan `higherSlug`.

@@ -50,6 +50,8 @@ struct LinkController: Sendable {
                 }
             }
         }
+        // Nothing linked and no other plan to link to: no section at all.
+        guard !options.isEmpty || !picture.serves.isEmpty || !picture.implementedBy.isEmpty else { return nil }
         return LinksPanel(
             serves: picture.serves.map(row), implementedBy: picture.implementedBy.map(row), rollup: picture.rollup,
             addAction: may && !options.isEmpty ? SiteRoute.assignmentLinks(slug: slug, code: assignment.code).href : nil,
@@ -135,7 +137,11 @@ struct LinkController: Sendable {
         }
         let link = try await links.link(
             slug: slug, code: code, to: plan, code: higher, identity: identity, actor: context.auditActor)
-        var response = Responses.json(LinkController.json(link.higher, status: nil, link: link))
+        let higherPlan = try await dependencies.views.snapshots.snapshot(slug: link.higher.planSlug)
+        let status = higherPlan.flatMap { plan in
+            plan.idIndex[link.higher.assignmentID].map { plan.status(at: $0, asOf: dependencies.today()) }
+        }
+        var response = Responses.json(LinkController.json(link.higher, status: status, link: link))
         response.status = .created
         return response
     }

@@ -42,6 +42,11 @@ struct LinkTests {
             let suggestion = try #require(before.range(of: "12/KH-UBND · <span class=\"code\">1</span> Triển khai Cổng dữ liệu mở của tỉnh"))
             #expect(before[suggestion.upperBound...].prefix(200).contains("trùng 4 từ trong tên, cùng đơn vị chủ trì, hạn không sớm hơn"))
             #expect(!(try await HTTP.get(leader, page).body.contains("Liên kết giữa các kế hoạch")))
+            // Words every title has ("triển khai") suggest nothing: A.17 is not offered the UBND's task 1,
+            // but is offered the Sở's plan on school software.
+            let a17 = try await HTTP.get(monitor, "/plans/343-qd-tu/assignments/A.17").body
+            #expect(!a17.contains("12/KH-UBND · <span class=\"code\">1</span>"))
+            #expect(a17.contains("05/KH-SGDĐT · <span class=\"code\">1</span> Mua sắm phần mềm quản lý trường học"))
 
             // Linked as the suggestion's button does; the page shows what A.12 serves.
             let linked = try await HTTP.post(
