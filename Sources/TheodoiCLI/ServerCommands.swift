@@ -136,18 +136,20 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Số dòng nhiệm vụ (1–200000).") var assignments: Int = 10_000
     @Option(help: "Số báo cáo tiến độ mẫu (0–2000000; mặc định 5 báo cáo mỗi nhiệm vụ).") var reports: Int?
+    @Option(help: "Bản thứ mấy của kế hoạch mẫu cùng cỡ (1–100; bản 1 là DEMO-N, bản k là DEMO-N-k).") var copy: Int = 1
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard (1...200_000).contains(assignments) else { throw ValidationError("--assignments phải từ 1 đến 200000.") }
+        guard (1...100).contains(copy) else { throw ValidationError("--copy phải từ 1 đến 100.") }
         if let reports, !(0...2_000_000).contains(reports) { throw ValidationError("--reports phải từ 0 đến 2000000.") }
     }
 
     func run() async throws {
-        let count = assignments
+        let (count, copy) = (assignments, copy)
         let reportCount = reports ?? assignments * 5
         let (imported, history) = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
-            let result = try await toolbox.importer.importDemo(assignments: count)
+            let result = try await toolbox.importer.importDemo(assignments: count, copy: copy)
             let history = try await DemoHistoryGenerator.load(
                 slug: result.plan.slug, reports: reportCount, today: LocalDate(vietnamAt: Date().timeIntervalSince1970),
                 store: toolbox.store, progress: toolbox.progress, actor: .commandLine)

@@ -93,7 +93,8 @@ public struct CatalogueImporter: Sendable {
                     catalogue: catalogue, number: number, sourceName: sourceName, isDemo: isDemo, actor: actor, stage: stage))
         } catch PlanStageError.closed(let slug) {
             throw ProgressRefusal(
-                .conflict, "Kế hoạch đã kết thúc: không nạp lại danh mục được nữa.", api: "plan \(slug) is closed; it is read-only")
+                .conflict, "Kế hoạch đã kết thúc: không nạp lại danh mục được nữa.",
+                api: "plan \(slug) is closed; it is read-only")
         }
     }
 

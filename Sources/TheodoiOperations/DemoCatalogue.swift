@@ -8,7 +8,10 @@ import TheodoiStore
 /// groups, and page breaks that split rows over continuation lines. Clearly named as demo data.
 public enum DemoCatalogue {
     /// The plan number of a demo plan of `count` assignments ("DEMO-10000").
-    public static func number(assignments count: Int) -> String { "DEMO-\(count)" }
+    /// "DEMO-2000" for the first copy, "DEMO-2000-3" for the third (benchmarks of many plans).
+    public static func number(assignments count: Int, copy: Int = 1) -> String {
+        copy <= 1 ? "DEMO-\(count)" : "DEMO-\(count)-\(copy)"
+    }
 
     /// The text of a demo catalogue with `count` task rows (top-level and sub-assignments together).
     public static func text(assignments count: Int) throws -> String {
@@ -90,10 +93,11 @@ public enum DemoCatalogue {
 }
 
 extension CatalogueImporter {
-    /// Creates (or refreshes) the demo plan of `count` assignments; never touches a real plan.
-    public func importDemo(assignments count: Int) async throws -> ImportResult {
+    /// Creates (or refreshes) the demo plan of `count` assignments (its `copy`-th one: several
+    /// plans of one size for benchmarks); never touches a real plan.
+    public func importDemo(assignments count: Int, copy: Int = 1) async throws -> ImportResult {
         try await importCatalogue(
             Data(try DemoCatalogue.text(assignments: count).utf8), sourceName: "demo", format: .pdfText,
-            number: DemoCatalogue.number(assignments: count), isDemo: true)
+            number: DemoCatalogue.number(assignments: count, copy: copy), isDemo: true)
     }
 }

@@ -111,7 +111,8 @@ public struct PlanLinks: Sendable {
         }
         return Array(
             found.sorted {
-                $0.score != $1.score ? $0.score > $1.score : ($0.task.planNumber, $0.task.code) < ($1.task.planNumber, $1.task.code)
+                $0.score != $1.score
+                    ? $0.score > $1.score : ($0.task.planNumber, $0.task.code) < ($1.task.planNumber, $1.task.code)
             }
             .prefix(limit))
     }

@@ -453,7 +453,8 @@ struct AdminController: Sendable {
                 let done = to == .closed ? "closed" : from == .closed ? "reopened" : "activated"
                 return Responses.redirect(SiteRoute.plans.href + "?done=" + done)
             } catch let refusal as ProgressRefusal where refusal.kind == .invalid {
-                return try stagePage(plan, to: to, choices: choices, chosen: chosen, reason: reason, problem: refusal.message, context)
+                return try stagePage(
+                    plan, to: to, choices: choices, chosen: chosen, reason: reason, problem: refusal.message, context)
             }
         }
         if to == .closed, choices.isEmpty {

@@ -107,7 +107,9 @@ struct LinkController: Sendable {
         let slug = try context.parameters.require("plan")
         let code = try context.parameters.require("code")
         let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else { throw PageController.noPlan(slug) }
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+            throw PageController.noPlan(slug)
+        }
         guard let position = snapshot.index[code] else {
             throw WebError.notFound("Không có nhiệm vụ “\(code)”.", api: "no assignment \(code) in plan \(slug)")
         }

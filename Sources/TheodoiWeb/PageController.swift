@@ -120,7 +120,8 @@ struct PageController: Sendable {
     static let planNotices = [
         "published": "Đã công khai số liệu tổng hợp của kế hoạch; khách không đăng nhập xem được từ bây giờ.",
         "unpublished": "Đã thôi công khai kế hoạch; chỉ người đăng nhập xem được.",
-        "activated": "Đã ban hành kế hoạch: các cơ quan thấy nhiệm vụ trong “Việc của tôi”, gửi được báo cáo, và nhắc việc bắt đầu.",
+        "activated":
+            "Đã ban hành kế hoạch: các cơ quan thấy nhiệm vụ trong “Việc của tôi”, gửi được báo cáo, và nhắc việc bắt đầu.",
         "closed": "Đã kết thúc kế hoạch: từ nay chỉ xem; mọi báo cáo và tệp vẫn được giữ.",
         "reopened": "Đã mở lại kế hoạch: nhận báo cáo và nhắc việc như trước.",
     ]
@@ -559,7 +560,8 @@ struct PageController: Sendable {
         case .active:
             return nil
         case .draft:
-            return "Kế hoạch dự thảo, chưa ban hành: các cơ quan chưa báo cáo, chưa có nhắc việc. Cơ quan theo dõi ban hành kế hoạch ở trang Các kế hoạch."
+            return
+                "Kế hoạch dự thảo, chưa ban hành: các cơ quan chưa báo cáo, chưa có nhắc việc. Cơ quan theo dõi ban hành kế hoạch ở trang Các kế hoạch."
         case .closed:
             var text = "Kế hoạch đã kết thúc"
             if let day = plan.stageChangedOn { text += " ngày \(day.vietnameseShort)" }

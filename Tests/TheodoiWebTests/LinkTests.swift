@@ -28,7 +28,9 @@ struct LinkTests {
         _ = try await world.importer.importCatalogue(Self.school, sourceName: "sgd.tsv", number: "05/KH-SGDĐT")
     }
 
-    @Test("the office links A.12 to the UBND's task it suggests; both pages show it; mistakes are refused", arguments: WebBackends.all)
+    @Test(
+        "the office links A.12 to the UBND's task it suggests; both pages show it; mistakes are refused",
+        arguments: WebBackends.all)
     func pages(backend: String) async throws {
         try await World.run(backend: backend) { world, client in
             try await Self.plans(world)
@@ -39,8 +41,11 @@ struct LinkTests {
             // The suggestion: the UBND's task 1, for the words, the lead and the deadline.
             let before = try await HTTP.get(monitor, page).body
             #expect(before.contains("Có thể đang thực hiện"))
-            let suggestion = try #require(before.range(of: "12/KH-UBND · <span class=\"code\">1</span> Triển khai Cổng dữ liệu mở của tỉnh"))
-            #expect(before[suggestion.upperBound...].prefix(200).contains("trùng 4 từ trong tên, cùng đơn vị chủ trì, hạn không sớm hơn"))
+            let suggestion = try #require(
+                before.range(of: "12/KH-UBND · <span class=\"code\">1</span> Triển khai Cổng dữ liệu mở của tỉnh"))
+            #expect(
+                before[suggestion.upperBound...].prefix(200).contains(
+                    "trùng 4 từ trong tên, cùng đơn vị chủ trì, hạn không sớm hơn"))
             #expect(!(try await HTTP.get(leader, page).body.contains("Liên kết giữa các kế hoạch")))
             // Words every title has ("triển khai") suggest nothing: A.17 is not offered the UBND's task 1,
             // but is offered the Sở's plan on school software.
@@ -70,7 +75,8 @@ struct LinkTests {
             #expect(same.status == .unprocessableContent && same.body.contains("Hai nhiệm vụ cùng một kế hoạch"))
             let missing = try await HTTP.post(
                 monitor, page + "/links", [("_csrf", "csrf-monitor"), ("plan", "12-kh-ubnd"), ("code", "9")])
-            #expect(missing.status == .unprocessableContent && missing.body.contains("Kế hoạch 12/KH-UBND không có nhiệm vụ mã “9”."))
+            #expect(
+                missing.status == .unprocessableContent && missing.body.contains("Kế hoạch 12/KH-UBND không có nhiệm vụ mã “9”."))
             let forbidden = try await HTTP.post(
                 leader, page + "/links", [("_csrf", "csrf-leader"), ("plan", "12-kh-ubnd"), ("code", "2")])
             #expect(forbidden.status == .forbidden)

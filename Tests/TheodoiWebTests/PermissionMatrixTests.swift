@@ -79,7 +79,9 @@ struct PermissionMatrixTests {
             IssueInput(
                 planID: plan.id, planNumber: plan.number, number: "Số 30-BC/TU", title: "Báo cáo tổng kết", period: "",
                 asOf: world.today, scope: "all", scopeLabel: "Toàn bộ danh mục", issuedOn: world.today,
-                files: [IssueInput.File(kind: "html", fileName: "b.html", contentType: "text/html", bytes: Array("<p>x</p>".utf8))]),
+                files: [
+                    IssueInput.File(kind: "html", fileName: "b.html", contentType: "text/html", bytes: Array("<p>x</p>".utf8))
+                ]),
             .system
         ).id.rawValue
     }
@@ -176,7 +178,8 @@ struct PermissionMatrixTests {
             prepare: { world in
                 _ = try await world.importer.importCatalogue(LinkTests.ubnd, sourceName: "ubnd.tsv", number: "12/KH-UBND")
             },
-            perform: formPost({ _ in "/plans/343-qd-tu/assignments/A.12/links" }) { _ in [("plan", "12-kh-ubnd"), ("code", "1")] }),
+            perform: formPost({ _ in "/plans/343-qd-tu/assignments/A.12/links" }) { _ in [("plan", "12-kh-ubnd"), ("code", "1")] }
+        ),
         Action(
             name: "unlink tasks (API)", allowed: [.admin, .monitor],
             prepare: { world in

@@ -24,7 +24,10 @@ struct PlanLifecycleTests {
             IssueInput(
                 planID: plan.id, planNumber: plan.number, number: number, title: "Báo cáo tổng kết", period: "",
                 asOf: world.today, scope: "all", scopeLabel: "Toàn bộ danh mục", issuedOn: world.today,
-                files: [IssueInput.File(kind: "html", fileName: "bao-cao.html", contentType: "text/html", bytes: Array("<p>x</p>".utf8))]),
+                files: [
+                    IssueInput.File(
+                        kind: "html", fileName: "bao-cao.html", contentType: "text/html", bytes: Array("<p>x</p>".utf8))
+                ]),
             .system)
     }
 
@@ -32,7 +35,9 @@ struct PlanLifecycleTests {
         try await world.catalogue.plan(slug)?.stage
     }
 
-    @Test("a draft takes no report and is in nobody's work; the monitor announces it after a confirmation", arguments: WebBackends.all)
+    @Test(
+        "a draft takes no report and is in nobody's work; the monitor announces it after a confirmation",
+        arguments: WebBackends.all)
     func draft(backend: String) async throws {
         try await World.run(backend: backend) { world, client in
             let health = try await world.officer(of: "Sở Y tế", key: "health")
@@ -94,7 +99,9 @@ struct PlanLifecycleTests {
         }
     }
 
-    @Test("closing needs an issued report; a closed plan is read-only and kept; only an admin reopens it, with a reason", arguments: WebBackends.all)
+    @Test(
+        "closing needs an issued report; a closed plan is read-only and kept; only an admin reopens it, with a reason",
+        arguments: WebBackends.all)
     func close(backend: String) async throws {
         try await World.run(backend: backend) { world, client in
             let monitor = world.client(client, as: .monitor)
@@ -125,7 +132,10 @@ struct PlanLifecycleTests {
             #expect(newest.lowerBound < older.lowerBound)
             let closed = try await HTTP.post(
                 monitor, "/plans/343-qd-tu/stage",
-                [("_csrf", "csrf-monitor"), ("to", "closed"), ("from", "active"), ("choice", String(first.id.rawValue)), ("confirm", "yes")])
+                [
+                    ("_csrf", "csrf-monitor"), ("to", "closed"), ("from", "active"), ("choice", String(first.id.rawValue)),
+                    ("confirm", "yes"),
+                ])
             #expect(closed.location == "/plans?done=closed")
             let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
             #expect(plan.stage == .closed && plan.closingReport == "Số 15-BC/TU" && plan.stageChangedOn == world.today)
@@ -140,7 +150,8 @@ struct PlanLifecycleTests {
             // Read-only: no report, no review, no re-import; the history and the pages stay.
             let refused = try await HTTP.multipart(
                 officer, "/plans/343-qd-tu/assignments/A.17.4/report",
-                ProgressFlowTests.reportFields(education, stage: "in-progress", result: "Sau khi kết thúc", achievedOn: "", submit: true))
+                ProgressFlowTests.reportFields(
+                    education, stage: "in-progress", result: "Sau khi kết thúc", achievedOn: "", submit: true))
             #expect(refused.status == .conflict)
             #expect(refused.body.contains("Kế hoạch đã kết thúc"))
             let a171 = try #require(try await ProgressFlowTests.assignmentID(world, "A.17.1"))
@@ -181,8 +192,10 @@ struct PlanLifecycleTests {
             let monitor = try await world.accounts.createAPIToken(
                 for: try #require(world.session(.monitor)).user, label: "t", by: .system
             ).token
-            let admin = try await world.accounts.createAPIToken(for: try #require(world.session(.admin)).user, label: "t", by: .system)
-                .token
+            let admin = try await world.accounts.createAPIToken(
+                for: try #require(world.session(.admin)).user, label: "t", by: .system
+            )
+            .token
             let leader = try await world.accounts.createAPIToken(
                 for: try #require(world.session(.leader)).user, label: "t", by: .system
             ).token
@@ -191,7 +204,8 @@ struct PlanLifecycleTests {
             #expect(listed.body.contains(#""stage":"active""#) && listed.body.contains(#""closingReport":null"#))
 
             #expect(try await HTTP.json(client, .put, path, #"{"stage":"closed"}"#, token: leader).status == .forbidden)
-            #expect(try await HTTP.json(client, .put, path, #"{"stage":"paused"}"#, token: monitor).status == .unprocessableContent)
+            #expect(
+                try await HTTP.json(client, .put, path, #"{"stage":"paused"}"#, token: monitor).status == .unprocessableContent)
             #expect(try await HTTP.json(client, .put, path, #"{"stage":"draft"}"#, token: monitor).status == .conflict)
             #expect(try await HTTP.json(client, .put, path, #"{"stage":"closed"}"#, token: monitor).status == .conflict)
             let seed = try #require(try await world.catalogue.plan("343-qd-tu"))
@@ -200,14 +214,17 @@ struct PlanLifecycleTests {
                 try await HTTP.json(client, .put, path, #"{"stage":"closed","finalReport":999999}"#, token: monitor).status
                     == .unprocessableContent)
             #expect(
-                try await HTTP.json(client, .put, path, #"{"stage":"closed","from":"draft"}"#, token: monitor).status == .conflict)
+                try await HTTP.json(client, .put, path, #"{"stage":"closed","from":"draft"}"#, token: monitor).status == .conflict
+            )
             let closed = try await HTTP.json(
                 client, .put, path, #"{"stage":"closed","finalReport":\#(issued.id.rawValue)}"#, token: monitor)
             #expect(closed.status == .ok)
             #expect(closed.body.contains(#""stage":"closed""#) && closed.body.contains(#""closingReport":"Số 21-BC/TU""#))
-            #expect(try await HTTP.json(client, .put, path, #"{"stage":"active","reason":"x"}"#, token: monitor).status == .forbidden)
+            #expect(
+                try await HTTP.json(client, .put, path, #"{"stage":"active","reason":"x"}"#, token: monitor).status == .forbidden)
             #expect(try await HTTP.json(client, .put, path, #"{"stage":"active"}"#, token: admin).status == .unprocessableContent)
-            let reopened = try await HTTP.json(client, .put, path, #"{"stage":"active","reason":"Mở lại để bổ sung"}"#, token: admin)
+            let reopened = try await HTTP.json(
+                client, .put, path, #"{"stage":"active","reason":"Mở lại để bổ sung"}"#, token: admin)
             #expect(reopened.status == .ok && reopened.body.contains(#""stage":"active""#))
         }
     }
