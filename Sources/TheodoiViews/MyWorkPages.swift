@@ -101,12 +101,35 @@ public struct MyWorkChooserPage: Sendable {
     /// For the office: each plan's queue, quiet tasks and import findings.
     public var office: [OfficePlanRow]
     public let hasOffice: Bool
+    /// For the office: the agencies whose led tasks have gone quiet, across plans, most first.
+    public var quietAgencies: [QuietAgencyRow]
+    public let hasQuietAgencies: Bool
 
-    public init(layout: Layout, agencies: [Link], office: [OfficePlanRow] = []) {
+    public init(layout: Layout, agencies: [Link], office: [OfficePlanRow] = [], quietAgencies: [QuietAgencyRow] = []) {
         self.layout = layout
         self.agencies = agencies
         self.office = office
         hasOffice = !office.isEmpty
+        self.quietAgencies = quietAgencies
+        hasQuietAgencies = !quietAgencies.isEmpty
+    }
+}
+
+/// An agency gone quiet: tasks it leads with no report for 30 days, across every active plan.
+public struct QuietAgencyRow: Sendable {
+    public var name: String
+    public var href: String
+    public var tasks: Int
+    public var plans: Int
+    /// The longest silence, in days ("—" when a task never had a report and the plan gives no date).
+    public var longestText: String
+
+    public init(name: String, href: String, tasks: Int, plans: Int, longestText: String) {
+        self.name = name
+        self.href = href
+        self.tasks = tasks
+        self.plans = plans
+        self.longestText = longestText
     }
 }
 

@@ -131,8 +131,36 @@ struct MyWorkController: Sendable {
         }
         let page = MyWorkChooserPage(
             layout: Layout(title: "Việc của các cơ quan", section: "my-work"),
-            agencies: choices.map { Link(label: $0.1, href: "/my-work?agency=\($0.0.rawValue)") }, office: office)
+            agencies: choices.map { Link(label: $0.1, href: "/my-work?agency=\($0.0.rawValue)") }, office: office,
+            quietAgencies: office.isEmpty ? [] : MyWorkController.quietAgencies(inputs))
         return PageController.page(renderer.render(page), context, renderer: renderer)
+    }
+
+    /// The lead agencies of quiet tasks across `inputs`: each with its count, plans and longest
+    /// silence, most quiet tasks first.
+    static func quietAgencies(_ inputs: [MyWork.PlanInput]) -> [QuietAgencyRow] {
+        var found: [AgencyRecord.ID: (name: String, tasks: Int, plans: Set<PlanRecord.ID>, longest: Int?)] = [:]
+        for input in inputs {
+            for entry in input.monitoring.quiet {
+                for lead in input.snapshot.assignments[entry.position].lead {
+                    guard let id = lead.agencyID else { continue }
+                    var line = found[id] ?? (lead.name, 0, [], nil)
+                    line.tasks += 1
+                    line.plans.insert(input.snapshot.plan.id)
+                    if let days = entry.days { line.longest = max(line.longest ?? 0, days) }
+                    found[id] = line
+                }
+            }
+        }
+        return found.sorted {
+            $0.value.tasks != $1.value.tasks
+                ? $0.value.tasks > $1.value.tasks : $0.value.name.localizedStandardCompare($1.value.name) == .orderedAscending
+        }
+        .map { id, line in
+            QuietAgencyRow(
+                name: line.name, href: "/my-work?agency=\(id.rawValue)", tasks: line.tasks, plans: line.plans.count,
+                longestText: line.longest.map(String.init) ?? "—")
+        }
     }
 
     static func row(_ item: MyWork.Item, asOf: LocalDate?) -> MyWorkRow {

@@ -136,6 +136,23 @@ struct MyWorkTests {
                     "data-label=\"Phát hiện khi nhập\"><a href=\"/plans/343-qd-tu/findings\">\(findings)</a>"))
             #expect(chooser.body.contains("data-label=\"Chờ xử lý\"><a href=\"/plans/343-qd-tu/review\">1</a>"))
             #expect(!(try await HTTP.get(world.client(client, as: .leader), "/my-work")).body.contains("Việc của văn phòng"))
+            // Agencies gone quiet by 15/10/2025: the lead agencies of the quiet tasks, most first.
+            let later = try #require(LocalDate(iso: "2025-10-15"))
+            let latest = try #require(try await world.views.snapshots.snapshot(slug: "343-qd-tu"))
+            let monitoring = Monitoring(snapshot: latest, statuses: latest.statuses(asOf: later), asOf: later)
+            var quiet: [String: Int] = [:]
+            for entry in monitoring.quiet {
+                for lead in latest.assignments[entry.position].lead where lead.agencyID != nil {
+                    quiet[lead.name, default: 0] += 1
+                }
+            }
+            let loudest = try #require(quiet.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })
+            #expect(!chooser.body.contains("Cơ quan im lặng"))
+            let quietPage = try await HTTP.get(monitor, "/my-work?asOf=15/10/2025").body
+            let table = try #require(quietPage.range(of: "<h2>Cơ quan im lặng</h2>"))
+            let firstRow = quietPage[table.upperBound...]
+            let name = try #require(firstRow.range(of: "data-label=\"Cơ quan\"><a href=\"/my-work?agency="))
+            #expect(firstRow[name.upperBound...].prefix(300).contains(">\(loudest.key)</a></td><td class=\"num\" data-label=\"Nhiệm vụ im lặng\">\(loudest.value)</td>"))
             let chosen = try await HTTP.get(monitor, "/my-work?agency=\(agency.id.rawValue)")
             #expect(chosen.body.contains("<input type=\"hidden\" name=\"agency\" value=\"\(agency.id.rawValue)\">"))
             let own = try await HTTP.get(officer, "/my-work")
