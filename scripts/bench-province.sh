@@ -43,6 +43,14 @@ print(*db.execute('''SELECT aa.agency_id, COUNT(*) FROM assignment_agencies aa W
   GROUP BY aa.agency_id ORDER BY COUNT(*) DESC LIMIT 1''').fetchone())
 PY
 )
+read -r typical typical_tasks < <(python3 - "$work/bench.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute('''SELECT aa.agency_id, COUNT(*) FROM assignment_agencies aa WHERE aa.role = 'lead'
+  AND aa.agency_id IS NOT NULL GROUP BY aa.agency_id ORDER BY COUNT(*)''').fetchall()
+print(*rows[len(rows) // 2])
+PY
+)
 counts=$(python3 - "$work/bench.sqlite" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -52,39 +60,63 @@ r = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
 print(f"{p} plans, {a} tasks, {r} reports")
 PY
 )
-echo "database: $counts; agency $agency leads $agency_tasks tasks"
+echo "database: $counts; agency $agency leads $agency_tasks tasks (the most), agency $typical $typical_tasks (the median)"
 
 "$bin" serve --port "$port" > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2> /dev/null || true' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
 base="http://127.0.0.1:$port"
-jar="$work/jar"
-rm -f "$jar"
-first=$(awk '/Mật khẩu:/ {print $3}' "$work/server.log")
+# Signs in (choosing a password at the first sign-in) and prints the session cookie.
 csrf() { grep -o 'name="_csrf" value="[^"]*"' "$work/form.html" | head -n 1 | cut -d'"' -f4; }
-curl -s -c "$jar" -b "$jar" "$base/sign-in" -o "$work/form.html"
-if [[ -n "$first" ]]; then
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$(csrf)" --data-urlencode "email=admin@theodoi.local" \
-    --data-urlencode "password=$first" "$base/sign-in"
-  curl -s -c "$jar" -b "$jar" "$base/account/password" -o "$work/form.html"
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$(csrf)" --data-urlencode "current=$first" \
-    --data-urlencode "new=Benchmark-2026-pass" --data-urlencode "confirmation=Benchmark-2026-pass" "$base/account/password"
-else
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$(csrf)" --data-urlencode "email=admin@theodoi.local" \
-    --data-urlencode "password=Benchmark-2026-pass" "$base/sign-in"
+sign_in() {  # email, password (the initial one, or "" for one chosen on an earlier run)
+  local jar="$work/jar-$1" chosen="Benchmark-2026-pass"
+  rm -f "$jar"
+  curl -s -c "$jar" -b "$jar" "$base/sign-in" -o "$work/form.html"
+  if [[ -n "$2" ]]; then
+    curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$(csrf)" --data-urlencode "email=$1" \
+      --data-urlencode "password=$2" "$base/sign-in"
+    curl -s -c "$jar" -b "$jar" "$base/account/password" -o "$work/form.html"
+    curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$(csrf)" --data-urlencode "current=$2" \
+      --data-urlencode "new=$chosen" --data-urlencode "confirmation=$chosen" "$base/account/password"
+  else
+    curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$(csrf)" --data-urlencode "email=$1" \
+      --data-urlencode "password=$chosen" "$base/sign-in"
+  fi
+  echo "theodoi_session=$(awk '$6 == "theodoi_session" {print $7}' "$jar")"
+}
+admin=$(sign_in admin@theodoi.local "$(awk '/Mật khẩu:/ {print $3}' "$work/server.log")")
+# An officer of the agency leading the most tasks (created on the first run).
+agency_name=$(python3 - "$work/bench.sqlite" "$agency" <<'PY'
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT name FROM agencies WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0])
+PY
+)
+officer_password=""
+if ! grep -q "officer@bench.local" <<< "$("$bin" user list 2> /dev/null || true)"; then
+  officer_password=$("$bin" user add --email officer@bench.local --name "Cán bộ đo tải" --role officer \
+    --agency "$agency_name" | tail -n 1)
 fi
-cookie="theodoi_session=$(awk '$6 == "theodoi_session" {print $7}' "$jar")"
+officer=$(sign_in officer@bench.local "$officer_password")
+echo "officer of $agency_name (agency $agency)"
 
 printf '%-44s %8s %10s %10s %10s\n' "page" "status" "p50" "p99" "req/s"
-for path in "/my-work?agency=$agency" "/province" "/api/v1/province" "/my-work.xlsx?agency=$agency"; do
+measure() {  # label, cookie, path
+  local cookie=$2 path=$3
   status=$(curl -s -H "Cookie: $cookie" -o "$work/body" -w '%{http_code}' "$base$path")
   wrk -t1 -c1 -d2s -H "Cookie: $cookie" "$base$path" > /dev/null   # warm-up
   one=$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $cookie" "$base$path")
   p50=$(awk '$1 == "50%" {print $2}' <<< "$one")
   p99=$(awk '$1 == "99%" {print $2}' <<< "$one")
   rate=$(awk '/Requests\/sec/ {print $2}' <<< "$one")
-  printf '%-44s %8s %10s %10s %10s\n' "$path" "$status" "$p50" "$p99" "$rate"
-done
+  printf '%-44s %8s %10s %10s %10s\n' "$1 $path" "$status" "$p50" "$p99" "$rate"
+}
+measure officer "$officer" /my-work
+measure officer "$officer" /my-work.xlsx
+measure officer "$officer" /province
+measure officer "$officer" /api/v1/province
+measure admin "$admin" "/my-work?agency=$agency"
+measure admin "$admin" "/my-work?agency=$typical"
+measure admin "$admin" /province
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 echo "server resident memory: $((rss / 1024)) MB"

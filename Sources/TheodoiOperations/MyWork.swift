@@ -38,6 +38,8 @@ public struct MyWork: Sendable {
         public var days: Int?
         /// The form its action opens: the progress report (lead) or the contribution (coordinator).
         public var form: ReportKind
+        /// Its row in the plan: rows of one plan that tie keep the decision's order.
+        public var position = 0
     }
 
     /// The agency's own line of each plan's scorecard.
@@ -116,7 +118,7 @@ public struct MyWork: Sendable {
                 items.append(
                     Item(
                         kind: kind, plan: snapshot.plan, code: assignment.code, title: assignment.title, due: due, days: days,
-                        form: leads ? .report : .contribution))
+                        form: leads ? .report : .contribution, position: position))
             }
             if let score = input.monitoring.scorecard.first(where: { $0.agencyID == agency }) {
                 lines.append(PlanLine(plan: snapshot.plan, score: score))
@@ -131,8 +133,8 @@ public struct MyWork: Sendable {
             case .dueSoon, .contribution, .recurring, .returned, .draft:
                 if a.due != b.due { return (a.due?.daysSinceEpoch ?? .max) < (b.due?.daysSinceEpoch ?? .max) }
             }
-            if a.plan.number != b.plan.number { return a.plan.number < b.plan.number }
-            return a.code.localizedStandardCompare(b.code) == .orderedAscending
+            if a.plan.id != b.plan.id { return a.plan.number != b.plan.number ? a.plan.number < b.plan.number : a.plan.id < b.plan.id }
+            return a.position < b.position
         }
         return MyWork(agency: agency, asOf: asOf, items: items, plans: lines)
     }

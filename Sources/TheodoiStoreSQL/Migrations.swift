@@ -14,7 +14,7 @@ enum Migrations {
         M004_CreateReports.migration, M005_CreateReminders.migration, M006_CreateOutbox.migration,
         M007_CreateSignInAddresses.migration, M008_IssuedReportNumbers.migration,
         M009_TextCorrections.migration, M010_Corrections.migration, M011_AgencyReports.migration,
-        M012_PlanStages.migration, M013_AssignmentLinks.migration,
+        M012_PlanStages.migration, M013_AssignmentLinks.migration, M014_WaitingIndex.migration,
     ]
 
     /// Applies the migrations the database has not seen; returns the versions applied. Several
