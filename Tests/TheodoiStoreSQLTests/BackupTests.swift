@@ -40,6 +40,21 @@ struct BackupTests {
         let first = try #require(agencies.min { $0.id.rawValue < $1.id.rawValue })
         let last = try #require(agencies.max { $0.id.rawValue < $1.id.rawValue })
         _ = try await store.client.mergeAgencies(first.id, last.id, .commandLine)
+        // A second plan implementing the seed's A.17.1, closed with its issued report.
+        let second = try await store.client.importCatalogue(
+            ImportRequest(catalogue: Backends.seed, number: "12/KH-SGDĐT", sourceName: "sgd.txt"))
+        let lower = try #require(try await store.client.assignments(second.plan.id).first { $0.code == "A.17.1" })
+        _ = try await store.links.add(lower.id, ref.id, .commandLine)
+        let issued = try await store.reports.issue(
+            IssueInput(
+                planID: second.plan.id, planNumber: "12/KH-SGDĐT", number: "Số 3-BC/SGDĐT", title: "Báo cáo tổng kết",
+                period: "", asOf: today, scope: "all", scopeLabel: "Toàn bộ danh mục", issuedOn: today,
+                files: [IssueInput.File(kind: "html", fileName: "b.html", contentType: "text/html", bytes: Array("<p/>".utf8))]),
+            .commandLine)
+        let closed = try await store.client.setPlanStage(
+            PlanStageChange(slug: second.plan.slug, from: .active, to: .closed, on: today, finalReport: issued.id.rawValue),
+            .commandLine)
+        #expect(closed?.stage == .closed && closed?.closingReport == "Số 3-BC/SGDĐT")
     }
 
     /// Every row of the backup file, per table, as sorted lines (byte columns as base64).
