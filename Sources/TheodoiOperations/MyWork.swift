@@ -133,7 +133,9 @@ public struct MyWork: Sendable {
             case .dueSoon, .contribution, .recurring, .returned, .draft:
                 if a.due != b.due { return (a.due?.daysSinceEpoch ?? .max) < (b.due?.daysSinceEpoch ?? .max) }
             }
-            if a.plan.id != b.plan.id { return a.plan.number != b.plan.number ? a.plan.number < b.plan.number : a.plan.id < b.plan.id }
+            if a.plan.id != b.plan.id {
+                return a.plan.number != b.plan.number ? a.plan.number < b.plan.number : a.plan.id < b.plan.id
+            }
             return a.position < b.position
         }
         return MyWork(agency: agency, asOf: asOf, items: items, plans: lines)

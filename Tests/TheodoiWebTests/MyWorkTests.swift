@@ -152,7 +152,9 @@ struct MyWorkTests {
             let table = try #require(quietPage.range(of: "<h2>Cơ quan im lặng</h2>"))
             let firstRow = quietPage[table.upperBound...]
             let name = try #require(firstRow.range(of: "data-label=\"Cơ quan\"><a href=\"/my-work?agency="))
-            #expect(firstRow[name.upperBound...].prefix(300).contains(">\(loudest.key)</a></td><td class=\"num\" data-label=\"Nhiệm vụ im lặng\">\(loudest.value)</td>"))
+            #expect(
+                firstRow[name.upperBound...].prefix(300).contains(
+                    ">\(loudest.key)</a></td><td class=\"num\" data-label=\"Nhiệm vụ im lặng\">\(loudest.value)</td>"))
             let chosen = try await HTTP.get(monitor, "/my-work?agency=\(agency.id.rawValue)")
             #expect(chosen.body.contains("<input type=\"hidden\" name=\"agency\" value=\"\(agency.id.rawValue)\">"))
             let own = try await HTTP.get(officer, "/my-work")
