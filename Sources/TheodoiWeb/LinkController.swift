@@ -80,6 +80,12 @@ struct LinkController: Sendable {
 
     /// `POST /plans/{plan}/assignments/{code}/links/{link}/remove`.
     func remove(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (slug, code) = try await unlink(context)
+        return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=unlinked")
+    }
+
+    /// Removes the link the path names from the task it names; the task's plan and code.
+    private func unlink(_ context: AppRequestContext) async throws -> (slug: String, code: String) {
         let identity = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let code = try context.parameters.require("code")
@@ -87,7 +93,7 @@ struct LinkController: Sendable {
             throw WebError.notFound("Không có liên kết này.", api: "no such link")
         }
         try await links.unlink(AssignmentLink.ID(id), slug: slug, code: code, identity: identity, actor: context.auditActor)
-        return Responses.redirect(SiteRoute.assignment(slug: slug, code: code).href + "?done=unlinked")
+        return (slug, code)
     }
 
     // MARK: API
@@ -150,13 +156,7 @@ struct LinkController: Sendable {
 
     /// `DELETE /api/v1/plans/{plan}/assignments/{code}/links/{link}`.
     func apiRemove(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let identity = try context.signedIn()
-        let slug = try context.parameters.require("plan")
-        let code = try context.parameters.require("code")
-        guard let id = context.parameters.get("link").flatMap(RequestNumber.id) else {
-            throw WebError.notFound("Không có liên kết này.", api: "no such link")
-        }
-        try await links.unlink(AssignmentLink.ID(id), slug: slug, code: code, identity: identity, actor: context.auditActor)
+        _ = try await unlink(context)
         return Response(status: .noContent)
     }
 }
