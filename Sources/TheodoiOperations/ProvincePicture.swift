@@ -60,8 +60,13 @@ public struct ProvincePicture: Sendable {
             }
         }
         plans.sort { a, b in
-            let left = (a.plan.issuer ?? "", a.plan.date?.daysSinceEpoch ?? 0, a.plan.number)
-            let right = (b.plan.issuer ?? "", b.plan.date?.daysSinceEpoch ?? 0, b.plan.number)
+            // Plans whose issuer is not known come last.
+            let left = (
+                (a.plan.issuer ?? "").isEmpty ? 1 : 0, a.plan.issuer ?? "", a.plan.date?.daysSinceEpoch ?? 0, a.plan.number
+            )
+            let right = (
+                (b.plan.issuer ?? "").isEmpty ? 1 : 0, b.plan.issuer ?? "", b.plan.date?.daysSinceEpoch ?? 0, b.plan.number
+            )
             return left < right
         }
         return ProvincePicture(

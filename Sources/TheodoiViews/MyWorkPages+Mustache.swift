@@ -72,10 +72,22 @@ extension ProvincePage: MustacheParent {
         case "yearOptions": yearOptions
         case "plans": plans
         case "hasPlans": hasPlans
+        case "groups": groups
         case "chart": chart
         case "behind": behind
         case "hasBehind": hasBehind
         case "apiHref": apiHref
+        default: nil
+        }
+    }
+}
+
+extension ProvincePlanGroup: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "issuer": issuer
+        case "plans": plans
+        case "count": plans.count
         default: nil
         }
     }

@@ -166,6 +166,8 @@ public struct ProvincePage: Sendable {
     public var yearOptions: [Option]
     public var plans: [ProvincePlanRow]
     public let hasPlans: Bool
+    /// The plans by issuing body, in the order given (plans come sorted by issuer).
+    public let groups: [ProvincePlanGroup]
     /// The chart (SVG, escaped by its builder), or "".
     public var chart: String
     public var behind: [ProvinceAgencyRow]
@@ -181,10 +183,31 @@ public struct ProvincePage: Sendable {
         self.yearOptions = yearOptions
         self.plans = plans
         hasPlans = !plans.isEmpty
+        var groups: [ProvincePlanGroup] = []
+        for plan in plans {
+            let issuer = plan.issuer ?? "Chưa rõ cơ quan ban hành"
+            if groups.last?.issuer == issuer {
+                groups[groups.count - 1].plans.append(plan)
+            } else {
+                groups.append(ProvincePlanGroup(issuer: issuer, plans: [plan]))
+            }
+        }
+        self.groups = groups
         self.chart = chart
         self.behind = behind
         hasBehind = !behind.isEmpty
         self.apiHref = apiHref
+    }
+}
+
+/// The plans one body issued.
+public struct ProvincePlanGroup: Sendable {
+    public var issuer: String
+    public var plans: [ProvincePlanRow]
+
+    public init(issuer: String, plans: [ProvincePlanRow]) {
+        self.issuer = issuer
+        self.plans = plans
     }
 }
 

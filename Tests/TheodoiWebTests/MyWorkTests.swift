@@ -190,6 +190,8 @@ struct ProvinceTests {
             #expect(page.body.contains("Tổng số \(total) nhiệm vụ;"))
             #expect(page.body.contains("quá hạn \(counts[.openOverdue] ?? 0))"))
             #expect(page.body.contains("<figure tabindex=\"0\"><svg"))
+            // Grouped by issuing body.
+            #expect(page.body.contains("<th colspan=\"4\" scope=\"colgroup\">Ban Thường vụ Tỉnh ủy · 1 kế hoạch</th>"))
             let api = try await HTTP.get(leader, "/api/v1/province?asOf=2025-10-15")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any])
             let plans = try #require(json["plans"] as? [[String: Any]])
