@@ -7,17 +7,11 @@ public struct PlanLifecycle: Sendable {
     public var store: StoreClient
     public var reports: ReportStore
     public var today: @Sendable () -> LocalDate
-    /// Called after a change, so caches of the plan are dropped.
-    public var afterChange: (@Sendable (String) async -> Void)?
 
-    public init(
-        store: StoreClient, reports: ReportStore, today: @escaping @Sendable () -> LocalDate,
-        afterChange: (@Sendable (String) async -> Void)? = nil
-    ) {
+    public init(store: StoreClient, reports: ReportStore, today: @escaping @Sendable () -> LocalDate) {
         self.store = store
         self.reports = reports
         self.today = today
-        self.afterChange = afterChange
     }
 
     /// The issued reports that may close `plan`: those not replaced by a later one, newest first.
@@ -106,7 +100,6 @@ public struct PlanLifecycle: Sendable {
                         slug: slug, from: from, to: to, on: today(), finalReport: final?.rawValue,
                         reason: from == .closed ? reason : ""), actor)
             else { throw NotFound(message: "Không có kế hoạch “\(slug)”.", apiMessage: "no plan \(slug)") }
-            await afterChange?(slug)
             return changed
         } catch PlanStageError.stale(let current) {
             throw PlanLifecycle.stale(current)

@@ -134,11 +134,7 @@ public struct PlanLinks: Sendable {
     public func link(
         slug: String, code: String, to higherSlug: String, code higherCode: String, identity: Identity, actor: AuditActor
     ) async throws -> AssignmentLink {
-        guard identity.user.role == .admin || identity.user.role == .monitor else {
-            throw ProgressRefusal(
-                .forbidden, "Chỉ cơ quan theo dõi hoặc quản trị hệ thống liên kết nhiệm vụ giữa các kế hoạch.",
-                api: "only a monitor or an admin links tasks")
-        }
+        try PlanLinks.mayLink(identity, "liên kết nhiệm vụ giữa các kế hoạch", api: "links tasks")
         let lower = try await task(slug: slug, code: code)
         let higherCode = higherCode.trimmingCharacters(in: .whitespaces)
         guard !higherSlug.isEmpty, !higherCode.isEmpty else {
@@ -172,14 +168,18 @@ public struct PlanLinks: Sendable {
     public func unlink(
         _ id: AssignmentLink.ID, slug: String, code: String, identity: Identity, actor: AuditActor
     ) async throws {
-        guard identity.user.role == .admin || identity.user.role == .monitor else {
-            throw ProgressRefusal(
-                .forbidden, "Chỉ cơ quan theo dõi hoặc quản trị hệ thống bỏ liên kết nhiệm vụ.",
-                api: "only a monitor or an admin unlinks tasks")
-        }
+        try PlanLinks.mayLink(identity, "bỏ liên kết nhiệm vụ", api: "unlinks tasks")
         let task = try await task(slug: slug, code: code)
         guard try await links.links(task.id).contains(where: { $0.id == id }), try await links.remove(id, actor) else {
             throw NotFound(message: "Không có liên kết số \(id) của nhiệm vụ này.", apiMessage: "no link \(id) on this task")
+        }
+    }
+
+    /// Only the office (and an administrator) links and unlinks; `what` names the act refused.
+    static func mayLink(_ identity: Identity, _ what: String, api: String) throws {
+        guard identity.user.role == .admin || identity.user.role == .monitor else {
+            throw ProgressRefusal(
+                .forbidden, "Chỉ cơ quan theo dõi hoặc quản trị hệ thống \(what).", api: "only a monitor or an admin \(api)")
         }
     }
 

@@ -62,7 +62,6 @@ extension LinkStore {
     public static var failing: LinkStore {
         LinkStore(
             links: { _ in throw UnimplementedStoreCall(name: "links") },
-            planLinks: { _ in throw UnimplementedStoreCall(name: "planLinks") },
             add: { _, _, _ in throw UnimplementedStoreCall(name: "addLink") },
             remove: { _, _ in throw UnimplementedStoreCall(name: "removeLink") })
     }
@@ -72,8 +71,6 @@ extension LinkStore {
 public struct LinkStore: Sendable {
     /// Every link the task takes part in, either side, oldest first.
     public var links: @Sendable (_ assignment: AssignmentRecord.ID) async throws -> [AssignmentLink]
-    /// Every link of the plan's tasks, either side (for rolling up a plan's page).
-    public var planLinks: @Sendable (_ plan: PlanRecord.ID) async throws -> [AssignmentLink]
     /// Links `lower` to the `higher` task it implements (audited as `link.add`).
     public var add:
         @Sendable (_ lower: AssignmentRecord.ID, _ higher: AssignmentRecord.ID, _ actor: AuditActor) async throws ->
@@ -83,12 +80,10 @@ public struct LinkStore: Sendable {
 
     public init(
         links: @escaping @Sendable (AssignmentRecord.ID) async throws -> [AssignmentLink],
-        planLinks: @escaping @Sendable (PlanRecord.ID) async throws -> [AssignmentLink],
         add: @escaping @Sendable (AssignmentRecord.ID, AssignmentRecord.ID, AuditActor) async throws -> AssignmentLink,
         remove: @escaping @Sendable (AssignmentLink.ID, AuditActor) async throws -> Bool
     ) {
         self.links = links
-        self.planLinks = planLinks
         self.add = add
         self.remove = remove
     }

@@ -12,12 +12,6 @@ extension SQLStore {
                         on: database)
                 }
             },
-            planLinks: { [self] plan in
-                try await read { database in
-                    try await SQLStore.links(
-                        where: "lo.plan_id = \(bind: plan.rawValue) OR hi.plan_id = \(bind: plan.rawValue)", on: database)
-                }
-            },
             add: { [self] lower, higher, actor in try await addLink(lower: lower, higher: higher, actor: actor) },
             remove: { [self] id, actor in try await removeLink(id, actor: actor) })
     }

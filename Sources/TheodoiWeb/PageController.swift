@@ -572,7 +572,7 @@ struct PageController: Sendable {
 
     /// The plan's stage as the plans list shows it, with the one move the role may make.
     static func stageModel(_ plan: PlanRecord, role: Role) -> PlanStageModel {
-        let next: (PlanStage, String)? =
+        let next: (PlanStage, String) =
             switch plan.stage {
             case .draft: (.active, "Ban hành")
             case .active: (.closed, "Kết thúc kế hoạch")
@@ -590,7 +590,7 @@ struct PageController: Sendable {
             if let report = plan.closingReport { text += " với báo cáo \(report)" }
             text += "; chỉ xem."
         }
-        let move = next.flatMap { PlanLifecycle.refusal(from: plan.stage, to: $0.0, role: role) == nil ? $0 : nil }
+        let move = PlanLifecycle.refusal(from: plan.stage, to: next.0, role: role) == nil ? next : nil
         return PlanStageModel(
             code: plan.stage.rawValue, label: plan.stage.vietnamese, text: text,
             action: move.map { _ in SiteRoute.planStage(slug: plan.slug).href }, actionTo: move?.0.rawValue ?? "",
