@@ -42,7 +42,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let views = PlanViews(
                 store: toolbox.store, snapshots: PlanSnapshots(store: toolbox.store, progress: toolbox.progress))
-            guard let snapshot = try await views.snapshots.snapshot(slug: slug) else {
+            guard let snapshot = try await views.snapshots.snapshot(slug: slug, asOf: date) else {
                 return .failure(
                     fail("Lỗi: không có kế hoạch “\(slug)”. Các kế hoạch: \(plans.map(\.slug).joined(separator: ", "))."))
             }

@@ -97,12 +97,18 @@ public struct ProgressFacts: Sendable, Hashable {
     public var decisionIsLatest: Bool
     /// The plan's stage: only an active plan takes reports, reviews and decisions.
     public var planStage: PlanStage
+    /// An amendment ended the task (bãi bỏ): the amending decision's number, and the day it took effect.
+    public var endedBy: String?
+    public var endedOn: LocalDate?
 
     public init(
         deadlineKind: Deadline.Kind, hasChildren: Bool = false, accepted: Bool = false, reportState: ReportState? = nil,
         reportKind: ReportKind? = nil, reportIsLatest: Bool = true, pendingExtension: Bool = false,
-        extensionState: ExtensionState? = nil, decisionIsLatest: Bool = true, planStage: PlanStage = .active
+        extensionState: ExtensionState? = nil, decisionIsLatest: Bool = true, planStage: PlanStage = .active,
+        endedBy: String? = nil, endedOn: LocalDate? = nil
     ) {
+        self.endedBy = endedBy
+        self.endedOn = endedOn
         self.planStage = planStage
         self.decisionIsLatest = decisionIsLatest
         self.deadlineKind = deadlineKind
@@ -215,6 +221,16 @@ public enum ProgressRules {
     /// Whether the state allows the action, whoever asks.
     public static func stateRefusal(_ action: ProgressAction, facts: ProgressFacts) -> ProgressRefusal? {
         if let refusal = stageRefusal(facts.planStage) { return refusal }
+        // An ended task keeps its reports and their reviews; it takes nothing new.
+        if let number = facts.endedBy, let on = facts.endedOn,
+            [.writeReport, .contribute, .requestExtension, .decideExtension, .setDue].contains(action)
+        {
+            return ProgressRefusal(
+                .conflict,
+                "Nhiệm vụ đã bãi bỏ từ ngày \(on.vietnameseShort) theo Quyết định số \(number): "
+                    + "không nhận báo cáo, ý kiến hay đề nghị gia hạn mới; các báo cáo đã có vẫn được giữ.",
+                api: "the assignment was ended on \(on.iso) by \(number); it takes nothing new")
+        }
         switch action {
         case .writeReport, .contribute:
             if facts.hasChildren {

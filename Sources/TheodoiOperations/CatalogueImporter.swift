@@ -125,24 +125,35 @@ public struct CatalogueImporter: Sendable {
         let storedByCode = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         var added: [String] = []
         var changed: [ImportResult.Change] = []
+        var keptAmended: [String] = []
         for assignment in catalogue.assignments {
-            guard let record = storedByCode[assignment.code] else {
+            guard var record = storedByCode[assignment.code] else {
                 added.append(assignment.code)
                 continue
             }
+            // An amended task is compared with what the decision said: the amendment stays (as the store does).
+            let amended = !(record.trail?.changes.isEmpty ?? true)
+            if amended, let original = record.trail?.original { record.wording = original }
             let fields = CatalogueChanges.differences(
                 CatalogueChanges.assignmentFieldNames, stored: CatalogueChanges.assignmentFields(record),
                 incoming: CatalogueChanges.assignmentFields(assignment))
-            if !fields.isEmpty { changed.append(ImportResult.Change(code: assignment.code, fields: fields)) }
+            if amended {
+                if !fields.isEmpty { keptAmended.append(assignment.code) }
+            } else if !fields.isEmpty {
+                changed.append(ImportResult.Change(code: assignment.code, fields: fields))
+            }
         }
         let incoming = Set(catalogue.assignments.map(\.code))
         var planChanges = CatalogueChanges.differences(
             CatalogueChanges.planFieldNames, stored: CatalogueChanges.planFields(plan),
             incoming: CatalogueChanges.planFields(number: number, header: catalogue.plan))
         if try await structureDiffers(plan.id, catalogue) { planChanges.append("các phần, nhóm") }
-        return CataloguePreview(
+        var preview = CataloguePreview(
             catalogue: catalogue, number: number, slug: slug, existing: plan, added: added, changed: changed,
-            missing: stored.map(\.code).filter { !incoming.contains($0) }.sorted(), planChanges: planChanges)
+            missing: stored.filter { !incoming.contains($0.code) && $0.addedOn == nil }.map(\.code).sorted(),
+            planChanges: planChanges)
+        preview.keptAmended = keptAmended
+        return preview
     }
 
     /// The number to store the plan under: the one given, else the one the file names.
@@ -195,6 +206,19 @@ extension ImportResult {
     public var report: String {
         var lines: [String] = []
         let name = "\(plan.number) (\(plan.slug))"
+        if let amendment {
+            if isUnchanged {
+                lines.append("\(amendment.citation) đã được nạp cho kế hoạch \(name) trước đây: không thay đổi gì.")
+            } else {
+                lines.append("Đã điều chỉnh kế hoạch \(name) theo \(amendment.citation).")
+                if !added.isEmpty { lines.append("  Bổ sung \(added.count) nhiệm vụ: \(added.joined(separator: ", ")).") }
+                for change in changed { lines.append("  \(change.code): điều chỉnh \(change.fields.joined(separator: ", ")).") }
+                if !ended.isEmpty { lines.append("  Bãi bỏ \(ended.count) nhiệm vụ: \(ended.joined(separator: ", ")).") }
+                lines.append(
+                    "  Nội dung cũ được giữ lại; số liệu tính đến trước ngày \(amendment.issuedOn.vietnameseShort) vẫn theo nội dung cũ.")
+            }
+            return lines.joined(separator: "\n")
+        }
         if created {
             lines.append("Đã nhập kế hoạch \(name): \(added.count) nhiệm vụ.")
         } else if isUnchanged {
@@ -208,6 +232,11 @@ extension ImportResult {
         if !missing.isEmpty {
             lines.append(
                 "  \(missing.count) nhiệm vụ không còn trong tệp nhưng vẫn được giữ nguyên (không xóa): \(missing.joined(separator: ", "))."
+            )
+        }
+        if !keptAmended.isEmpty {
+            lines.append(
+                "  \(keptAmended.count) nhiệm vụ đã được sửa đổi bằng quyết định khác nên giữ nội dung đã sửa đổi: \(keptAmended.joined(separator: ", "))."
             )
         }
         return lines.joined(separator: "\n")

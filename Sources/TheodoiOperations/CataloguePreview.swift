@@ -18,6 +18,16 @@ public struct CataloguePreview: Sendable {
     public var missing: [String]
     /// Plan-level fields that differ.
     public var planChanges: [String]
+    /// Set when the file amends the stored plan: the amendment's number and date.
+    public var amendment: AmendmentRequest?
+    /// The amendment was imported before (importing it again changes nothing, or is refused).
+    public var amendmentKnown = false
+    /// Plain re-import: codes an amendment changed whose wording in the file differs from the decision's (kept as amended).
+    public var keptAmended: [String] = []
+    /// Codes the amendment ends (bãi bỏ).
+    public var ended: [String] = []
+    /// Each changed field, with what it said and what it will say.
+    public var changeDetails: [AmendmentFieldChange] = []
 
     public init(
         catalogue: Catalogue, number: String, slug: String, existing: PlanRecord?, added: [String],
@@ -36,5 +46,7 @@ public struct CataloguePreview: Sendable {
     /// The import creates a new plan.
     public var createsPlan: Bool { existing == nil }
     /// Importing would change nothing stored.
-    public var isUnchanged: Bool { existing != nil && added.isEmpty && changed.isEmpty && planChanges.isEmpty }
+    public var isUnchanged: Bool {
+        existing != nil && added.isEmpty && changed.isEmpty && planChanges.isEmpty && ended.isEmpty
+    }
 }

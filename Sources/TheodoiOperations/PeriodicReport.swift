@@ -177,6 +177,17 @@ public struct PeriodicReport: Sendable {
             opening += "."
         }
         body.append(.paragraph([.init(opening)]))
+        // Danh mục điều chỉnh: the amendments in force by the report's date.
+        let inForce = snapshot.amendments.filter { $0.takesEffect <= asOf }
+        if !inForce.isEmpty {
+            body.append(
+                .paragraph([
+                    .init(
+                        "Danh mục nhiệm vụ được điều chỉnh theo "
+                            + inForce.map { "\($0.citation) (\($0.counts))" }.joined(separator: "; ")
+                            + "; số liệu dưới đây tính theo danh mục đã điều chỉnh.")
+                ]))
+        }
         body.append(.paragraph([.init("Kết quả \(asOfText): ", bold: true), .init(summary.sentence)]))
         let periodText =
             request.period.map { "Trong \($0.vietnameseName) (từ ngày \(from.vietnameseShort) đến ngày \(asOf.vietnameseShort))" }
@@ -358,7 +369,8 @@ public struct PeriodicReport: Sendable {
             }
             for position in section.positions {
                 let assignment = snapshot.assignments[position]
-                let cells = PeriodicReport.appendixCells(assignment, status: statuses[position], history: history)
+                let cells = PeriodicReport.appendixCells(
+                    assignment, status: statuses[position], history: history, asOf: asOf)
                 rows.append(.cells(cells, source: .task(assignment.code)))
                 tableRows.append(
                     cells.enumerated().map { index, cell in
@@ -598,8 +610,18 @@ public struct PeriodicReport: Sendable {
         return runs
     }
 
-    static func appendixCells(_ assignment: AssignmentRecord, status: AssignmentStatus, history: History) -> [String] {
+    static func appendixCells(
+        _ assignment: AssignmentRecord, status: AssignmentStatus, history: History, asOf: LocalDate
+    ) -> [String] {
         var due = assignment.deadline.text
+        // The amendment behind the row as it reads on the report's date.
+        if let trail = assignment.trail {
+            if let added = trail.added, added.takesEffect <= asOf {
+                due += "\n(bổ sung theo Quyết định số \(added.amendment))"
+            } else if let change = trail.changes.last(where: { $0.takesEffect <= asOf }) {
+                due += "\n(điều chỉnh theo Quyết định số \(change.amendment))"
+            }
+        }
         if let effective = status.effectiveDue, effective != status.originalDue {
             due += "\n(gia hạn đến \(effective.vietnameseShort))"
         }

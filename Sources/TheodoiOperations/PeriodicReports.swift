@@ -228,7 +228,9 @@ public struct PeriodicReports: Sendable {
         VietnameseText.folded((settings.issuerLines + [settings.numberSuffix]).joined(separator: "|"))
     }
 
-    public func compose(snapshot: PlanSnapshot, request: PeriodicReportRequest) async throws -> Composed {
+    public func compose(snapshot whole: PlanSnapshot, request: PeriodicReportRequest) async throws -> Composed {
+        // The plan as it stood on the report's date: amendments by then in force, ended tasks out of the counts.
+        let snapshot = try await views.snapshots.snapshot(slug: whole.plan.slug, asOf: request.asOf) ?? whole
         async let digests = reports.digests(snapshot.plan.id, request.asOf)
         let settings = try await settings(for: snapshot).settings
         let statuses = await views.snapshots.statuses(of: snapshot, asOf: request.asOf)

@@ -97,7 +97,7 @@ public struct PlanViews: Sendable {
 
     /// The rows of `slug` matching `query`; nil when there is no such plan.
     public func view(slug: String, query: PlanQuery) async throws -> PlanView? {
-        guard let snapshot = try await snapshots.snapshot(slug: slug) else { return nil }
+        guard let snapshot = try await snapshots.snapshot(slug: slug, asOf: query.asOf) else { return nil }
         return try await view(snapshot, query: query)
     }
 
@@ -168,7 +168,12 @@ public struct PlanViews: Sendable {
 
     /// One assignment with its status, parent and children; nil when the plan or the code is unknown.
     public func assignment(slug: String, code: String, asOf: LocalDate) async throws -> AssignmentDetail? {
-        guard let snapshot = try await snapshots.snapshot(slug: slug), let position = snapshot.index[code] else { return nil }
+        // The plan as it stood that day; a task not in it then (added later, or ended) is shown from
+        // the whole plan, with the notice of its amendment.
+        guard let whole = try await snapshots.snapshot(slug: slug, asOf: asOf) else { return nil }
+        var snapshot = whole
+        if whole.index[code] == nil, let full = try await snapshots.snapshot(slug: slug) { snapshot = full }
+        guard let position = snapshot.index[code] else { return nil }
         let statuses = await snapshots.statuses(of: snapshot, asOf: asOf)
         let assignment = snapshot.assignments[position]
         let parent = assignment.parent.flatMap { snapshot.index[$0] }.map {
@@ -184,7 +189,7 @@ public struct PlanViews: Sendable {
 
     /// Counts by timeliness and stage over top-level assignments, per part, group and lead agency.
     public func dashboard(slug: String, asOf: LocalDate) async throws -> Dashboard? {
-        guard let snapshot = try await snapshots.snapshot(slug: slug) else { return nil }
+        guard let snapshot = try await snapshots.snapshot(slug: slug, asOf: asOf) else { return nil }
         return await snapshots.dashboard(of: snapshot, asOf: asOf)
     }
 }

@@ -28,6 +28,14 @@ public struct PlanSnapshot: Sendable {
     public private(set) var activity: Int = 0
     /// The last status event folded into the histories.
     public private(set) var lastEvent: Int = 0
+    /// The days amendments took effect, sorted, each once.
+    public let amendmentDates: [LocalDate]
+    /// What each amendment did, in the order they took effect (over every task the plan ever had,
+    /// also in a snapshot of one period, which leaves ended tasks out).
+    public private(set) var amendments: [AmendmentSummary]
+    /// -1 for every task the plan ever had as it reads now; otherwise the number of amendment dates
+    /// this snapshot stands after (`inForce(on:)`): the rows and wording of the plan in that period.
+    public private(set) var era = -1
 
     public init(
         plan: PlanRecord, parts: [PartRecord], looseGroups: [GroupRecord], assignments: [AssignmentRecord],
@@ -64,6 +72,37 @@ public struct PlanSnapshot: Sendable {
         self.agencies = agencies
         self.dueMonths = months.sorted().map { ($0 / 100, $0 % 100) }
         self.topLevelCount = topLevel
+        self.amendmentDates = Set(assignments.flatMap { $0.trail?.versions.map(\.takesEffect) ?? [] }).sorted()
+        self.amendments = AmendmentSummary.of(assignments)
+    }
+
+    /// The number of amendment dates on or before a day.
+    public func era(of date: LocalDate) -> Int {
+        amendmentDates.lastIndex { $0 <= date }.map { $0 + 1 } ?? 0
+    }
+
+    /// The plan as it stood on a day (DESIGN §5): tasks added by a later amendment left out, tasks an
+    /// amendment ended by then left out (they leave the counts), every other task with the wording in
+    /// force that day, and every task's history kept. A plan never amended is itself.
+    public func inForce(on date: LocalDate) -> PlanSnapshot {
+        guard !amendmentDates.isEmpty else { return self }
+        var rows: [AssignmentRecord] = []
+        var histories: [AssignmentHistory] = []
+        rows.reserveCapacity(assignments.count)
+        histories.reserveCapacity(assignments.count)
+        for (position, assignment) in assignments.enumerated() {
+            guard let row = assignment.asOf(date) else { continue }
+            rows.append(row)
+            histories.append(self.histories[position])
+        }
+        var snapshot = PlanSnapshot(
+            plan: plan, parts: parts, looseGroups: looseGroups, assignments: rows, findings: findings)
+        snapshot.histories = histories
+        snapshot.activity = activity
+        snapshot.lastEvent = lastEvent
+        snapshot.era = era(of: date)
+        snapshot.amendments = amendments
+        return snapshot
     }
 
     /// Folds status events (oldest first) into the histories and records the activity they bring it to.
@@ -100,8 +139,8 @@ public struct PlanSnapshot: Sendable {
         let assignment = assignments[position]
         let childStatuses = (children[assignment.code] ?? []).map { status(at: $0, asOf: asOf) }
         return StatusEngine.status(
-            deadline: assignment.deadline, history: histories[position], children: childStatuses, planDate: plan.date,
-            asOf: asOf)
+            deadline: assignment.deadline(asOf: asOf), history: histories[position], children: childStatuses,
+            planDate: plan.date, asOf: asOf)
     }
 
     /// The history of one row by code.
@@ -117,7 +156,7 @@ public struct PlanSnapshot: Sendable {
             let assignment = assignments[position]
             let childStatuses = (children[assignment.code] ?? []).compactMap { statuses[$0] }
             statuses[position] = StatusEngine.status(
-                deadline: assignment.deadline, history: histories[position], children: childStatuses,
+                deadline: assignment.deadline(asOf: asOf), history: histories[position], children: childStatuses,
                 planDate: plan.date, asOf: asOf)
         }
         return statuses.map { $0 ?? StatusEngine.status(deadline: Deadline(parsing: ""), planDate: nil, asOf: asOf) }
@@ -144,6 +183,7 @@ public actor PlanSnapshots {
     private var statusCache: [String: [(version: PlanVersion, asOf: LocalDate, statuses: [AssignmentStatus])]] = [:]
     private var dashboardCache: [String: [(version: PlanVersion, asOf: LocalDate, dashboard: Dashboard)]] = [:]
     private var monitoringCache: [String: [(version: PlanVersion, asOf: LocalDate, monitoring: Monitoring)]] = [:]
+    private var eraCache: [String: [(version: PlanVersion, era: Int, snapshot: PlanSnapshot)]] = [:]
 
     public init(store: StoreClient, progress: ProgressStore) {
         self.store = store
@@ -179,9 +219,29 @@ public actor PlanSnapshots {
         return snapshot
     }
 
+    /// The plan as it stood on a day (`PlanSnapshot.inForce(on:)`): what every count, list and
+    /// report as of that day reads. Derived once per version and amendment period.
+    public func snapshot(slug: String, asOf: LocalDate) async throws -> PlanSnapshot? {
+        guard let full = try await snapshot(slug: slug) else { return nil }
+        guard !full.amendmentDates.isEmpty else { return full }
+        let era = full.era(of: asOf)
+        let version = full.version
+        if let hit = eraCache[slug]?.first(where: { $0.version == version && $0.era == era }) { return hit.snapshot }
+        let derived = full.inForce(on: asOf)
+        var entries = (eraCache[slug] ?? []).filter { $0.version == version }
+        entries.append((version, era, derived))
+        eraCache[slug] = entries
+        return derived
+    }
+
+    /// The cache key of a snapshot's statuses: the slug and which rows it holds.
+    private static func key(_ snapshot: PlanSnapshot) -> String {
+        snapshot.era < 0 ? snapshot.plan.slug : "\(snapshot.plan.slug)#\(snapshot.era)"
+    }
+
     /// Statuses of a snapshot's rows as of a date, computed once per revision and date.
     public func statuses(of snapshot: PlanSnapshot, asOf: LocalDate) -> [AssignmentStatus] {
-        let slug = snapshot.plan.slug
+        let slug = Self.key(snapshot)
         let version = snapshot.version
         if let hit = statusCache[slug]?.first(where: { $0.version == version && $0.asOf == asOf }) {
             return hit.statuses
@@ -196,7 +256,7 @@ public actor PlanSnapshots {
 
     /// The timeline, scorecard and action lists of a snapshot as of a date, computed once per version and date.
     public func monitoring(of snapshot: PlanSnapshot, asOf: LocalDate) -> Monitoring {
-        let slug = snapshot.plan.slug
+        let slug = Self.key(snapshot)
         let version = snapshot.version
         if let hit = monitoringCache[slug]?.first(where: { $0.version == version && $0.asOf == asOf }) {
             return hit.monitoring
@@ -218,7 +278,7 @@ public actor PlanSnapshots {
 
     /// The dashboard of a snapshot as of a date, computed once per revision and date.
     public func dashboard(of snapshot: PlanSnapshot, asOf: LocalDate) -> Dashboard {
-        let slug = snapshot.plan.slug
+        let slug = Self.key(snapshot)
         let version = snapshot.version
         if let hit = dashboardCache[slug]?.first(where: { $0.version == version && $0.asOf == asOf }) {
             return hit.dashboard
@@ -229,5 +289,43 @@ public actor PlanSnapshots {
         if entries.count > 8 { entries.removeFirst(entries.count - 8) }
         dashboardCache[slug] = entries
         return dashboard
+    }
+}
+
+/// What one amendment did to a plan: the codes it added, changed and ended.
+public struct AmendmentSummary: Sendable, Hashable {
+    public var number: String
+    public var takesEffect: LocalDate
+    public var added: [String] = []
+    public var changed: [String] = []
+    public var ended: [String] = []
+
+    /// "Quyết định số 400-QĐ/TU ngày 15/03/2026".
+    public var citation: String { "Quyết định số \(number) ngày \(takesEffect.vietnameseShort)" }
+
+    /// "bổ sung 2 nhiệm vụ, điều chỉnh 2 nhiệm vụ, bãi bỏ 1 nhiệm vụ".
+    public var counts: String {
+        var parts: [String] = []
+        if !added.isEmpty { parts.append("bổ sung \(added.count) nhiệm vụ") }
+        if !changed.isEmpty { parts.append("điều chỉnh \(changed.count) nhiệm vụ") }
+        if !ended.isEmpty { parts.append("bãi bỏ \(ended.count) nhiệm vụ") }
+        return parts.isEmpty ? "không thay đổi nhiệm vụ nào" : parts.joined(separator: ", ")
+    }
+
+    static func of(_ assignments: [AssignmentRecord]) -> [AmendmentSummary] {
+        var byNumber: [String: AmendmentSummary] = [:]
+        for assignment in assignments {
+            for version in assignment.trail?.versions ?? [] {
+                var summary =
+                    byNumber[version.amendment] ?? AmendmentSummary(number: version.amendment, takesEffect: version.takesEffect)
+                switch version.change {
+                case .added: summary.added.append(assignment.code)
+                case .changed: summary.changed.append(assignment.code)
+                case .ended: summary.ended.append(assignment.code)
+                }
+                byNumber[version.amendment] = summary
+            }
+        }
+        return byNumber.values.sorted { ($0.takesEffect, $0.number) < ($1.takesEffect, $1.number) }
     }
 }

@@ -122,7 +122,7 @@ public struct ReminderPass: Sendable {
             return (all, emails.count)
         }
         for plan in try await store.plans() where !plan.isDemo && plan.stage == .active && (only?.contains(plan.slug) ?? true) {
-            guard let snapshot = try await snapshots.snapshot(slug: plan.slug) else { continue }
+            guard let snapshot = try await snapshots.snapshot(slug: plan.slug, asOf: today) else { continue }
             outcome.plans += 1
             let settings = try await reminders.settings(plan.id) ?? ReminderSettings()
             let statuses = await snapshots.statuses(of: snapshot, asOf: today)

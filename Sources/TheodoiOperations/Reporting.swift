@@ -105,6 +105,8 @@ public struct AssignmentWorkspace: Sendable {
     public var log: AssignmentLog
     public var relation: AssignmentRelation
     public var ref: AssignmentRef
+    /// The day it was read (an ended task stops taking reports from its end date).
+    public var today: LocalDate
 
     public var hasChildren: Bool { !(snapshot.children[assignment.code] ?? []).isEmpty }
     /// The extension request waiting for a decision, if any.
@@ -124,7 +126,13 @@ public struct AssignmentWorkspace: Sendable {
             reportIsLatest: report.map { $0.id == latestSubmitted?.id } ?? true, pendingExtension: pendingExtension != nil,
             extensionState: extensionRequest?.state,
             decisionIsLatest: extensionRequest.map { $0.id == latestExtensionDecision?.id } ?? true,
-            planStage: snapshot.plan.stage)
+            planStage: snapshot.plan.stage, endedBy: endedVersion?.amendment, endedOn: endedVersion?.takesEffect)
+    }
+
+    /// The amendment that ended the task by today, if one did.
+    var endedVersion: AssignmentVersion? {
+        guard let ended = assignment.trail?.ended, ended.takesEffect <= today else { return nil }
+        return ended
     }
 
     /// The extension decision in force or last refused: the one that can be reversed.
@@ -245,7 +253,8 @@ public struct Reporting: Sendable {
             snapshot: snapshot, assignment: assignment, status: snapshot.status(at: position, asOf: today()), log: log,
             relation: relation,
             ref: AssignmentRef(
-                id: assignment.id, planID: snapshot.plan.id, planSlug: snapshot.plan.slug, code: assignment.code))
+                id: assignment.id, planID: snapshot.plan.id, planSlug: snapshot.plan.slug, code: assignment.code),
+            today: today())
     }
 
     /// The workspace of the assignment a report belongs to, with the report.

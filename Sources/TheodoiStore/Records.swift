@@ -208,12 +208,15 @@ public struct AssignmentRecord: Sendable, Hashable, Identifiable {
     public var output: String
     /// The line of the source file.
     public var line: Int
+    /// Its amendments (sửa đổi, bổ sung, bãi bỏ); nil for a task no amendment touched.
+    public var trail: AmendmentTrail?
 
     public init(
         id: ID, code: String, part: String?, group: String?, number: String, parent: String?, position: Int,
         title: String, leadText: String, lead: [AgencyLink], coordinatorsText: String, coordinators: [AgencyLink],
-        deadline: Deadline, output: String, line: Int
+        deadline: Deadline, output: String, line: Int, trail: AmendmentTrail? = nil
     ) {
+        self.trail = trail
         self.id = id
         self.code = code
         self.part = part
@@ -255,10 +258,20 @@ public struct ImportResult: Sendable, Hashable {
     public var missing: [String]
     /// Plan-level fields that changed (number, date, title…).
     public var planChanges: [String]
+    /// Codes an amendment ended (bãi bỏ).
+    public var ended: [String]
+    /// Codes a plain re-import found different from what the decision said but left as an amendment changed them.
+    public var keptAmended: [String]
+    /// The amendment this import recorded (or found already recorded, unchanged).
+    public var amendment: AmendmentRecord?
 
     public init(
-        plan: PlanRecord, created: Bool, added: [String], changed: [Change], missing: [String], planChanges: [String]
+        plan: PlanRecord, created: Bool, added: [String], changed: [Change], missing: [String], planChanges: [String],
+        ended: [String] = [], keptAmended: [String] = [], amendment: AmendmentRecord? = nil
     ) {
+        self.ended = ended
+        self.keptAmended = keptAmended
+        self.amendment = amendment
         self.plan = plan
         self.created = created
         self.added = added
@@ -268,7 +281,9 @@ public struct ImportResult: Sendable, Hashable {
     }
 
     /// Nothing at all changed.
-    public var isUnchanged: Bool { !created && added.isEmpty && changed.isEmpty && planChanges.isEmpty }
+    public var isUnchanged: Bool {
+        !created && added.isEmpty && changed.isEmpty && planChanges.isEmpty && ended.isEmpty
+    }
 }
 
 /// How a catalogue is stored.
@@ -282,11 +297,14 @@ public struct ImportRequest: Sendable {
     public var actor: AuditActor
     /// The stage of a plan this import creates (an existing plan keeps its own).
     public var stage: PlanStage
+    /// Set when the file is a decision amending the plan `number` names (its own number and date here).
+    public var amendment: AmendmentRequest?
 
     public init(
         catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false, actor: AuditActor = .commandLine,
-        stage: PlanStage = .active
+        stage: PlanStage = .active, amendment: AmendmentRequest? = nil
     ) {
+        self.amendment = amendment
         self.actor = actor
         self.stage = stage
         self.catalogue = catalogue
@@ -294,4 +312,28 @@ public struct ImportRequest: Sendable {
         self.sourceName = sourceName
         self.isDemo = isDemo
     }
+}
+
+/// Quyết định sửa đổi, bổ sung as imported: its number and date, and whether tasks of the plan the
+/// file does not list are ended by it (a file of the whole amended catalogue) or kept (a file of the changes only).
+public struct AmendmentRequest: Sendable, Hashable {
+    public var number: String
+    public var issuedOn: LocalDate
+    public var endsMissing: Bool
+
+    public init(number: String, issuedOn: LocalDate, endsMissing: Bool) {
+        self.number = number
+        self.issuedOn = issuedOn
+        self.endsMissing = endsMissing
+    }
+}
+
+/// An amendment the store refused because of what it found.
+public enum AmendmentError: Error, Equatable {
+    /// No plan of that number to amend.
+    case noSuchPlan(String)
+    /// The amendment was imported before, and this file says something else.
+    case alreadyImported(number: String)
+    /// The amendment is dated before the plan it amends.
+    case beforePlan(planDate: LocalDate)
 }

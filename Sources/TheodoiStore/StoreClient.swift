@@ -31,6 +31,8 @@ public struct StoreClient: Sendable {
     public var agencies: @Sendable () async throws -> [AgencyRecord]
     /// The import findings of a plan, by line.
     public var findings: @Sendable (_ plan: PlanRecord.ID) async throws -> [Finding]
+    /// The plan's amendments (quyết định sửa đổi, bổ sung), oldest first.
+    public var amendments: @Sendable (_ plan: PlanRecord.ID) async throws -> [AmendmentRecord]
     /// Succeeds once the database answers.
     public var ping: @Sendable () async throws -> Void
     /// Publishes or withdraws a plan's public summary; nil when there is no such plan.
@@ -66,6 +68,7 @@ public struct StoreClient: Sendable {
         searchAssignments: @escaping @Sendable (PlanRecord.ID, SearchWords) async throws -> Set<String>,
         agencies: @escaping @Sendable () async throws -> [AgencyRecord],
         findings: @escaping @Sendable (PlanRecord.ID) async throws -> [Finding],
+        amendments: @escaping @Sendable (PlanRecord.ID) async throws -> [AmendmentRecord],
         ping: @escaping @Sendable () async throws -> Void,
         setPlanPublished: @escaping @Sendable (String, Bool, AuditActor) async throws -> PlanRecord?,
         setPlanStage: @escaping @Sendable (PlanStageChange, AuditActor) async throws -> PlanRecord?,
@@ -92,6 +95,7 @@ public struct StoreClient: Sendable {
         self.searchAssignments = searchAssignments
         self.agencies = agencies
         self.findings = findings
+        self.amendments = amendments
         self.ping = ping
     }
 }
@@ -118,6 +122,7 @@ extension StoreClient {
             searchAssignments: { _, _ in throw UnimplementedStoreCall(name: "searchAssignments") },
             agencies: { throw UnimplementedStoreCall(name: "agencies") },
             findings: { _ in throw UnimplementedStoreCall(name: "findings") },
+            amendments: { _ in throw UnimplementedStoreCall(name: "amendments") },
             ping: { throw UnimplementedStoreCall(name: "ping") },
             setPlanPublished: { _, _, _ in throw UnimplementedStoreCall(name: "setPlanPublished") },
             setPlanStage: { _, _ in throw UnimplementedStoreCall(name: "setPlanStage") },

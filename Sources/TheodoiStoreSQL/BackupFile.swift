@@ -10,7 +10,8 @@ enum BackupTables {
         "assignment_agencies", "plan_findings", "audit_log", "reports", "report_revisions", "attachments", "reviews",
         "extensions", "assignment_events", "report_settings", "issued_reports", "issued_report_files",
         "reminder_settings", "holidays", "reminders", "notifications", "notification_preferences", "outbox",
-        "sign_in_addresses", "text_corrections", "assignment_links",
+        "sign_in_addresses", "text_corrections", "assignment_links", "plan_amendments", "assignment_versions",
+        "assignment_version_agencies",
     ]
     /// Left out: they hold nothing a restored installation needs (everyone signs in again).
     static let left = ["sessions", "login_failures", "schema_migrations", "sqlite_sequence"]

@@ -53,7 +53,25 @@ extension SQLStore {
         let outcome = try await sessions.withSession { database in
             try await Transaction.run(on: database, backend: backend) { database in
                 try await SQLStore.lockCatalogue(on: database, backend: backend)
-                let outcome = try await CatalogueImport(database: database, request: request, slug: slug, now: now).run()
+                let work = CatalogueImport(database: database, request: request, slug: slug, now: now)
+                if let amendment = request.amendment {
+                    let outcome = try await work.runAmendment(amendment)
+                    // An amendment imported again, unchanged, is not a new event.
+                    if outcome.recorded {
+                        try await AuditLog.append(
+                            on: database, backend: backend, at: now, actor: request.actor, action: "plan.amend",
+                            subject: "plan:\(slug)", before: nil,
+                            after: .object([
+                                ("amendment", .string(amendment.number)), ("issuedOn", .string(amendment.issuedOn.iso)),
+                                ("source", .string(request.sourceName)),
+                                ("added", .array(outcome.added.map(JSONValue.string))),
+                                ("changed", .array(outcome.changed.map { .string($0.code) })),
+                                ("ended", .array(outcome.ended.map(JSONValue.string))),
+                            ]))
+                    }
+                    return outcome
+                }
+                let outcome = try await work.run()
                 try await AuditLog.append(
                     on: database, backend: backend, at: now, actor: request.actor,
                     action: outcome.created ? "plan.import" : "plan.reimport", subject: "plan:\(slug)", before: nil,
@@ -67,9 +85,14 @@ extension SQLStore {
             }
         }
         guard let plan = try await plan(slug: slug) else { throw StoreError.planVanished(slug) }
+        var amendment: AmendmentRecord?
+        if let number = request.amendment?.number {
+            amendment = try await amendments(plan.id).first { $0.number == number }
+        }
         return ImportResult(
             plan: plan, created: outcome.created, added: outcome.added, changed: outcome.changed,
-            missing: outcome.missing, planChanges: outcome.planChanges)
+            missing: outcome.missing, planChanges: outcome.planChanges, ended: outcome.ended,
+            keptAmended: outcome.keptAmended, amendment: amendment)
     }
 }
 
@@ -85,7 +108,7 @@ public enum StoreError: Error, CustomStringConvertible {
 }
 
 /// One import, inside its transaction.
-private struct CatalogueImport {
+struct CatalogueImport {
     let database: any SQLDatabase
     let request: ImportRequest
     let slug: String
@@ -97,6 +120,10 @@ private struct CatalogueImport {
         var changed: [ImportResult.Change] = []
         var missing: [String] = []
         var planChanges: [String] = []
+        var ended: [String] = []
+        var keptAmended: [String] = []
+        /// An amendment was recorded (not one imported before, unchanged).
+        var recorded = false
     }
 
     /// What is compared to decide whether a stored assignment changed, with its Vietnamese name.
@@ -184,11 +211,20 @@ private struct CatalogueImport {
                 try row.decode(column: "line", as: Int.self)
             )
         }
+        // A task an amendment changed is compared with what this decision said, not with the amended
+        // wording: importing the decision again changes nothing, and never undoes an amendment.
+        let versions = outcome.created ? [:] : try await SQLStore.versions(on: database, plan: planID, planDate: nil)
         var inserts: [(position: Int, assignment: Catalogue.Assignment)] = []
         var moved = false
         for (position, assignment) in catalogue.assignments.enumerated() {
             guard let existing = stored[assignment.code] else {
                 inserts.append((position, assignment))
+                continue
+            }
+            if let original = versions[existing.id]?.first(where: { $0.change == .changed })?.before {
+                var fields = existing.fields
+                fields.values.replaceSubrange(4..<9, with: original.values.map(Optional.some))
+                if !fields.differences(from: Fields(assignment)).isEmpty { outcome.keptAmended.append(assignment.code) }
                 continue
             }
             let differences = existing.fields.differences(from: Fields(assignment))
@@ -206,7 +242,10 @@ private struct CatalogueImport {
         try await insert(inserts, planID: planID, agencyIDs: agencyIDs)
         outcome.added = inserts.map(\.assignment.code)
         let incomingCodes = Set(catalogue.assignments.map(\.code))
-        outcome.missing = stored.keys.filter { !incomingCodes.contains($0) }.sorted()
+        // Tasks an amendment added are not the decision's own: never "missing" from it.
+        outcome.missing = stored.filter { code, row in
+            !incomingCodes.contains(code) && !(versions[row.id] ?? []).contains { $0.change == .added }
+        }.keys.sorted()
 
         let anything =
             outcome.created || !outcome.added.isEmpty || !outcome.changed.isEmpty || !outcome.planChanges.isEmpty || moved
@@ -232,7 +271,7 @@ private struct CatalogueImport {
     }
 
     /// Parts and groups are the catalogue's structure: replaced when they differ.
-    private func replaceStructureIfChanged(planID: Int, catalogue: Catalogue) async throws -> Bool {
+    func replaceStructureIfChanged(planID: Int, catalogue: Catalogue) async throws -> Bool {
         var incomingParts: [[String?]] = []
         var incomingGroups: [[String?]] = []
         for part in catalogue.parts {
@@ -280,7 +319,7 @@ private struct CatalogueImport {
     }
 
     /// Ids of every non-generic agency the catalogue names, inserting the ones not stored yet.
-    private func ensureAgencies(_ catalogue: Catalogue) async throws -> [String: Int] {
+    func ensureAgencies(_ catalogue: Catalogue) async throws -> [String: Int] {
         var ids: [String: Int] = [:]
         // Names the admin renamed or merged away resolve through aliases to the agency now holding them.
         for row in try await database.raw("SELECT agency_id, alias FROM agency_aliases").all() {
@@ -310,7 +349,7 @@ private struct CatalogueImport {
         return ids
     }
 
-    private static func searchText(_ assignment: Catalogue.Assignment) -> String {
+    static func searchText(_ assignment: Catalogue.Assignment) -> String {
         VietnameseText.folded(
             [
                 assignment.code, assignment.title, assignment.leadText, assignment.coordinatorsText, assignment.deadline.text,
@@ -318,7 +357,7 @@ private struct CatalogueImport {
             ].joined(separator: " "))
     }
 
-    private func update(_ id: Int, _ assignment: Catalogue.Assignment, position: Int) async throws {
+    func update(_ id: Int, _ assignment: Catalogue.Assignment, position: Int) async throws {
         try await database.raw(
             """
             UPDATE assignments SET part_code = \(bind: assignment.part), group_code = \(bind: assignment.group),
@@ -333,7 +372,7 @@ private struct CatalogueImport {
         ).run()
     }
 
-    private func insert(
+    func insert(
         _ rows: [(position: Int, assignment: Catalogue.Assignment)], planID: Int, agencyIDs: [String: Int]
     ) async throws {
         for batch in rows.chunked(SQLStore.batchSize) {
@@ -369,7 +408,7 @@ private struct CatalogueImport {
         }
     }
 
-    private func replaceLinks(assignmentID: Int, _ assignment: Catalogue.Assignment, agencyIDs: [String: Int]) async throws {
+    func replaceLinks(assignmentID: Int, _ assignment: Catalogue.Assignment, agencyIDs: [String: Int]) async throws {
         try await database.raw("DELETE FROM assignment_agencies WHERE assignment_id = \(bind: assignmentID)").run()
         var links: [(id: Int, role: String, position: Int, link: AgencyReference)] = []
         links += assignment.lead.enumerated().map { (assignmentID, "lead", $0.offset, $0.element) }
@@ -377,7 +416,7 @@ private struct CatalogueImport {
         try await insertLinks(links, agencyIDs: agencyIDs)
     }
 
-    private func insertLinks(
+    func insertLinks(
         _ links: [(id: Int, role: String, position: Int, link: AgencyReference)], agencyIDs: [String: Int]
     ) async throws {
         for batch in links.chunked(SQLStore.batchSize * 2) {

@@ -120,6 +120,7 @@ extension SQLStore {
                     links[id, default: ([], [])].coordinators.append(link)
                 }
             }
+            let versions = try await SQLStore.versions(on: database, plan: plan.rawValue, planDate: planDate)
             var deadlines: [String: Deadline] = [:]
             return try await database.raw(
                 """
@@ -132,7 +133,7 @@ extension SQLStore {
                 let deadlineText = try row.decode(column: "deadline_text", as: String.self)
                 let deadline = deadlines[deadlineText] ?? Deadline(parsing: deadlineText, planDate: planDate)
                 deadlines[deadlineText] = deadline
-                return AssignmentRecord(
+                var record = AssignmentRecord(
                     id: AssignmentRecord.ID(id), code: try row.decode(column: "code", as: String.self),
                     part: try row.decode(column: "part_code", as: String?.self),
                     group: try row.decode(column: "group_code", as: String?.self),
@@ -145,6 +146,8 @@ extension SQLStore {
                     coordinators: links[id]?.coordinators ?? [], deadline: deadline,
                     output: try row.decode(column: "output", as: String.self),
                     line: try row.decode(column: "line", as: Int.self))
+                if let versions = versions[id] { record.trail = AmendmentTrail(versions: versions, current: record.wording) }
+                return record
             }
         }
     }

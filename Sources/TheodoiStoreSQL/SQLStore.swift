@@ -98,6 +98,7 @@ public final class SQLStore: Sendable {
             searchAssignments: { [self] plan, query in try await search(plan, query) },
             agencies: { [self] in try await agencies() },
             findings: { [self] plan in try await findings(plan) },
+            amendments: { [self] plan in try await amendments(plan) },
             ping: { [self] in try await read { try await $0.raw("SELECT 1 AS one").run() } },
             setPlanPublished: { [self] slug, published, actor in try await setPlanPublished(slug, published, actor: actor) },
             setPlanStage: { [self] change, actor in try await setPlanStage(change, actor: actor) },

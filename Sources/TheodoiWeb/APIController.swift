@@ -74,7 +74,8 @@ struct APIController: Sendable {
         let query = try parameters.planQuery(today: dependencies.today(), snapshot: snapshot, perPageDefault: 100)
         let view: PlanView
         do {
-            view = try await dependencies.views.view(snapshot, query: query)
+            let asOfSnapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: query.asOf) ?? snapshot
+            view = try await dependencies.views.view(asOfSnapshot, query: query)
         } catch let error as PlanViews.UnknownFilter {
             // A part or group the plan does not have: the thing named is not there.
             throw WebError.notFound(error.message, api: error.message)
@@ -105,7 +106,7 @@ struct APIController: Sendable {
         _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
         let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: asOf) else {
             throw PageController.noPlan(slug)
         }
         let dashboard = await dependencies.views.snapshots.dashboard(of: snapshot, asOf: asOf)

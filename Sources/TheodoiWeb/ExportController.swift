@@ -34,11 +34,12 @@ struct ExportController: Sendable {
     func plan(_ request: Request, _ context: AppRequestContext, format: Format) async throws -> Response {
         _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+        guard let full = try await dependencies.views.snapshots.snapshot(slug: slug) else {
             throw PageController.noPlan(slug)
         }
         let parameters = QueryParameters(request.uri.query)
-        var query = try parameters.planQuery(today: dependencies.today(), snapshot: snapshot, perPageDefault: 1000)
+        var query = try parameters.planQuery(today: dependencies.today(), snapshot: full, perPageDefault: 1000)
+        let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: query.asOf) ?? full
         query.page = 1
         query.perPage = max(1, snapshot.assignments.count)
         let view: PlanView
@@ -56,11 +57,11 @@ struct ExportController: Sendable {
     func scorecard(_ request: Request, _ context: AppRequestContext, format: Format) async throws -> Response {
         _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
-            throw PageController.noPlan(slug)
-        }
         let parameters = QueryParameters(request.uri.query)
         let asOf = try parameters.asOf(default: dependencies.today())
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: asOf) else {
+            throw PageController.noPlan(slug)
+        }
         let (key, descending) = try MonitoringController.sort(parameters)
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let rows = MonitoringController.sorted(monitoring.scorecard, key: key, descending: descending).enumerated().map {
@@ -88,10 +89,10 @@ struct ExportController: Sendable {
     ) async throws -> Response {
         _ = try context.signedIn()
         let slug = try context.parameters.require("plan")
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+        let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: asOf) else {
             throw PageController.noPlan(slug)
         }
-        let asOf = try QueryParameters(request.uri.query).asOf(default: dependencies.today())
         let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
         let rows = kind.entries(monitoring).map { entry -> [ExportTable.Cell] in

@@ -86,7 +86,7 @@ struct MonitoringController: Sendable {
         let slug = try context.parameters.require("plan")
         let parameters = QueryParameters(request.uri.query)
         let asOf = try parameters.asOf(default: dependencies.today())
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: asOf) else {
             throw PageController.noPlan(slug)
         }
         return (snapshot, asOf, parameters["asOf"] != nil, parameters)

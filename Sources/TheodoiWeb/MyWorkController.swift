@@ -35,7 +35,7 @@ struct MyWorkController: Sendable {
     func inputs(asOf: LocalDate) async throws -> [MyWork.PlanInput] {
         var inputs: [MyWork.PlanInput] = []
         for plan in try await dependencies.store.plans() where !plan.isDemo && plan.stage == .active {
-            guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug) else { continue }
+            guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug, asOf: asOf) else { continue }
             let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: asOf)
             let monitoring = await dependencies.views.snapshots.monitoring(of: snapshot, asOf: asOf)
             inputs.append(MyWork.PlanInput(snapshot: snapshot, statuses: statuses, monitoring: monitoring))

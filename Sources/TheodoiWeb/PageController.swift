@@ -44,7 +44,7 @@ struct PageController: Sendable {
     /// What an anonymous visitor sees of a plan: the summary when the plan is published, else the sign-in page.
     func publicSummary(slug: String, _ context: AppRequestContext) async throws -> Response {
         guard let plan = try await dependencies.store.plan(slug), plan.published,
-            let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug)
+            let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: dependencies.today())
         else { throw WebError.unauthenticated() }
         let today = dependencies.today()
         let dashboard = await dependencies.views.snapshots.dashboard(of: snapshot, asOf: today)
@@ -87,10 +87,10 @@ struct PageController: Sendable {
         let slug = try context.parameters.require("plan")
         guard let plan = try await dependencies.store.plan(slug) else { throw PageController.noPlan(slug) }
         guard plan.published || context.identity != nil else { throw WebError.unauthenticated() }
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+        let today = dependencies.today()
+        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: today) else {
             throw PageController.noPlan(slug)
         }
-        let today = dependencies.today()
         let statuses = await dependencies.views.snapshots.statuses(of: snapshot, asOf: today)
         if json {
             let items = snapshot.assignments.enumerated().map { position, assignment -> JSONValue in
@@ -154,11 +154,13 @@ struct PageController: Sendable {
         let slug = try context.parameters.require("plan")
         guard context.identity != nil else { return try await publicSummary(slug: slug, context) }
         let parameters = QueryParameters(request.uri.query)
-        guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug) else {
+        guard let full = try await dependencies.views.snapshots.snapshot(slug: slug) else {
             throw PageController.noPlan(slug)
         }
         let query = try parameters.planQuery(
-            today: dependencies.today(), snapshot: snapshot, perPageDefault: dependencies.pageSize)
+            today: dependencies.today(), snapshot: full, perPageDefault: dependencies.pageSize)
+        // The plan as it stood on the page's date: tasks an amendment added later or ended by then left out.
+        let snapshot = try await dependencies.views.snapshots.snapshot(slug: slug, asOf: query.asOf) ?? full
         let explicitDate = parameters["asOf"] != nil
         // The JSON link is for those who load catalogues; the page is kept once per kind of reader.
         let technical = context.identity?.may(.importCatalogue) ?? false

@@ -25,7 +25,7 @@ struct ProvinceController: Sendable {
         }
         var inputs: [ProvincePicture.Input] = []
         for plan in try await dependencies.store.plans() where !plan.isDemo && plan.stage == .active {
-            guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug) else { continue }
+            guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug, asOf: asOf) else { continue }
             inputs.append(
                 ProvincePicture.Input(
                     dashboard: await dependencies.views.snapshots.dashboard(of: snapshot, asOf: asOf),
