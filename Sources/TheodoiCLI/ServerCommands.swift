@@ -92,6 +92,13 @@ struct CatalogImportCommand: AsyncParsableCommand {
     @Option(help: "Cơ quan ban hành khi tệp không ghi (ví dụ \"Ủy ban nhân dân tỉnh\").") var issuer: String?
     @Flag(help: "Kế hoạch mới để ở dạng dự thảo: chưa nhắc việc, chưa nhận báo cáo, cho tới khi được ban hành.")
     var draft = false
+    @Option(
+        help:
+            "Tệp là quyết định sửa đổi, bổ sung kế hoạch có mã này (ví dụ 343-qd-tu); --number và --date là số hiệu, ngày của quyết định sửa đổi."
+    )
+    var amends: String?
+    @Flag(help: "Với --amends: tệp là toàn bộ danh mục sau sửa đổi, các nhiệm vụ không có trong tệp bị bãi bỏ.")
+    var endsMissing = false
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -110,9 +117,16 @@ struct CatalogImportCommand: AsyncParsableCommand {
             day = parsed
         }
         let (format, number, issuer, given, stage) = (format, number, issuer, day, draft ? PlanStage.draft : .active)
+        let amendment = amends.map { AmendmentInput(plan: $0, number: number, issuedOn: day, endsMissing: endsMissing) }
+        if amendment == nil && endsMissing { throw fail("Lỗi: --ends-missing chỉ dùng cùng --amends.") }
         do {
             let report = try await TheodoiApplication.withStore(try store.configuration()) { toolbox in
-                try await toolbox.importer.importCatalogue(
+                if let amendment {
+                    return try await toolbox.importer.importAmendment(
+                        data, sourceName: source, format: format, input: amendment
+                    ).report
+                }
+                return try await toolbox.importer.importCatalogue(
                     data, sourceName: source, format: format, number: number, date: given, issuer: issuer,
                     progress: RecognitionProgressBar.forStandardError(), stage: stage
                 ).report

@@ -12,6 +12,12 @@ public struct CatalogueUploadPage: Sendable {
     public var issuer = ""
     /// Why the last file was refused; nothing was stored.
     public var error: String?
+    /// The file amends a stored plan (quyết định sửa đổi, bổ sung), which `plans` offers.
+    public var isAmendment = false
+    public var plans: [Option] = [] { didSet { hasPlans = !plans.isEmpty } }
+    public private(set) var hasPlans = false
+    /// The amendment file is the whole amended catalogue: tasks it does not list are ended.
+    public var endsMissing = false
     /// The `accept` attribute of the file input.
     public var accept: String
     /// "XLSX, CSV, TSV, …" and the size limit, for the hint.
@@ -167,6 +173,13 @@ public struct CataloguePreviewPage: Sendable {
     public var givenNumber: String
     public var givenDate = ""
     public var givenIssuer = ""
+    /// An amendment: the plan it amends, whether it ends the tasks it does not list, and each change of wording.
+    public var givenKind = ""
+    public var givenTarget = ""
+    public var givenMissing = ""
+    public var isAmendment = false
+    public var fieldChanges: [AmendmentChangeRow] = [] { didSet { hasFieldChanges = !fieldChanges.isEmpty } }
+    public private(set) var hasFieldChanges = false
     public var seal: String
     public var againHref: String
 
@@ -226,5 +239,20 @@ public struct CatalogueImportedPage: Sendable {
         self.planHref = planHref
         self.findingsHref = findingsHref
         self.importHref = importHref
+    }
+}
+
+/// One field an amendment changes, on its preview.
+public struct AmendmentChangeRow: Sendable {
+    public var code: String
+    public var field: String
+    public var before: String
+    public var after: String
+
+    public init(code: String, field: String, before: String, after: String) {
+        self.code = code
+        self.field = field
+        self.before = before
+        self.after = after
     }
 }

@@ -129,6 +129,7 @@ extension PlanPage: MustacheParent {
         case "issuer": issuer
         case "title": title
         case "stageNotice": stageNotice
+        case "amendmentLines": amendmentLines.isEmpty ? nil : amendmentLines
         case "isDemo": isDemo
         case "asOfISO": asOfISO
         case "asOfText": asOfText

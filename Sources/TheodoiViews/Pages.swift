@@ -204,6 +204,8 @@ public struct PlanPage: Sendable {
     public var csvHref: String
     /// A draft or closed plan says so above everything else (nil: active).
     public var stageNotice: String?
+    /// The amendments in force on the page's date, one sentence each (empty: never amended).
+    public var amendmentLines: [String] = []
 
     public init(
         layout: Layout, number: String, dateText: String?, issuer: String?, title: String?, isDemo: Bool, asOfISO: String,
@@ -341,6 +343,11 @@ public struct LinksPanel: Sendable {
 public struct AssignmentPage: Sendable {
     /// Links with tasks of other plans; nil when there are none and the viewer may not add one.
     public var links: LinksPanel?
+    /// Why the task is not in the plan on the page's date, or by which decision it was added.
+    public var amendmentNotice: String?
+    /// Its amendments, oldest first (sửa đổi, bổ sung, bãi bỏ).
+    public var amendments: [AmendmentEntryModel] = [] { didSet { hasAmendments = !amendments.isEmpty } }
+    public private(set) var hasAmendments = false
     public var layout: Layout
     public var code: String
     public var title: String
@@ -640,5 +647,24 @@ public struct ErrorPage: Sendable {
         self.heading = heading
         self.message = message
         self.requestID = requestID
+    }
+}
+
+/// One amendment of a task, on its page: the decision, the day, and what it changed.
+public struct AmendmentEntryModel: Sendable {
+    public var dateText: String
+    /// "Quyết định số 400-QĐ/TU".
+    public var decision: String
+    /// "Bổ sung nhiệm vụ", "Điều chỉnh", "Bãi bỏ nhiệm vụ".
+    public var changeText: String
+    public var fields: [AmendmentChangeRow]
+    public let hasFields: Bool
+
+    public init(dateText: String, decision: String, changeText: String, fields: [AmendmentChangeRow]) {
+        self.dateText = dateText
+        self.decision = decision
+        self.changeText = changeText
+        self.fields = fields
+        hasFields = !fields.isEmpty
     }
 }

@@ -99,7 +99,23 @@ struct APIController: Sendable {
         var fields = AssignmentJSON.fields(detail.row)
         fields.append(("children", .array(detail.children.map { .string($0.assignment.code) })))
         fields.append(("asOf", .string(asOf.iso)))
+        fields.append(("amendments", AssignmentJSON.amendments(detail.row.assignment.trail)))
         return Responses.json(.object(fields))
+    }
+
+    /// `GET /api/v1/plans/{plan}/amendments`: the decisions that amended the plan, oldest first.
+    func amendments(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.signedIn()
+        let slug = try context.parameters.require("plan")
+        guard let plan = try await dependencies.store.plan(slug) else { throw PageController.noPlan(slug) }
+        let items = try await dependencies.store.amendments(plan.id).map { amendment -> JSONValue in
+            .object([
+                ("number", .string(amendment.number)), ("issuedOn", .string(amendment.issuedOn.iso)),
+                ("sourceName", .string(amendment.sourceName)), ("added", .int(amendment.added)),
+                ("changed", .int(amendment.changed)), ("ended", .int(amendment.ended)),
+            ])
+        }
+        return Responses.json(.object([("items", .array(items)), ("total", .int(items.count))]))
     }
 
     func dashboard(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -264,6 +280,27 @@ enum AssignmentJSON {
     }
 
     static func json(_ row: PlanRow) -> JSONValue { .object(fields(row)) }
+
+    /// A task's amendments, oldest first: each with what the task said before a change.
+    static func amendments(_ trail: AmendmentTrail?) -> JSONValue {
+        .array(
+            (trail?.versions ?? []).map { version in
+                .object([
+                    ("change", .string(version.change.rawValue)), ("amendment", .string(version.amendment)),
+                    ("takesEffect", .string(version.takesEffect.iso)), ("fields", .array(version.fields.map(JSONValue.string))),
+                    (
+                        "before",
+                        version.before.map { before in
+                            .object([
+                                ("title", .string(before.title)), ("leadText", .string(before.leadText)),
+                                ("coordinatorsText", .string(before.coordinatorsText)),
+                                ("deadlineText", .string(before.deadline.text)), ("output", .string(before.output)),
+                            ])
+                        } ?? .null
+                    ),
+                ])
+            })
+    }
 }
 
 /// Dashboard counts on the wire.

@@ -23,7 +23,7 @@ struct CatalogueImportController: Sendable {
 
     func form(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.require(.importCatalogue)
-        return uploadPage(context, given: GivenHeading(), error: nil, status: .ok)
+        return try await uploadPage(context, given: GivenHeading(), error: nil, status: .ok)
     }
 
     private var jobs: RecognitionJobs { dependencies.recognitionJobs }
@@ -36,15 +36,15 @@ struct CatalogueImportController: Sendable {
         let given = GivenHeading(form)
         let number = given.number
         guard let file = form.files.first(where: { $0.field == "file" })?.file else {
-            return uploadPage(
+            return try await uploadPage(
                 context, given: given, error: "Hãy chọn một tệp danh mục để đọc.", status: .unprocessableContent)
         }
         if let problem = given.problem {
-            return uploadPage(context, given: given, error: problem, status: .unprocessableContent)
+            return try await uploadPage(context, given: given, error: problem, status: .unprocessableContent)
         }
         let name = CatalogueImportController.fileName(file.fileName)
         if let refusal = CatalogueImportController.refusal(name: name, size: file.bytes.count) {
-            return uploadPage(context, given: given, error: refusal, status: .unprocessableContent)
+            return try await uploadPage(context, given: given, error: refusal, status: .unprocessableContent)
         }
         // A scan is read in the background: the answer is the job's page, which shows the pages done.
         let upload = Data(file.bytes)
@@ -53,7 +53,10 @@ struct CatalogueImportController: Sendable {
             do {
                 let id = try jobs.start(
                     owner: Self.owner(identity), fileName: name, size: upload.count,
-                    fields: ["number": given.number, "date": given.date, "issuer": given.issuer]
+                    fields: [
+                        "number": given.number, "date": given.date, "issuer": given.issuer, "kind": given.kind,
+                        "target": given.target, "missing": given.missing,
+                    ]
                 ) { progress throws(RecognitionJobs.Failure) in
                     do {
                         return try await importer.readable(upload, progress: progress)
@@ -66,7 +69,7 @@ struct CatalogueImportController: Sendable {
                 return Response(status: .seeOther, headers: [.location: SiteRoute.catalogueImportJob(id: id).href])
             } catch let refusal as RecognitionJobs.Refusal {
                 guard case .busy(let running) = refusal else { throw refusal }
-                return uploadPage(
+                return try await uploadPage(
                     context, given: given,
                     error:
                         "Máy chủ đang đọc \(running) bản quét khác (mỗi lần đọc tối đa \(jobs.maximumRunning) bản). "
@@ -86,8 +89,11 @@ struct CatalogueImportController: Sendable {
                 "Không có bản quét đang đọc này (kết quả chỉ giữ 30 phút, hoặc máy chủ đã khởi động lại): hãy chọn tệp lại.",
                 api: "no such recognition job")
         }
-        let given = GivenHeading(
+        var given = GivenHeading(
             number: job.fields["number"] ?? "", date: job.fields["date"] ?? "", issuer: job.fields["issuer"] ?? "")
+        given.kind = job.fields["kind"] ?? ""
+        given.target = job.fields["target"] ?? ""
+        given.missing = job.fields["missing"] ?? ""
         switch job.state {
         case .running(let done, let total):
             var layout = Layout(title: "Đang đọc bản quét", section: "import")
@@ -99,7 +105,7 @@ struct CatalogueImportController: Sendable {
                 importHref: SiteRoute.catalogueImport.href)
             return PageController.page(renderer.render(page), context, renderer: renderer)
         case .failed(let message):
-            return uploadPage(context, given: given, error: message, status: .unprocessableContent)
+            return try await uploadPage(context, given: given, error: message, status: .unprocessableContent)
         case .finished(let data):
             return try await showPreview(data, name: job.fileName, uploadedSize: job.size, given: given, context: context)
         }
@@ -119,13 +125,21 @@ struct CatalogueImportController: Sendable {
         let preview: CataloguePreview
         do {
             data = try await importer.readable(upload)
-            preview = try await importer.preview(
-                data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
-                issuer: given.issuer.isEmpty ? nil : given.issuer)
+            if let input = given.amendment {
+                preview = try await importer.previewAmendment(data, sourceName: name, input: input)
+            } else {
+                preview = try await importer.preview(
+                    data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
+                    issuer: given.issuer.isEmpty ? nil : given.issuer)
+            }
         } catch let error as CatalogueImporter.ImportError {
-            return uploadPage(
+            return try await uploadPage(
                 context, given: given, error: CatalogueImportController.message(error, fileName: name),
                 status: .unprocessableContent)
+        } catch let refusal as ProgressRefusal {
+            return try await uploadPage(
+                context, given: given, error: refusal.message,
+                status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
         }
         let seal = CatalogueImportController.seal([UInt8](data), fileName: name, given: given, key: context.csrfToken)
         var page = previewPage(preview, fileName: name, bytes: [UInt8](data), given: given, seal: seal, context: context)
@@ -148,7 +162,7 @@ struct CatalogueImportController: Sendable {
             CSRFMiddleware.equal(
                 sent, CatalogueImportController.seal([UInt8](data), fileName: name, given: given, key: context.csrfToken))
         else {
-            return uploadPage(
+            return try await uploadPage(
                 context, given: given,
                 error:
                     "Dữ liệu xác nhận không khớp với tệp đã xem trước (trang xem trước đã bị sửa hoặc thuộc phiên đăng nhập khác). "
@@ -157,20 +171,31 @@ struct CatalogueImportController: Sendable {
         }
         let result: ImportResult
         do {
-            result = try await importer.importCatalogue(
-                data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
-                issuer: given.issuer.isEmpty ? nil : given.issuer, actor: context.auditActor,
-                stage: form["stage"] == PlanStage.active.rawValue ? .active : .draft)
+            if let input = given.amendment {
+                result = try await importer.importAmendment(data, sourceName: name, input: input, actor: context.auditActor)
+            } else {
+                result = try await importer.importCatalogue(
+                    data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
+                    issuer: given.issuer.isEmpty ? nil : given.issuer, actor: context.auditActor,
+                    stage: form["stage"] == PlanStage.active.rawValue ? .active : .draft)
+            }
         } catch let error as CatalogueImporter.ImportError {
-            return uploadPage(
+            return try await uploadPage(
                 context, given: given, error: CatalogueImportController.message(error, fileName: name),
                 status: .unprocessableContent)
+        } catch let refusal as ProgressRefusal {
+            return try await uploadPage(
+                context, given: given, error: refusal.message,
+                status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
         }
         let plan = result.plan
         let heading =
             result.created
             ? "Đã nạp danh mục \(plan.number)"
-            : result.isUnchanged ? "Danh mục \(plan.number) không thay đổi" : "Đã cập nhật danh mục \(plan.number)"
+            : result.isUnchanged
+                ? "Danh mục \(plan.number) không thay đổi"
+                : result.amendment.map { "Đã điều chỉnh danh mục \(plan.number) theo Quyết định số \($0.number)" }
+                    ?? "Đã cập nhật danh mục \(plan.number)"
         let page = CatalogueImportedPage(
             layout: Layout(title: heading, section: "import", planSlug: plan.slug, planNumber: plan.number),
             heading: heading,
@@ -188,7 +213,7 @@ struct CatalogueImportController: Sendable {
 
     private func uploadPage(
         _ context: AppRequestContext, given: GivenHeading, error: String?, status: HTTPResponse.Status
-    ) -> Response {
+    ) async throws -> Response {
         var page = CatalogueUploadPage(
             layout: Layout(title: "Nạp danh mục nhiệm vụ", section: "import"), csrf: context.csrfToken, number: given.number,
             error: error, accept: CatalogueFile.extensions.map { "." + $0 }.joined(separator: ","),
@@ -197,6 +222,14 @@ struct CatalogueImportController: Sendable {
             maximumSizeText: "\(CatalogueImportController.maximumFileBytes >> 20) MB")
         page.date = given.date
         page.issuer = given.issuer
+        page.isAmendment = given.kind == "amendment"
+        page.endsMissing = given.missing == "end"
+        // The plans an amendment may amend: stored, real and not closed.
+        page.plans = try await dependencies.store.plans().filter { !$0.isDemo && $0.stage != .closed }.map { plan in
+            Option(
+                value: plan.slug, label: plan.number + (plan.title.map { ": \($0)" } ?? ""),
+                selected: plan.slug == given.target)
+        }
         if let identity = try? context.require(.importCatalogue) {
             page.jobs = jobs.jobs(of: Self.owner(identity)).map { job in
                 let state =
@@ -258,6 +291,19 @@ struct CatalogueImportController: Sendable {
             givenNumber: given.number, seal: seal, againHref: SiteRoute.catalogueImport.href)
         page.givenDate = given.date
         page.givenIssuer = given.issuer
+        page.givenKind = given.kind
+        page.givenTarget = given.target
+        page.givenMissing = given.missing
+        if let amendment = preview.amendment {
+            page.isAmendment = true
+            page.number = amendment.number
+            page.dateText = amendment.issuedOn.vietnameseShort
+            page.fieldChanges = preview.changeDetails.map {
+                AmendmentChangeRow(
+                    code: $0.code, field: $0.field, before: $0.before.isEmpty ? "(trống)" : $0.before,
+                    after: $0.after.isEmpty ? "(trống)" : $0.after)
+            }
+        }
         return page
     }
 
@@ -314,6 +360,20 @@ struct CatalogueImportController: Sendable {
     }
 
     static func actionText(_ preview: CataloguePreview) -> String {
+        if let amendment = preview.amendment, let plan = preview.existing {
+            if preview.isUnchanged {
+                return preview.amendmentKnown
+                    ? "Quyết định \(amendment.number) đã được nạp cho kế hoạch \(plan.number): nạp lại không thay đổi gì."
+                    : "Tệp không bổ sung, điều chỉnh hay bãi bỏ nhiệm vụ nào của kế hoạch \(plan.number)."
+            }
+            if preview.amendmentKnown {
+                return "Quyết định \(amendment.number) đã được nạp cho kế hoạch \(plan.number) với nội dung khác tệp này: "
+                    + "nạp sẽ bị từ chối."
+            }
+            return "Sẽ điều chỉnh kế hoạch \(plan.number) theo Quyết định số \(amendment.number) ngày "
+                + "\(amendment.issuedOn.vietnameseShort): nội dung cũ được giữ lại, số liệu trước ngày này vẫn theo nội dung cũ; "
+                + "báo cáo tiến độ đã có được giữ nguyên."
+        }
         guard let plan = preview.existing else {
             return
                 "Sẽ tạo kế hoạch mới \(preview.number) (mã \(preview.slug)) với \(preview.catalogue.assignments.count) dòng nhiệm vụ."
@@ -329,6 +389,18 @@ struct CatalogueImportController: Sendable {
     static func changeLines(_ preview: CataloguePreview) -> [String] {
         guard preview.existing != nil else { return [] }
         var lines: [String] = []
+        if preview.amendment != nil {
+            if !preview.added.isEmpty { lines.append("Bổ sung \(preview.added.count) nhiệm vụ: \(list(preview.added)).") }
+            for change in preview.changed.prefix(30) {
+                lines.append("\(change.code): điều chỉnh \(change.fields.joined(separator: ", ")).")
+            }
+            if preview.changed.count > 30 { lines.append("… và \(preview.changed.count - 30) nhiệm vụ khác được điều chỉnh.") }
+            if !preview.ended.isEmpty {
+                lines.append(
+                    "Bãi bỏ \(preview.ended.count) nhiệm vụ không còn trong tệp: \(list(preview.ended)); báo cáo đã có được giữ.")
+            }
+            return lines
+        }
         if !preview.planChanges.isEmpty {
             lines.append("Thông tin kế hoạch thay đổi: \(preview.planChanges.joined(separator: ", ")).")
         }
@@ -342,6 +414,11 @@ struct CatalogueImportController: Sendable {
         if !preview.missing.isEmpty {
             lines.append(
                 "\(preview.missing.count) nhiệm vụ không còn trong tệp nhưng vẫn được giữ nguyên (không xóa): \(list(preview.missing))."
+            )
+        }
+        if !preview.keptAmended.isEmpty {
+            lines.append(
+                "\(preview.keptAmended.count) nhiệm vụ đã được sửa đổi bằng quyết định khác: giữ nội dung đã sửa đổi (\(list(preview.keptAmended)))."
             )
         }
         return lines
@@ -398,7 +475,8 @@ struct CatalogueImportController: Sendable {
         var content = SHA256()
         content.update(bytes)
         // The date and issuer are sealed only when typed, so a preview made before they existed still confirms.
-        let extra = given.date.isEmpty && given.issuer.isEmpty ? "" : "\(given.date)\n\(given.issuer)\n"
+        var extra = given.date.isEmpty && given.issuer.isEmpty ? "" : "\(given.date)\n\(given.issuer)\n"
+        if given.amendment != nil { extra += "amendment\n\(given.target)\n\(given.missing)\n" }
         let message = Array("theodoi catalogue import\n\(fileName)\n\(given.number)\n\(extra)".utf8) + content.finalize()
         return SHA256.hmacHex(key: Array(key.utf8), message: message)
     }
@@ -410,6 +488,10 @@ struct GivenHeading {
     var number = ""
     var date = ""
     var issuer = ""
+    /// "amendment" for a decision amending the plan `target`; `missing` "end" ends the tasks the file does not list.
+    var kind = ""
+    var target = ""
+    var missing = ""
 
     init() {}
 
@@ -423,6 +505,16 @@ struct GivenHeading {
         number = form.text("number") ?? ""
         date = (form.text("date") ?? "").trimmingCharacters(in: .whitespaces)
         issuer = VietnameseText.collapsingWhitespace(form.text("issuer") ?? "")
+        kind = form.text("kind") == "amendment" ? "amendment" : ""
+        target = String((form.text("target") ?? "").prefix(200))
+        missing = form.text("missing") == "end" ? "end" : "keep"
+    }
+
+    /// What the office said of an amendment file; nil for a plan of its own.
+    var amendment: AmendmentInput? {
+        guard kind == "amendment" else { return nil }
+        return AmendmentInput(
+            plan: target, number: number.isEmpty ? nil : number, issuedOn: parsedDate, endsMissing: missing == "end")
     }
 
     var parsedDate: LocalDate? { date.isEmpty ? nil : LocalDate(vietnamese: date) ?? LocalDate(iso: date) }

@@ -269,6 +269,14 @@ struct PageController: Sendable {
             xlsxHref: "/plans/\(escape(slug))/export.xlsx" + SiteRoute.queryString(query.parameters()),
             csvHref: "/plans/\(escape(slug))/export.csv" + SiteRoute.queryString(query.parameters()))
         page.stageNotice = PageController.stageNotice(plan)
+        page.amendmentLines = snapshot.amendments.map { amendment in
+            amendment.takesEffect <= query.asOf
+                ? "Điều chỉnh theo \(amendment.citation): \(amendment.counts)"
+                    + (amendment.ended.isEmpty ? "" : " (bãi bỏ \(amendment.ended.joined(separator: ", ")))")
+                    + "; danh mục dưới đây là danh mục đã điều chỉnh."
+                : "Từ ngày \(amendment.takesEffect.vietnameseShort), danh mục được điều chỉnh theo Quyết định số "
+                    + "\(amendment.number) (\(amendment.counts)); danh mục dưới đây là danh mục tại ngày \(query.asOf.vietnameseShort)."
+        }
         let html = renderer.render(page)
         await cache.store(html, for: cacheKey)
         return self.page(html, context)
@@ -374,7 +382,58 @@ struct PageController: Sendable {
                 workspace, identity: identity, context: context, notice: notice, formError: formError))
         page.links = try await LinkController(dependencies: dependencies).panel(
             assignment, in: detail.snapshot, asOf: asOf, identity: identity, context: context, error: linkError)
+        if let trail = assignment.trail {
+            page.amendmentNotice = Self.amendmentNotice(trail, asOf: asOf)
+            page.amendments = Self.amendmentEntries(trail)
+        }
         return PageController.page(renderer.render(page), context, renderer: renderer, status: responseStatus)
+    }
+
+    /// Why a task is not in its plan on a day (ended, or added later), or which decision added it.
+    static func amendmentNotice(_ trail: AmendmentTrail, asOf: LocalDate) -> String? {
+        if let ended = trail.ended, ended.takesEffect <= asOf {
+            return "Nhiệm vụ đã bãi bỏ từ ngày \(ended.takesEffect.vietnameseShort) theo Quyết định số \(ended.amendment): "
+                + "không còn tính vào số liệu của kế hoạch từ ngày đó, không nhận báo cáo mới; các báo cáo đã có vẫn được giữ."
+        }
+        if let added = trail.added {
+            if added.takesEffect > asOf {
+                return "Nhiệm vụ được bổ sung từ ngày \(added.takesEffect.vietnameseShort) theo Quyết định số \(added.amendment): "
+                    + "ngày \(asOf.vietnameseShort) chưa thuộc danh mục."
+            }
+            return "Nhiệm vụ được bổ sung theo Quyết định số \(added.amendment) ngày \(added.takesEffect.vietnameseShort)."
+        }
+        if let ended = trail.ended {
+            return "Nhiệm vụ bị bãi bỏ từ ngày \(ended.takesEffect.vietnameseShort) theo Quyết định số \(ended.amendment)."
+        }
+        if let next = trail.changes.first(where: { $0.takesEffect > asOf }) {
+            return "Nội dung dưới đây là nội dung tại ngày \(asOf.vietnameseShort); từ ngày \(next.takesEffect.vietnameseShort) "
+                + "nhiệm vụ được điều chỉnh theo Quyết định số \(next.amendment)."
+        }
+        return nil
+    }
+
+    /// Each amendment of a task with what it changed: a change's "after" is the next change's "before", or what the task says now.
+    static func amendmentEntries(_ trail: AmendmentTrail) -> [AmendmentEntryModel] {
+        trail.versions.enumerated().map { index, version in
+            let decision = "Quyết định số \(version.amendment)"
+            let date = version.takesEffect.vietnameseShort
+            switch version.change {
+            case .added:
+                return AmendmentEntryModel(dateText: date, decision: decision, changeText: "Bổ sung nhiệm vụ", fields: [])
+            case .ended:
+                return AmendmentEntryModel(dateText: date, decision: decision, changeText: "Bãi bỏ nhiệm vụ", fields: [])
+            case .changed:
+                let before = version.before?.values ?? []
+                let after =
+                    (trail.versions[(index + 1)...].first { $0.change == .changed }?.before ?? trail.current).values
+                let fields = zip(AssignmentWording.fieldNames, zip(before, after)).filter { $0.1.0 != $0.1.1 }.map {
+                    AmendmentChangeRow(
+                        code: "", field: $0.0, before: $0.1.0.isEmpty ? "(trống)" : $0.1.0,
+                        after: $0.1.1.isEmpty ? "(trống)" : $0.1.1)
+                }
+                return AmendmentEntryModel(dateText: date, decision: decision, changeText: "Điều chỉnh", fields: fields)
+            }
+        }
     }
 
     func findings(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -107,6 +107,7 @@ enum SiteRoute {
         static let apiDashboard = "/api/v1/plans/:plan/dashboard"
         static let apiAgencies = "/api/v1/agencies"
         static let apiSummary = "/api/v1/plans/:plan/summary"
+        static let apiAmendments = "/api/v1/plans/:plan/amendments"
         static let apiPublication = "/api/v1/plans/:plan/publication"
         static let apiPlanStage = "/api/v1/plans/:plan/stage"
         static let signIn = "/sign-in"

@@ -390,6 +390,8 @@ public enum WebServer {
         router.get(RouterPath(P.apiDashboard)) { request, context in try await api.dashboard(request, context) }
         routes.add(.get, P.apiSummary)
         router.get(RouterPath(P.apiSummary)) { request, context in try await api.summary(request, context) }
+        routes.add(.get, P.apiAmendments)
+        router.get(RouterPath(P.apiAmendments)) { request, context in try await api.amendments(request, context) }
         routes.add(.put, P.apiPublication)
         router.put(RouterPath(P.apiPublication)) { request, context in try await api.publication(request, context) }
         routes.add(.put, P.apiPlanStage)
