@@ -81,7 +81,12 @@ extension CatalogueImporter {
         var added: [String] = []
         var changed: [ImportResult.Change] = []
         var details: [AmendmentFieldChange] = []
+        var endedByRow: Set<String> = []
         for assignment in catalogue.assignments {
+            if AmendmentRequest.isEnding(title: assignment.title) {
+                if let record = byCode[assignment.code], record.endedOn == nil { endedByRow.insert(record.code) }
+                continue
+            }
             guard let record = byCode[assignment.code] else {
                 added.append(assignment.code)
                 continue
@@ -98,9 +103,10 @@ extension CatalogueImporter {
             if !fields.isEmpty { changed.append(ImportResult.Change(code: assignment.code, fields: fields)) }
         }
         let incoming = Set(catalogue.assignments.map(\.code))
-        let ended =
-            amendment.endsMissing
-            ? stored.filter { !incoming.contains($0.code) && $0.endedOn == nil }.map(\.code) : []
+        let ended = stored.filter { record in
+            endedByRow.contains(record.code)
+                || (amendment.endsMissing && !incoming.contains(record.code) && record.endedOn == nil)
+        }.map(\.code)
         let amendments = try await store.amendments(plan.id)
         var preview = CataloguePreview(
             catalogue: catalogue, number: plan.number, slug: plan.slug, existing: plan, added: added, changed: changed)

@@ -326,6 +326,13 @@ public struct AmendmentRequest: Sendable, Hashable {
         self.issuedOn = issuedOn
         self.endsMissing = endsMissing
     }
+
+    /// A row of an amendment whose content says "Bãi bỏ" ("Bãi bỏ nhiệm vụ này", "(bãi bỏ)") ends the task of its code.
+    public static func isEnding(title: String) -> Bool {
+        var folded = Substring(VietnameseText.folded(title))
+        while let first = folded.first, first == "(" || first == "-" || first == " " { folded = folded.dropFirst() }
+        return folded.hasPrefix("bai bo")
+    }
 }
 
 /// An amendment the store refused because of what it found.

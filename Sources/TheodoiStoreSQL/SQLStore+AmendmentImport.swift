@@ -55,7 +55,12 @@ extension CatalogueImport {
         let byCode = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [(stored: Stored, assignment: Catalogue.Assignment, fields: [String])] = []
         var additions: [Catalogue.Assignment] = []
+        var endedByRow: Set<String> = []
         for assignment in request.catalogue.assignments {
+            if AmendmentRequest.isEnding(title: assignment.title) {
+                if let existing = byCode[assignment.code], !ended.contains(existing.id) { endedByRow.insert(existing.code) }
+                continue
+            }
             guard let existing = byCode[assignment.code] else {
                 additions.append(assignment)
                 continue
@@ -67,9 +72,10 @@ extension CatalogueImport {
             if !fields.isEmpty { changes.append((existing, assignment, fields)) }
         }
         let incomingCodes = Set(request.catalogue.assignments.map(\.code))
-        let endings =
-            amendment.endsMissing
-            ? stored.filter { !incomingCodes.contains($0.code) && !ended.contains($0.id) } : []
+        let endings = stored.filter { row in
+            endedByRow.contains(row.code)
+                || (amendment.endsMissing && !incomingCodes.contains(row.code) && !ended.contains(row.id))
+        }
         outcome.added = additions.map(\.code)
         outcome.changed = changes.map { ImportResult.Change(code: $0.assignment.code, fields: $0.fields) }
         outcome.ended = endings.map(\.code)

@@ -232,7 +232,8 @@ struct CatalogueImport {
                 outcome.changed.append(ImportResult.Change(code: assignment.code, fields: differences))
                 try await update(existing.id, assignment, position: position)
                 try await replaceLinks(assignmentID: existing.id, assignment, agencyIDs: agencyIDs)
-            } else if existing.position != position || existing.line != assignment.line {
+            } else if versions.isEmpty, existing.position != position || existing.line != assignment.line {
+                // (An amended plan keeps its order: added tasks sit among the decision's own.)
                 moved = true
                 try await database.raw(
                     "UPDATE assignments SET position = \(bind: position), line = \(bind: assignment.line) WHERE id = \(bind: existing.id)"

@@ -199,6 +199,9 @@ extension AssignmentPage: MustacheParent {
         case "apiHref": apiHref
         case "progress": progress
         case "links": links
+        case "amendmentNotice": amendmentNotice
+        case "amendments": amendments
+        case "hasAmendments": hasAmendments
         default: nil
         }
     }
