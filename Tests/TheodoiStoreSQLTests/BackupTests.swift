@@ -40,6 +40,18 @@ struct BackupTests {
         let first = try #require(agencies.min { $0.id.rawValue < $1.id.rawValue })
         let last = try #require(agencies.max { $0.id.rawValue < $1.id.rawValue })
         _ = try await store.client.mergeAgencies(first.id, last.id, .commandLine)
+        // An amendment of the seed: A.6's deadline moved, A.4 ended.
+        var amending = Backends.seed
+        amending.assignments = amending.assignments.filter { $0.code == "A.4" || $0.code == "A.6" }.map { row in
+            var row = row
+            if row.code == "A.6" { row.deadline = Deadline(parsing: "Tháng 12/2025") } else { row.title = "Bãi bỏ" }
+            return row
+        }
+        let amended = try await store.client.importCatalogue(
+            ImportRequest(
+                catalogue: amending, number: ref.planSlug == "343-qd-tu" ? "343-QĐ/TU" : ref.planSlug, sourceName: "qd-400.tsv",
+                amendment: AmendmentRequest(number: "400-QĐ/TU", issuedOn: today, endsMissing: false)))
+        #expect(amended.changed.map(\.code) == ["A.6"] && amended.ended == ["A.4"])
         // A second plan implementing the seed's A.17.1, closed with its issued report.
         let second = try await store.client.importCatalogue(
             ImportRequest(catalogue: Backends.seed, number: "12/KH-SGDĐT", sourceName: "sgd.txt"))

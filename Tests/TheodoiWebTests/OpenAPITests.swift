@@ -436,6 +436,16 @@ struct OpenAPITests {
             try await api.send(.delete, links + "/\(id)", token: monitor, expect: .noContent)
             try await api.send(.delete, links + "/\(id)", token: monitor, expect: .notFound)
 
+            // Amendments: the list (empty, then one), and the task's versions on the assignment.
+            try await api.send(.get, plan + "/amendments", token: leader, expect: .ok)
+            try await api.send(.get, "/api/v1/plans/khong-co/amendments", token: leader, expect: .notFound)
+            _ = try await world.importer.importAmendment(
+                try await AmendmentTests.amendment(world), sourceName: "qd-400.tsv", input: AmendmentTests.input)
+            let amendments = try await api.send(.get, plan + "/amendments", token: leader, expect: .ok)
+            #expect(amendments["total"]?.int == 1)
+            try await api.send(.get, plan + "/assignments/A.6?asOf=2025-11-05", token: leader, expect: .ok)
+            try await api.send(.get, plan + "/assignments/A.4?asOf=2025-11-05", token: leader, expect: .ok)
+
             // Every documented operation answered with a success that matches its schema.
             let succeeded = api.succeeded
             for operation in description.operations where !succeeded.contains(operation) {

@@ -211,6 +211,24 @@ struct PermissionMatrixTests {
                 return try await HTTP.multipart(visitor, CatalogueImportWebTests.confirm, fields).status
             }),
         Action(
+            name: "amend a plan (page)", allowed: [.admin, .monitor],
+            perform: { world, client, who in
+                let visitor = world.client(client, as: who)
+                let csrf = world.session(who)?.csrf ?? "forged"
+                let given = [
+                    ("kind", "amendment"), ("target", "343-qd-tu"), ("number", "400-QĐ/TU"), ("date", "15/10/2025"),
+                    ("missing", "keep"),
+                ]
+                let preview = try await HTTP.multipart(
+                    visitor, CatalogueImportWebTests.upload, [("_csrf", csrf)] + given,
+                    files: [("file", "qd-400.tsv", Array(try await AmendmentTests.amendment(world)))])
+                let fields =
+                    preview.status == .ok
+                    ? try CatalogueImportWebTests.confirmation(preview.body, csrf: csrf) + given.filter { $0.0 != "number" && $0.0 != "date" }
+                    : [("_csrf", csrf), ("fileName", "qd-400.tsv"), ("file", "UEsDBA=="), ("seal", "")] + given
+                return try await HTTP.multipart(visitor, CatalogueImportWebTests.confirm, fields).status
+            }),
+        Action(
             name: "change one's own password", allowed: [.admin, .monitor, .officer, .otherOfficer, .leader],
             perform: formPost({ _ in "/account/password" }) { _ in
                 [("current", World.password), ("new", "Matkhau-moi-2026"), ("confirmation", "Matkhau-moi-2026")]
