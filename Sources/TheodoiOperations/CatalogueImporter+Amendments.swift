@@ -74,9 +74,9 @@ extension CatalogueImporter {
         _ data: Data, sourceName: String, format: CatalogueFormat = .auto, input: AmendmentInput
     ) async throws -> CataloguePreview {
         var catalogue = try await read(converting: data, sourceName: sourceName, format: format, date: input.issuedOn)
-        catalogue.findings.removeAll { $0.code == .missingPlanMetadata }
         let (plan, amendment) = try await amendmentTarget(input, catalogue: catalogue)
         let stored = try await store.assignments(plan.id)
+        CatalogueImporter.keepAmendmentFindings(&catalogue, stored: stored)
         let byCode = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         var added: [String] = []
         var changed: [ImportResult.Change] = []
@@ -123,8 +123,8 @@ extension CatalogueImporter {
         actor: AuditActor = .commandLine
     ) async throws -> ImportResult {
         var catalogue = try await read(converting: data, sourceName: sourceName, format: format, date: input.issuedOn)
-        catalogue.findings.removeAll { $0.code == .missingPlanMetadata }
         let (plan, amendment) = try await amendmentTarget(input, catalogue: catalogue)
+        CatalogueImporter.keepAmendmentFindings(&catalogue, stored: try await store.assignments(plan.id))
         try await store.syncAgencyDirectory(parser.directory.entries)
         do {
             return try await store.importCatalogue(
@@ -134,6 +134,25 @@ extension CatalogueImporter {
             throw CatalogueImporter.closed(plan)
         } catch let error as AmendmentError {
             throw CatalogueImporter.refusal(error, plan: plan)
+        }
+    }
+
+    /// An amendment lists only what it changes: numbers it skips, the empty cells of a "Bãi bỏ" row,
+    /// a deadline it leaves as it was, and the heading it shares with its plan are not findings.
+    static func keepAmendmentFindings(_ catalogue: inout Catalogue, stored: [AssignmentRecord]) {
+        let deadlines = Dictionary(stored.map { ($0.code, $0.deadline.text) }, uniquingKeysWith: { first, _ in first })
+        var quiet: Set<Int> = []
+        for assignment in catalogue.assignments {
+            if AmendmentRequest.isEnding(title: assignment.title) || deadlines[assignment.code] == assignment.deadline.text {
+                quiet.insert(assignment.line)
+            }
+        }
+        catalogue.findings.removeAll { finding in
+            switch finding.code {
+            case .missingPlanMetadata, .skippedNumber, .declaredCountMismatch: return true
+            case .emptyLead, .deadlineBeforePlanDate, .unparsedDeadline: return quiet.contains(finding.line)
+            default: return false
+            }
         }
     }
 

@@ -397,7 +397,7 @@ struct CatalogueImportController: Sendable {
             if preview.changed.count > 30 { lines.append("… và \(preview.changed.count - 30) nhiệm vụ khác được điều chỉnh.") }
             if !preview.ended.isEmpty {
                 lines.append(
-                    "Bãi bỏ \(preview.ended.count) nhiệm vụ không còn trong tệp: \(list(preview.ended)); báo cáo đã có được giữ.")
+                    "Bãi bỏ \(preview.ended.count) nhiệm vụ: \(list(preview.ended)); báo cáo đã có được giữ.")
             }
             return lines
         }

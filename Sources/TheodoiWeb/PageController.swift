@@ -385,6 +385,13 @@ struct PageController: Sendable {
         if let trail = assignment.trail {
             page.amendmentNotice = Self.amendmentNotice(trail, asOf: asOf)
             page.amendments = Self.amendmentEntries(trail)
+            // Not one of the plan's tasks that day: no timeliness to show, only why.
+            if !trail.inForce(on: asOf) {
+                let ended = trail.ended.map { $0.takesEffect <= asOf } ?? false
+                page.status = StatusBadge(
+                    label: ended ? "Đã bãi bỏ" : "Chưa thuộc danh mục", code: "not-in-force", stage: "",
+                    overdueAtIssue: false)
+            }
         }
         return PageController.page(renderer.render(page), context, renderer: renderer, status: responseStatus)
     }

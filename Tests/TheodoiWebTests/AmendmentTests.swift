@@ -85,7 +85,7 @@ struct AmendmentTests {
             #expect(preview.body.contains("Bổ sung 2 nhiệm vụ: A.53, A.54."))
             #expect(preview.body.contains("A.6: điều chỉnh thời hạn."))
             #expect(preview.body.contains("A.7: điều chỉnh chủ trì."))
-            #expect(preview.body.contains("Bãi bỏ 1 nhiệm vụ không còn trong tệp: A.4"))
+            #expect(preview.body.contains("Bãi bỏ 1 nhiệm vụ: A.4; báo cáo đã có được giữ."))
             #expect(preview.body.contains("<del>Tháng 9/2025</del></td><td data-label=\"Sau\"><ins>Tháng 12/2025</ins>"))
             #expect(preview.body.contains("<del>Sở Tư pháp</del></td><td data-label=\"Sau\"><ins>Sở Nội vụ</ins>"))
             let plan = try #require(try await world.catalogue.plan("343-qd-tu"))
