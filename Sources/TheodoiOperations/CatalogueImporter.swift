@@ -168,7 +168,7 @@ public struct CatalogueImporter: Sendable {
         }
     }
 
-    private static func number(_ given: String?, _ catalogue: Catalogue) throws(ImportError) -> String {
+    static func number(_ given: String?, _ catalogue: Catalogue) throws(ImportError) -> String {
         let given = given.map { VietnameseText.collapsingWhitespace($0) }.flatMap { $0.isEmpty ? nil : $0 }
         guard let number = given ?? catalogue.plan.number, !PlanRecord.slug(for: number).isEmpty else { throw .noNumber }
         return number

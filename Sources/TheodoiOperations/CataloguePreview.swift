@@ -24,6 +24,8 @@ public struct CataloguePreview: Sendable {
     public var amendmentKnown = false
     /// Plain re-import: codes an amendment changed whose wording in the file differs from the decision's (kept as amended).
     public var keptAmended: [String] = []
+    /// An implementation plan: the plan and task it implements.
+    public var implements: (plan: PlanRecord, task: AssignmentRecord)?
     /// Codes the amendment ends (bãi bỏ).
     public var ended: [String] = []
     /// Each changed field, with what it said and what it will say.

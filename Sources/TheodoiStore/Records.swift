@@ -37,12 +37,19 @@ public struct PlanRecord: Sendable, Hashable, Identifiable {
     public var stageChangedOn: LocalDate?
     /// The number of the issued report that closed the plan (báo cáo tổng kết), when closed.
     public var closingReport: String?
+    /// Kế hoạch triển khai của một sở: the agency whose officers import and update it (nil: the office's).
+    public var ownerAgency: AgencyRecord.ID?
+    /// The task of another plan this plan implements, when it was imported under one.
+    public var implements: AssignmentRecord.ID?
 
     public init(
         id: ID, slug: String, number: String, date: LocalDate?, issuer: String?, title: String?, declaredCount: Int?,
         isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int, published: Bool = false,
-        stage: PlanStage = .active, stageChangedOn: LocalDate? = nil, closingReport: String? = nil
+        stage: PlanStage = .active, stageChangedOn: LocalDate? = nil, closingReport: String? = nil,
+        ownerAgency: AgencyRecord.ID? = nil, implements: AssignmentRecord.ID? = nil
     ) {
+        self.ownerAgency = ownerAgency
+        self.implements = implements
         self.published = published
         self.stage = stage
         self.stageChangedOn = stageChangedOn
@@ -299,11 +306,18 @@ public struct ImportRequest: Sendable {
     public var stage: PlanStage
     /// Set when the file is a decision amending the plan `number` names (its own number and date here).
     public var amendment: AmendmentRequest?
+    /// A new plan that is an agency's own implementation plan of a task: owned by `owner`, and each of
+    /// its top-level tasks linked to `implements` (set only when the import creates the plan).
+    public var owner: AgencyRecord.ID?
+    public var implements: AssignmentRecord.ID?
 
     public init(
         catalogue: Catalogue, number: String, sourceName: String, isDemo: Bool = false, actor: AuditActor = .commandLine,
-        stage: PlanStage = .active, amendment: AmendmentRequest? = nil
+        stage: PlanStage = .active, amendment: AmendmentRequest? = nil, owner: AgencyRecord.ID? = nil,
+        implements: AssignmentRecord.ID? = nil
     ) {
+        self.owner = owner
+        self.implements = implements
         self.amendment = amendment
         self.actor = actor
         self.stage = stage

@@ -180,10 +180,11 @@ struct CatalogueImport {
             outcome.created = true
             let row = try await database.raw(
                 """
-                INSERT INTO plans (slug, number, date, issuer, title, declared_count, is_demo, source_name, revision, created_at, updated_at, stage)
+                INSERT INTO plans (slug, number, date, issuer, title, declared_count, is_demo, source_name, revision, created_at, updated_at, stage,
+                    owner_agency_id, implements_id)
                 VALUES (\(bind: slug), \(bind: request.number), \(bind: header.date?.iso), \(bind: header.issuer), \(bind: header.title),
                     \(bind: header.declaredCount), \(bind: request.isDemo ? 1 : 0), \(bind: request.sourceName), 1, \(bind: now), \(bind: now),
-                    \(bind: request.stage.rawValue))
+                    \(bind: request.stage.rawValue), \(bind: request.owner?.rawValue), \(bind: request.implements?.rawValue))
                 RETURNING id
                 """
             ).first()
@@ -242,6 +243,16 @@ struct CatalogueImport {
         }
         try await insert(inserts, planID: planID, agencyIDs: agencyIDs)
         outcome.added = inserts.map(\.assignment.code)
+        // An implementation plan: each of its top-level tasks implements the task it was imported under.
+        if outcome.created, let higher = request.implements {
+            try await database.raw(
+                """
+                INSERT INTO assignment_links (lower_id, higher_id, created_by_name, created_at)
+                SELECT id, \(bind: higher.rawValue), \(bind: request.actor.displayName), \(bind: now)
+                FROM assignments WHERE plan_id = \(bind: planID) AND parent_code IS NULL
+                """
+            ).run()
+        }
         let incomingCodes = Set(catalogue.assignments.map(\.code))
         // Tasks an amendment added are not the decision's own: never "missing" from it.
         outcome.missing = stored.filter { code, row in

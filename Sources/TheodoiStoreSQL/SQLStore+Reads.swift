@@ -9,7 +9,7 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
-                    p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report,
+                    p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report, p.owner_agency_id, p.implements_id,
                     (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
                 FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id ORDER BY p.is_demo, p.date DESC, p.id
                 """
@@ -22,7 +22,7 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
-                    p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report,
+                    p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report, p.owner_agency_id, p.implements_id,
                     (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
                 FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id WHERE p.slug = \(bind: slug)
                 """
@@ -56,7 +56,9 @@ extension SQLStore {
             published: try row.decode(column: "published", as: Int.self) != 0,
             stage: PlanStage(rawValue: try row.decode(column: "stage", as: String.self)) ?? .active,
             stageChangedOn: try row.decode(column: "stage_changed_on", as: String?.self).flatMap { LocalDate(iso: $0) },
-            closingReport: try row.decode(column: "closing_report", as: String?.self))
+            closingReport: try row.decode(column: "closing_report", as: String?.self),
+            ownerAgency: try row.decode(column: "owner_agency_id", as: Int?.self).map(AgencyRecord.ID.init),
+            implements: try row.decode(column: "implements_id", as: Int?.self).map(AssignmentRecord.ID.init))
     }
 
     func parts(_ plan: PlanRecord.ID) async throws -> [PartRecord] {

@@ -18,6 +18,13 @@ public struct CatalogueUploadPage: Sendable {
     public private(set) var hasPlans = false
     /// The amendment file is the whole amended catalogue: tasks it does not list are ended.
     public var endsMissing = false
+    /// An agency's implementation plan of `task` ("343-qd-tu/A.17"), chosen among `tasks` (an officer's).
+    public var isImplementation = false
+    public var task = ""
+    public var tasks: [Option] = [] { didSet { hasTasks = !tasks.isEmpty } }
+    public private(set) var hasTasks = false
+    /// The monitoring office (any catalogue), not an agency's officer (its implementation plans only).
+    public var office = true
     /// The `accept` attribute of the file input.
     public var accept: String
     /// "XLSX, CSV, TSV, …" and the size limit, for the hint.
@@ -177,6 +184,8 @@ public struct CataloguePreviewPage: Sendable {
     public var givenKind = ""
     public var givenTarget = ""
     public var givenMissing = ""
+    public var givenTask = ""
+    public var isImplementation = false
     public var isAmendment = false
     public var fieldChanges: [AmendmentChangeRow] = [] { didSet { hasFieldChanges = !fieldChanges.isEmpty } }
     public private(set) var hasFieldChanges = false

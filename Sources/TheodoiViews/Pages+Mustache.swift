@@ -200,6 +200,7 @@ extension AssignmentPage: MustacheParent {
         case "progress": progress
         case "links": links
         case "amendmentNotice": amendmentNotice
+        case "implementationHref": implementationHref
         case "amendments": amendments
         case "hasAmendments": hasAmendments
         default: nil

@@ -345,6 +345,8 @@ public struct AssignmentPage: Sendable {
     public var links: LinksPanel?
     /// Why the task is not in the plan on the page's date, or by which decision it was added.
     public var amendmentNotice: String?
+    /// For an officer of the lead agency: where to import the agency's own implementation plan of the task.
+    public var implementationHref: String?
     /// Its amendments, oldest first (sửa đổi, bổ sung, bãi bỏ).
     public var amendments: [AmendmentEntryModel] = [] { didSet { hasAmendments = !amendments.isEmpty } }
     public private(set) var hasAmendments = false

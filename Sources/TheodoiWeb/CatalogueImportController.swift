@@ -22,8 +22,40 @@ struct CatalogueImportController: Sendable {
     static let previewRows = 30
 
     func form(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.importCatalogue)
-        return try await uploadPage(context, given: GivenHeading(), error: nil, status: .ok)
+        _ = try await importIdentity(context, nil)
+        // "?kind=implementation&task=343-qd-tu/A.17" from a task's page.
+        let query = QueryParameters(request.uri.query)
+        var given = GivenHeading()
+        given.kind = query["kind"] == "implementation" ? "implementation" : ""
+        given.task = String((query["task"] ?? "").prefix(200))
+        if context.identity?.may(.importCatalogue) == false { given.kind = "implementation" }
+        return try await uploadPage(context, given: given, error: nil, status: .ok)
+    }
+
+    /// Who may import what: the office any catalogue; an officer only its agency's implementation
+    /// plans (kế hoạch triển khai), and amendments of a plan its agency owns.
+    private func importIdentity(_ context: AppRequestContext, _ given: GivenHeading?) async throws -> Identity {
+        let identity = try context.signedIn()
+        if identity.may(.importCatalogue) { return identity }
+        guard identity.user.role == .officer, let agency = identity.user.agencyID else {
+            return try context.require(.importCatalogue)
+        }
+        guard let given else { return identity }
+        if given.kind == "implementation" { return identity }
+        if given.kind == "amendment", let plan = try await dependencies.store.plan(given.target), plan.ownerAgency == agency {
+            return identity
+        }
+        throw WebError.forbidden(
+            "Cán bộ đơn vị chỉ nạp kế hoạch triển khai của đơn vị mình (và quyết định sửa đổi, bổ sung kế hoạch đó); "
+                + "danh mục của các cơ quan khác do cơ quan theo dõi nạp.",
+            api: "an officer imports only its agency's implementation plans")
+    }
+
+    /// The implementation a form asks for, with the agency that will own it (nil: imported by the office).
+    private static func implementation(_ given: GivenHeading, _ identity: Identity) -> ImplementationInput? {
+        guard given.kind == "implementation" else { return nil }
+        return ImplementationInput(
+            task: given.task, owner: identity.may(.importCatalogue) ? nil : identity.user.agencyID)
     }
 
     private var jobs: RecognitionJobs { dependencies.recognitionJobs }
@@ -31,9 +63,9 @@ struct CatalogueImportController: Sendable {
     private static func owner(_ identity: Identity) -> String { String(identity.user.id.rawValue) }
 
     func preview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let identity = try context.require(.importCatalogue)
         let form = context.form
         let given = GivenHeading(form)
+        let identity = try await importIdentity(context, given)
         let number = given.number
         guard let file = form.files.first(where: { $0.field == "file" })?.file else {
             return try await uploadPage(
@@ -55,7 +87,7 @@ struct CatalogueImportController: Sendable {
                     owner: Self.owner(identity), fileName: name, size: upload.count,
                     fields: [
                         "number": given.number, "date": given.date, "issuer": given.issuer, "kind": given.kind,
-                        "target": given.target, "missing": given.missing,
+                        "target": given.target, "missing": given.missing, "task": given.task,
                     ]
                 ) { progress throws(RecognitionJobs.Failure) in
                     do {
@@ -82,7 +114,7 @@ struct CatalogueImportController: Sendable {
 
     /// Đang đọc bản quét: its progress while it runs, then its preview (or why it failed).
     func job(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let identity = try context.require(.importCatalogue)
+        let identity = try await importIdentity(context, nil)
         let id = String((context.parameters.get("job") ?? "").prefix(64))
         guard let job = jobs.job(id, owner: Self.owner(identity)) else {
             throw WebError.notFound(
@@ -94,6 +126,7 @@ struct CatalogueImportController: Sendable {
         given.kind = job.fields["kind"] ?? ""
         given.target = job.fields["target"] ?? ""
         given.missing = job.fields["missing"] ?? ""
+        given.task = job.fields["task"] ?? ""
         switch job.state {
         case .running(let done, let total):
             var layout = Layout(title: "Đang đọc bản quét", section: "import")
@@ -111,6 +144,15 @@ struct CatalogueImportController: Sendable {
         }
     }
 
+    /// The answer's status for a refusal of an import.
+    static func status(_ refusal: ProgressRefusal) -> HTTPResponse.Status {
+        switch refusal.kind {
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .invalid: .unprocessableContent
+        }
+    }
+
     static func progressText(done: Int, total: Int) -> String {
         total == 0 ? "Đang chuẩn bị các trang…" : "Đã nhận dạng \(done)/\(total) trang."
     }
@@ -125,7 +167,11 @@ struct CatalogueImportController: Sendable {
         let preview: CataloguePreview
         do {
             data = try await importer.readable(upload)
-            if let input = given.amendment {
+            if let input = Self.implementation(given, try await importIdentity(context, given)) {
+                preview = try await importer.previewImplementation(
+                    data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
+                    issuer: given.issuer.isEmpty ? nil : given.issuer, input: input)
+            } else if let input = given.amendment {
                 preview = try await importer.previewAmendment(data, sourceName: name, input: input)
             } else {
                 preview = try await importer.preview(
@@ -139,7 +185,7 @@ struct CatalogueImportController: Sendable {
         } catch let refusal as ProgressRefusal {
             return try await uploadPage(
                 context, given: given, error: refusal.message,
-                status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
+                status: Self.status(refusal))
         }
         let seal = CatalogueImportController.seal([UInt8](data), fileName: name, given: given, key: context.csrfToken)
         var page = previewPage(preview, fileName: name, bytes: [UInt8](data), given: given, seal: seal, context: context)
@@ -151,10 +197,18 @@ struct CatalogueImportController: Sendable {
     }
 
     func confirm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.importCatalogue)
         let form = context.form
         let name = CatalogueImportController.fileName(form["fileName"] ?? "")
         let given = GivenHeading(form)
+        let identity = try await importIdentity(context, given)
+        // An officer's implementation plan: whether its agency leads the task, before anything else.
+        if let input = Self.implementation(given, identity), input.owner != nil {
+            do {
+                _ = try await importer.implementationTarget(input)
+            } catch let refusal as ProgressRefusal {
+                return try await uploadPage(context, given: given, error: refusal.message, status: Self.status(refusal))
+            }
+        }
         let number = given.number
         guard let data = Data(base64Encoded: form["file"] ?? ""), !data.isEmpty,
             CatalogueImportController.refusal(name: name, size: data.count) == nil, given.problem == nil,
@@ -171,7 +225,12 @@ struct CatalogueImportController: Sendable {
         }
         let result: ImportResult
         do {
-            if let input = given.amendment {
+            if let input = Self.implementation(given, identity) {
+                result = try await importer.importImplementation(
+                    data, sourceName: name, number: number.isEmpty ? nil : number, date: given.parsedDate,
+                    issuer: given.issuer.isEmpty ? nil : given.issuer, input: input, actor: context.auditActor,
+                    stage: .active)
+            } else if let input = given.amendment {
                 result = try await importer.importAmendment(data, sourceName: name, input: input, actor: context.auditActor)
             } else {
                 result = try await importer.importCatalogue(
@@ -186,7 +245,7 @@ struct CatalogueImportController: Sendable {
         } catch let refusal as ProgressRefusal {
             return try await uploadPage(
                 context, given: given, error: refusal.message,
-                status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
+                status: Self.status(refusal))
         }
         let plan = result.plan
         let heading =
@@ -223,9 +282,31 @@ struct CatalogueImportController: Sendable {
         page.date = given.date
         page.issuer = given.issuer
         page.isAmendment = given.kind == "amendment"
+        page.isImplementation = given.kind == "implementation"
         page.endsMissing = given.missing == "end"
-        // The plans an amendment may amend: stored, real and not closed.
-        page.plans = try await dependencies.store.plans().filter { !$0.isDemo && $0.stage != .closed }.map { plan in
+        page.task = given.task
+        let office = context.identity?.may(.importCatalogue) ?? false
+        page.office = office
+        let agency = context.identity?.user.agencyID
+        // The plans an amendment may amend: stored, real and not closed (an officer's: its agency's own).
+        let plans = try await dependencies.store.plans().filter {
+            !$0.isDemo && $0.stage != .closed && (office || ($0.ownerAgency != nil && $0.ownerAgency == agency))
+        }
+        // An officer's tasks it may implement: those its agency leads in active plans.
+        if !office, let agency {
+            for plan in plans + (try await dependencies.store.plans().filter { $0.stage == .active && !$0.isDemo }) {
+                guard let snapshot = try await dependencies.views.snapshots.snapshot(slug: plan.slug, asOf: dependencies.today()),
+                    !page.tasks.contains(where: { $0.value.hasPrefix(plan.slug + "/") })
+                else { continue }
+                for assignment in snapshot.assignments where assignment.lead.contains(where: { $0.agencyID == agency }) {
+                    page.tasks.append(
+                        Option(
+                            value: "\(plan.slug)/\(assignment.code)",
+                            label: "\(plan.number) · \(assignment.code) \(assignment.title)", selected: false))
+                }
+            }
+        }
+        page.plans = plans.map { plan in
             Option(
                 value: plan.slug, label: plan.number + (plan.title.map { ": \($0)" } ?? ""),
                 selected: plan.slug == given.target)
@@ -294,6 +375,8 @@ struct CatalogueImportController: Sendable {
         page.givenKind = given.kind
         page.givenTarget = given.target
         page.givenMissing = given.missing
+        page.givenTask = given.task
+        page.isImplementation = preview.implements != nil
         if let amendment = preview.amendment {
             page.isAmendment = true
             page.number = amendment.number
@@ -360,6 +443,11 @@ struct CatalogueImportController: Sendable {
     }
 
     static func actionText(_ preview: CataloguePreview) -> String {
+        if let (plan, task) = preview.implements, preview.existing == nil {
+            return "Sẽ tạo kế hoạch triển khai \(preview.number) với \(preview.catalogue.assignments.count) dòng nhiệm vụ, "
+                + "thực hiện nhiệm vụ \(task.code) “\(task.title)” của \(plan.number); mỗi nhiệm vụ của kế hoạch được liên kết "
+                + "với nhiệm vụ đó và đơn vị quản lý kế hoạch này."
+        }
         if let amendment = preview.amendment, let plan = preview.existing {
             if preview.isUnchanged {
                 return preview.amendmentKnown
@@ -477,6 +565,7 @@ struct CatalogueImportController: Sendable {
         // The date and issuer are sealed only when typed, so a preview made before they existed still confirms.
         var extra = given.date.isEmpty && given.issuer.isEmpty ? "" : "\(given.date)\n\(given.issuer)\n"
         if given.amendment != nil { extra += "amendment\n\(given.target)\n\(given.missing)\n" }
+        if given.kind == "implementation" { extra += "implementation\n\(given.task)\n" }
         let message = Array("theodoi catalogue import\n\(fileName)\n\(given.number)\n\(extra)".utf8) + content.finalize()
         return SHA256.hmacHex(key: Array(key.utf8), message: message)
     }
@@ -492,6 +581,8 @@ struct GivenHeading {
     var kind = ""
     var target = ""
     var missing = ""
+    /// "343-qd-tu/A.17": the task an implementation plan implements.
+    var task = ""
 
     init() {}
 
@@ -505,7 +596,8 @@ struct GivenHeading {
         number = form.text("number") ?? ""
         date = (form.text("date") ?? "").trimmingCharacters(in: .whitespaces)
         issuer = VietnameseText.collapsingWhitespace(form.text("issuer") ?? "")
-        kind = form.text("kind") == "amendment" ? "amendment" : ""
+        kind = ["amendment", "implementation"].contains(form.text("kind") ?? "") ? (form.text("kind") ?? "") : ""
+        task = String((form.text("task") ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
         target = String((form.text("target") ?? "").prefix(200))
         missing = form.text("missing") == "end" ? "end" : "keep"
     }

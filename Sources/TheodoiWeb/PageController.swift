@@ -382,6 +382,13 @@ struct PageController: Sendable {
                 workspace, identity: identity, context: context, notice: notice, formError: formError))
         page.links = try await LinkController(dependencies: dependencies).panel(
             assignment, in: detail.snapshot, asOf: asOf, identity: identity, context: context, error: linkError)
+        if identity.user.role == .officer, plan.stage == .active, let agency = identity.user.agencyID,
+            assignment.lead.contains(where: { $0.agencyID == agency })
+        {
+            page.implementationHref =
+                SiteRoute.catalogueImport.href
+                + SiteRoute.queryString([("kind", "implementation"), ("task", "\(slug)/\(assignment.code)")])
+        }
         if let trail = assignment.trail {
             page.amendmentNotice = Self.amendmentNotice(trail, asOf: asOf)
             page.amendments = Self.amendmentEntries(trail)

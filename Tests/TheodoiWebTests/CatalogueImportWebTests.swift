@@ -246,13 +246,18 @@ struct CatalogueImportWebTests {
         }
     }
 
-    @Test("officers and leaders get 403 on the form, the preview and the confirmation; the header links only for those who may")
+    @Test(
+        "leaders get 403 on the form, officers on a plan not their agency's own; the preview and the confirmation too; the header links only for those who may"
+    )
     func forbidden() async throws {
         try await World.run { world, client in
             for who in [Who.officer, .leader] {
                 let session = try #require(world.session(who))
                 let visitor = world.client(client, as: who)
-                #expect(try await HTTP.get(visitor, Self.upload).status == .forbidden)
+                // An officer's form offers its agency's implementation plans only.
+                let form = try await HTTP.get(visitor, Self.upload)
+                #expect(form.status == (who == .officer ? .ok : .forbidden))
+                #expect(!form.body.contains("<option value=\"plan\""))
                 let preview = try await HTTP.multipart(
                     visitor, Self.upload, [("_csrf", session.csrf)], files: [("file", "a.xlsx", try Self.workbook())])
                 #expect(preview.status == .forbidden)

@@ -211,6 +211,21 @@ struct PermissionMatrixTests {
                 return try await HTTP.multipart(visitor, CatalogueImportWebTests.confirm, fields).status
             }),
         Action(
+            name: "import an implementation plan of A.12 (page)", allowed: [.admin, .monitor, .officer],
+            perform: { world, client, who in
+                let visitor = world.client(client, as: who)
+                let csrf = world.session(who)?.csrf ?? "forged"
+                let given = [("kind", "implementation"), ("task", "343-qd-tu/A.12"), ("number", "09/KH-SKHCN")]
+                let preview = try await HTTP.multipart(
+                    visitor, CatalogueImportWebTests.upload, [("_csrf", csrf)] + given,
+                    files: [("file", "kh.tsv", Array(LinkTests.ubnd))])
+                let fields =
+                    preview.status == .ok
+                    ? try CatalogueImportWebTests.confirmation(preview.body, csrf: csrf) + given.filter { $0.0 != "number" }
+                    : [("_csrf", csrf), ("fileName", "kh.tsv"), ("file", "UEsDBA=="), ("seal", "")] + given
+                return try await HTTP.multipart(visitor, CatalogueImportWebTests.confirm, fields).status
+            }),
+        Action(
             name: "amend a plan (page)", allowed: [.admin, .monitor],
             perform: { world, client, who in
                 let visitor = world.client(client, as: who)
