@@ -18,16 +18,21 @@ public struct ImplementationInput: Sendable, Hashable {
 
 extension CatalogueImporter {
     /// The task an implementation plan implements and the agency that owns the plan, or why not.
-    public func implementationTarget(_ input: ImplementationInput) async throws -> (PlanRecord, AssignmentRecord, AgencyRecord.ID?) {
+    public func implementationTarget(
+        _ input: ImplementationInput
+    ) async throws -> (PlanRecord, AssignmentRecord, AgencyRecord.ID?) {
         let parts = input.task.trimmingCharacters(in: .whitespaces).split(separator: "/", maxSplits: 1).map(String.init)
-        func refuse(_ message: String, _ api: String) -> ProgressRefusal { ProgressRefusal(.invalid, message, api: api, field: "task") }
+        func refuse(_ message: String, _ api: String) -> ProgressRefusal {
+            ProgressRefusal(.invalid, message, api: api, field: "task")
+        }
         guard parts.count == 2, let plan = try await store.plan(parts[0]) else {
             throw refuse(
                 "Hãy chọn nhiệm vụ mà kế hoạch này triển khai (dạng mã kế hoạch/mã nhiệm vụ, ví dụ 343-qd-tu/A.17).",
                 "task must be <plan slug>/<code> of a stored plan")
         }
         guard let task = try await store.assignments(plan.id).first(where: { $0.code == parts[1] }) else {
-            throw refuse("Kế hoạch \(plan.number) không có nhiệm vụ “\(parts[1])”.", "no assignment \(parts[1]) in plan \(plan.slug)")
+            throw refuse(
+                "Kế hoạch \(plan.number) không có nhiệm vụ “\(parts[1])”.", "no assignment \(parts[1]) in plan \(plan.slug)")
         }
         if plan.stage == .closed { throw CatalogueImporter.closed(plan) }
         if let owner = input.owner {

@@ -215,7 +215,8 @@ extension ImportResult {
                 for change in changed { lines.append("  \(change.code): điều chỉnh \(change.fields.joined(separator: ", ")).") }
                 if !ended.isEmpty { lines.append("  Bãi bỏ \(ended.count) nhiệm vụ: \(ended.joined(separator: ", ")).") }
                 lines.append(
-                    "  Nội dung cũ được giữ lại; số liệu tính đến trước ngày \(amendment.issuedOn.vietnameseShort) vẫn theo nội dung cũ.")
+                    "  Nội dung cũ được giữ lại; số liệu tính đến trước ngày \(amendment.issuedOn.vietnameseShort) vẫn theo nội dung cũ."
+                )
             }
             return lines.joined(separator: "\n")
         }

@@ -153,8 +153,26 @@ public struct AssignmentWorkspace: Sendable {
         _ action: ProgressAction, by identity: Identity, report: ReportRecord? = nil, extensionRequest: ExtensionRecord? = nil
     ) -> ProgressRefusal? {
         ProgressRules.refusal(
-            action, role: identity.user.role, relation: relation,
+            action, role: role(of: identity, for: action), relation: relation,
             facts: facts(report: report, extensionRequest: extensionRequest))
+    }
+
+    /// The role `identity` acts in: an agency's officers monitor the agency's own implementation plan
+    /// (review, decide extensions) as the office monitors the others; everything else as their role.
+    public func role(of identity: Identity, for action: ProgressAction) -> Role {
+        let monitoring: Set<ProgressAction> = [.review, .decideExtension, .setDue, .reverseDecision]
+        if identity.user.role == .officer, monitoring.contains(action), let owner = snapshot.plan.ownerAgency,
+            owner == identity.user.agencyID
+        {
+            return .monitor
+        }
+        return identity.user.role
+    }
+
+    /// Whether `identity` monitors this plan: the office, or an officer of the agency that owns it.
+    public func monitors(_ identity: Identity) -> Bool {
+        let role = role(of: identity, for: .review)
+        return role == .monitor || role == .admin
     }
 
     /// The log as `identity` may see it: drafts only to their own agency's officers.

@@ -41,13 +41,32 @@ public struct PlanRecord: Sendable, Hashable, Identifiable {
     public var ownerAgency: AgencyRecord.ID?
     /// The task of another plan this plan implements, when it was imported under one.
     public var implements: AssignmentRecord.ID?
+    /// The owner's name, and where the implemented task is.
+    public var ownerName: String?
+    public var implementedTask: ImplementedTask?
+
+    /// The task an implementation plan implements: its plan and code.
+    public struct ImplementedTask: Sendable, Hashable {
+        public var planSlug: String
+        public var planNumber: String
+        public var code: String
+
+        public init(planSlug: String, planNumber: String, code: String) {
+            self.planSlug = planSlug
+            self.planNumber = planNumber
+            self.code = code
+        }
+    }
 
     public init(
         id: ID, slug: String, number: String, date: LocalDate?, issuer: String?, title: String?, declaredCount: Int?,
         isDemo: Bool, sourceName: String, revision: Int, assignmentCount: Int, published: Bool = false,
         stage: PlanStage = .active, stageChangedOn: LocalDate? = nil, closingReport: String? = nil,
-        ownerAgency: AgencyRecord.ID? = nil, implements: AssignmentRecord.ID? = nil
+        ownerAgency: AgencyRecord.ID? = nil, implements: AssignmentRecord.ID? = nil, ownerName: String? = nil,
+        implementedTask: ImplementedTask? = nil
     ) {
+        self.ownerName = ownerName
+        self.implementedTask = implementedTask
         self.ownerAgency = ownerAgency
         self.implements = implements
         self.published = published

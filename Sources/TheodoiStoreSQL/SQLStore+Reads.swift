@@ -10,8 +10,11 @@ extension SQLStore {
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
                     p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report, p.owner_agency_id, p.implements_id,
+                    o.name AS owner_name, ip.slug AS implements_plan, ip.number AS implements_number, ia.code AS implements_code,
                     (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
-                FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id ORDER BY p.is_demo, p.date DESC, p.id
+                FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id
+                    LEFT JOIN agencies o ON o.id = p.owner_agency_id LEFT JOIN assignments ia ON ia.id = p.implements_id
+                    LEFT JOIN plans ip ON ip.id = ia.plan_id ORDER BY p.is_demo, p.date DESC, p.id
                 """
             ).all().map(SQLStore.planRecord)
         }
@@ -23,8 +26,11 @@ extension SQLStore {
                 """
                 SELECT p.id, p.slug, p.number, p.date, p.issuer, p.title, p.declared_count, p.is_demo, p.source_name,
                     p.revision, p.published, p.stage, p.stage_changed_on, r.number AS closing_report, p.owner_agency_id, p.implements_id,
+                    o.name AS owner_name, ip.slug AS implements_plan, ip.number AS implements_number, ia.code AS implements_code,
                     (SELECT COUNT(*) FROM assignments a WHERE a.plan_id = p.id) AS assignment_count
-                FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id WHERE p.slug = \(bind: slug)
+                FROM plans p LEFT JOIN issued_reports r ON r.id = p.closing_report_id
+                    LEFT JOIN agencies o ON o.id = p.owner_agency_id LEFT JOIN assignments ia ON ia.id = p.implements_id
+                    LEFT JOIN plans ip ON ip.id = ia.plan_id WHERE p.slug = \(bind: slug)
                 """
             ).first().map(SQLStore.planRecord)
         }
@@ -38,6 +44,14 @@ extension SQLStore {
                     activity: try $0.decode(column: "activity", as: Int.self))
             }
         }
+    }
+
+    static func implementedTask(_ row: any SQLRow) throws -> PlanRecord.ImplementedTask? {
+        guard let plan = try row.decode(column: "implements_plan", as: String?.self),
+            let number = try row.decode(column: "implements_number", as: String?.self),
+            let code = try row.decode(column: "implements_code", as: String?.self)
+        else { return nil }
+        return PlanRecord.ImplementedTask(planSlug: plan, planNumber: number, code: code)
     }
 
     static func planRecord(_ row: any SQLRow) throws -> PlanRecord {
@@ -58,7 +72,9 @@ extension SQLStore {
             stageChangedOn: try row.decode(column: "stage_changed_on", as: String?.self).flatMap { LocalDate(iso: $0) },
             closingReport: try row.decode(column: "closing_report", as: String?.self),
             ownerAgency: try row.decode(column: "owner_agency_id", as: Int?.self).map(AgencyRecord.ID.init),
-            implements: try row.decode(column: "implements_id", as: Int?.self).map(AssignmentRecord.ID.init))
+            implements: try row.decode(column: "implements_id", as: Int?.self).map(AssignmentRecord.ID.init),
+            ownerName: try row.decode(column: "owner_name", as: String?.self),
+            implementedTask: try SQLStore.implementedTask(row))
     }
 
     func parts(_ plan: PlanRecord.ID) async throws -> [PartRecord] {

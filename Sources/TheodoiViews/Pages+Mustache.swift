@@ -324,6 +324,8 @@ extension PlanRowModel: MustacheParent {
         case "published": published
         case "publishHref": publishHref
         case "stage": stage
+        case "implementsText": implementsText
+        case "implementsHref": implementsHref
         default: nil
         }
     }

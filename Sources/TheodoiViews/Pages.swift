@@ -567,6 +567,9 @@ public struct PlanRowModel: Sendable {
     public var publishHref: String?
     /// Dự thảo, đang theo dõi, đã kết thúc, with the move the viewer may make.
     public var stage: PlanStageModel?
+    /// "Kế hoạch triển khai của Sở …, thực hiện nhiệm vụ A.17 của 343-QĐ/TU", with the task's page.
+    public var implementsText: String?
+    public var implementsHref: String?
 
     public init(
         number: String, href: String, title: String, dateText: String, issuer: String, assignments: Int, isDemo: Bool,

@@ -244,6 +244,11 @@ enum PlanDTO {
             ("assignmentCount", .int(plan.assignmentCount)), ("isDemo", .bool(plan.isDemo)), ("revision", .int(plan.revision)),
             ("published", .bool(plan.published)), ("stage", .string(plan.stage.rawValue)),
             ("stageChangedOn", .string(plan.stageChangedOn?.iso)), ("closingReport", .string(plan.closingReport)),
+            ("owner", .string(plan.ownerName)),
+            (
+                "implements",
+                plan.implementedTask.map { .object([("plan", .string($0.planSlug)), ("code", .string($0.code))]) } ?? .null
+            ),
         ])
     }
 }

@@ -132,14 +132,19 @@ struct PageController: Sendable {
         var rows: [PlanRowModel] = []
         for plan in try await dependencies.store.plans() {
             let summary = try await dependencies.views.dashboard(slug: plan.slug, asOf: today)?.summary.sentence ?? ""
-            rows.append(
-                PlanRowModel(
-                    number: plan.number, href: SiteRoute.plan(slug: plan.slug).href, title: plan.title ?? "",
-                    dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày", issuer: plan.issuer ?? "chưa rõ cơ quan ban hành",
-                    assignments: plan.assignmentCount, isDemo: plan.isDemo,
-                    summarySentence: "Tính đến ngày \(today.vietnameseShort): \(summary)", published: plan.published,
-                    publishHref: identity.may(.publishPlan) ? SiteRoute.publish(slug: plan.slug).href : nil,
-                    stage: PageController.stageModel(plan, role: identity.user.role)))
+            var row = PlanRowModel(
+                number: plan.number, href: SiteRoute.plan(slug: plan.slug).href, title: plan.title ?? "",
+                dateText: plan.date?.vietnameseShort ?? "chưa rõ ngày", issuer: plan.issuer ?? "chưa rõ cơ quan ban hành",
+                assignments: plan.assignmentCount, isDemo: plan.isDemo,
+                summarySentence: "Tính đến ngày \(today.vietnameseShort): \(summary)", published: plan.published,
+                publishHref: identity.may(.publishPlan) ? SiteRoute.publish(slug: plan.slug).href : nil,
+                stage: PageController.stageModel(plan, role: identity.user.role))
+            if let task = plan.implementedTask {
+                row.implementsText =
+                    "Kế hoạch triển khai\(plan.ownerName.map { " của \($0)" } ?? ""), thực hiện nhiệm vụ \(task.code) của \(task.planNumber)."
+                row.implementsHref = SiteRoute.assignment(slug: task.planSlug, code: task.code).href
+            }
+            rows.append(row)
         }
         return page(
             renderer.render(
@@ -411,7 +416,8 @@ struct PageController: Sendable {
         }
         if let added = trail.added {
             if added.takesEffect > asOf {
-                return "Nhiệm vụ được bổ sung từ ngày \(added.takesEffect.vietnameseShort) theo Quyết định số \(added.amendment): "
+                return
+                    "Nhiệm vụ được bổ sung từ ngày \(added.takesEffect.vietnameseShort) theo Quyết định số \(added.amendment): "
                     + "ngày \(asOf.vietnameseShort) chưa thuộc danh mục."
             }
             return "Nhiệm vụ được bổ sung theo Quyết định số \(added.amendment) ngày \(added.takesEffect.vietnameseShort)."

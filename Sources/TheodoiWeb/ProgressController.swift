@@ -257,7 +257,7 @@ struct ProgressController: Sendable {
         let review = workspace.log.reviews.first { $0.reportID == report.id }
         let refusal = workspace.refusal(.review, by: identity, report: report)
         var blocked = ""
-        if identity.user.role == .monitor || identity.user.role == .admin, let refusal, report.kind == .report {
+        if workspace.monitors(identity), let refusal, report.kind == .report {
             blocked = refusal.message
         }
         var page = ReportPage(

@@ -26,7 +26,10 @@ struct AmendmentTests {
         let a7 = try #require(rows.first { $0.code == "A.7" })
         func line(_ cells: [String]) -> String { cells.joined(separator: "\t") + "\n" }
         let text =
-            line(["TT", "Nội dung thực hiện", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Mục tiêu, Sản phẩm đầu ra"])
+            line([
+                "TT", "Nội dung thực hiện", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành",
+                "Mục tiêu, Sản phẩm đầu ra",
+            ])
             + line(["A. NHÓM NHIỆM VỤ THỰC HIỆN NGHỊ QUYẾT 57-NQ/TW", "", "", "", "", ""])
             + line(["4", "Bãi bỏ", "", "", "", ""])
             + line([a6.number, a6.title, a6.leadText, a6.coordinatorsText, "Tháng 12/2025", a6.output])
@@ -178,7 +181,9 @@ struct AmendmentTests {
         }
     }
 
-    @Test("an ended task takes no new report from its end date; the periodic report names the amendment", arguments: WebBackends.all)
+    @Test(
+        "an ended task takes no new report from its end date; the periodic report names the amendment", arguments: WebBackends.all
+    )
     func endedAndReported(backend: String) async throws {
         try await World.run(backend: backend) { world, client in
             _ = try await world.importer.importAmendment(

@@ -30,7 +30,9 @@ struct ImplementationPlanTests {
         return ((preview.status, preview.body), (done.status, done.body))
     }
 
-    @Test("the lead agency's officer imports its plan under A.17: its own, linked, rolled up; others are refused", arguments: WebBackends.all)
+    @Test(
+        "the lead agency's officer imports its plan under A.17: its own, linked, rolled up; others are refused",
+        arguments: WebBackends.all)
     func importByOfficer(backend: String) async throws {
         try await World.run(backend: backend) { world, client in
             let school = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "school")
@@ -64,17 +66,28 @@ struct ImplementationPlanTests {
             let imported = try await Self.importThroughForm(
                 client, school, task: "343-qd-tu/A.17", number: "05/KH-SGDĐT", file: LinkTests.school)
             #expect(imported.preview.0 == .ok)
-            #expect(imported.preview.1.contains("Sẽ tạo kế hoạch triển khai 05/KH-SGDĐT với 3 dòng nhiệm vụ, thực hiện nhiệm vụ A.17"))
+            #expect(
+                imported.preview.1.contains("Sẽ tạo kế hoạch triển khai 05/KH-SGDĐT với 3 dòng nhiệm vụ, thực hiện nhiệm vụ A.17")
+            )
             #expect(imported.done?.0 == .created)
             let plan = try #require(try await world.catalogue.plan("05-kh-sgddt"))
             let agency = try #require(try await world.catalogue.agencies().first { $0.name == "Sở Giáo dục và Đào tạo" })
             #expect(plan.ownerAgency == agency.id && plan.stage == .active)
             #expect(plan.implements == (try await ProgressFlowTests.assignmentID(world, "A.17")))
+            let list = try await HTTP.get(world.client(client, as: .leader), "/plans").body
+            #expect(
+                list.contains(
+                    "Kế hoạch triển khai của Sở Giáo dục và Đào tạo, thực hiện nhiệm vụ A.17 của 343-QĐ/TU. <a href=\"/plans/343-qd-tu/assignments/A.17\">"
+                ))
+            let json = try await HTTP.get(world.client(client, as: .leader), "/api/v1/plans").body
+            #expect(json.contains(#""owner":"Sở Giáo dục và Đào tạo","implements":{"plan":"343-qd-tu","code":"A.17"}"#))
             let higher = try await HTTP.get(world.client(client, as: .leader), "/plans/343-qd-tu/assignments/A.17").body
             #expect(higher.contains("trong 3 nhiệm vụ thực hiện đã hoàn thành"))
 
             // Its officer updates it; another agency's officer may not, under any task.
-            let updated = Data((String(decoding: LinkTests.school, as: UTF8.self) + "4\tKiểm tra việc sử dụng phần mềm\tSở Giáo dục và Đào tạo\t31/12/2025\n").utf8)
+            let updated = Data(
+                (String(decoding: LinkTests.school, as: UTF8.self)
+                    + "4\tKiểm tra việc sử dụng phần mềm\tSở Giáo dục và Đào tạo\t31/12/2025\n").utf8)
             let again = try await Self.importThroughForm(
                 client, school, task: "343-qd-tu/A.17", number: "05/KH-SGDĐT", file: updated)
             #expect(again.done?.0 == .ok)
@@ -84,6 +97,47 @@ struct ImplementationPlanTests {
             #expect(taken.preview.0 == .forbidden)
             #expect(taken.preview.1.contains("là của một kế hoạch đã có mà đơn vị không quản lý"))
             #expect(try await world.catalogue.plan("05-kh-sgddt")?.assignmentCount == 4)
+        }
+    }
+
+    @Test("the owning Sở monitors its plan: its officers review reports on it; another Sở's may not", arguments: WebBackends.all)
+    func monitoredBySo(backend: String) async throws {
+        try await World.run(backend: backend) { world, client in
+            let school = try await world.officer(of: "Sở Giáo dục và Đào tạo", key: "school")
+            let finance = try await world.officer(of: "Sở Tài chính", key: "finance")
+            let imported = try await Self.importThroughForm(
+                client, school, task: "343-qd-tu/A.17", number: "05/KH-SGDĐT", file: LinkTests.school)
+            #expect(imported.done?.0 == .created)
+            let officer = SessionClient(base: client, cookie: school.cookie)
+            let sent = try await HTTP.multipart(
+                officer, "/plans/05-kh-sgddt/assignments/1/report",
+                ProgressFlowTests.reportFields(
+                    school, stage: "done", result: "Đã mua sắm", achievedOn: "29/09/2025", submit: true))
+            // Sending asks for a confirmation first.
+            #expect(sent.status == .ok)
+            #expect(try await HTTP.confirm(officer, sent.body).status == .found)
+            let plan = try #require(try await world.catalogue.plan("05-kh-sgddt"))
+            let task = try #require(try await world.catalogue.assignments(plan.id).first { $0.code == "1" })
+            let report = try #require(try await world.progress.assignmentLog(task.id).reports.first)
+
+            // Another Sở's officer: not its plan to monitor.
+            let other = try await HTTP.post(
+                SessionClient(base: client, cookie: finance.cookie), "/reports/\(report.id)/review",
+                [("_csrf", finance.csrf), ("decision", "accept"), ("confirm", "yes")])
+            #expect(other.status == .forbidden)
+            #expect(try await world.progress.report(report.id)?.state == .submitted)
+            // The Sở's own officer sees the review form and accepts after the confirmation.
+            let page = try await HTTP.get(officer, "/reports/\(report.id)")
+            #expect(page.body.contains("Xác nhận hoàn thành"))
+            let asking = try await HTTP.post(
+                officer, "/reports/\(report.id)/review", [("_csrf", school.csrf), ("decision", "accept")])
+            #expect(asking.status == .ok)
+            let accepted = try await HTTP.confirm(officer, asking.body)
+            #expect(accepted.status == .found)
+            #expect(try await world.progress.report(report.id)?.state == .accepted)
+            // It monitors only its own plan: a report on 343-QĐ/TU is the office's to review.
+            let a17 = try await HTTP.get(officer, "/plans/343-qd-tu/assignments/A.17").body
+            #expect(!a17.contains("Xác nhận hoàn thành"))
         }
     }
 }

@@ -239,7 +239,8 @@ struct PermissionMatrixTests {
                     files: [("file", "qd-400.tsv", Array(try await AmendmentTests.amendment(world)))])
                 let fields =
                     preview.status == .ok
-                    ? try CatalogueImportWebTests.confirmation(preview.body, csrf: csrf) + given.filter { $0.0 != "number" && $0.0 != "date" }
+                    ? try CatalogueImportWebTests.confirmation(preview.body, csrf: csrf)
+                        + given.filter { $0.0 != "number" && $0.0 != "date" }
                     : [("_csrf", csrf), ("fileName", "qd-400.tsv"), ("file", "UEsDBA=="), ("seal", "")] + given
                 return try await HTTP.multipart(visitor, CatalogueImportWebTests.confirm, fields).status
             }),
