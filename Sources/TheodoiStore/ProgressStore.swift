@@ -44,7 +44,8 @@ public struct ProgressStore: Sendable {
     public var waiting: @Sendable () async throws -> [(slug: String, count: Int)]
     /// How many reports (drafts included) a plan has.
     public var reportCount: @Sendable (_ plan: PlanRecord.ID) async throws -> Int
-    /// Every report and contribution of an agency across plans (drafts included), oldest first.
+    /// What "my work" needs of an agency's reports across plans, oldest first: its drafts (reports and
+    /// contributions) and its contributions in any state; sent progress reports are left out.
     public var agencyReports: @Sendable (_ agency: AgencyRecord.ID) async throws -> [AgencyReport]
     /// Stores a generated demo history in one transaction, audited as one entry.
     public var loadDemoHistory: @Sendable (_ history: DemoHistory, _ actor: AuditActor) async throws -> Void

@@ -843,7 +843,7 @@ extension SQLStore {
         try await database.raw(
             """
             SELECT id, plan_id, assignment_id, kind, state, updated_at FROM reports
-            WHERE agency_id = \(bind: agency.rawValue) ORDER BY id
+            WHERE agency_id = \(bind: agency.rawValue) AND (state = 'draft' OR kind = 'contribution') ORDER BY id
             """
         ).all().compactMap { row in
             // Kinds and states this program writes; another (from a newer one) is left out.

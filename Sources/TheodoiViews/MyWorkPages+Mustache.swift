@@ -31,6 +31,8 @@ extension MyWorkGroup: MustacheParent {
         case "daysHeading": daysHeading
         case "hasDays": hasDays
         case "rows": rows
+        case "moreText": moreText
+        case "moreHref": moreHref
         default: nil
         }
     }

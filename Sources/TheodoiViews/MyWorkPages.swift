@@ -43,11 +43,14 @@ public struct MyWorkGroup: Sendable {
     /// Whether the kind has a days column (Mustache shows a section for an empty string too).
     public let hasDays: Bool
     public var rows: [MyWorkRow]
+    /// When only the first rows are shown: "Xem đủ 1.240 việc" and where (nil: all are shown).
+    public var moreText: String?
+    public var moreHref: String?
 
-    public init(id: String, heading: String, daysHeading: String, rows: [MyWorkRow]) {
+    public init(id: String, heading: String, daysHeading: String, rows: [MyWorkRow], count: Int? = nil) {
         self.id = id
         self.heading = heading
-        count = rows.count
+        self.count = count ?? rows.count
         self.daysHeading = daysHeading
         hasDays = !daysHeading.isEmpty
         self.rows = rows

@@ -43,6 +43,9 @@ struct MyWorkController: Sendable {
         return inputs
     }
 
+    /// Rows a group shows before "Xem đủ": enough for a day's work, few enough to read.
+    static let rowsPerGroup = 50
+
     func work(_ agency: AgencyRecord, asOf: LocalDate) async throws -> MyWork {
         let reports = try await dependencies.reporting.progress.agencyReports(agency.id)
         return MyWork.make(agency: agency.id, plans: try await inputs(asOf: asOf), reports: reports, asOf: asOf)
@@ -61,12 +64,20 @@ struct MyWorkController: Sendable {
         var query: [(String, String)] = []
         if let chosen { query.append(("agency", chosen)) }
         if explicit { query.append(("asOf", asOf.iso)) }
+        // A long group shows its most urgent rows; "?all=overdue" shows the whole of it (the downloads always have everything).
+        let whole = parameters["all"]
         let groups = MyWork.Kind.allCases.compactMap { kind -> MyWorkGroup? in
             let rows = work.items.filter { $0.kind == kind }
             guard !rows.isEmpty else { return nil }
-            return MyWorkGroup(
+            let shown = whole == kind.rawValue ? rows[...] : rows.prefix(Self.rowsPerGroup)
+            var group = MyWorkGroup(
                 id: kind.rawValue, heading: kind.vietnamese, daysHeading: Self.daysHeading(kind),
-                rows: rows.map { Self.row($0, asOf: explicit ? asOf : nil) })
+                rows: shown.map { Self.row($0, asOf: explicit ? asOf : nil) }, count: rows.count)
+            if shown.count < rows.count {
+                group.moreText = "Xem đủ \(rows.count) việc (đang hiện \(shown.count) việc khẩn nhất)"
+                group.moreHref = "/my-work" + SiteRoute.queryString(query + [("all", kind.rawValue)]) + "#\(kind.rawValue)"
+            }
+            return group
         }
         let page = MyWorkPage(
             layout: Layout(title: "Việc của tôi", section: "my-work"), agencyName: agency.name, asOfText: asOf.vietnameseShort,

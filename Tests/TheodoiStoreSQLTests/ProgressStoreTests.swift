@@ -86,7 +86,7 @@ struct ProgressStoreTests {
     }
 
     @Test(
-        "an agency's reports across plans, drafts included, oldest first; another agency's are not among them",
+        "an agency's drafts and contributions across plans, oldest first; its sent reports and another agency's are not among them",
         arguments: Backends.all)
     func agencyReports(backend: String) async throws {
         try await Backends.withSQLStore(backend) { store in
@@ -95,8 +95,9 @@ struct ProgressStoreTests {
             let sent = try await store.progress.saveReport(Self.save(ref, agency, result: "Gửi", submit: true), Self.officer)
             let draft = try await store.progress.saveReport(Self.save(ref, agency, result: "Nháp"), Self.officer)
             let reports = try await store.progress.agencyReports(agency)
-            #expect(reports.map(\.id) == [sent.id, draft.id])
-            #expect(reports.map(\.state) == [.submitted, .draft])
+            #expect(sent.state == .submitted)
+            #expect(reports.map(\.id) == [draft.id])
+            #expect(reports.map(\.state) == [.draft])
             #expect(reports.allSatisfy { $0.kind == .report && $0.planID == ref.planID && $0.assignmentID == ref.id })
             let other = try #require(try await store.client.agencies().first { $0.id != agency })
             #expect(try await store.progress.agencyReports(other.id).isEmpty)
