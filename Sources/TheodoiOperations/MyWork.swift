@@ -82,11 +82,12 @@ public struct MyWork: Sendable {
         var lines: [PlanLine] = []
         for input in plans where !input.snapshot.plan.isDemo {
             let snapshot = input.snapshot
-            for (position, assignment) in snapshot.assignments.enumerated() {
-                guard snapshot.children[assignment.code]?.isEmpty ?? true else { continue }
-                let leads = assignment.lead.contains { $0.agencyID == agency }
-                let coordinates = !leads && assignment.coordinators.contains { $0.agencyID == agency }
+            // Only the agency's own rows, read in place (no copy of each record).
+            for position in snapshot.rowsByAgency[agency] ?? [] where !snapshot.isParent[position] {
+                let leads = snapshot.assignments[position].lead.contains { $0.agencyID == agency }
+                let coordinates = !leads && snapshot.assignments[position].coordinators.contains { $0.agencyID == agency }
                 guard leads || coordinates else { continue }
+                let id = snapshot.assignments[position].id
                 let status = input.statuses[position]
                 let due = status.effectiveDue
                 let left = due.map { asOf.days(to: $0) }
@@ -103,41 +104,53 @@ public struct MyWork: Sendable {
                     } else if status.timeliness == .openInTime, let left, (0...soonDays).contains(left) {
                         kind = .dueSoon
                         days = left
-                    } else if drafts.contains(assignment.id) {
+                    } else if drafts.contains(id) {
                         kind = .draft
                     } else if status.timeliness == .recurring, status.reportedThisPeriod == false {
                         kind = .recurring
                     }
-                } else if drafts.contains(assignment.id) {
+                } else if drafts.contains(id) {
                     kind = .draft
-                } else if !status.timeliness.isDone, !contributed.contains(assignment.id) {
+                } else if !status.timeliness.isDone, !contributed.contains(id) {
                     kind = .contribution
                     days = left
                 }
                 guard let kind else { continue }
                 items.append(
                     Item(
-                        kind: kind, plan: snapshot.plan, code: assignment.code, title: assignment.title, due: due, days: days,
+                        kind: kind, plan: snapshot.plan, code: snapshot.assignments[position].code,
+                        title: snapshot.assignments[position].title, due: due, days: days,
                         form: leads ? .report : .contribution, position: position))
             }
             if let score = input.monitoring.scorecard.first(where: { $0.agencyID == agency }) {
                 lines.append(PlanLine(plan: snapshot.plan, score: score))
             }
         }
+        // Sorted by plain integer keys, then gathered once: an item holds its plan, and moving items
+        // about while sorting thousands of them cost more than finding them.
         let order = Dictionary(uniqueKeysWithValues: Kind.allCases.enumerated().map { ($1, $0) })
-        items.sort { a, b in
-            if a.kind != b.kind { return order[a.kind, default: 0] < order[b.kind, default: 0] }
-            switch a.kind {
-            case .overdue:
-                if a.days != b.days { return (a.days ?? 0) > (b.days ?? 0) }
-            case .dueSoon, .contribution, .recurring, .returned, .draft:
-                if a.due != b.due { return (a.due?.daysSinceEpoch ?? .max) < (b.due?.daysSinceEpoch ?? .max) }
-            }
-            if a.plan.id != b.plan.id {
-                return a.plan.number != b.plan.number ? a.plan.number < b.plan.number : a.plan.id < b.plan.id
-            }
-            return a.position < b.position
+        let planRank = Dictionary(
+            uniqueKeysWithValues: plans.map(\.snapshot.plan).sorted { ($0.number, $0.id) < ($1.number, $1.id) }.enumerated()
+                .map { ($1.id, $0) })
+        struct Key {
+            var kind: Int
+            var primary: Int
+            var plan: Int
+            var position: Int
+            var index: Int
         }
+        var keys: [Key] = []
+        keys.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let primary =
+                item.kind == .overdue ? -(item.days ?? 0) : (item.due?.daysSinceEpoch ?? .max)
+            keys.append(
+                Key(
+                    kind: order[item.kind, default: 0], primary: primary, plan: planRank[item.plan.id, default: 0],
+                    position: item.position, index: index))
+        }
+        keys.sort { ($0.kind, $0.primary, $0.plan, $0.position) < ($1.kind, $1.primary, $1.plan, $1.position) }
+        items = keys.map { items[$0.index] }
         return MyWork(agency: agency, asOf: asOf, items: items, plans: lines)
     }
 }

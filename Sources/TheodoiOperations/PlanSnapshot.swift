@@ -22,6 +22,10 @@ public struct PlanSnapshot: Sendable {
     public let topLevelCount: Int
     /// Assignment id → index in `assignments`.
     public let idIndex: [AssignmentRecord.ID: Int]
+    /// The rows each agency leads or coordinates, in document order (an agency's work reads these only).
+    public let rowsByAgency: [AgencyRecord.ID: [Int]]
+    /// Whether each row has sub-assignments.
+    public let isParent: [Bool]
     /// Each row's sent reports, reviews and decided extensions, by index in `assignments`.
     public private(set) var histories: [AssignmentHistory]
     /// The plan's progress activity the histories reflect.
@@ -62,14 +66,22 @@ public struct PlanSnapshot: Sendable {
         var agencies: [(id: AgencyRecord.ID, name: String)] = []
         var months: Set<Int> = []
         var topLevel = 0
-        for assignment in assignments {
+        var rowsByAgency: [AgencyRecord.ID: [Int]] = [:]
+        var isParent = [Bool](repeating: false, count: assignments.count)
+        for (position, assignment) in assignments.enumerated() {
+            if let parent = assignment.parent, let parentPosition = index[parent] { isParent[parentPosition] = true }
+            var named: Set<AgencyRecord.ID> = []
             for link in assignment.lead + assignment.coordinators {
-                if let id = link.agencyID, seen.insert(id).inserted { agencies.append((id, link.name)) }
+                guard let id = link.agencyID else { continue }
+                if seen.insert(id).inserted { agencies.append((id, link.name)) }
+                if named.insert(id).inserted { rowsByAgency[id, default: []].append(position) }
             }
             if let due = assignment.deadline.due { months.insert(due.year * 100 + due.month) }
             if assignment.parent == nil { topLevel += 1 }
         }
         self.agencies = agencies
+        self.rowsByAgency = rowsByAgency
+        self.isParent = isParent
         self.dueMonths = months.sorted().map { ($0 / 100, $0 % 100) }
         self.topLevelCount = topLevel
         self.amendmentDates = Set(assignments.flatMap { $0.trail?.versions.map(\.takesEffect) ?? [] }).sorted()

@@ -15,7 +15,7 @@ enum Migrations {
         M007_CreateSignInAddresses.migration, M008_IssuedReportNumbers.migration,
         M009_TextCorrections.migration, M010_Corrections.migration, M011_AgencyReports.migration,
         M012_PlanStages.migration, M013_AssignmentLinks.migration, M014_WaitingIndex.migration,
-        M015_Amendments.migration, M016_PlanOwners.migration,
+        M015_Amendments.migration, M016_PlanOwners.migration, M017_AgencyOpenReports.migration,
     ]
 
     /// Applies the migrations the database has not seen; returns the versions applied. Several

@@ -66,13 +66,13 @@ struct MyWorkController: Sendable {
         if explicit { query.append(("asOf", asOf.iso)) }
         // A long group shows its most urgent rows; "?all=overdue" shows the whole of it (the downloads always have everything).
         let whole = parameters["all"]
+        let byKind = Dictionary(grouping: work.items.indices, by: { work.items[$0].kind })
         let groups = MyWork.Kind.allCases.compactMap { kind -> MyWorkGroup? in
-            let rows = work.items.filter { $0.kind == kind }
-            guard !rows.isEmpty else { return nil }
+            guard let rows = byKind[kind], !rows.isEmpty else { return nil }
             let shown = whole == kind.rawValue ? rows[...] : rows.prefix(Self.rowsPerGroup)
             var group = MyWorkGroup(
                 id: kind.rawValue, heading: kind.vietnamese, daysHeading: Self.daysHeading(kind),
-                rows: shown.map { Self.row($0, asOf: explicit ? asOf : nil) }, count: rows.count)
+                rows: shown.map { Self.row(work.items[$0], asOf: explicit ? asOf : nil) }, count: rows.count)
             if shown.count < rows.count {
                 group.moreText = "Xem đủ \(rows.count) việc (đang hiện \(shown.count) việc khẩn nhất)"
                 group.moreHref = "/my-work" + SiteRoute.queryString(query + [("all", kind.rawValue)]) + "#\(kind.rawValue)"
@@ -203,12 +203,17 @@ struct MyWorkController: Sendable {
 
     static func summary(_ work: MyWork) -> String {
         guard !work.items.isEmpty else { return "Không có việc nào cần làm." }
-        let plans = Set(work.items.map(\.plan.id)).count
+        var plans: Set<PlanRecord.ID> = []
+        var counts: [MyWork.Kind: Int] = [:]
+        for index in work.items.indices {
+            plans.insert(work.items[index].plan.id)
+            counts[work.items[index].kind, default: 0] += 1
+        }
         let parts = MyWork.Kind.allCases.compactMap { kind -> String? in
-            let count = work.items.filter { $0.kind == kind }.count
+            let count = counts[kind] ?? 0
             return count == 0 ? nil : "\(kind.vietnamese.lowercased()) \(count)"
         }
-        return "\(work.items.count) việc trên \(plans) kế hoạch: \(parts.joined(separator: ", "))."
+        return "\(work.items.count) việc trên \(plans.count) kế hoạch: \(parts.joined(separator: ", "))."
     }
 
     static func scoreLine(_ score: Monitoring.AgencyScore) -> String {
