@@ -99,6 +99,19 @@ if ! grep -q "officer@bench.local" <<< "$("$bin" user list 2> /dev/null || true)
 fi
 officer=$(sign_in officer@bench.local "$officer_password")
 echo "officer of $agency_name (agency $agency)"
+# And an officer of the median agency: the work most officers see.
+typical_name=$(python3 - "$work/bench.sqlite" "$typical" <<'PY'
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT name FROM agencies WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0])
+PY
+)
+typical_password=""
+if ! grep -q "typical@bench.local" <<< "$("$bin" user list 2> /dev/null || true)"; then
+  typical_password=$("$bin" user add --email typical@bench.local --name "Cán bộ đơn vị trung vị" --role officer \
+    --agency "$typical_name" | tail -n 1)
+fi
+typical_officer=$(sign_in typical@bench.local "$typical_password")
+echo "officer of $typical_name (agency $typical)"
 
 printf '%-44s %8s %10s %10s %10s\n' "page" "status" "p50" "p99" "req/s"
 measure() {  # label, cookie, path
@@ -112,6 +125,7 @@ measure() {  # label, cookie, path
   printf '%-44s %8s %10s %10s %10s\n' "$1 $path" "$status" "$p50" "$p99" "$rate"
 }
 measure officer "$officer" /my-work
+measure "median officer" "$typical_officer" /my-work
 measure officer "$officer" /my-work.xlsx
 measure officer "$officer" /province
 measure officer "$officer" /api/v1/province
