@@ -66,6 +66,8 @@ extension CatalogueImporter {
     ) async throws -> CataloguePreview {
         let (plan, task, owner) = try await implementationTarget(input)
         var preview = try await self.preview(data, sourceName: sourceName, number: number, date: date, issuer: issuer)
+        // The Sở's own plan: issued by the Sở when neither the file nor the form says otherwise.
+        if preview.catalogue.plan.issuer == nil { preview.catalogue.plan.issuer = task.lead.first { $0.agencyID == owner }?.name }
         _ = try await checkOwnership(number: preview.number, owner: owner, office: input.owner == nil)
         preview.implements = (plan, task)
         return preview
@@ -80,6 +82,7 @@ extension CatalogueImporter {
         let (_, task, owner) = try await implementationTarget(input)
         var catalogue = try await read(converting: data, sourceName: sourceName, date: date)
         CatalogueImporter.fill(&catalogue, number: number, date: date, issuer: issuer)
+        if catalogue.plan.issuer == nil { catalogue.plan.issuer = task.lead.first { $0.agencyID == owner }?.name }
         let number = try CatalogueImporter.number(number, catalogue)
         if let existing = try await checkOwnership(number: number, owner: owner, office: input.owner == nil),
             existing.stage == .closed

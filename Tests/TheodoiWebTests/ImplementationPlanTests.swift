@@ -73,6 +73,7 @@ struct ImplementationPlanTests {
             let plan = try #require(try await world.catalogue.plan("05-kh-sgddt"))
             let agency = try #require(try await world.catalogue.agencies().first { $0.name == "Sở Giáo dục và Đào tạo" })
             #expect(plan.ownerAgency == agency.id && plan.stage == .active)
+            #expect(plan.issuer == "Sở Giáo dục và Đào tạo")
             #expect(plan.implements == (try await ProgressFlowTests.assignmentID(world, "A.17")))
             let list = try await HTTP.get(world.client(client, as: .leader), "/plans").body
             #expect(
