@@ -86,32 +86,23 @@ sign_in() {  # email, password (the initial one, or "" for one chosen on an earl
   echo "theodoi_session=$(awk '$6 == "theodoi_session" {print $7}' "$jar")"
 }
 admin=$(sign_in admin@theodoi.local "$(awk '/Mật khẩu:/ {print $3}' "$work/server.log")")
-# An officer of the agency leading the most tasks (created on the first run).
-agency_name=$(python3 - "$work/bench.sqlite" "$agency" <<'PY'
+# Signs in an officer of an agency (created on the first run) and prints the session cookie.
+officer_of() {  # email, agency id
+  local name password=""
+  name=$(python3 - "$work/bench.sqlite" "$2" <<'PY'
 import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute("SELECT name FROM agencies WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0])
 PY
 )
-officer_password=""
-if ! grep -q "officer@bench.local" <<< "$("$bin" user list 2> /dev/null || true)"; then
-  officer_password=$("$bin" user add --email officer@bench.local --name "Cán bộ đo tải" --role officer \
-    --agency "$agency_name" | tail -n 1)
-fi
-officer=$(sign_in officer@bench.local "$officer_password")
-echo "officer of $agency_name (agency $agency)"
-# And an officer of the median agency: the work most officers see.
-typical_name=$(python3 - "$work/bench.sqlite" "$typical" <<'PY'
-import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute("SELECT name FROM agencies WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0])
-PY
-)
-typical_password=""
-if ! grep -q "typical@bench.local" <<< "$("$bin" user list 2> /dev/null || true)"; then
-  typical_password=$("$bin" user add --email typical@bench.local --name "Cán bộ đơn vị trung vị" --role officer \
-    --agency "$typical_name" | tail -n 1)
-fi
-typical_officer=$(sign_in typical@bench.local "$typical_password")
-echo "officer of $typical_name (agency $typical)"
+  if ! grep -q "$1" <<< "$("$bin" user list 2> /dev/null || true)"; then
+    password=$("$bin" user add --email "$1" --name "Cán bộ đo tải" --role officer --agency "$name" | tail -n 1)
+  fi
+  echo "officer of $name (agency $2)" >&2
+  sign_in "$1" "$password"
+}
+# An officer of the agency leading the most tasks, and one of the median agency (the work most officers see).
+officer=$(officer_of officer@bench.local "$agency")
+typical_officer=$(officer_of typical@bench.local "$typical")
 
 printf '%-44s %8s %10s %10s %10s\n' "page" "status" "p50" "p99" "req/s"
 measure() {  # label, cookie, path
