@@ -12,10 +12,12 @@ struct ProvinceController: Sendable {
     let dependencies: WebDependencies
     var renderer: PageRenderer { dependencies.renderer }
 
-    func picture(_ parameters: QueryParameters) async throws -> (ProvincePicture, year: Int?) {
+    /// The picture a query asks for. The page's year select sends `year=` for every year; the API
+    /// takes no year or a number, and answers 400 to an empty one as to any other that is not.
+    func picture(_ parameters: QueryParameters, api: Bool = false) async throws -> (ProvincePicture, year: Int?) {
         let asOf = try parameters.asOf(default: dependencies.today())
         var year: Int?
-        if let text = parameters["year"], !text.isEmpty {
+        if let text = api ? parameters.raw("year") : parameters["year"] {
             guard let value = RequestNumber.parse(text, in: 1945...2200) else {
                 throw WebError.badRequest(
                     "Năm “\(text)” không hợp lệ (từ 1945 đến 2200).",
@@ -87,7 +89,7 @@ struct ProvinceController: Sendable {
 
     func api(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.signedIn()
-        let (picture, year) = try await picture(QueryParameters(request.uri.query))
+        let (picture, year) = try await picture(QueryParameters(request.uri.query), api: true)
         return Responses.json(
             .object([
                 ("asOf", .string(picture.asOf.iso)), ("year", .int(year)), ("years", .array(picture.years.map { .int($0) })),

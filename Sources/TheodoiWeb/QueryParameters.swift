@@ -50,6 +50,9 @@ struct QueryParameters {
         return value
     }
 
+    /// The value as sent, empty included; nil when absent (the API refuses an empty number).
+    func raw(_ key: String) -> String? { values[key] }
+
     /// `asOf`: an ISO date (or dd/MM/yyyy); the default is today.
     func asOf(default today: LocalDate) throws -> LocalDate {
         guard let text = self["asOf"] else { return today }

@@ -142,6 +142,7 @@ struct OpenAPITests {
             try await api.send(.get, "/api/v1/province?asOf=2025-10-15", token: leader, expect: .ok)
             try await api.send(.get, "/api/v1/province?year=2025", token: leader, expect: .ok)
             try await api.send(.get, "/api/v1/province?year=x", token: leader, expect: .badRequest)
+            try await api.send(.get, "/api/v1/province?year=", token: leader, expect: .badRequest)
             try await api.send(.get, "/api/v1/province", expect: .unauthorized)
             try await api.send(.get, "/metrics", token: metricsToken, expect: .ok)
             try await api.send(.get, "/api/v1/openapi.yaml", expect: .ok)
