@@ -91,9 +91,7 @@ extension CatalogueImporter {
                 added.append(assignment.code)
                 continue
             }
-            let incoming = [
-                assignment.title, assignment.leadText, assignment.coordinatorsText, assignment.deadline.text, assignment.output,
-            ]
+            let incoming = CatalogueChanges.wordingValues(assignment)
             var fields: [String] = []
             for (name, (before, after)) in zip(AssignmentWording.fieldNames, zip(record.wording.values, incoming))
             where before != after {

@@ -23,6 +23,11 @@ public enum CatalogueChanges {
         ]
     }
 
+    /// What an amendment compares of a catalogue row, in the order of `AssignmentWording.values`.
+    public static func wordingValues(_ assignment: Catalogue.Assignment) -> [String] {
+        [assignment.title, assignment.leadText, assignment.coordinatorsText, assignment.deadline.text, assignment.output]
+    }
+
     /// The plan-level fields.
     public static let planFieldNames = ["số hiệu", "ngày", "cơ quan ban hành", "tên", "số nhiệm vụ ghi trong văn bản"]
 

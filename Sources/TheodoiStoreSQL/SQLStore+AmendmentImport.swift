@@ -65,9 +65,7 @@ extension CatalogueImport {
                 additions.append(assignment)
                 continue
             }
-            let incoming = [
-                assignment.title, assignment.leadText, assignment.coordinatorsText, assignment.deadline.text, assignment.output,
-            ]
+            let incoming = CatalogueChanges.wordingValues(assignment)
             let fields = zip(AssignmentWording.fieldNames, zip(existing.wording, incoming)).filter { $0.1.0 != $0.1.1 }.map(\.0)
             if !fields.isEmpty { changes.append((existing, assignment, fields)) }
         }
